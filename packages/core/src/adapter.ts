@@ -1,0 +1,133 @@
+import type { ChannelEvent } from './model/events.js';
+import type { OutboundContentType, OutboundMessage, SendReceipt } from './model/outbound.js';
+
+/** Result of checking a webhook signature. Never an exception. */
+export type SignatureCheck =
+  | { ok: true; /** Index of the secret that matched (rotation, several apps). */ secretIndex: number }
+  | {
+      ok: false;
+      reason: 'missing' | 'malformed' | 'mismatch';
+      /** Readable hint, e.g. that the body looks re-serialized by a JSON middleware. */
+      hint?: string;
+    };
+
+/** An item of a webhook body that could not be modeled, reported instead of rejecting the batch. */
+export interface WebhookProblem {
+  /** JSON path of the item, e.g. `entry[0].messaging[2]`. */
+  path: string;
+  message: string;
+  raw?: unknown;
+}
+
+export interface ParsedWebhook {
+  events: ChannelEvent[];
+  problems: WebhookProblem[];
+}
+
+export type HealthStatus = 'ok' | 'degraded' | 'down';
+
+export interface HealthProbeResult {
+  probe: string;
+  status: HealthStatus;
+  /** One readable sentence: what is wrong and what to do, or why it is fine. */
+  reason: string;
+  accountId?: string;
+  /** The numbers and fields behind the verdict (expiry, scopes, subscribed fields...). */
+  data?: Record<string, unknown>;
+  /** Epoch ms. */
+  checkedAt: number;
+}
+
+/** A named check. `run` never throws for an unhealthy platform: it answers `down` with the reason. */
+export interface HealthProbe {
+  name: string;
+  /** What the probe checks, for people reading a health page. */
+  description: string;
+  accountId?: string;
+  run(): Promise<HealthProbeResult>;
+}
+
+/** A conversation that lost more messages than the platform can give back. */
+export interface UnrecoverableGap {
+  conversationId: string;
+  accountId: string;
+  /** Messages known to exist in the window but not retrievable (older than the newest 20). */
+  missing: number;
+  reason: string;
+}
+
+export interface BackfillRequest {
+  accountId: string;
+  /** Epoch ms, inclusive. */
+  since: number;
+  /** Epoch ms, inclusive; defaults to now. */
+  until?: number;
+  /** Restrict to these users (PSID / IGSID). */
+  userIds?: readonly string[];
+  /** Called for every conversation where messages were missing beyond the API's reach. */
+  onUnrecoverable?(gap: UnrecoverableGap): void;
+  signal?: AbortSignal;
+}
+
+/** A conversation as the platform lists it, for reconciliation. */
+export interface ConversationSummary {
+  /** Platform conversation id (Graph `t_...`). */
+  platformId: string;
+  conversationId?: string;
+  userId?: string;
+  /** Epoch ms of the platform's `updated_time`. */
+  updatedAt: number;
+}
+
+export interface ChannelLimits {
+  /** Maximum text length of one message. */
+  textMaxLength: number;
+  /** Unit of `textMaxLength` (Instagram counts UTF-8 bytes). */
+  textLengthUnit: 'chars' | 'bytes';
+  /** Maximum buttons in one message (template or interactive). */
+  buttonsMax: number;
+  quickRepliesMax: number;
+  /** Free-form messaging window after the customer's last message. */
+  windowHours: number;
+  /** Sends per second allowed per business account. */
+  sendPerSecond: number;
+  /** Sends per second per account for audio/video (Messenger/Instagram: 10). */
+  mediaSendPerSecond?: number;
+  /** Minimum spacing between sends to one recipient, with a burst allowance. */
+  perRecipient?: { intervalMs: number; burst: number };
+  /** Graph calls per second for history/backfill (Conversations API: 2). */
+  backfillPerSecond?: number;
+  /** Content types this channel can send. */
+  supportedContent: readonly OutboundContentType[];
+}
+
+/**
+ * What a channel plugin implements. Adapters hold no state and no store: the engine owns persistence,
+ * dedup and dispatch.
+ *
+ * @example
+ * const adapter = createWhatsAppAdapter({ appSecret, verifyToken, accessToken, phoneNumberIds: ['1065...'] });
+ * const switchboard = createSwitchboard({ adapters: [adapter], store });
+ */
+export interface ChannelAdapter {
+  /** `messenger` | `instagram` | `whatsapp` | a plugin's own lower-case name; the webhook route segment. */
+  channel: string;
+  limits: ChannelLimits;
+  /** Accounts this adapter serves (Page ids, IG ids, phone number ids), for health and baselines. */
+  accountIds?: readonly string[];
+  /** GET handshake: the challenge to answer with, or null (→ 403). */
+  verifyChallenge(query: URLSearchParams): string | null;
+  /** Checks the signature over the exact raw bytes. Never throws. */
+  verifySignature(rawBody: Uint8Array, headers: Headers): SignatureCheck;
+  /** Walks every entry, change and item; bad items become problems or `unsupported` events. Throws `PAYLOAD_INVALID` only when the body as a whole is unusable. */
+  parseWebhook(rawBody: Uint8Array): ParsedWebhook;
+  /** Sends one message. Throws a classified `SwitchboardError`. */
+  send(message: OutboundMessage): Promise<SendReceipt>;
+  probes(): HealthProbe[];
+  /** Re-fetches missed events where the platform keeps history (Messenger/Instagram). */
+  backfill?(request: BackfillRequest): AsyncIterable<ChannelEvent>;
+  /** Lists conversations updated at or after `since` (newest first), for reconciliation. */
+  listConversations?(request: { accountId: string; since: number; signal?: AbortSignal }): AsyncIterable<ConversationSummary>;
+  /** Subscribes the app to the account's webhooks again (after Meta unsubscribed it). */
+  resubscribe?(accountId: string): Promise<void>;
+}

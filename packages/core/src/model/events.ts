@@ -1,0 +1,230 @@
+import { z } from 'zod';
+import { ContentPart } from './content.js';
+
+export const EventSource = z.enum(['webhook', 'backfill']);
+export type EventSource = z.infer<typeof EventSource>;
+
+/** Fields every event has. */
+const eventBase = {
+  channel: z.string(),
+  /** Deterministic dedup key, unique per real-world event, e.g. `whatsapp:msg:<wamid>`. */
+  key: z.string().min(1),
+  /** Page id / Instagram account id / WhatsApp phone_number_id (WABA id for account-level events). */
+  accountId: z.string().min(1),
+  /** Epoch milliseconds. */
+  timestamp: z.number().int().nonnegative(),
+  source: EventSource,
+  /** The platform's own item, untouched. */
+  raw: z.unknown(),
+};
+
+/** Fields of events that belong to one conversation. */
+const conversational = {
+  ...eventBase,
+  /** PSID / IGSID / wa_id (or business-scoped user id when no phone is given). */
+  userId: z.string().min(1),
+  /** `${channel}:${accountId}:${userId}` */
+  conversationId: z.string().min(1),
+};
+
+export const Profile = z.object({ name: z.string().optional(), username: z.string().optional(), phone: z.string().optional() });
+export type Profile = z.infer<typeof Profile>;
+
+export const Referral = z.object({
+  source: z.string().optional(),
+  type: z.string().optional(),
+  ref: z.string().optional(),
+  adId: z.string().optional(),
+  url: z.string().optional(),
+  headline: z.string().optional(),
+  body: z.string().optional(),
+  ctwaClid: z.string().optional(),
+  raw: z.unknown().optional(),
+});
+export type Referral = z.infer<typeof Referral>;
+
+export const MessageEvent = z.object({
+  kind: z.literal('message'),
+  ...conversational,
+  messageId: z.string().min(1),
+  direction: z.enum(['inbound', 'outbound']),
+  /** A copy of a business-sent message (Messenger/Instagram echo). */
+  echo: z.boolean().optional(),
+  /** App that sent an echo (Page Inbox replies carry Meta's inbox app id). */
+  appId: z.string().optional(),
+  /** Correlation string we sent (Messenger `metadata`): the outbox id for our own sends. */
+  correlationId: z.string().optional(),
+  text: z.string().optional(),
+  parts: z.array(ContentPart),
+  replyTo: z
+    .object({ messageId: z.string().optional(), storyId: z.string().optional(), storyUrl: z.string().optional() })
+    .optional(),
+  /** Received in `standby[]`: another app owns the thread. */
+  standby: z.boolean().optional(),
+  forwarded: z.boolean().optional(),
+  frequentlyForwarded: z.boolean().optional(),
+  /** Test message sent to oneself (Instagram `is_self`). */
+  self: z.boolean().optional(),
+  referral: Referral.optional(),
+  profile: Profile.optional(),
+});
+
+export const ReactionEvent = z.object({
+  kind: z.literal('reaction'),
+  ...conversational,
+  /** The message reacted to. */
+  messageId: z.string().min(1),
+  action: z.enum(['react', 'unreact']),
+  emoji: z.string().optional(),
+  reaction: z.string().optional(),
+  direction: z.enum(['inbound', 'outbound']).optional(),
+});
+
+export const PostbackEvent = z.object({
+  kind: z.literal('postback'),
+  ...conversational,
+  payload: z.string().optional(),
+  title: z.string().optional(),
+  messageId: z.string().optional(),
+  referral: Referral.optional(),
+  standby: z.boolean().optional(),
+});
+
+export const ReferralEvent = z.object({ kind: z.literal('referral'), ...conversational, referral: Referral });
+
+export const DeliveryEvent = z.object({
+  kind: z.literal('delivery'),
+  ...conversational,
+  messageIds: z.array(z.string()),
+  /** Everything sent before this time (ms) is delivered. */
+  watermark: z.number().optional(),
+  standby: z.boolean().optional(),
+});
+
+export const ReadEvent = z.object({
+  kind: z.literal('read'),
+  ...conversational,
+  /** Everything sent at or before this time (ms) was read (Messenger). */
+  watermark: z.number().optional(),
+  /** The message read (Instagram `read.mid`). */
+  messageId: z.string().optional(),
+  standby: z.boolean().optional(),
+});
+
+export const EditEvent = z.object({
+  kind: z.literal('edit'),
+  ...conversational,
+  messageId: z.string().min(1),
+  text: z.string().optional(),
+  editCount: z.number().int().optional(),
+});
+
+export const DeleteEvent = z.object({ kind: z.literal('delete'), ...conversational, messageId: z.string().min(1) });
+
+export const OptinEvent = z.object({
+  kind: z.literal('optin'),
+  ...conversational,
+  optinType: z.string().optional(),
+  payload: z.string().optional(),
+  ref: z.string().optional(),
+  token: z.string().optional(),
+  status: z.string().optional(),
+  frequency: z.string().optional(),
+  title: z.string().optional(),
+  tokenExpiresAt: z.number().optional(),
+});
+
+export const HandoverEvent = z.object({
+  kind: z.literal('handover'),
+  ...conversational,
+  action: z.enum(['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles']),
+  previousOwnerAppId: z.string().nullable().optional(),
+  newOwnerAppId: z.string().nullable().optional(),
+  requestedOwnerAppId: z.string().optional(),
+  metadata: z.string().optional(),
+  appRoles: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+export const MessageStatus = z.enum(['sent', 'delivered', 'read', 'failed', 'deleted']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+/** Order in which statuses may replace each other: a status never goes backwards. */
+export const STATUS_RANK: Record<MessageStatus, number> = { sent: 1, delivered: 2, read: 3, failed: 4, deleted: 5 };
+
+export const PlatformError = z.object({
+  code: z.number().optional(),
+  subcode: z.number().optional(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  details: z.string().optional(),
+});
+export type PlatformError = z.infer<typeof PlatformError>;
+
+export const StatusEvent = z.object({
+  kind: z.literal('status'),
+  ...conversational,
+  /** Our message the status is about (wamid / mid). */
+  messageId: z.string().min(1),
+  status: MessageStatus,
+  error: PlatformError.optional(),
+  errors: z.array(PlatformError).optional(),
+  /** What we sent as `biz_opaque_callback_data` / `metadata`: the outbox id for our own sends. */
+  correlationId: z.string().optional(),
+  pricing: z.record(z.string(), z.unknown()).optional(),
+  conversation: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Account-level notification (WhatsApp account_update, quality, template status...). No conversation. */
+export const AccountEvent = z.object({
+  kind: z.literal('account'),
+  ...eventBase,
+  field: z.string(),
+  event: z.string().optional(),
+  data: z.unknown(),
+});
+
+/** Something the adapter recognised as an item but cannot model; kept, never dropped. */
+export const UnsupportedEvent = z.object({
+  kind: z.literal('unsupported'),
+  ...eventBase,
+  userId: z.string().optional(),
+  conversationId: z.string().optional(),
+  /** What the item was, e.g. `messaging.unknown_key`, `changes.comments`, `whatsapp.errors`. */
+  itemKind: z.string(),
+  reason: z.string(),
+  errors: z.array(PlatformError).optional(),
+});
+
+export const ChannelEvent = z.discriminatedUnion('kind', [
+  MessageEvent,
+  ReactionEvent,
+  PostbackEvent,
+  ReferralEvent,
+  DeliveryEvent,
+  ReadEvent,
+  EditEvent,
+  DeleteEvent,
+  OptinEvent,
+  HandoverEvent,
+  StatusEvent,
+  AccountEvent,
+  UnsupportedEvent,
+]);
+export type ChannelEvent = z.infer<typeof ChannelEvent>;
+export type EventKind = ChannelEvent['kind'];
+export const EVENT_KINDS = ChannelEvent.options.map((o) => o.shape.kind.value) as EventKind[];
+export type EventOfKind<K extends EventKind> = Extract<ChannelEvent, { kind: K }>;
+
+export type MessageEvent = z.infer<typeof MessageEvent>;
+export type ReactionEvent = z.infer<typeof ReactionEvent>;
+export type PostbackEvent = z.infer<typeof PostbackEvent>;
+export type ReferralEvent = z.infer<typeof ReferralEvent>;
+export type DeliveryEvent = z.infer<typeof DeliveryEvent>;
+export type ReadEvent = z.infer<typeof ReadEvent>;
+export type EditEvent = z.infer<typeof EditEvent>;
+export type DeleteEvent = z.infer<typeof DeleteEvent>;
+export type OptinEvent = z.infer<typeof OptinEvent>;
+export type HandoverEvent = z.infer<typeof HandoverEvent>;
+export type StatusEvent = z.infer<typeof StatusEvent>;
+export type AccountEvent = z.infer<typeof AccountEvent>;
+export type UnsupportedEvent = z.infer<typeof UnsupportedEvent>;
