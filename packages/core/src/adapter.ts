@@ -3,7 +3,7 @@ import type { OutboundContentType, OutboundMessage, SendReceipt } from './model/
 
 /** Result of checking a webhook signature. Never an exception. */
 export type SignatureCheck =
-  | { ok: true; /** Index of the secret that matched (rotation, several apps). */ secretIndex: number }
+  | { ok: true /** Index of the secret that matched (rotation, several apps). */; secretIndex: number }
   | {
       ok: false;
       reason: 'missing' | 'malformed' | 'mismatch';
@@ -127,7 +127,11 @@ export interface ChannelAdapter {
   /** Re-fetches missed events where the platform keeps history (Messenger/Instagram). */
   backfill?(request: BackfillRequest): AsyncIterable<ChannelEvent>;
   /** Lists conversations updated at or after `since` (newest first), for reconciliation. */
-  listConversations?(request: { accountId: string; since: number; signal?: AbortSignal }): AsyncIterable<ConversationSummary>;
+  listConversations?(request: {
+    accountId: string;
+    since: number;
+    signal?: AbortSignal;
+  }): AsyncIterable<ConversationSummary>;
   /** Subscribes the app to the account's webhooks again (after Meta unsubscribed it). */
   resubscribe?(accountId: string): Promise<void>;
 }

@@ -3,20 +3,72 @@
  * `retryable` is the default for the code; a specific error may override it (a Graph error knows better).
  */
 export const ERROR_CODES = {
-  SIGNATURE_INVALID: { retryable: false, httpStatus: 401, description: 'The webhook signature is missing, malformed or does not match.' },
-  PAYLOAD_INVALID: { retryable: false, httpStatus: 400, description: 'A payload does not have the shape we rely on.' },
-  PAYLOAD_TOO_LARGE: { retryable: false, httpStatus: 413, description: 'The body is larger than the configured cap.' },
-  UNKNOWN_CHANNEL: { retryable: false, httpStatus: 404, description: 'No adapter is registered for this channel.' },
-  AUTH_FAILED: { retryable: false, httpStatus: 401, description: 'The access token is invalid, expired or revoked.' },
-  PERMISSION_DENIED: { retryable: false, httpStatus: 403, description: 'The token lacks a permission or the app lacks access.' },
-  RATE_LIMITED: { retryable: true, httpStatus: 429, description: 'A platform or local rate limit was hit; retry after the given delay.' },
-  OUTSIDE_WINDOW: { retryable: false, httpStatus: 422, description: 'The messaging window is closed: use a tag or a template.' },
-  RECIPIENT_UNAVAILABLE: { retryable: false, httpStatus: 422, description: 'The recipient cannot receive messages from this account.' },
-  INVALID_REQUEST: { retryable: false, httpStatus: 400, description: 'The request was rejected as invalid by the platform or by our checks.' },
-  POLICY_BLOCKED: { retryable: false, httpStatus: 403, description: 'The platform blocked the send for policy, quality or account restrictions.' },
+  SIGNATURE_INVALID: {
+    retryable: false,
+    httpStatus: 401,
+    description: 'The webhook signature is missing, malformed or does not match.',
+  },
+  PAYLOAD_INVALID: {
+    retryable: false,
+    httpStatus: 400,
+    description: 'A payload does not have the shape we rely on.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    retryable: false,
+    httpStatus: 413,
+    description: 'The body is larger than the configured cap.',
+  },
+  UNKNOWN_CHANNEL: {
+    retryable: false,
+    httpStatus: 404,
+    description: 'No adapter is registered for this channel.',
+  },
+  AUTH_FAILED: {
+    retryable: false,
+    httpStatus: 401,
+    description: 'The access token is invalid, expired or revoked.',
+  },
+  PERMISSION_DENIED: {
+    retryable: false,
+    httpStatus: 403,
+    description: 'The token lacks a permission or the app lacks access.',
+  },
+  RATE_LIMITED: {
+    retryable: true,
+    httpStatus: 429,
+    description: 'A platform or local rate limit was hit; retry after the given delay.',
+  },
+  OUTSIDE_WINDOW: {
+    retryable: false,
+    httpStatus: 422,
+    description: 'The messaging window is closed: use a tag or a template.',
+  },
+  RECIPIENT_UNAVAILABLE: {
+    retryable: false,
+    httpStatus: 422,
+    description: 'The recipient cannot receive messages from this account.',
+  },
+  INVALID_REQUEST: {
+    retryable: false,
+    httpStatus: 400,
+    description: 'The request was rejected as invalid by the platform or by our checks.',
+  },
+  POLICY_BLOCKED: {
+    retryable: false,
+    httpStatus: 403,
+    description: 'The platform blocked the send for policy, quality or account restrictions.',
+  },
   TEMPORARY: { retryable: true, httpStatus: 503, description: 'A transient platform or network failure.' },
-  NOT_SUPPORTED: { retryable: false, httpStatus: 422, description: 'The channel cannot carry this content or operation.' },
-  STORE_UNAVAILABLE: { retryable: true, httpStatus: 503, description: 'The store could not durably record the data.' },
+  NOT_SUPPORTED: {
+    retryable: false,
+    httpStatus: 422,
+    description: 'The channel cannot carry this content or operation.',
+  },
+  STORE_UNAVAILABLE: {
+    retryable: true,
+    httpStatus: 503,
+    description: 'The store could not durably record the data.',
+  },
   NOT_FOUND: { retryable: false, httpStatus: 404, description: 'The referenced object does not exist.' },
 } as const satisfies Record<string, { retryable: boolean; httpStatus: number; description: string }>;
 
@@ -90,7 +142,9 @@ export class SwitchboardError extends Error {
 
   /** Rebuilds an error from `toJSON()` output (stored outbox failures, dead letters). */
   static fromJSON(json: Record<string, unknown>): SwitchboardError {
-    const code = (typeof json.code === 'string' && json.code in ERROR_CODES ? json.code : 'TEMPORARY') as SwitchboardErrorCode;
+    const code = (
+      typeof json.code === 'string' && json.code in ERROR_CODES ? json.code : 'TEMPORARY'
+    ) as SwitchboardErrorCode;
     return new SwitchboardError(code, String(json.message ?? code), {
       retryable: typeof json.retryable === 'boolean' ? json.retryable : undefined,
       retryAfterMs: typeof json.retryAfterMs === 'number' ? json.retryAfterMs : undefined,

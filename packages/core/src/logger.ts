@@ -12,7 +12,8 @@ const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error:
 /** Field names whose values are always replaced, whatever they hold. */
 const SECRET_KEY = /secret|token|password|authorization|appsecret_proof|access_?key|signature|cookie/i;
 /** Values that look like credentials wherever they appear (Meta tokens start with EAA / IGAA). */
-const SECRET_VALUE = /\b(?:EAA|IGAA|IGQV)[A-Za-z0-9_-]{10,}|access_token=[^&\s"]+|appsecret_proof=[^&\s"]+|Bearer\s+[A-Za-z0-9._~+/=-]+/g;
+const SECRET_VALUE =
+  /\b(?:EAA|IGAA|IGQV)[A-Za-z0-9_-]{10,}|access_token=[^&\s"]+|appsecret_proof=[^&\s"]+|Bearer\s+[A-Za-z0-9._~+/=-]+/g;
 export const REDACTED = '[redacted]';
 
 export interface CreateLoggerOptions {
@@ -36,7 +37,10 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const sink = options.sink ?? ((line) => process.stderr.write(`${JSON.stringify(line)}\n`));
   const emit = (level: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < min) return;
-    const line = redact({ time: new Date().toISOString(), level, msg: message, ...options.bindings, ...fields }, secrets);
+    const line = redact(
+      { time: new Date().toISOString(), level, msg: message, ...options.bindings, ...fields },
+      secrets,
+    );
     sink(line as Record<string, unknown>);
   };
   return {
@@ -55,13 +59,20 @@ export function redact(value: unknown, secrets: readonly string[] = [], depth = 
   if (depth > 8) return '[depth]';
   if (typeof value === 'string') return redactString(value, secrets);
   if (value instanceof Error) {
-    return { name: value.name, message: redactString(value.message, secrets), ...(redact({ ...value }, secrets, depth + 1) as object) };
+    return {
+      name: value.name,
+      message: redactString(value.message, secrets),
+      ...(redact({ ...value }, secrets, depth + 1) as object),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && typeof v !== 'boolean' ? REDACTED : redact(v, secrets, depth + 1);
+      out[k] =
+        SECRET_KEY.test(k) && v !== undefined && v !== null && typeof v !== 'boolean'
+          ? REDACTED
+          : redact(v, secrets, depth + 1);
     }
     return out;
   }

@@ -15,7 +15,12 @@ export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
  * Validates `data` against `schema`; on failure throws `PAYLOAD_INVALID` naming the JSON path of the
  * first offending field. `prefix` is the path of `data` inside a larger document.
  */
-export function parseWith<S extends z.ZodType>(schema: S, data: unknown, what: string, prefix = ''): z.output<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  what: string,
+  prefix = '',
+): z.output<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -1,1 +1,11 @@
-export {};
+export { createInstagramAdapter, INSTAGRAM_LIMITS, type InstagramAdapter } from './adapter.js';
+export {
+  INSTAGRAM_REQUIRED_FIELDS,
+  INSTAGRAM_REQUIRED_SCOPES,
+  INSTAGRAM_SUBSCRIBED_FIELDS,
+  type InstagramAdapterConfig,
+  InstagramAdapterConfigSchema,
+  InstagramApiFlavour,
+  instagramConfigFromEnv,
+} from './config.js';
+export type { UploadableMedia } from './send/index.js';

@@ -1,1 +1,10 @@
-export {};
+export { createMessengerAdapter, MESSENGER_LIMITS, type MessengerAdapter } from './adapter.js';
+export {
+  MESSENGER_REQUIRED_FIELDS,
+  MESSENGER_REQUIRED_SCOPES,
+  MESSENGER_SUBSCRIBED_FIELDS,
+  type MessengerAdapterConfig,
+  MessengerAdapterConfigSchema,
+  messengerConfigFromEnv,
+} from './config.js';
+export type { UploadableMedia } from './send/index.js';

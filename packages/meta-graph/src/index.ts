@@ -1,1 +1,25 @@
-export {};
+export { decodeJsonBody } from './body.js';
+export {
+  createGraphClient,
+  type GraphClient,
+  type GraphClientOptions,
+  type GraphParams,
+  type GraphResult,
+} from './client.js';
+export { GRAPH_API_VERSION, GRAPH_BASE_URL, INSTAGRAM_GRAPH_BASE_URL } from './constants.js';
+export { DebugTokenResponse } from './debug-token.js';
+export { MessengerPlatformEnvelope, parseEnvelope, WhatsAppEnvelope } from './envelope.js';
+export { META_ERROR_TABLE, type MetaErrorFamily, type MetaErrorRule } from './error-table.js';
+export {
+  type ClassifyContext,
+  classifyGraphError,
+  classifyTransportError,
+  findMetaErrorRule,
+  type MetaChannel,
+  type MetaErrorBody,
+} from './errors.js';
+export { verifyMetaChallenge } from './handshake.js';
+export * from './messenger-platform/index.js';
+export { metaJsonStringify } from './meta-json.js';
+export { signMetaBody, verifyMetaSignature } from './signature.js';
+export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';

@@ -1,1 +1,12 @@
-export {};
+export type { ActiveFault, FaultSpec } from './faults.js';
+export type { SimFaults } from './faults-api.js';
+export type { HandshakeResult } from './handshake.js';
+export { appSecretProof, graphTime, metaStringify, signSha256 } from './meta-json.js';
+export { createPrng, type Prng } from './prng.js';
+export type { MetaSimulator, SimAccount } from './simulator.js';
+export { startMetaSimulator } from './simulator.js';
+export { TruthLedger } from './truth.js';
+export type * from './types.js';
+export { SIM_CHANNELS } from './types.js';
+export { ALERT_AFTER_MS, UNSUBSCRIBE_AFTER_MS, WHATSAPP_RETRY_FOR_MS } from './webhooks.js';
+export { createWorld, publicWorld } from './world.js';

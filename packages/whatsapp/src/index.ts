@@ -1,1 +1,10 @@
-export {};
+export { createWhatsAppAdapter, type WhatsAppAdapter } from './adapter.js';
+export {
+  DEFAULT_MEDIA_MAX_BYTES,
+  type WhatsAppAdapterConfig,
+  whatsAppConfigFromEnv,
+} from './config.js';
+export type { DownloadedMedia, DownloadMediaOptions, UploadMediaInput } from './media.js';
+export { buildSendBody, isBusinessScopedUserId, type WhatsAppSendBody } from './send/build.js';
+export { WHATSAPP_FIELD_LIMITS, WHATSAPP_LIMITS } from './send/limits.js';
+export { type ParseOptions, parseWhatsAppWebhook } from './webhook/parse.js';

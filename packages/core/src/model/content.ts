@@ -19,10 +19,18 @@ export const ContactCard = z.object({
     firstName: z.string().optional(),
     lastName: z.string().optional(),
   }),
-  phones: z.array(z.object({ phone: z.string(), type: z.string().optional(), waId: z.string().optional() })).optional(),
+  phones: z
+    .array(z.object({ phone: z.string(), type: z.string().optional(), waId: z.string().optional() }))
+    .optional(),
   emails: z.array(z.object({ email: z.string(), type: z.string().optional() })).optional(),
   urls: z.array(z.object({ url: z.string(), type: z.string().optional() })).optional(),
-  org: z.object({ company: z.string().optional(), department: z.string().optional(), title: z.string().optional() }).optional(),
+  org: z
+    .object({
+      company: z.string().optional(),
+      department: z.string().optional(),
+      title: z.string().optional(),
+    })
+    .optional(),
   addresses: z.array(z.record(z.string(), z.string())).optional(),
   birthday: z.string().optional(),
 });
@@ -58,7 +66,12 @@ export const ContentPart = z.discriminatedUnion('type', [
   z.object({ type: z.literal('story_reply'), url: z.string().optional(), storyId: z.string().optional() }),
   z.object({ type: z.literal('quick_reply'), payload: z.string(), title: z.string().optional() }),
   z.object({ type: z.literal('button_reply'), id: z.string(), title: z.string().optional() }),
-  z.object({ type: z.literal('list_reply'), id: z.string(), title: z.string().optional(), description: z.string().optional() }),
+  z.object({
+    type: z.literal('list_reply'),
+    id: z.string(),
+    title: z.string().optional(),
+    description: z.string().optional(),
+  }),
   z.object({
     type: z.literal('order'),
     catalogId: z.string().optional(),

@@ -27,7 +27,11 @@ const conversational = {
   conversationId: z.string().min(1),
 };
 
-export const Profile = z.object({ name: z.string().optional(), username: z.string().optional(), phone: z.string().optional() });
+export const Profile = z.object({
+  name: z.string().optional(),
+  username: z.string().optional(),
+  phone: z.string().optional(),
+});
 export type Profile = z.infer<typeof Profile>;
 
 export const Referral = z.object({
@@ -57,7 +61,11 @@ export const MessageEvent = z.object({
   text: z.string().optional(),
   parts: z.array(ContentPart),
   replyTo: z
-    .object({ messageId: z.string().optional(), storyId: z.string().optional(), storyUrl: z.string().optional() })
+    .object({
+      messageId: z.string().optional(),
+      storyId: z.string().optional(),
+      storyUrl: z.string().optional(),
+    })
     .optional(),
   /** Received in `standby[]`: another app owns the thread. */
   standby: z.boolean().optional(),
@@ -119,7 +127,11 @@ export const EditEvent = z.object({
   editCount: z.number().int().optional(),
 });
 
-export const DeleteEvent = z.object({ kind: z.literal('delete'), ...conversational, messageId: z.string().min(1) });
+export const DeleteEvent = z.object({
+  kind: z.literal('delete'),
+  ...conversational,
+  messageId: z.string().min(1),
+});
 
 export const OptinEvent = z.object({
   kind: z.literal('optin'),
@@ -149,7 +161,13 @@ export const MessageStatus = z.enum(['sent', 'delivered', 'read', 'failed', 'del
 export type MessageStatus = z.infer<typeof MessageStatus>;
 
 /** Order in which statuses may replace each other: a status never goes backwards. */
-export const STATUS_RANK: Record<MessageStatus, number> = { sent: 1, delivered: 2, read: 3, failed: 4, deleted: 5 };
+export const STATUS_RANK: Record<MessageStatus, number> = {
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  failed: 4,
+  deleted: 5,
+};
 
 export const PlatformError = z.object({
   code: z.number().optional(),

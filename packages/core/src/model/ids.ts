@@ -9,7 +9,9 @@ export type Channel = KnownChannel | (string & {});
 
 /** `${channel}:${accountId}:${userId}` — one customer talking to one business account on one channel. */
 export type ConversationId = `${string}:${string}:${string}`;
-export const ConversationId = z.string().regex(/^[a-z][a-z0-9_-]*:[^:]+:.+$/) as unknown as z.ZodType<ConversationId>;
+export const ConversationId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*:[^:]+:.+$/) as unknown as z.ZodType<ConversationId>;
 
 export function conversationIdOf(channel: string, accountId: string, userId: string): ConversationId {
   return `${channel}:${accountId}:${userId}`;
@@ -21,5 +23,9 @@ export function parseConversationId(id: string): { channel: string; accountId: s
   if (first <= 0 || second <= first + 1 || second === id.length - 1) {
     throw new TypeError(`not a conversation id: ${id}`);
   }
-  return { channel: id.slice(0, first), accountId: id.slice(first + 1, second), userId: id.slice(second + 1) };
+  return {
+    channel: id.slice(0, first),
+    accountId: id.slice(first + 1, second),
+    userId: id.slice(second + 1),
+  };
 }

@@ -83,7 +83,11 @@ export const OutboundContent = z.discriminatedUnion('type', [
   mediaContent('file'),
   mediaContent('sticker'),
   /** Text (or media) followed by quick-reply chips. */
-  z.object({ type: z.literal('quick_replies'), text: z.string().min(1), replies: z.array(QuickReply).min(1) }),
+  z.object({
+    type: z.literal('quick_replies'),
+    text: z.string().min(1),
+    replies: z.array(QuickReply).min(1),
+  }),
   /** Text with buttons: Messenger button template, WhatsApp reply buttons or CTA URL. */
   z.object({
     type: z.literal('buttons'),
@@ -103,7 +107,15 @@ export const OutboundContent = z.discriminatedUnion('type', [
       .array(
         z.object({
           title: z.string().optional(),
-          rows: z.array(z.object({ id: z.string().min(1), title: z.string().min(1), description: z.string().optional() })).min(1),
+          rows: z
+            .array(
+              z.object({
+                id: z.string().min(1),
+                title: z.string().min(1),
+                description: z.string().optional(),
+              }),
+            )
+            .min(1),
         }),
       )
       .min(1),
@@ -137,10 +149,20 @@ export const OutboundContent = z.discriminatedUnion('type', [
 export type OutboundContent = z.infer<typeof OutboundContent>;
 export type OutboundContentType = OutboundContent['type'];
 
-export const Recipient = z.object({ channel: z.string(), accountId: z.string().min(1), userId: z.string().min(1) });
+export const Recipient = z.object({
+  channel: z.string(),
+  accountId: z.string().min(1),
+  userId: z.string().min(1),
+});
 export type Recipient = z.infer<typeof Recipient>;
 
-export const MessageTag = z.enum(['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE', 'CUSTOMER_FEEDBACK']);
+export const MessageTag = z.enum([
+  'HUMAN_AGENT',
+  'ACCOUNT_UPDATE',
+  'CONFIRMED_EVENT_UPDATE',
+  'POST_PURCHASE_UPDATE',
+  'CUSTOMER_FEEDBACK',
+]);
 export type MessageTag = z.infer<typeof MessageTag>;
 
 /**

@@ -1,0 +1,373 @@
+import { CHANNEL_LABEL, formatDuration } from '../shared/format.js';
+import type { AccountHealthView, ChaosAction, HealthView, LiveMessage } from '../shared/types.js';
+import { api } from './api.js';
+import { clockTime, h, svg } from './dom.js';
+import { CHANNEL_ICON } from './icons.js';
+
+const STATUS_TEXT = { ok: 'Healthy', degraded: 'Degraded', down: 'Down' } as const;
+const SILENCE = /silence|gap|webhook|traffic|reconcil|quiet/i;
+
+function statusBadge(status: HealthView['status']) {
+  return h('span', { class: `status ${status}`, 'data-status': status }, STATUS_TEXT[status]);
+}
+
+function age(ms: number | null): string {
+  return ms === null ? 'never' : `${formatDuration(ms)} ago`;
+}
+
+function accountCard(a: AccountHealthView) {
+  return h(
+    'article',
+    { class: `card account ${a.status}`, 'data-channel': a.channel, 'data-status': a.status },
+    h(
+      'header',
+      null,
+      svg(CHANNEL_ICON[a.channel] ?? '', 'icon'),
+      h(
+        'div',
+        null,
+        h('strong', null, CHANNEL_LABEL[a.channel] ?? a.channel),
+        h('span', { class: 'muted' }, a.label),
+      ),
+      statusBadge(a.status),
+    ),
+    !a.messaging
+      ? null
+      : h(
+          'dl',
+          { class: 'facts' },
+          h(
+            'div',
+            null,
+            h('dt', null, 'Last inbound event'),
+            h('dd', { 'data-testid': 'last-event' }, age(a.lastEventAgeMs)),
+          ),
+          h(
+            'div',
+            null,
+            h('dt', null, 'Outbox backlog'),
+            h(
+              'dd',
+              null,
+              `${a.outboxBacklog}${a.outboxOldestAgeMs !== null ? ` · oldest ${formatDuration(a.outboxOldestAgeMs)}` : ''}`,
+            ),
+          ),
+        ),
+    h(
+      'ul',
+      { class: 'probes' },
+      a.checks.length === 0 ? h('li', { class: 'muted' }, 'No probe for this account.') : null,
+      a.checks.map((c) =>
+        h(
+          'li',
+          { class: `probe ${c.status}`, 'data-probe': c.probe },
+          h('span', { class: `dot ${c.status}`, title: STATUS_TEXT[c.status] }),
+          h('div', null, h('strong', null, c.probe), h('p', null, c.reason)),
+        ),
+      ),
+    ),
+  );
+}
+
+const CHAOS: Array<{ label: string; hint: string; action: ChaosAction; testid: string }> = [
+  {
+    label: 'Instagram webhook outage',
+    hint: 'Meta holds Instagram webhooks for 2 min, then delivers them late',
+    action: { type: 'instagram-outage', mode: 'hold', durationMs: 120_000 },
+    testid: 'chaos-ig-hold',
+  },
+  {
+    label: 'Instagram outage (events lost)',
+    hint: 'Like 2024-07-11: webhooks are dropped for 2 min; backfill recovers them',
+    action: { type: 'instagram-outage', mode: 'drop', durationMs: 120_000 },
+    testid: 'chaos-ig-drop',
+  },
+  {
+    label: '429 storm',
+    hint: 'Every Graph call answers 613 / HTTP 429 for 1 min; sends back off and retry',
+    action: { type: 'rate-limit-storm', durationMs: 60_000 },
+    testid: 'chaos-429',
+  },
+  {
+    label: 'Expire Page token',
+    hint: 'The Messenger Page token (also used by the linked Instagram account) expires',
+    action: { type: 'expire-token', channel: 'messenger' },
+    testid: 'chaos-expire-messenger',
+  },
+  {
+    label: 'Expire WhatsApp token',
+    hint: 'The WhatsApp system-user token expires',
+    action: { type: 'expire-token', channel: 'whatsapp' },
+    testid: 'chaos-expire-whatsapp',
+  },
+];
+
+/** The channel health page: probes, last inbound age, backlog, backfill, loss accounting, chaos. */
+export function mountHealth(main: HTMLElement) {
+  const root = h('div', { class: 'health-page' });
+  main.replaceChildren(root);
+  let view: HealthView | undefined;
+  let note = '';
+  let noteTimer: ReturnType<typeof setTimeout> | undefined;
+  const dot = document.getElementById('health-dot');
+
+  const act = async (action: ChaosAction | 'backfill') => {
+    try {
+      if (action === 'backfill') {
+        const runs = await api.backfill();
+        note = `Backfill finished: ${runs.length} account(s) scanned.`;
+      } else note = (await api.chaos(action)).message;
+    } catch (error) {
+      note = error instanceof Error ? error.message : String(error);
+    }
+    clearTimeout(noteTimer);
+    noteTimer = setTimeout(() => {
+      note = '';
+      render();
+    }, 8_000);
+    await refresh(true);
+  };
+
+  const render = () => {
+    if (!view) return;
+    const v = view;
+    if (dot) dot.className = `dot ${v.status}`;
+    const silence = v.accounts.flatMap((a) =>
+      a.checks.filter((c) => SILENCE.test(c.probe) && c.status !== 'ok').map((c) => ({ a, c })),
+    );
+    const counters = new Map(v.counters.map((c) => [c.name, c.value]));
+    root.replaceChildren(
+      h(
+        'section',
+        { class: `overall ${v.status}`, 'data-testid': 'overall', 'data-status': v.status },
+        h(
+          'div',
+          null,
+          h(
+            'h1',
+            null,
+            v.status === 'ok'
+              ? 'All channels healthy'
+              : v.status === 'degraded'
+                ? 'Some channels are degraded'
+                : 'A channel is down',
+          ),
+          h(
+            'p',
+            { class: 'muted' },
+            `Checked at ${clockTime(v.checkedAt)} · refreshes every 5 s · `,
+            h('a', { href: '/metrics', target: '_blank', rel: 'noopener' }, 'Prometheus metrics ↗'),
+          ),
+        ),
+        statusBadge(v.status),
+      ),
+      ...(note ? [h('div', { class: 'toast', role: 'status' }, note)] : []),
+      ...(v.simulator
+        ? [
+            h(
+              'section',
+              { class: 'card chaos', 'data-testid': 'chaos' },
+              h('h2', null, 'Chaos controls ', h('span', { class: 'pill sim' }, 'simulator')),
+              h(
+                'p',
+                { class: 'muted' },
+                'Break the simulated Meta platform and watch Switchboard notice and recover.',
+              ),
+              h(
+                'div',
+                { class: 'chaos-buttons' },
+                CHAOS.map((c) =>
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      title: c.hint,
+                      'data-testid': c.testid,
+                      onclick: () => void act(c.action),
+                    },
+                    c.label,
+                  ),
+                ),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'ghost',
+                    'data-testid': 'chaos-renew',
+                    onclick: () => void act({ type: 'renew-tokens' }),
+                  },
+                  'Renew tokens',
+                ),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'ghost',
+                    'data-testid': 'chaos-clear',
+                    onclick: () => void act({ type: 'clear' }),
+                  },
+                  'Clear all faults',
+                ),
+              ),
+              h(
+                'ul',
+                { class: 'faults' },
+                v.simulator.faults.length === 0 ? h('li', { class: 'muted' }, 'No active fault.') : null,
+                v.simulator.faults.map((f) =>
+                  h(
+                    'li',
+                    { 'data-fault': f.type },
+                    '⚡ ',
+                    f.label,
+                    f.until
+                      ? h('span', { class: 'muted' }, ` · ends in ${formatDuration(f.until - Date.now())}`)
+                      : null,
+                  ),
+                ),
+              ),
+            ),
+          ]
+        : []),
+      h('section', { class: 'accounts' }, v.accounts.map(accountCard)),
+      h(
+        'div',
+        { class: 'grid2' },
+        h(
+          'section',
+          { class: 'card' },
+          h('h2', null, 'Silence alarms'),
+          silence.length
+            ? h(
+                'ul',
+                { class: 'probes' },
+                silence.map(({ a, c }) =>
+                  h(
+                    'li',
+                    { class: `probe ${c.status}` },
+                    h('span', { class: `dot ${c.status}` }),
+                    h(
+                      'div',
+                      null,
+                      h('strong', null, `${CHANNEL_LABEL[a.channel] ?? a.channel} · ${c.probe}`),
+                      h('p', null, c.reason),
+                    ),
+                  ),
+                ),
+              )
+            : h(
+                'p',
+                { class: 'muted' },
+                'No silence alarm. The engine reports the age of the last inbound event per account (above); silence likelihood alarms appear here when health() raises them.',
+              ),
+        ),
+        h(
+          'section',
+          { class: 'card' },
+          h('h2', null, 'Delivery & loss accounting'),
+          h(
+            'dl',
+            { class: 'facts' },
+            fact('Events stored', counters.get('events.inserted') ?? 0),
+            fact('Duplicates dropped', counters.get('events.deduplicated') ?? 0),
+            fact('Recovered by backfill', counters.get('events.backfilled') ?? 0),
+            fact('Unrecoverable', counters.get('events.unrecoverable') ?? 0),
+            fact('Dead letters', v.deadLetters),
+            fact('Outbox pending', v.outbox.pending),
+            fact('Sends failed', v.outbox.failed),
+          ),
+          v.simulator
+            ? h(
+                'p',
+                { class: 'muted truth' },
+                `Simulator ground truth: ${v.simulator.truth.generated} generated · ${v.simulator.truth.delivered} delivered · ${v.simulator.truth.lost} not (yet) delivered · ${v.simulator.truth.duplicated} duplicated`,
+              )
+            : null,
+        ),
+      ),
+      h(
+        'section',
+        { class: 'card' },
+        h(
+          'div',
+          { class: 'card-head' },
+          h('h2', null, 'Backfill runs'),
+          v.backfillChannels.length
+            ? h(
+                'button',
+                { type: 'button', 'data-testid': 'backfill', onclick: () => void act('backfill') },
+                'Backfill last hour',
+              )
+            : null,
+        ),
+        v.backfillRuns.length === 0
+          ? h(
+              'p',
+              { class: 'muted' },
+              `No backfill run yet. Backfill re-fetches missed messages through the Conversations API (${v.backfillChannels.map((c) => CHANNEL_LABEL[c] ?? c).join(', ') || 'no channel here supports it'}); WhatsApp has no history API.`,
+            )
+          : h(
+              'table',
+              null,
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  ...['When', 'Account', 'Fetched', 'New', 'Duplicates', 'Unrecoverable', ''].map((t) =>
+                    h('th', null, t),
+                  ),
+                ),
+              ),
+              h(
+                'tbody',
+                null,
+                v.backfillRuns.map((r) =>
+                  h(
+                    'tr',
+                    null,
+                    h('td', null, clockTime(r.at)),
+                    h('td', null, `${CHANNEL_LABEL[r.channel] ?? r.channel} · ${r.accountId}`),
+                    h('td', null, String(r.fetched)),
+                    h('td', null, String(r.inserted)),
+                    h('td', null, String(r.duplicates)),
+                    h('td', null, String(r.unrecoverable)),
+                    h('td', { class: r.error ? 'err' : 'muted' }, r.error ?? 'ok'),
+                  ),
+                ),
+              ),
+            ),
+      ),
+    );
+  };
+
+  let inflight = false;
+  async function refresh(fresh = false) {
+    if (inflight) return;
+    inflight = true;
+    try {
+      view = await api.health(fresh);
+      render();
+    } catch (error) {
+      console.warn('health refresh failed', error);
+    } finally {
+      inflight = false;
+    }
+  }
+
+  root.append(h('p', { class: 'muted loading' }, 'Running health probes…'));
+  void refresh();
+  setInterval(() => void refresh(), 5_000);
+  return {
+    onLive(message: LiveMessage) {
+      if (message.type === 'health') void refresh();
+    },
+    onReconnect() {
+      void refresh();
+    },
+  };
+}
+
+function fact(label: string, value: number) {
+  return h('div', null, h('dt', null, label), h('dd', null, value.toLocaleString()));
+}

@@ -1,0 +1,57 @@
+import './styles/base.css';
+import './styles/inbox.css';
+import './styles/thread.css';
+import './styles/composer.css';
+import './styles/health.css';
+import './styles/mobile.css';
+import type { HealthView, LiveMessage } from '../shared/types.js';
+import { mountHealth } from './health.js';
+import { mountInbox } from './inbox.js';
+
+interface Boot {
+  page: 'inbox' | 'health';
+  simulator: boolean;
+}
+
+const boot = (window as unknown as { __INBOX__: Boot }).__INBOX__;
+const main = document.getElementById('main') as HTMLElement;
+const page = boot.page === 'health' ? mountHealth(main) : mountInbox(main);
+
+// Live updates: one EventSource; the browser reconnects by itself after a drop.
+const liveState = document.getElementById('live-state');
+const setLive = (text: string, cls: string) => {
+  if (!liveState) return;
+  liveState.textContent = text;
+  liveState.className = `pill ${cls}`;
+};
+let wasDown = false;
+const source = new EventSource('/api/live');
+source.addEventListener('ready', () => {
+  setLive('● Live', 'ok');
+  if (wasDown) page.onReconnect();
+  wasDown = false;
+});
+source.onmessage = (e: MessageEvent<string>) => {
+  page.onLive(JSON.parse(e.data) as LiveMessage);
+};
+source.onerror = () => {
+  wasDown = true;
+  setLive('Reconnecting…', 'warn');
+};
+window.addEventListener('beforeunload', () => source.close());
+
+// The health dot in the top bar.
+const dot = document.getElementById('health-dot');
+async function healthDot() {
+  try {
+    const response = await fetch('/api/health');
+    if (!response.ok) return;
+    const health = (await response.json()) as HealthView;
+    if (dot) {
+      dot.className = `dot ${health.status}`;
+      dot.title = health.status;
+    }
+  } catch {}
+}
+void healthDot();
+setInterval(() => void healthDot(), 10_000);

@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import type { LogLevel } from '@switchboard/core';
+
+export type Channel = 'messenger' | 'instagram' | 'whatsapp';
+export const CHANNELS: readonly Channel[] = ['messenger', 'instagram', 'whatsapp'];
+
+/**
+ * Everything Switchboard Inbox reads from the environment (see `.env.example`).
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ * const inbox = await startInbox(config);
+ */
+export interface InboxConfig {
+  /** HTTP port; 0 = any free port. Env `PORT`, default 3000. */
+  port: number;
+  /** Env `HOST`, default 127.0.0.1. */
+  host: string;
+  /** Directory of the SQLite file. Env `DATA_DIR`, default `./data` (of the working directory). */
+  dataDir: string;
+  /** Env `SIMULATOR`: `on`, `off`, or `auto` (default: on unless a channel has an app secret). */
+  simulator: boolean;
+  /** Simulator seed. Env `SIMULATOR_SEED`, default 1. */
+  simulatorSeed: number;
+  /** Demo customer messages per minute per account (simulator only). Env `DEMO_TRAFFIC_PER_MINUTE`, default 3. */
+  demoTrafficPerMinute: number;
+  /** Seed a first message from every demo customer when the store is empty. Env `DEMO_SEED`, default on. */
+  demoSeed: boolean;
+  /** Graph host for every channel (per channel `<CHANNEL>_GRAPH_BASE_URL` wins). Env `GRAPH_BASE_URL`. */
+  graphBaseUrl: string | undefined;
+  /** Public URL printed at start (behind a tunnel). Env `PUBLIC_URL`. */
+  publicUrl: string | undefined;
+  /** WhatsApp templates offered by the composer in real mode, `name:language` pairs. Env `WHATSAPP_TEMPLATES`. */
+  whatsappTemplates: Array<{ name: string; language: string }>;
+  /** Env `LOG_LEVEL`, default `info`. */
+  logLevel: LogLevel;
+  /** The raw environment, for the adapters' own `*ConfigFromEnv` readers in real mode. */
+  env: Record<string, string | undefined>;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
+  return n;
+}
+
+function flag(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value.trim() === '') return fallback;
+  const v = value.trim().toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(v)) return true;
+  if (['off', 'false', '0', 'no'].includes(v)) return false;
+  throw new Error(`${name} must be on or off, got "${value}"`);
+}
+
+/** Channels configured with real credentials (an app secret is what receiving needs). */
+export function realChannels(env: Record<string, string | undefined>): Channel[] {
+  return CHANNELS.filter((c) => {
+    const prefix = c.toUpperCase();
+    return Boolean(env[`${prefix}_APP_SECRET`] || env[`${prefix}_APP_SECRETS`]);
+  });
+}
+
+/** Reads and checks the configuration; throws a readable error naming the bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): InboxConfig {
+  const mode = (env.SIMULATOR ?? 'auto').trim().toLowerCase();
+  if (!['on', 'off', 'auto', ''].includes(mode))
+    throw new Error(`SIMULATOR must be on, off or auto, got "${mode}"`);
+  const simulator = mode === 'on' || ((mode === 'auto' || mode === '') && realChannels(env).length === 0);
+  if (!simulator && realChannels(env).length === 0) {
+    throw new Error(
+      'SIMULATOR=off but no channel is configured: set MESSENGER_APP_SECRET, INSTAGRAM_APP_SECRET or WHATSAPP_APP_SECRET',
+    );
+  }
+  const level = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const templates = (env.WHATSAPP_TEMPLATES ?? 'hello_world:en_US')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const [name = '', language = 'en_US'] = pair.split(':');
+      return { name, language };
+    });
+  return {
+    port: int(env.PORT, 3000, 'PORT'),
+    host: env.HOST?.trim() || '127.0.0.1',
+    dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
+    simulator,
+    simulatorSeed: int(env.SIMULATOR_SEED, 1, 'SIMULATOR_SEED'),
+    demoTrafficPerMinute: int(env.DEMO_TRAFFIC_PER_MINUTE, 3, 'DEMO_TRAFFIC_PER_MINUTE'),
+    demoSeed: flag(env.DEMO_SEED, true, 'DEMO_SEED'),
+    graphBaseUrl: env.GRAPH_BASE_URL?.trim() || undefined,
+    publicUrl: env.PUBLIC_URL?.trim() || undefined,
+    whatsappTemplates: templates,
+    logLevel: level,
+    env,
+  };
+}

@@ -1,0 +1,155 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import {
+  type ChannelAdapter,
+  createLogger,
+  createSwitchboard,
+  type Logger,
+  type Switchboard,
+  systemClock,
+} from '@switchboard/core';
+import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
+import { createSqliteStore } from '@switchboard/store-sqlite';
+import { CHANNELS, type InboxConfig } from '../config.js';
+import { createBackfill } from './backfill.js';
+import { realAdapters, secretsOf, simulatorAdapters } from './channels.js';
+import { createChaos } from './chaos.js';
+import { seedDemo } from './demo.js';
+import { createInboxState } from './inbox-state.js';
+import { createLiveHub, watchOutbox } from './live.js';
+import { createRoutes } from './routes.js';
+
+/** A running Switchboard Inbox. */
+export interface RunningInbox {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  switchboard: Switchboard;
+  /** The in-process simulator, in simulator mode. */
+  simulator: MetaSimulator | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the inbox: the SQLite store, the engine with the three adapters, the web UI and the webhook
+ * routes, and (in simulator mode) a fake Meta platform posting demo traffic to this server.
+ *
+ * @example
+ * const inbox = await startInbox(loadConfig({ PORT: '0', DATA_DIR: '/tmp/inbox' }));
+ * console.log(`open ${inbox.url}`);
+ * await inbox.stop();
+ */
+export async function startInbox(
+  config: InboxConfig,
+  options: { logger?: Logger } = {},
+): Promise<RunningInbox> {
+  const clock = systemClock;
+  const simulator = config.simulator
+    ? await startMetaSimulator({
+        seed: config.simulatorSeed,
+        world: {
+          pages: 1,
+          linkedInstagram: 1,
+          unlinkedInstagram: 0,
+          phoneNumbers: 1,
+          customersPerAccount: 4,
+        },
+      })
+    : undefined;
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config, simulator) });
+  const store = createSqliteStore({ path: join(config.dataDir, 'switchboard.db') });
+  let adapters: ChannelAdapter[];
+  try {
+    adapters = simulator ? simulatorAdapters(simulator, clock, logger) : realAdapters(config, clock, logger);
+  } catch (error) {
+    await store.close();
+    await simulator?.stop();
+    throw error;
+  }
+  const switchboard = createSwitchboard({ adapters, store, clock, logger });
+
+  const names = new Map(simulator?.world.customers.map((c) => [`${c.channel}:${c.userId}`, c.name]) ?? []);
+  const state = createInboxState(store, clock, (channel, userId) => names.get(`${channel}:${userId}`));
+  const hub = createLiveHub();
+  const outboxWatch = watchOutbox(store, clock, hub);
+  const backfill = createBackfill(switchboard, adapters, clock, logger);
+
+  switchboard.on('*', async (event) => {
+    await state.onEvent(event);
+    if (event.kind !== 'account' && event.conversationId) {
+      hub.publish({ type: 'conversation', conversationId: event.conversationId, kind: event.kind });
+    } else hub.publish({ type: 'health' });
+  });
+
+  const app = createRoutes({
+    config,
+    switchboard,
+    adapters,
+    state,
+    hub,
+    outboxWatch,
+    backfill,
+    chaos: simulator ? createChaos(simulator) : undefined,
+    simulator,
+    accountLabel: labeller(simulator),
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s as Server),
+    );
+    (s as Server).once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${port}`;
+  await switchboard.start();
+
+  if (simulator) {
+    for (const channel of CHANNELS) simulator.setWebhook(channel, `${url}/webhooks/${channel}`);
+    if (config.demoSeed) await seedDemo(simulator, store);
+    if (config.demoTrafficPerMinute > 0) simulator.traffic.start({ perMinute: config.demoTrafficPerMinute });
+  }
+  logger.info('switchboard inbox listening', {
+    url,
+    mode: simulator ? 'simulator' : 'meta',
+    channels: adapters.map((a) => a.channel),
+  });
+
+  let stopped = false;
+  return {
+    url,
+    port,
+    switchboard,
+    simulator,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      outboxWatch.stop();
+      simulator?.traffic.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await simulator?.stop();
+      await switchboard.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Readable names of channel accounts: the Page name, @username or phone number. */
+function labeller(sim: MetaSimulator | undefined) {
+  const labels = new Map<string, string>();
+  if (sim) {
+    for (const p of sim.world.pages) labels.set(`messenger:${p.id}`, p.name);
+    for (const a of sim.world.instagram) labels.set(`instagram:${a.id}`, `@${a.username}`);
+    for (const p of sim.world.phoneNumbers)
+      labels.set(`whatsapp:${p.id}`, `${p.verifiedName} · ${p.displayPhoneNumber}`);
+    for (const w of sim.world.wabas) labels.set(`whatsapp:${w.id}`, `Business account · ${w.name}`);
+  }
+  return (channel: string, accountId: string) => labels.get(`${channel}:${accountId}`) ?? accountId;
+}

@@ -1,0 +1,214 @@
+import { readFile } from 'node:fs/promises';
+import { type ChannelAdapter, type Switchboard, SwitchboardError } from '@switchboard/core';
+import type { MetaSimulator } from '@switchboard/simulator';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { InboxConfig } from '../config.js';
+import { describeParts } from '../shared/format.js';
+import type { ChaosAction, SendRequest, Thread } from '../shared/types.js';
+import type { createBackfill } from './backfill.js';
+import type { createChaos } from './chaos.js';
+import { ComposeError, composeContent } from './compose.js';
+import { createHealthView } from './health-view.js';
+import type { InboxState } from './inbox-state.js';
+import type { LiveHub, watchOutbox } from './live.js';
+import { serveMedia } from './media.js';
+import { pageShell } from './page.js';
+import { buildThread, partsOfOutbound } from './thread.js';
+
+export interface RouteDeps {
+  config: InboxConfig;
+  switchboard: Switchboard;
+  adapters: readonly ChannelAdapter[];
+  state: InboxState;
+  hub: LiveHub;
+  outboxWatch: ReturnType<typeof watchOutbox>;
+  backfill: ReturnType<typeof createBackfill>;
+  chaos: ReturnType<typeof createChaos> | undefined;
+  simulator: MetaSimulator | undefined;
+  accountLabel: (channel: string, accountId: string) => string;
+}
+
+/** The client bundle and stylesheet, built by tsup next to the server (`dist/public`). */
+const PUBLIC_DIR = new URL('../dist/public/', import.meta.url);
+const VERSION = Date.now().toString(36);
+const HOUR = 3_600_000;
+
+async function asset(name: string): Promise<Uint8Array | undefined> {
+  // Resolves to apps/example/dist/public both from src/server (tests) and from the dist bundle.
+  for (const base of [PUBLIC_DIR, new URL('../../dist/public/', import.meta.url)]) {
+    try {
+      return await readFile(new URL(name, base));
+    } catch {}
+  }
+  return undefined;
+}
+
+/** Every HTTP route of the inbox: webhooks, metrics, pages, the JSON API and live updates. */
+export function createRoutes(deps: RouteDeps): Hono {
+  const { switchboard, state, hub } = deps;
+  const store = switchboard.store;
+  const health = createHealthView(deps);
+  const app = new Hono();
+
+  // Webhooks go to the engine untouched: it reads the raw bytes (the signature covers them).
+  app.all('/webhooks/:channel', (c) => switchboard.handleWebhook(c.req.raw));
+
+  app.get('/metrics', async (c) => {
+    c.header('content-type', switchboard.metricsContentType);
+    return c.body(await switchboard.metrics());
+  });
+
+  const shell = (page: 'inbox' | 'health', title: string) =>
+    pageShell({ page, title, simulator: Boolean(deps.simulator), version: VERSION });
+  app.get('/', (c) => c.html(shell('inbox', 'Inbox')));
+  app.get('/c/:id', (c) => c.html(shell('inbox', 'Conversation')));
+  app.get('/health', (c) => c.html(shell('health', 'Channel health')));
+
+  app.get('/assets/:name', async (c) => {
+    const name = c.req.param('name');
+    const type = name.endsWith('.js') ? 'text/javascript' : name.endsWith('.css') ? 'text/css' : undefined;
+    const body = type && /^[\w.-]+$/.test(name) ? await asset(name) : undefined;
+    if (!body || !type) return c.text('not found (run `npm run build -w @switchboard/example`)', 404);
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': `${type}; charset=utf-8`,
+      'cache-control': 'no-cache',
+    });
+  });
+
+  app.get('/api/media', (c) =>
+    serveMedia({
+      simulator: Boolean(deps.simulator),
+      kind: c.req.query('kind') ?? 'image',
+      src: c.req.query('src') ?? '',
+      adapter: deps.adapters.find((a) => a.channel === c.req.query('channel')),
+    }),
+  );
+
+  app.get('/api/info', (c) =>
+    c.json({
+      mode: deps.simulator ? 'simulator' : 'meta',
+      channels: deps.adapters.map((a) => a.channel),
+      simulatorUrl: deps.simulator?.url ?? null,
+    }),
+  );
+
+  app.get('/api/conversations', async (c) => c.json(await state.list(500)));
+
+  app.get('/api/conversations/:id', async (c) => {
+    const id = c.req.param('id');
+    const conversation = await state.get(id);
+    if (!conversation) return c.json({ error: 'conversation not found' }, 404);
+    const adapter = deps.adapters.find((a) => a.channel === conversation.channel);
+    const hours = adapter?.limits.windowHours ?? 24;
+    const lastInboundAt = await state.lastInboundAt(id);
+    const closesAt = lastInboundAt === null ? null : lastInboundAt + hours * HOUR;
+    const thread: Thread = {
+      conversation,
+      window: {
+        hours,
+        open: closesAt !== null && closesAt > switchboard.clock.now(),
+        lastInboundAt,
+        closesAt,
+      },
+      items: await buildThread(store, id, await state.sendsOf(id)),
+      templates:
+        conversation.channel !== 'whatsapp'
+          ? []
+          : deps.simulator
+            ? deps.simulator.world.templates.map((t) => ({ name: t.name, language: t.language }))
+            : deps.config.whatsappTemplates,
+      supports: [...(adapter?.limits.supportedContent ?? [])],
+      quickRepliesMax: adapter?.limits.quickRepliesMax ?? 0,
+    };
+    return c.json(thread);
+  });
+
+  app.post('/api/conversations/:id/read', async (c) => {
+    const id = c.req.param('id');
+    if (!(await state.get(id))) return c.json({ error: 'conversation not found' }, 404);
+    await state.markRead(id);
+    return c.json({ ok: true });
+  });
+
+  app.post('/api/conversations/:id/send', async (c) => {
+    const id = c.req.param('id');
+    const conversation = await state.get(id);
+    if (!conversation) return c.json({ error: 'conversation not found' }, 404);
+    let request: SendRequest;
+    try {
+      request = (await c.req.json()) as SendRequest;
+    } catch {
+      return c.json({ error: 'the body must be JSON' }, 400);
+    }
+    try {
+      const content = composeContent(request);
+      const entry = await switchboard.send({
+        to: { channel: conversation.channel, accountId: conversation.accountId, userId: conversation.userId },
+        content,
+        ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey.slice(0, 200) } : {}),
+      });
+      const { parts, extra } = partsOfOutbound(content);
+      const preview = extra?.template ? `📝 Template ${extra.template}` : describeParts(parts);
+      await state.recordSend(id, entry.id, preview, entry.createdAt);
+      deps.outboxWatch.watch(entry.id, id);
+      hub.publish({ type: 'outbox', conversationId: id, id: entry.id, state: entry.state });
+      return c.json({ id: entry.id, state: entry.state }, 202);
+    } catch (error) {
+      if (error instanceof ComposeError) return c.json({ error: error.message }, 400);
+      if (error instanceof SwitchboardError)
+        return c.json({ error: `${error.code}: ${error.message}` }, error.httpStatus as 400);
+      throw error;
+    }
+  });
+
+  app.get('/api/health', async (c) => c.json(await health.get(c.req.query('fresh') === '1')));
+
+  app.post('/api/backfill', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { channel?: string; sinceMinutes?: number };
+    const minutes = Math.min(Math.max(Number(body.sinceMinutes) || 60, 1), 7 * 24 * 60);
+    const runs = await deps.backfill.run({
+      ...(body.channel ? { channel: body.channel } : {}),
+      sinceMs: minutes * 60_000,
+    });
+    hub.publish({ type: 'health' });
+    return c.json(runs);
+  });
+
+  app.post('/api/chaos', async (c) => {
+    if (!deps.chaos) return c.json({ error: 'chaos controls exist only in simulator mode' }, 404);
+    const action = (await c.req.json().catch(() => undefined)) as ChaosAction | undefined;
+    if (!action || typeof action.type !== 'string') return c.json({ error: 'expected { type: … }' }, 400);
+    try {
+      const message = deps.chaos.apply(action);
+      hub.publish({ type: 'health' });
+      return c.json({ ok: true, message });
+    } catch (error) {
+      return c.json({ error: error instanceof Error ? error.message : String(error) }, 400);
+    }
+  });
+
+  app.get('/api/live', (c) =>
+    streamSSE(c, async (stream) => {
+      const off = hub.subscribe((message) => {
+        void stream.writeSSE({ data: JSON.stringify(message) }).catch(() => {});
+      });
+      stream.onAbort(off);
+      await stream.writeSSE({ event: 'ready', data: '{}' });
+      while (!stream.aborted && !stream.closed) {
+        await stream.sleep(15_000);
+        await stream.writeSSE({ event: 'ping', data: '{}' }).catch(() => {});
+      }
+      off();
+    }),
+  );
+
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/') ? c.json({ error: 'not found' }, 404) : c.text('not found', 404),
+  );
+  app.onError((error, c) => {
+    const message = error instanceof Error ? error.message : String(error);
+    return c.json({ error: message }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,165 @@
+/** JSON shapes exchanged between the Inbox server and its browser client. */
+
+import type { ContentPart } from '@switchboard/core';
+
+export type ChannelName = 'messenger' | 'instagram' | 'whatsapp' | (string & {});
+export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface ConversationSummary {
+  id: string;
+  channel: ChannelName;
+  accountId: string;
+  userId: string;
+  name: string;
+  /** One line: the last message as text (`📷 Photo`, `📍 Location`…). */
+  preview: string;
+  previewDirection: 'inbound' | 'outbound' | null;
+  lastAt: number;
+  unread: number;
+}
+
+export interface MessageWindow {
+  /** Hours of the free-form window for this channel (24). */
+  hours: number;
+  open: boolean;
+  lastInboundAt: number | null;
+  closesAt: number | null;
+}
+
+export interface Reaction {
+  emoji: string;
+  from: 'customer' | 'business';
+}
+
+export interface MessageItem {
+  type: 'message';
+  id: string;
+  direction: 'inbound' | 'outbound';
+  at: number;
+  parts: ContentPart[];
+  /** Outbound content that is not a ContentPart (quick replies, templates). */
+  extra?: { quickReplies?: string[]; template?: string };
+  replyTo?: { messageId?: string; preview?: string; story?: boolean };
+  reactions: Reaction[];
+  edited?: boolean;
+  deleted?: boolean;
+  /** Outbound only: where the message is in its lifecycle. */
+  state?: DeliveryState;
+  /** Readable failure reason when `state` is `failed` (or while retrying). */
+  error?: string;
+  retrying?: boolean;
+  /** When the outbox tries again (epoch ms), while retrying. */
+  retryAt?: number;
+  /** Sent from another app (Page Inbox) rather than this inbox. */
+  foreignApp?: boolean;
+}
+
+export interface PostbackItem {
+  type: 'postback';
+  id: string;
+  at: number;
+  title: string;
+  payload?: string;
+}
+
+export interface NoticeItem {
+  type: 'notice';
+  id: string;
+  at: number;
+  text: string;
+}
+
+export type ThreadItem = MessageItem | PostbackItem | NoticeItem;
+
+export interface Thread {
+  conversation: ConversationSummary;
+  window: MessageWindow;
+  items: ThreadItem[];
+  /** WhatsApp templates the composer can offer. */
+  templates: Array<{ name: string; language: string }>;
+  /** Content the channel can send (from the adapter's limits). */
+  supports: string[];
+  quickRepliesMax: number;
+}
+
+export interface SendRequest {
+  kind: 'text' | 'quick_replies' | 'media' | 'template';
+  text?: string;
+  replies?: string[];
+  mediaType?: 'image' | 'video' | 'audio' | 'file';
+  url?: string;
+  caption?: string;
+  template?: { name: string; language: string; parameters?: string[] };
+  idempotencyKey?: string;
+}
+
+export interface ProbeView {
+  probe: string;
+  status: 'ok' | 'degraded' | 'down';
+  reason: string;
+  checkedAt: number;
+}
+
+export interface AccountHealthView {
+  channel: ChannelName;
+  accountId: string;
+  label: string;
+  /** A messaging account (Page, IG account, phone number), not a WABA or app-wide checks. */
+  messaging: boolean;
+  status: 'ok' | 'degraded' | 'down';
+  lastEventAt: number | null;
+  lastEventAgeMs: number | null;
+  outboxBacklog: number;
+  outboxOldestAgeMs: number | null;
+  checks: ProbeView[];
+}
+
+/** One backfill pass over an account, with what it recovered. */
+export interface BackfillRun {
+  channel: string;
+  accountId: string;
+  at: number;
+  since: number;
+  fetched: number;
+  inserted: number;
+  duplicates: number;
+  unrecoverable: number;
+  error?: string;
+}
+
+export interface FaultView {
+  id: string;
+  type: string;
+  label: string;
+  until: number | null;
+}
+
+export interface HealthView {
+  status: 'ok' | 'degraded' | 'down';
+  checkedAt: number;
+  accounts: AccountHealthView[];
+  counters: Array<{ name: string; value: number }>;
+  deadLetters: number;
+  outbox: { pending: number; failed: number };
+  /** Channels whose adapter can backfill (Messenger, Instagram). */
+  backfillChannels: string[];
+  backfillRuns: BackfillRun[];
+  simulator: null | {
+    url: string;
+    faults: FaultView[];
+    truth: { generated: number; delivered: number; lost: number; duplicated: number };
+  };
+}
+
+export type ChaosAction =
+  | { type: 'instagram-outage'; mode: 'drop' | 'hold'; durationMs: number }
+  | { type: 'rate-limit-storm'; channel?: ChannelName; durationMs: number }
+  | { type: 'expire-token'; channel: ChannelName }
+  | { type: 'renew-tokens' }
+  | { type: 'clear' };
+
+/** What the server pushes on `/api/live` (SSE). */
+export type LiveMessage =
+  | { type: 'conversation'; conversationId: string; kind: string }
+  | { type: 'outbox'; conversationId: string; id: string; state: DeliveryState }
+  | { type: 'health' };

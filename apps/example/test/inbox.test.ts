@@ -1,0 +1,213 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningInbox } from '../src/server/app.js';
+import { launchBrowser, screenshot, startTestInbox, watchConsole } from './browser.js';
+
+let browser: Browser;
+let page: Page;
+let inbox: RunningInbox;
+let cleanup: () => Promise<void>;
+let consoleErrors: string[];
+
+const conversationLink = (channel: string) => page.locator(`a.conv[data-channel="${channel}"]`);
+
+/** Opens the conversation of a simulated customer from the list. */
+async function openConversation(id: string): Promise<void> {
+  await page.locator(`a.conv[data-conversation-id="${id}"]`).click();
+  await page.locator('.thread-head').waitFor();
+  await page.locator('.messages .msg, .messages .notice').first().waitFor();
+}
+
+describe('Switchboard Inbox in a real browser', () => {
+  beforeAll(async () => {
+    ({ inbox, cleanup } = await startTestInbox());
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    consoleErrors = watchConsole(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await cleanup?.();
+  });
+
+  it('shows conversations from Messenger, Instagram and WhatsApp in one inbox', async () => {
+    await page.goto(inbox.url);
+    for (const channel of ['messenger', 'instagram', 'whatsapp']) {
+      await conversationLink(channel).first().waitFor({ timeout: 20_000 });
+    }
+    await page.locator('#live-state', { hasText: 'Live' }).waitFor();
+    // Wait for every seeded conversation (4 per channel) so the screenshot shows the whole demo.
+    await expect.poll(() => page.locator('a.conv').count(), { timeout: 20_000 }).toBe(12);
+    expect(await page.locator('a.conv .badge').count()).toBeGreaterThan(0);
+    await screenshot(page, '01-inbox');
+  });
+
+  it('renders every content kind of the demo conversations', async () => {
+    const sim = inbox.simulator!;
+    const kinds = new Set<string>();
+    const probes: Array<[string, string]> = [
+      ['.location-card', 'location'],
+      ['.contact-card', 'contacts'],
+      ['.order-card', 'order'],
+      ['.sticker-wrap img', 'sticker'],
+      ['.media.image img', 'image'],
+      ['.bubble.postback', 'postback'],
+      ['.story', 'story'],
+      ['.share-card', 'share'],
+      ['.chip-reply', 'quick reply'],
+    ];
+    for (const customer of sim.world.customers) {
+      await openConversation(`${customer.channel}:${customer.accountId}:${customer.userId}`);
+      for (const [selector, kind] of probes)
+        if (await page.locator(`.messages ${selector}`).count()) kinds.add(kind);
+    }
+    expect([...kinds].sort()).toEqual(probes.map(([, k]) => k).sort());
+  });
+
+  it('replies on WhatsApp and shows the message reach delivered', async () => {
+    const customer = inbox.simulator!.world.customers.find((c) => c.channel === 'whatsapp')!;
+    const id = `whatsapp:${customer.accountId}:${customer.userId}`;
+    await openConversation(id);
+    await expect.poll(() => page.locator(`a.conv[data-conversation-id="${id}"] .badge`).count()).toBe(0);
+    await page.locator('[data-testid="window"]', { hasText: 'Window open' }).waitFor();
+    await page
+      .locator('[data-testid="composer-text"]')
+      .fill('Sorry about that! A replacement ships today 📦');
+    await page.locator('[data-testid="send"]').click();
+    const sent = page.locator('.msg.out', { hasText: 'A replacement ships today' });
+    await sent.waitFor();
+    await expect
+      .poll(() => sent.getAttribute('data-state'), { timeout: 20_000 })
+      .toMatch(/^(delivered|read)$/);
+    const business = inbox.simulator!.businessSends({ channel: 'whatsapp', userId: customer.userId });
+    expect(business.map((b) => (b.body.text as { body?: string } | undefined)?.body)).toContain(
+      'Sorry about that! A replacement ships today 📦',
+    );
+    await screenshot(page, '02-whatsapp-delivered');
+  });
+
+  it('replies on Messenger with quick replies and follows the echo to read', async () => {
+    const customer = inbox.simulator!.world.customers.find((c) => c.channel === 'messenger')!;
+    await openConversation(`messenger:${customer.accountId}:${customer.userId}`);
+    await page.locator('.composer-tabs button[data-mode="quick_replies"]').click();
+    await page.locator('[data-testid="composer-text"]').fill('Which size do you need?');
+    await page.locator('input[name="replies"]').fill('S, M, L');
+    await page.locator('[data-testid="send"]').click();
+    const sent = page.locator('.msg.out', { hasText: 'Which size do you need?' });
+    await sent.locator('.chip', { hasText: 'M' }).waitFor();
+    await expect.poll(() => sent.getAttribute('data-state'), { timeout: 20_000 }).toBe('read');
+  });
+
+  it('shows a new customer message live, with an unread badge', async () => {
+    const sim = inbox.simulator!;
+    const customer = sim.world.customers.filter((c) => c.channel === 'instagram')[1]!;
+    const id = `instagram:${customer.accountId}:${customer.userId}`;
+    sim.customerSends({
+      channel: 'instagram',
+      accountId: customer.accountId,
+      userId: customer.userId,
+      kind: 'text',
+      text: 'Is this live? ⚡',
+    });
+    const row = page.locator(`a.conv[data-conversation-id="${id}"]`);
+    await row.locator('.preview', { hasText: 'Is this live? ⚡' }).waitFor({ timeout: 15_000 });
+    await row.locator('.badge').waitFor();
+    await openConversation(id);
+    await page.locator('.msg.in', { hasText: 'Is this live? ⚡' }).waitFor();
+  });
+
+  it('sends a WhatsApp template when the 24-hour window is closed', async () => {
+    const sim = inbox.simulator!;
+    const account = sim.account('whatsapp');
+    const userId = '15550009999';
+    sim.customerSends({
+      channel: 'whatsapp',
+      accountId: account.accountId,
+      userId,
+      kind: 'text',
+      text: 'Old question from two days ago',
+      at: Date.now() - 48 * 3_600_000,
+    });
+    const id = `whatsapp:${account.accountId}:${userId}`;
+    await page.locator(`a.conv[data-conversation-id="${id}"]`).waitFor({ timeout: 15_000 });
+    await openConversation(id);
+    await page.locator('[data-testid="window"]', { hasText: 'Window closed' }).waitFor();
+    await page.locator('.window-banner.closed').waitFor();
+    expect(await page.locator('.composer-tabs button[data-mode="text"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="template-select"]').selectOption({ label: 'hello_world · en_US' });
+    await page.locator('[data-testid="send"]').click();
+    const sent = page.locator('.msg.out', { hasText: 'hello_world' });
+    await sent.waitFor();
+    await expect
+      .poll(() => sent.getAttribute('data-state'), { timeout: 20_000 })
+      .toMatch(/^(delivered|read)$/);
+    await screenshot(page, '03-template-window-closed');
+  });
+
+  it('turns the health page degraded when a token expires, and back when it is renewed', async () => {
+    await page.goto(`${inbox.url}/health`);
+    const overall = page.locator('[data-testid="overall"]');
+    await overall.waitFor({ timeout: 20_000 });
+    expect(await overall.getAttribute('data-status')).toBe('ok');
+    expect(await page.locator('.account').count()).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => page.locator('[data-testid="last-event"]').first().textContent()).toMatch(/ago/);
+    await screenshot(page, '04-health-ok');
+
+    await page.locator('[data-testid="chaos-expire-whatsapp"]').click();
+    await expect.poll(() => overall.getAttribute('data-status'), { timeout: 20_000 }).not.toBe('ok');
+    const whatsapp = page.locator('.account[data-channel="whatsapp"][data-status="down"]');
+    await whatsapp.first().waitFor();
+    await expect(whatsapp.first().locator('.probe.down p').first().textContent()).resolves.toMatch(
+      /expired|invalid/i,
+    );
+    await screenshot(page, '05-health-token-expired');
+
+    await page.locator('[data-testid="chaos-clear"]').click();
+    await expect.poll(() => overall.getAttribute('data-status'), { timeout: 20_000 }).toBe('ok');
+  });
+
+  it('shows a 429 storm as an active fault and a send waiting to retry', async () => {
+    await page.locator('[data-testid="chaos-429"]').click();
+    await page.locator('.faults [data-fault="rate-limit-storm"]').waitFor();
+    await expect
+      .poll(() => page.locator('[data-testid="overall"]').getAttribute('data-status'), { timeout: 20_000 })
+      .not.toBe('ok');
+    await screenshot(page, '06-health-429-storm');
+
+    const customer = inbox.simulator!.world.customers.filter((c) => c.channel === 'whatsapp')[1]!;
+    await page.goto(
+      `${inbox.url}/c/${encodeURIComponent(`whatsapp:${customer.accountId}:${customer.userId}`)}`,
+    );
+    await page.locator('[data-testid="composer-text"]').fill('Are you still there?');
+    await page.locator('[data-testid="send"]').click();
+    const sent = page.locator('.msg.out', { hasText: 'Are you still there?' });
+    await sent.locator('.msg-error.retrying', { hasText: 'RATE_LIMITED' }).waitFor({ timeout: 20_000 });
+    expect(await sent.getAttribute('data-state')).toBe('pending');
+    await screenshot(page, '07-send-retrying');
+
+    await page.goto(`${inbox.url}/health`);
+    await page.locator('[data-testid="chaos-clear"]').click();
+    await page.locator('.faults li.muted', { hasText: 'No active fault' }).waitFor();
+  });
+
+  it('fits a phone screen without horizontal scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 820 });
+    await page.goto(inbox.url);
+    await page.locator('a.conv').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.locator('a.conv[data-channel="instagram"]').first().click();
+    await page.locator('.thread-head .back').waitFor();
+    expect(await page.locator('.list-pane').isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, '08-phone-conversation');
+    await page.locator('.thread-head .back').click();
+    await page.locator('.list-pane').waitFor();
+  });
+
+  it('serves Prometheus metrics and kept the browser console free of errors', async () => {
+    const metrics = await fetch(`${inbox.url}/metrics`).then((r) => r.text());
+    expect(metrics).toContain('switchboard_');
+    expect(consoleErrors).toEqual([]);
+  });
+});

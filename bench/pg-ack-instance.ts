@@ -1,0 +1,50 @@
+/**
+ * One engine instance for bench/pg-ack.ts: createSwitchboard + PostgreSQL store + WhatsApp adapter,
+ * processors running, on a free port. Config: JSON in SWITCHBOARD_BENCH_INSTANCE. Sends `{ type: 'ready', port }`.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSwitchboard, silentLogger, toNodeListener } from '@switchboard/core';
+import { createPostgresStore } from '@switchboard/store-postgres';
+import { createWhatsAppAdapter } from '@switchboard/whatsapp';
+import { VERIFY_TOKEN } from './lib/webhooks.js';
+
+const config = JSON.parse(process.env.SWITCHBOARD_BENCH_INSTANCE ?? '{}') as {
+  instanceId: string;
+  databaseUrl: string;
+  schema: string;
+  appSecret: string;
+  phoneNumberId: string;
+  poolSize: number;
+};
+
+const store = await createPostgresStore({
+  connectionString: config.databaseUrl,
+  schema: config.schema,
+  maxConnections: config.poolSize,
+});
+const switchboard = createSwitchboard({
+  adapters: [
+    createWhatsAppAdapter({
+      appSecret: config.appSecret,
+      verifyToken: VERIFY_TOKEN,
+      phoneNumberIds: [config.phoneNumberId],
+    }),
+  ],
+  store,
+  logger: silentLogger,
+  instanceId: config.instanceId,
+});
+switchboard.on('*', () => {});
+await switchboard.start();
+const server = createServer(toNodeListener(switchboard));
+server.listen(0, '127.0.0.1', () =>
+  process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port }),
+);
+process.on('message', async (message: { type?: string }) => {
+  if (message?.type !== 'stop') return;
+  server.close();
+  await switchboard.stop();
+  await store.close();
+  process.exit(0);
+});

@@ -1,0 +1,173 @@
+import type { Clock } from '../clock.js';
+import { SwitchboardError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ChannelEvent, EventKind } from '../model/events.js';
+import type { Store } from '../store/types.js';
+import { exponentialDelay, type ResolvedWorker } from './backoff.js';
+import type { EngineMetrics } from './metrics.js';
+import { conversationOfEvent, groupByConversation } from './ordering.js';
+import { type OutboxAdvanced, persistEvent } from './persist.js';
+import type { EventHandler } from './types.js';
+
+/** An event ready for dispatch: stored, leased to this instance. */
+export interface Dispatchable {
+  seq: number;
+  event: ChannelEvent;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+export interface Dispatcher {
+  on(kind: EventKind | '*', handler: EventHandler): () => void;
+  /** Dispatches in order per conversation, conversations concurrently. Never throws. */
+  dispatch(items: readonly Dispatchable[]): Promise<void>;
+}
+
+export function createDispatcher(deps: {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics: EngineMetrics;
+  owner: string;
+  policy: ResolvedWorker;
+  onAdvanced: OutboxAdvanced;
+}): Dispatcher {
+  const { store, clock, logger, metrics, owner, policy } = deps;
+  const handlers = new Map<string, Set<EventHandler>>();
+  const touched = new Map<string, { channel: string; accountId: string; at: number }>();
+
+  const noteEvent = (event: ChannelEvent) => {
+    const key = `${event.channel}:${event.accountId}`;
+    const previous = metrics.lastEventAt.get(key);
+    if (previous && previous.at >= event.timestamp) return;
+    const entry = { channel: event.channel, accountId: event.accountId, at: event.timestamp };
+    metrics.lastEventAt.set(key, entry);
+    touched.set(key, entry);
+  };
+
+  const fail = async (item: Dispatchable, error: unknown) => {
+    const attempt = item.attempts + 1;
+    const { event } = item;
+    const reason = error instanceof Error ? error.message : String(error);
+    const code = SwitchboardError.is(error) ? error.code : 'HANDLER_FAILED';
+    metrics.handlerFailures.inc({ kind: event.kind });
+    try {
+      if (attempt >= policy.maxAttempts) {
+        await store.events.kill(item.seq, owner, reason);
+        await store.deadLetters.add({
+          source: 'event',
+          ref: event.key,
+          channel: event.channel,
+          code,
+          reason,
+          attempts: attempt,
+          at: clock.now(),
+        });
+        metrics.deadLettered.inc({ source: 'event', code });
+        logger.error('event dead-lettered after repeated handler failures', {
+          key: event.key,
+          kind: event.kind,
+          attempts: attempt,
+          reason,
+        });
+        return;
+      }
+      const delay = exponentialDelay(policy, attempt);
+      await store.events.retry(item.seq, owner, { nextAttemptAt: clock.now() + delay, error: reason });
+      logger.warn('event handler failed; will retry', {
+        key: event.key,
+        kind: event.kind,
+        attempt,
+        retryInMs: delay,
+        reason,
+      });
+    } catch (storeError) {
+      // The lease expires and the event is claimed again: nothing is lost.
+      logger.error('could not record a handler failure; the event will be retried when its lease expires', {
+        key: event.key,
+        error: storeError instanceof Error ? storeError.message : String(storeError),
+      });
+    }
+  };
+
+  const markDone = async (item: Dispatchable) => {
+    try {
+      await store.events.complete(item.seq, owner);
+    } catch (error) {
+      logger.error('could not mark an event done; it may be dispatched again after its lease expires', {
+        key: item.event.key,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+
+  /**
+   * One conversation's events, in order. The read-model writes of the whole group go out together
+   * (they are idempotent and monotonic, so their relative order does not matter) and so do the done
+   * marks: two store round trips per group instead of two per event. Handlers run strictly in order,
+   * each after its event is persisted.
+   */
+  const dispatchGroup = async (group: readonly Dispatchable[]) => {
+    const persisted = await Promise.allSettled(
+      group.map((item) => persistEvent(store, item.event, deps.onAdvanced)),
+    );
+    const bookkeeping: Promise<void>[] = [];
+    for (const [index, item] of group.entries()) {
+      const outcome = persisted[index];
+      if (outcome?.status === 'rejected') {
+        bookkeeping.push(fail(item, outcome.reason));
+        continue;
+      }
+      const { event } = item;
+      try {
+        const context = { attempt: item.attempts + 1, seq: item.seq };
+        for (const handler of handlers.get(event.kind) ?? []) await handler(event, context);
+        for (const handler of handlers.get('*') ?? []) await handler(event, context);
+      } catch (error) {
+        bookkeeping.push(fail(item, error));
+        continue;
+      }
+      if (event.kind !== 'account' && event.kind !== 'unsupported') noteEvent(event);
+      bookkeeping.push(markDone(item));
+    }
+    await Promise.all(bookkeeping);
+  };
+
+  const flushLastEvents = async () => {
+    if (touched.size === 0) return;
+    const entries = [...touched.values()];
+    touched.clear();
+    try {
+      await Promise.all(
+        entries.map((e) =>
+          store.health.set(`last-event:${e.channel}:${e.accountId}`, { at: e.at }, clock.now()),
+        ),
+      );
+    } catch (error) {
+      logger.warn('could not record last-event times', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+
+  return {
+    on(kind, handler) {
+      let set = handlers.get(kind);
+      if (!set) {
+        set = new Set();
+        handlers.set(kind, set);
+      }
+      set.add(handler);
+      return () => {
+        set.delete(handler);
+      };
+    },
+    async dispatch(items) {
+      if (items.length === 0) return;
+      const ordered = [...items].sort((a, b) => a.seq - b.seq);
+      const groups = groupByConversation(ordered, (item) => conversationOfEvent(item.event));
+      await Promise.all(groups.map(dispatchGroup));
+      await flushLastEvents();
+    },
+  };
+}

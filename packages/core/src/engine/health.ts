@@ -1,0 +1,100 @@
+import type { ChannelAdapter, HealthProbeResult, HealthStatus } from '../adapter.js';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/types.js';
+import type { EngineMetrics } from './metrics.js';
+import type { AccountHealth, HealthReport } from './types.js';
+
+const RANK: Record<HealthStatus, number> = { ok: 0, degraded: 1, down: 2 };
+const worst = (statuses: HealthStatus[]): HealthStatus =>
+  statuses.reduce<HealthStatus>((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok');
+
+/** Oldest pending send older than this makes the account `degraded`. */
+const BACKLOG_DEGRADED_MS = 5 * 60_000;
+const PROBE_TIMEOUT_MS = 10_000;
+
+async function runProbe(
+  probe: ReturnType<ChannelAdapter['probes']>[number],
+  clock: Clock,
+): Promise<HealthProbeResult> {
+  const fallback = (reason: string): HealthProbeResult => ({
+    probe: probe.name,
+    status: 'down',
+    reason,
+    ...(probe.accountId ? { accountId: probe.accountId } : {}),
+    checkedAt: clock.now(),
+  });
+  let cancel = () => {};
+  const timeout = new Promise<HealthProbeResult>((resolve) => {
+    cancel = clock.setTimeout(
+      () => resolve(fallback(`probe did not answer within ${PROBE_TIMEOUT_MS} ms`)),
+      PROBE_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([probe.run(), timeout]);
+  } catch (error) {
+    return fallback(`probe threw: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    cancel();
+  }
+}
+
+/** A simple health view: probes + last inbound age + outbox backlog, per channel account. */
+export async function computeHealth(
+  adapters: readonly ChannelAdapter[],
+  store: Store,
+  clock: Clock,
+  metrics: EngineMetrics,
+): Promise<HealthReport> {
+  const now = clock.now();
+  const backlog = await store.outbox.backlog();
+  const accounts = new Map<string, AccountHealth>();
+  const account = (channel: string, accountId: string): AccountHealth => {
+    const key = `${channel}:${accountId}`;
+    let a = accounts.get(key);
+    if (!a) {
+      a = {
+        channel,
+        accountId,
+        status: 'ok',
+        lastEventAt: null,
+        lastEventAgeMs: null,
+        outboxBacklog: 0,
+        outboxOldestAgeMs: null,
+        checks: [],
+      };
+      accounts.set(key, a);
+    }
+    return a;
+  };
+
+  for (const adapter of adapters) {
+    for (const id of adapter.accountIds ?? []) account(adapter.channel, id);
+    const results = await Promise.all(adapter.probes().map((p) => runProbe(p, clock)));
+    for (const result of results) account(adapter.channel, result.accountId ?? '*').checks.push(result);
+  }
+  for (const row of backlog) {
+    const a = account(row.channel, row.accountId);
+    a.outboxBacklog = row.pending;
+    a.outboxOldestAgeMs = Math.max(0, now - row.oldestCreatedAt);
+  }
+  const stored = await store.health.list('last-event:');
+  for (const a of accounts.values()) {
+    const seen = metrics.lastEventAt.get(`${a.channel}:${a.accountId}`)?.at;
+    const persisted = stored.find((s) => s.key === `last-event:${a.channel}:${a.accountId}`)?.value as
+      | { at?: number }
+      | undefined;
+    const at = Math.max(seen ?? -1, persisted?.at ?? -1);
+    if (at >= 0) {
+      a.lastEventAt = at;
+      a.lastEventAgeMs = Math.max(0, now - at);
+    }
+    const statuses = a.checks.map((c) => c.status);
+    if (a.outboxOldestAgeMs !== null && a.outboxOldestAgeMs > BACKLOG_DEGRADED_MS) statuses.push('degraded');
+    a.status = worst(statuses);
+  }
+  const list = [...accounts.values()].sort(
+    (x, y) => x.channel.localeCompare(y.channel) || x.accountId.localeCompare(y.accountId),
+  );
+  return { status: worst(list.map((a) => a.status)), checkedAt: now, accounts: list };
+}

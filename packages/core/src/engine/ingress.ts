@@ -1,0 +1,189 @@
+import type { ChannelAdapter } from '../adapter.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/types.js';
+import type { EngineMetrics, RejectReason } from './metrics.js';
+
+/** Headers kept with a raw body: what a later re-verification or investigation needs. */
+const KEPT_HEADERS = [
+  'x-hub-signature-256',
+  'x-hub-signature',
+  'content-type',
+  'content-length',
+  'user-agent',
+];
+
+/** A request as both bridges (web Request, node:http) hand it to the engine. */
+export interface IngressRequest {
+  method: string;
+  /** Path plus query, e.g. `/webhooks/whatsapp?hub.mode=subscribe`. */
+  url: string;
+  headers: Headers;
+  /** Reads the body with the cap enforced while reading; `null` when it exceeds the cap. */
+  readBody(maxBytes: number): Promise<Uint8Array | null>;
+}
+
+export interface IngressResponse {
+  status: number;
+  body: string;
+}
+
+export interface Ingress {
+  handle(request: IngressRequest): Promise<IngressResponse>;
+  maxBodyBytes: number;
+}
+
+const WEBHOOK_PATH = /\/webhooks\/([^/?#]+)\/?(?:[?#].*)?$/;
+
+export function createIngress(deps: {
+  adapters: ReadonlyMap<string, ChannelAdapter>;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics: EngineMetrics;
+  maxBodyBytes: number;
+  onAppended: () => void;
+}): Ingress {
+  const { adapters, store, clock, logger, metrics, maxBodyBytes } = deps;
+
+  const reject = (
+    channel: string,
+    status: number,
+    reason: RejectReason,
+    message: string,
+    fields: Record<string, unknown> = {},
+  ) => {
+    metrics.rejected.inc({ channel, reason });
+    logger.error(`webhook rejected: ${message}`, { channel, status, reason, ...fields });
+    return { status, body: message };
+  };
+
+  return {
+    maxBodyBytes,
+    async handle(request) {
+      const queryAt = request.url.indexOf('?');
+      const path = queryAt < 0 ? request.url : request.url.slice(0, queryAt);
+      const match = WEBHOOK_PATH.exec(path);
+      const channel = match?.[1] ? decodeURIComponent(match[1]) : '';
+      const adapter = adapters.get(channel);
+      if (!adapter) {
+        const label = channel && channel.length <= 32 ? channel : '(none)';
+        return reject(
+          label,
+          404,
+          'unknown_channel',
+          `no adapter for channel "${label}" (path ${path.slice(0, 200)})`,
+        );
+      }
+
+      if (request.method === 'GET') {
+        const query = new URLSearchParams(queryAt < 0 ? '' : request.url.slice(queryAt + 1));
+        const challenge = adapter.verifyChallenge(query);
+        if (challenge === null) {
+          return reject(
+            channel,
+            403,
+            'challenge_failed',
+            'verification handshake refused (wrong hub.verify_token or hub.mode)',
+          );
+        }
+        logger.info('webhook verification handshake answered', { channel });
+        return { status: 200, body: challenge };
+      }
+      if (request.method !== 'POST') {
+        return reject(channel, 405, 'method_not_allowed', `method ${request.method} not allowed`);
+      }
+
+      metrics.received.inc({ channel });
+      const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+      if (declared > maxBodyBytes) {
+        return reject(
+          channel,
+          413,
+          'too_large',
+          `body of ${declared} bytes exceeds the ${maxBodyBytes}-byte cap`,
+        );
+      }
+      const body = await request.readBody(maxBodyBytes);
+      if (body === null) {
+        return reject(channel, 413, 'too_large', `body exceeds the ${maxBodyBytes}-byte cap`);
+      }
+
+      const check = adapter.verifySignature(body, request.headers);
+      if (!check.ok) {
+        return reject(channel, 401, 'signature', `signature ${check.reason}`, {
+          bytes: body.byteLength,
+          ...(check.hint ? { hint: check.hint } : {}),
+        });
+      }
+
+      const headers: Record<string, string> = {};
+      for (const name of KEPT_HEADERS) {
+        const value = request.headers.get(name);
+        if (value !== null) headers[name] = value;
+      }
+      try {
+        await store.inbox.append({ channel, body, headers, receivedAt: clock.now() });
+      } catch (error) {
+        metrics.rejected.inc({ channel, reason: 'store_unavailable' });
+        logger.error(
+          'webhook rejected: store failed to record the body, answering 503 so the platform retries',
+          {
+            channel,
+            status: 503,
+            reason: 'store_unavailable',
+            error: error instanceof Error ? error.message : String(error),
+          },
+        );
+        return { status: 503, body: 'store unavailable' };
+      }
+      metrics.acked.inc({ channel });
+      deps.onAppended();
+      return { status: 200, body: 'EVENT_RECEIVED' };
+    },
+  };
+}
+
+/** Reads a web stream, giving up (returning null) as soon as more than `maxBytes` arrived. */
+export async function readCapped(
+  stream: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+): Promise<Uint8Array | null> {
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** The web-standard entry point: Request in, Response out. */
+export async function handleWebRequest(ingress: Ingress, request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const result = await ingress.handle({
+    method: request.method,
+    url: url.pathname + url.search,
+    headers: request.headers,
+    readBody: (max) => readCapped(request.body, max),
+  });
+  return new Response(result.body, {
+    status: result.status,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  });
+}

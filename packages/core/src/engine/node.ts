@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Ingress, IngressResponse } from './ingress.js';
+import type { Switchboard } from './types.js';
+
+/** Bodies larger than the cap are drained (not buffered) up to this many bytes, then the socket is closed. */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/** Where `createSwitchboard` keeps the ingress for the Node bridge (not part of the public surface). */
+export const INGRESS = Symbol.for('switchboard.ingress');
+
+/** A `(req, res, next?)` listener usable by node:http, Express (as middleware) and Fastify (raw req/res). */
+export type NodeListener = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void;
+
+interface MaybeParsed extends IncomingMessage {
+  body?: unknown;
+  rawBody?: unknown;
+  originalUrl?: string;
+}
+
+/**
+ * Bridges the engine to Node's http API. Reads the raw body itself (the signature covers the exact
+ * bytes) with the size cap enforced while reading, so no body parser may run before it.
+ *
+ * @example
+ * // node:http
+ * http.createServer(toNodeListener(switchboard)).listen(3000);
+ * // Express — mount before express.json()
+ * app.all('/webhooks/:channel', toNodeListener(switchboard));
+ * // Fastify — take the raw request before Fastify parses it
+ * fastify.addHook('onRequest', (req, reply, done) => {
+ *   if (!req.url.startsWith('/webhooks/')) return done();
+ *   reply.hijack();
+ *   toNodeListener(switchboard)(req.raw, reply.raw);
+ * });
+ */
+export function toNodeListener(switchboard: Switchboard): NodeListener {
+  const ingress = (switchboard as unknown as Record<symbol, Ingress | undefined>)[INGRESS];
+  if (!ingress) throw new TypeError('toNodeListener needs a switchboard made by createSwitchboard');
+  return (req, res, next) => {
+    handleNode(ingress, req as MaybeParsed, res).catch((error: unknown) => {
+      if (next) return next(error);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('internal error');
+      } else res.destroy();
+    });
+  };
+}
+
+async function handleNode(ingress: Ingress, req: MaybeParsed, res: ServerResponse): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  let tooLarge = false;
+  const result = await ingress.handle({
+    method: req.method ?? 'GET',
+    url: req.originalUrl ?? req.url ?? '/',
+    headers,
+    async readBody(max) {
+      const preRead = alreadyRead(req);
+      if (preRead !== undefined) return preRead.byteLength > max ? null : preRead;
+      const body = await readNodeBody(req, max);
+      tooLarge = body === null;
+      return body;
+    },
+  });
+  send(res, result, tooLarge);
+  if (tooLarge) drainThenClose(req);
+}
+
+/** A body some framework already read: raw bytes are fine, a parsed object is not (its bytes are gone). */
+function alreadyRead(req: MaybeParsed): Uint8Array | undefined {
+  if (req.rawBody instanceof Uint8Array) return req.rawBody;
+  if (req.body instanceof Uint8Array) return req.body;
+  if (req.readableEnded || (req.body !== undefined && req.body !== null)) {
+    throw new Error(
+      'the request body was already consumed by a body parser: mount the Switchboard listener before express.json() / any JSON parser, or use express.raw()',
+    );
+  }
+  return undefined;
+}
+
+function readNodeBody(req: IncomingMessage, max: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > max) {
+        cleanup();
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, total));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+function send(res: ServerResponse, result: IngressResponse, close: boolean): void {
+  const headers: Record<string, string | number> = {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(result.body),
+  };
+  if (close) headers.connection = 'close';
+  res.writeHead(result.status, headers);
+  res.end(result.body);
+}
+
+/** Discards the rest of an oversized body so the client can read the 413, then closes. */
+function drainThenClose(req: IncomingMessage): void {
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.byteLength;
+    if (drained > DRAIN_LIMIT) req.destroy();
+  });
+  req.on('error', () => {});
+  req.resume();
+}

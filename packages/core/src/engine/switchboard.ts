@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import type { ChannelAdapter } from '../adapter.js';
+import { systemClock } from '../clock.js';
+import { createMemoryRateLimiter } from '../limiter.js';
+import { createLogger } from '../logger.js';
+import type { EventKind } from '../model/events.js';
+import type { AlarmHandler } from '../watch/alarms.js';
+import { mergeWatchHealth } from '../watch/health-merge.js';
+import { registerWatchMetrics } from '../watch/metrics.js';
+import { createWatch, type Watch } from '../watch/watch.js';
+import { resolveWorker } from './backoff.js';
+import { createDispatcher } from './dispatcher.js';
+import { computeHealth } from './health.js';
+import { createIngress, handleWebRequest } from './ingress.js';
+import { createWorkerLoop } from './loop.js';
+import { createEngineMetrics } from './metrics.js';
+import { INGRESS } from './node.js';
+import { createOutbox } from './outbox.js';
+import { createProcessor } from './processor.js';
+import type { EventHandler, Switchboard, SwitchboardOptions } from './types.js';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Creates the engine. Webhooks are acknowledged only once their raw bytes are durably in
+ * `store`; `start()` runs the processor (parse → dedup → persist → handlers) and the outbox worker.
+ *
+ * @example
+ * const switchboard = createSwitchboard({
+ *   adapters: [createMessengerAdapter({ appSecret, verifyToken, accessToken })],
+ *   store: createSqliteStore({ path: './data/switchboard.db' }),
+ * });
+ * switchboard.on('message', (event) => console.log(event.text));
+ * await switchboard.start();
+ * http.createServer(toNodeListener(switchboard)).listen(3000);
+ */
+export function createSwitchboard(options: SwitchboardOptions): Switchboard {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger();
+  const limiter = options.limiter ?? createMemoryRateLimiter({ clock });
+  const owner = options.instanceId ?? `sb-${randomUUID().slice(0, 8)}`;
+  const random = options.random ?? Math.random;
+  const adapters = new Map<string, ChannelAdapter>();
+  for (const adapter of options.adapters) {
+    if (adapters.has(adapter.channel)) throw new TypeError(`two adapters for channel "${adapter.channel}"`);
+    adapters.set(adapter.channel, adapter);
+  }
+  const processorPolicy = resolveWorker(options.processor, {
+    batchSize: 200,
+    leaseMs: 30_000,
+    pollIntervalMs: 500,
+    maxAttempts: 5,
+    baseDelayMs: 1_000,
+    maxDelayMs: 5 * 60_000,
+  });
+  const outboxPolicy = resolveWorker(options.outbox, {
+    batchSize: 20,
+    leaseMs: 60_000,
+    pollIntervalMs: 500,
+    maxAttempts: 8,
+    baseDelayMs: 1_000,
+    maxDelayMs: 10 * 60_000,
+  });
+
+  const metrics = createEngineMetrics(clock, store);
+  // Created below once the processor exists; the hooks above only call it after start().
+  let watch: Watch | null = null;
+  const outboxLoopRef: { wake: () => void } = { wake: () => {} };
+  const outbox = createOutbox({
+    adapters,
+    store,
+    clock,
+    logger,
+    metrics,
+    limiter,
+    owner,
+    policy: outboxPolicy,
+    random,
+    wake: () => outboxLoopRef.wake(),
+    onSent: (entry, receipt) =>
+      watch?.noteSent({
+        channel: entry.channel,
+        accountId: entry.accountId,
+        messageId: receipt.messageId,
+        at: clock.now(),
+        outboxId: entry.id,
+      }),
+  });
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    logger,
+    metrics,
+    owner,
+    policy: processorPolicy,
+    onAdvanced: outbox.notify,
+  });
+  const processor = createProcessor({
+    adapters,
+    store,
+    clock,
+    logger,
+    metrics,
+    owner,
+    policy: processorPolicy,
+    dispatcher,
+    onStored: (event, outcome) => watch?.observe(event, outcome),
+  });
+
+  const processorLoop = createWorkerLoop({
+    name: 'processor',
+    clock,
+    logger,
+    pollIntervalMs: processorPolicy.pollIntervalMs,
+    round: async () => (await processor.inboxRound()) + (await processor.eventRound()),
+    // Acks first: while webhooks pour in, processing takes at least a quarter of the thread and
+    // leaves the rest to the ack path; the stored backlog is worked off at full speed afterwards.
+    pace: { share: 0.25 },
+  });
+  const outboxLoop = createWorkerLoop({
+    name: 'outbox',
+    clock,
+    logger,
+    pollIntervalMs: outboxPolicy.pollIntervalMs,
+    round: outbox.round,
+  });
+  outboxLoopRef.wake = outboxLoop.wake;
+
+  const ingress = createIngress({
+    adapters,
+    store,
+    clock,
+    logger,
+    metrics,
+    maxBodyBytes: options.maxBodyBytes ?? 4 * MiB,
+    onAppended: processorLoop.wake,
+  });
+
+  if (options.watch !== false)
+    watch = createWatch(
+      {
+        adapters: options.adapters,
+        store,
+        clock,
+        logger,
+        ingest: (events, opts) => processor.ingest(events, opts.source),
+        reportUnrecoverable: (channel, gap) => switchboard.reportUnrecoverable(channel, gap),
+        send: (message) => outbox.send(message),
+      },
+      options.watch ?? {},
+    );
+
+  const switchboard: Switchboard & { [INGRESS]: typeof ingress } = {
+    [INGRESS]: ingress,
+    store,
+    clock,
+    metricsContentType: metrics.registry.contentType,
+    handleWebhook: (request) => handleWebRequest(ingress, request),
+    watch,
+    on(kind: EventKind | '*' | 'alarm', handler: EventHandler<never> | AlarmHandler) {
+      if (kind === 'alarm') return watch ? watch.on(handler as AlarmHandler) : () => {};
+      return dispatcher.on(kind, handler as EventHandler);
+    },
+    async start() {
+      processorLoop.start();
+      outboxLoop.start();
+      await watch?.start();
+      logger.info('switchboard started', { instanceId: owner, channels: [...adapters.keys()] });
+    },
+    async stop() {
+      await watch?.stop();
+      await Promise.all([processorLoop.stop(), outboxLoop.stop()]);
+      logger.info('switchboard stopped', { instanceId: owner });
+    },
+    async drain() {
+      for (;;) {
+        const work = (await processor.inboxRound()) + (await processor.eventRound()) + (await outbox.round());
+        if (work === 0) return;
+      }
+    },
+    send: outbox.send,
+    sendAndWait: outbox.sendAndWait,
+    replay: processor.replay,
+    ingest: (events, opts) => processor.ingest(events, opts?.source),
+    async reportUnrecoverable(channel, gap) {
+      metrics.unrecoverable.inc({ channel }, gap.missing);
+      await store.counters.add('events.unrecoverable', gap.missing);
+      logger.error('messages lost beyond recovery', { channel, ...gap });
+      await watch?.recordUnrecoverable(channel, gap);
+    },
+    metrics: () => metrics.registry.metrics(),
+    async health() {
+      const report = await computeHealth(options.adapters, store, clock, metrics);
+      return watch ? mergeWatchHealth(report, await watch.health()) : report;
+    },
+  };
+  if (watch) registerWatchMetrics(metrics.registry, watch);
+  return switchboard;
+}

@@ -1,0 +1,173 @@
+import type { ChannelAdapter, HealthProbeResult, HealthStatus, UnrecoverableGap } from '../adapter.js';
+import type { Clock } from '../clock.js';
+import type { RateLimiter } from '../limiter.js';
+import type { Logger } from '../logger.js';
+import type { ChannelEvent, EventKind, EventOfKind, EventSource } from '../model/events.js';
+import type { OutboundMessage, SendReceipt } from '../model/outbound.js';
+import type { OutboxEntry, Store } from '../store/types.js';
+import type { AlarmHandler } from '../watch/alarms.js';
+import type { WatchAccountHealth, WatchOptions } from '../watch/types.js';
+import type { Watch } from '../watch/watch.js';
+
+/** Tuning of a retrying worker. Delays are in ms of the engine's Clock. */
+export interface RetryPolicy {
+  /** Attempts before giving up (dead letter / `failed`). */
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt. */
+  baseDelayMs?: number;
+  /** Cap of one delay. */
+  maxDelayMs?: number;
+}
+
+export interface WorkerOptions extends RetryPolicy {
+  /** Rows claimed per round. */
+  batchSize?: number;
+  /** How long a claimed row stays ours before another instance may take it over. */
+  leaseMs?: number;
+  /** How often an idle worker looks for due work (retries, other instances' rows). */
+  pollIntervalMs?: number;
+}
+
+/**
+ * Options of `createSwitchboard`.
+ *
+ * @example
+ * const switchboard = createSwitchboard({
+ *   adapters: [createWhatsAppAdapter({ appSecret, verifyToken, accessToken })],
+ *   store: createSqliteStore({ path: './switchboard.db' }),
+ * });
+ */
+export interface SwitchboardOptions {
+  adapters: readonly ChannelAdapter[];
+  store: Store;
+  /** Every timer goes through it. Default: the system clock. */
+  clock?: Clock;
+  /** Default: JSON lines on stderr at `info` (secrets redacted). */
+  logger?: Logger;
+  /** Token buckets for sends. Default: in-process buckets; pass `@switchboard/redis`'s for many instances. */
+  limiter?: RateLimiter;
+  /** Largest webhook body accepted (bytes). Default 4 MiB. Larger → 413. */
+  maxBodyBytes?: number;
+  /** Lease owner name of this instance. Default: `sb-<random>`. Must differ between instances. */
+  instanceId?: string;
+  /** Inbox/event processing. Defaults: batch 200, lease 30 s, poll 500 ms, 5 attempts, 1 s → 5 min. */
+  processor?: WorkerOptions;
+  /** Outbox delivery. Defaults: batch 20, lease 60 s, poll 500 ms, 8 attempts, 1 s → 10 min (full jitter). */
+  outbox?: WorkerOptions;
+  /** Random source in [0, 1) for jitter (tests pass a fixed one). Default Math.random. */
+  random?: () => number;
+  /**
+   * Silence detection, reconciliation with automatic backfill, echo/status deadlines, scheduled probes
+   * and loss accounting (README: "Silence detection"). On by default; `false` turns it off.
+   */
+  watch?: WatchOptions | false;
+}
+
+/** What a handler receives besides the event. */
+export interface HandlerContext {
+  /** 1 on the first dispatch, 2 on the first retry... */
+  attempt: number;
+  /** Stored sequence number of the event. */
+  seq: number;
+}
+
+export type EventHandler<E extends ChannelEvent = ChannelEvent> = (
+  event: E,
+  context: HandlerContext,
+) => void | Promise<void>;
+
+export interface ReplayOptions {
+  /** Epoch ms, inclusive: raw bodies received at or after. */
+  since: number;
+  /** Epoch ms, inclusive. Default: now. */
+  until?: number;
+  channel?: string;
+}
+
+export interface ReplayResult {
+  /** Raw bodies re-parsed. */
+  bodies: number;
+  /** Bodies that still fail to parse (dead-lettered). */
+  failed: number;
+  /** Events found, new ones (now dispatched) and already known ones. */
+  events: number;
+  inserted: number;
+  duplicates: number;
+}
+
+export interface IngestResult {
+  inserted: number;
+  duplicates: number;
+}
+
+export interface SendAndWaitOptions {
+  /** Default 30 s (engine clock). On timeout the promise rejects with TEMPORARY; the entry stays queued. */
+  timeoutMs?: number;
+}
+
+export interface AccountHealth {
+  channel: string;
+  accountId: string;
+  status: HealthStatus;
+  /** Epoch ms of the newest inbound event seen by this instance (or stored health state), or null. */
+  lastEventAt: number | null;
+  lastEventAgeMs: number | null;
+  /** Pending outbox entries and the age of the oldest. */
+  outboxBacklog: number;
+  outboxOldestAgeMs: number | null;
+  checks: HealthProbeResult[];
+  /** Silence numbers, reconciliation, loss accounting and alarms of the account (when the watch runs). */
+  watch?: WatchAccountHealth;
+}
+
+export interface HealthReport {
+  status: HealthStatus;
+  checkedAt: number;
+  accounts: AccountHealth[];
+}
+
+/**
+ * The engine: store-before-ack webhooks, deduplicated dispatch, a durable outbox.
+ *
+ * @example
+ * switchboard.on('message', async (event) => {
+ *   if (event.direction === 'inbound') await switchboard.send({ to: event, content: { type: 'text', text: 'Hi!' } });
+ * });
+ * await switchboard.start();
+ * http.createServer(toNodeListener(switchboard)).listen(3000);
+ */
+export interface Switchboard {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Web-standard handler for `/webhooks/:channel` (GET handshake, POST events). */
+  handleWebhook(request: Request): Promise<Response>;
+  /** Registers a handler for one kind or every kind (`'*'`). Returns an unsubscribe function. */
+  on<K extends EventKind>(kind: K, handler: EventHandler<EventOfKind<K>>): () => void;
+  on(kind: '*', handler: EventHandler): () => void;
+  /** Alarms of the watch (silence, webhook_gap, delivery_pipeline, subscription, token, probe), raised and cleared. */
+  on(kind: 'alarm', handler: AlarmHandler): () => void;
+  /** The silence watch (null with `watch: false`): alarms, loss accounting, manual passes. */
+  readonly watch: Watch | null;
+  /** Starts the processor and outbox workers; unfinished work of a previous run (expired leases) resumes. */
+  start(): Promise<void>;
+  /** Stops the workers after the current round; waits for it. */
+  stop(): Promise<void>;
+  /** Processes everything due now (inbox, events, outbox) and resolves when nothing due is left. */
+  drain(): Promise<void>;
+  /** Records a message in the outbox (durably) and schedules delivery. Same `idempotencyKey` → same entry. */
+  send(message: OutboundMessage): Promise<OutboxEntry>;
+  /** `send`, then waits for the platform's receipt; rejects with the final error. */
+  sendAndWait(message: OutboundMessage, options?: SendAndWaitOptions): Promise<SendReceipt>;
+  /** Re-parses stored raw bodies received in the window; new events are dispatched, known ones deduplicated. */
+  replay(options: ReplayOptions): Promise<ReplayResult>;
+  /** Feeds events from elsewhere (backfill) through the same dedup, persistence and dispatch. */
+  ingest(events: readonly ChannelEvent[], options?: { source?: EventSource }): Promise<IngestResult>;
+  /** Counts and logs messages that exist but cannot be recovered (loss accounting). */
+  reportUnrecoverable(channel: string, gap: UnrecoverableGap): Promise<void>;
+  /** Prometheus text exposition of this instance's metrics. */
+  metrics(): Promise<string>;
+  /** Content type to serve `metrics()` with. */
+  readonly metricsContentType: string;
+  /** Per channel account: probes, last inbound age, outbox backlog. */
+  health(): Promise<HealthReport>;
+}

@@ -1,0 +1,186 @@
+import type { ChannelAdapter, HealthProbeResult, HealthStatus } from '../adapter.js';
+import type { AlarmCenter, AlarmType } from './alarms.js';
+import { type BaselinePrior, DEFAULT_PRIOR, observedHours } from './baseline.js';
+import type { AwaitedSend } from './delivery.js';
+import { alarmTypeOfProbe } from './probes.js';
+import type { ReconcileResult } from './reconcile.js';
+import { checkSilence, type SilenceOptions } from './silence.js';
+import { type AccountState, accrueExposure } from './state.js';
+
+const RANK: Record<HealthStatus, number> = { ok: 0, degraded: 1, down: 2 };
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+
+/** Merges the default, global and per-account priors. */
+export function priorFor(
+  options: { prior?: Partial<BaselinePrior>; priors?: Record<string, Partial<BaselinePrior>> },
+  channel: string,
+  accountId: string,
+): BaselinePrior {
+  return { ...DEFAULT_PRIOR, ...options.prior, ...options.priors?.[`${channel}:${accountId}`] };
+}
+
+/** One silence check of one account: updates exposure and the verdict, raises the alarm when due. */
+export function silenceTick(input: {
+  state: AccountState;
+  prior: BaselinePrior;
+  options: SilenceOptions;
+  alarms: AlarmCenter;
+  enabled: boolean;
+  now: number;
+}): void {
+  const { state, alarms, now } = input;
+  const silent = alarms.isRaised('silence', state.channel, state.accountId);
+  accrueExposure(state, now, silent);
+  const verdict = checkSilence({
+    state: state.baseline,
+    prior: input.prior,
+    options: input.options,
+    observedHours: observedHours(state.baseline),
+    windowStart: Math.max(state.lastInboundAt ?? state.watchingSince, state.watchingSince),
+    now,
+  });
+  state.silence = verdict;
+  if (!input.enabled || !verdict.alarm || silent) return;
+  alarms.raise({
+    type: 'silence',
+    channel: state.channel,
+    accountId: state.accountId,
+    severity: 'critical',
+    message:
+      `no inbound ${state.channel} event for ${minutes(verdict.windowMs)} where ${verdict.expected.toFixed(1)} were expected ` +
+      `(${verdict.ratePerHour.toFixed(1)}/h): P = ${verdict.probability.toExponential(2)} < ${verdict.threshold.toExponential(2)}`,
+    data: { ...verdict },
+  });
+}
+
+/** Raises `delivery_pipeline` for accounts with sends whose echo / status did not come back in time. */
+export function deliveryTick(
+  overdue: readonly AwaitedSend[],
+  states: (channel: string, accountId: string) => AccountState,
+  alarms: AlarmCenter,
+  deadlineMs: number,
+  now: number,
+): void {
+  const byAccount = new Map<string, AwaitedSend[]>();
+  for (const send of overdue) {
+    const k = `${send.channel}\u0000${send.accountId}`;
+    byAccount.set(k, [...(byAccount.get(k) ?? []), send]);
+  }
+  for (const sends of byAccount.values()) {
+    const first = sends[0];
+    if (!first) continue;
+    const state = states(first.channel, first.accountId);
+    state.deliveryOverdue += sends.length;
+    state.lastOverdueAt = now;
+    const kind = first.channel === 'whatsapp' ? 'status' : 'echo';
+    alarms.raise({
+      type: 'delivery_pipeline',
+      channel: first.channel,
+      accountId: first.accountId,
+      severity: 'critical',
+      message: `${sends.length} send(s) got no ${kind} webhook within ${minutes(deadlineMs)}: webhooks may not be arriving`,
+      data: {
+        overdue: sends.length,
+        totalOverdue: state.deliveryOverdue,
+        messageIds: sends.slice(0, 20).map((s) => s.messageId),
+        deadlineMs,
+      },
+      repeat: true,
+    });
+  }
+}
+
+/** Applies one reconciliation pass to the account state and the `webhook_gap` alarm. */
+export function applyReconcile(
+  state: AccountState,
+  result: ReconcileResult,
+  alarms: AlarmCenter,
+  graceMs: number,
+): void {
+  const r = state.reconcile;
+  if (!r) return;
+  r.lastRunAt = result.checkedAt;
+  r.passes += 1;
+  r.gapsFound += result.gaps.length;
+  r.backfilled += result.backfilled;
+  const lost = result.unrecoverable.reduce((n, u) => n + u.missing, 0);
+  r.unrecoverable += lost;
+  r.lastError = result.failed.length
+    ? `${result.failed.length} gap backfill(s) failed: ${result.failed[0]?.error}`
+    : null;
+  const retryFrom = Math.min(...result.failed.map((f) => f.updatedAt));
+  r.cursor = Math.max(r.cursor, Math.min(result.checkedAt - graceMs, retryFrom));
+  if (result.gaps.length > 0) {
+    alarms.raise({
+      type: 'webhook_gap',
+      channel: state.channel,
+      accountId: state.accountId,
+      severity: 'critical',
+      message:
+        `${result.gaps.length} conversation(s) moved without a webhook: ${result.backfilled} message(s) backfilled` +
+        (lost ? `, ${lost} beyond the API's reach` : ''),
+      data: {
+        gaps: result.gaps.length,
+        conversations: result.gaps.slice(0, 50).map((g) => g.conversationId),
+        backfilled: result.backfilled,
+        duplicates: result.duplicates,
+        unrecoverable: lost,
+        unrecoverableConversations: result.unrecoverable.map((u) => u.conversationId),
+        totalGaps: r.gapsFound,
+        totalBackfilled: r.backfilled,
+        totalUnrecoverable: r.unrecoverable,
+      },
+      repeat: true,
+    });
+    return;
+  }
+  const raised = alarms.active().find((a) => a.id === `webhook_gap:${state.channel}:${state.accountId}`);
+  // Cleared once webhooks flow again (an inbound webhook after the alarm) and a pass finds nothing.
+  if (raised && result.failed.length === 0 && (state.lastInboundAt ?? 0) > raised.at)
+    alarms.clear(
+      'webhook_gap',
+      state.channel,
+      state.accountId,
+      'reconciliation finds no gap and webhooks arrive again',
+    );
+}
+
+/** Raises or clears `subscription`, `token` and `probe` alarms from one probe run of one account. */
+export function applyProbes(
+  adapter: ChannelAdapter,
+  accountId: string,
+  results: readonly HealthProbeResult[],
+  alarms: AlarmCenter,
+  resubscribed: { ok: boolean; error?: string } | undefined,
+): void {
+  const byType = new Map<AlarmType, HealthProbeResult[]>();
+  for (const r of results) {
+    const type = alarmTypeOfProbe(r.probe);
+    byType.set(type, [...(byType.get(type) ?? []), r]);
+  }
+  for (const [type, list] of byType) {
+    const bad = list.filter((r) => r.status !== 'ok');
+    if (bad.length === 0) {
+      alarms.clear(type, adapter.channel, accountId, `${list.map((r) => r.probe).join(', ')} ok`);
+      continue;
+    }
+    const worst = bad.reduce((a, b) => (RANK[b.status] > RANK[a.status] ? b : a));
+    let message = bad.map((r) => `${r.probe}: ${r.reason}`).join('; ');
+    if (type === 'subscription' && resubscribed)
+      message = resubscribed.ok
+        ? `the app was not subscribed (${worst.reason}); the engine resubscribed it automatically`
+        : `the app is not subscribed and automatic resubscription failed: ${resubscribed.error}`;
+    alarms.raise({
+      type,
+      channel: adapter.channel,
+      accountId,
+      severity: worst.status === 'down' || type === 'subscription' ? 'critical' : 'warning',
+      message,
+      data: {
+        probes: bad.map((r) => ({ probe: r.probe, status: r.status, reason: r.reason, data: r.data })),
+        ...(type === 'subscription' && resubscribed ? { resubscribed } : {}),
+      },
+      repeat: type === 'subscription' && resubscribed !== undefined,
+    });
+  }
+}

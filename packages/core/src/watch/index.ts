@@ -1,0 +1,10 @@
+export type { Alarm, AlarmHandler, AlarmType } from './alarms.js';
+export type { BaselinePrior } from './baseline.js';
+export type { LossAccount } from './loss.js';
+export { type AlarmNotifierOptions, createAlarmNotifier } from './notifier.js';
+export { alarmThreshold, expectedFalseAlarms, silenceProbability, windowForThreshold } from './poisson.js';
+export type { ConversationGap, ReconcileResult } from './reconcile.js';
+export type { SilenceOptions, SilenceVerdict } from './silence.js';
+export { importTrafficHistory } from './state.js';
+export type { CanaryOptions, ReconcileHealth, WatchAccountHealth, WatchOptions } from './types.js';
+export { createWatch, type Watch, type WatchDeps } from './watch.js';

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../src/index.js';
+import { body, SECRET, sign, signedRequest, VERIFY_TOKEN } from './fake-adapter.js';
+import { setup } from './helpers.js';
+
+const valid = body([{ type: 'message', id: 'm1', text: 'hi', ts: 1 }]);
+
+describe('handleWebhook: the ack path', () => {
+  it('stores the raw bytes and the signature header, then answers 200', async () => {
+    const { switchboard, store } = setup();
+    const response = await switchboard.handleWebhook(signedRequest(valid));
+    expect(response.status).toBe(200);
+    const [row] = await store.inbox.listByReceivedAt({ since: 0, until: Number.MAX_SAFE_INTEGER, limit: 10 });
+    expect(new TextDecoder().decode(row?.body)).toBe(valid);
+    expect(row?.headers['x-hub-signature-256']).toBe(sign(valid));
+    expect(row?.channel).toBe('fake');
+  });
+
+  it('acks garbage bytes, truncated JSON and wrong shapes that are correctly signed (parsing is not on the ack path)', async () => {
+    const { switchboard, store } = setup();
+    const bodies = [
+      new Uint8Array([0xff, 0xfe, 0x00, 0x81]),
+      valid.slice(0, 20),
+      JSON.stringify({ hello: 'world' }),
+    ];
+    for (const b of bodies) expect((await switchboard.handleWebhook(signedRequest(b))).status).toBe(200);
+    expect((await store.inbox.count()).pending).toBe(3);
+  });
+
+  it('answers the GET handshake with the challenge, or 403', async () => {
+    const { switchboard, lines } = setup();
+    const ok = await switchboard.handleWebhook(
+      new Request(
+        `http://127.0.0.1/webhooks/fake?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=12345`,
+      ),
+    );
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('12345');
+    const bad = await switchboard.handleWebhook(
+      new Request('http://127.0.0.1/webhooks/fake?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1'),
+    );
+    expect(bad.status).toBe(403);
+    expect(lines.some((l) => l.level === 'error' && l.reason === 'challenge_failed')).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(VERIFY_TOKEN);
+  });
+
+  it.each([
+    ['missing', null],
+    ['forged', sign(valid, 'another-secret')],
+    ['malformed', 'sha1=abc'],
+  ])('rejects a %s signature with 401, stores nothing, logs why', async (reason, signature) => {
+    const { switchboard, store, lines } = setup();
+    const response = await switchboard.handleWebhook(signedRequest(valid, { signature }));
+    expect(response.status).toBe(401);
+    expect((await store.inbox.count()).pending).toBe(0);
+    const line = lines.find((l) => l.reason === 'signature');
+    expect(line?.msg).toContain('signature');
+    expect(line?.msg).toContain(reason === 'forged' ? 'mismatch' : reason);
+    expect(JSON.stringify(lines)).not.toContain(SECRET);
+  });
+
+  it('answers 404 for an unknown channel and stores nothing', async () => {
+    const { switchboard, store, lines } = setup();
+    expect((await switchboard.handleWebhook(signedRequest(valid, { channel: 'telegram' }))).status).toBe(404);
+    expect(
+      (
+        await switchboard.handleWebhook(
+          new Request('http://127.0.0.1/other', { method: 'POST', body: valid }),
+        )
+      ).status,
+    ).toBe(404);
+    expect((await store.inbox.count()).pending).toBe(0);
+    expect(lines.filter((l) => l.reason === 'unknown_channel')).toHaveLength(2);
+  });
+
+  it('answers 413 for a 10 MB body (default cap 4 MiB), streamed without a length, and keeps earlier rows', async () => {
+    const { switchboard, store, lines } = setup();
+    await switchboard.handleWebhook(signedRequest(valid));
+    const big = new Uint8Array(10 * 1024 * 1024).fill(0x61);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(big.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024));
+        controller.close();
+      },
+    });
+    const request = new Request('http://127.0.0.1/webhooks/fake', {
+      method: 'POST',
+      headers: { 'x-hub-signature-256': sign(big) },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect((await switchboard.handleWebhook(request)).status).toBe(413);
+    expect((await switchboard.handleWebhook(signedRequest(big))).status).toBe(413);
+    expect((await store.inbox.count()).pending).toBe(1);
+    expect(lines.filter((l) => l.reason === 'too_large')).toHaveLength(2);
+  });
+
+  it('honours a configured cap', async () => {
+    const { switchboard } = setup({ maxBodyBytes: 10 });
+    expect((await switchboard.handleWebhook(signedRequest(valid))).status).toBe(413);
+  });
+
+  it('answers 503, never 200, when the store fails, and logs an error', async () => {
+    const store = createMemoryStore();
+    const { switchboard, lines } = setup({ store });
+    store.setUnavailable(true);
+    const response = await switchboard.handleWebhook(signedRequest(valid));
+    expect(response.status).toBe(503);
+    expect(lines.some((l) => l.level === 'error' && l.reason === 'store_unavailable')).toBe(true);
+    store.setUnavailable(false);
+    expect((await switchboard.handleWebhook(signedRequest(valid))).status).toBe(200);
+  });
+
+  it('counts received, acked and rejected requests in the metrics', async () => {
+    const { switchboard } = setup();
+    await switchboard.handleWebhook(signedRequest(valid));
+    await switchboard.handleWebhook(signedRequest(valid, { signature: null }));
+    const text = await switchboard.metrics();
+    expect(text).toContain('switchboard_webhooks_received_total{channel="fake"} 2');
+    expect(text).toContain('switchboard_webhooks_acked_total{channel="fake"} 1');
+    expect(text).toContain('switchboard_webhooks_rejected_total{channel="fake",reason="signature"} 1');
+  });
+});

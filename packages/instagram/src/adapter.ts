@@ -1,0 +1,69 @@
+import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
+import { MESSENGER_PLATFORM_SUPPORTED_CONTENT } from '@switchboard/meta-graph';
+import { backfillInstagram, listInstagramConversations } from './backfill.js';
+import { type InstagramAdapterConfig, resolveInstagramConfig } from './config.js';
+import { createInstagramContext } from './context.js';
+import { instagramProbes, resubscribeInstagram } from './health.js';
+import { sendInstagram, type UploadableMedia, uploadInstagramAttachment } from './send/index.js';
+import {
+  parseInstagramWebhook,
+  verifyInstagramChallenge,
+  verifyInstagramSignature,
+} from './webhook/index.js';
+
+/**
+ * Instagram limits (reference §4.3–4.4). Meta's pages disagree on the send rate (300/s vs 100/s):
+ * the lower one is used.
+ */
+export const INSTAGRAM_LIMITS: ChannelLimits = {
+  textMaxLength: 1000,
+  textLengthUnit: 'bytes',
+  buttonsMax: 3,
+  quickRepliesMax: 13,
+  windowHours: 24,
+  sendPerSecond: 100,
+  mediaSendPerSecond: 10,
+  backfillPerSecond: 2,
+  supportedContent: MESSENGER_PLATFORM_SUPPORTED_CONTENT.instagram,
+};
+
+export interface InstagramAdapter extends ChannelAdapter {
+  channel: 'instagram';
+  accountIds: readonly string[];
+  listConversations: NonNullable<ChannelAdapter['listConversations']>;
+  resubscribe(igId: string): Promise<void>;
+  /** Uploads media once and returns an `attachment_id` to send as `{ type, mediaId }`. */
+  uploadAttachment(igId: string, media: { type: UploadableMedia; url: string }): Promise<string>;
+}
+
+/**
+ * Creates the Instagram messaging adapter, for either API flavour.
+ *
+ * @example
+ * const instagram = createInstagramAdapter({
+ *   appId: process.env.INSTAGRAM_APP_ID,
+ *   appSecret: process.env.INSTAGRAM_APP_SECRET!,
+ *   verifyToken: process.env.INSTAGRAM_VERIFY_TOKEN!,
+ *   apiFlavour: 'facebook-login',
+ *   instagramAccountIds: ['17841405822304914'],
+ *   pageIds: { '17841405822304914': '105927095402516' },
+ *   accessToken: process.env.INSTAGRAM_ACCESS_TOKEN, // the linked Page's token
+ * });
+ */
+export function createInstagramAdapter(config: InstagramAdapterConfig): InstagramAdapter {
+  const ctx = createInstagramContext(resolveInstagramConfig(config));
+  return {
+    channel: 'instagram',
+    limits: INSTAGRAM_LIMITS,
+    accountIds: ctx.accountIds,
+    verifyChallenge: (query) => verifyInstagramChallenge(ctx, query),
+    verifySignature: (rawBody, headers) => verifyInstagramSignature(ctx, rawBody, headers),
+    parseWebhook: (rawBody) => parseInstagramWebhook(ctx, rawBody),
+    send: (message) => sendInstagram(ctx, message),
+    probes: () => instagramProbes(ctx),
+    backfill: (request) => backfillInstagram(ctx, request),
+    listConversations: (request) => listInstagramConversations(ctx, request),
+    resubscribe: (igId) => resubscribeInstagram(ctx, igId),
+    uploadAttachment: (igId, media) => uploadInstagramAttachment(ctx, igId, media),
+  } satisfies InstagramAdapter;
+}

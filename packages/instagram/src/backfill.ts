@@ -1,0 +1,42 @@
+import type { BackfillRequest, ChannelEvent, ConversationSummary } from '@switchboard/core';
+import {
+  backfillMessengerPlatform,
+  type ConversationsAccess,
+  listMessengerPlatformConversations,
+} from '@switchboard/meta-graph';
+import type { InstagramContext } from './context.js';
+
+function access(ctx: InstagramContext, igId: string): ConversationsAccess {
+  return {
+    channel: 'instagram',
+    accountId: igId,
+    client: ctx.clientFor(igId),
+    conversationsPath: ctx.pathsFor(igId).conversations,
+    limiter: ctx.limiter,
+    clock: ctx.clock,
+    callsPerSecond: ctx.config.backfillPerSecond,
+  };
+}
+
+/**
+ * Messages of `[since, until]` from the Conversations API (`platform=instagram`), keyed like their
+ * webhook twins. Requests-folder threads idle for 30 days are not listed by Meta.
+ */
+export function backfillInstagram(
+  ctx: InstagramContext,
+  request: BackfillRequest,
+): AsyncIterable<ChannelEvent> {
+  return backfillMessengerPlatform(access(ctx, request.accountId), request);
+}
+
+export async function* listInstagramConversations(
+  ctx: InstagramContext,
+  request: { accountId: string; since: number; signal?: AbortSignal },
+): AsyncIterable<ConversationSummary> {
+  for await (const { participants: _participants, ...summary } of listMessengerPlatformConversations(
+    access(ctx, request.accountId),
+    request,
+  )) {
+    yield summary;
+  }
+}

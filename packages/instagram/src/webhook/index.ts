@@ -1,0 +1,33 @@
+import type { ParsedWebhook, SignatureCheck } from '@switchboard/core';
+import {
+  parseMessengerPlatformWebhook,
+  verifyMetaChallenge,
+  verifyMetaSignature,
+} from '@switchboard/meta-graph';
+import type { InstagramContext } from '../context.js';
+
+/** `X-Hub-Signature-256` over the exact raw bytes, against every configured app secret. Never throws. */
+export function verifyInstagramSignature(
+  ctx: InstagramContext,
+  rawBody: Uint8Array,
+  headers: Headers,
+): SignatureCheck {
+  try {
+    return verifyMetaSignature(rawBody, headers.get('x-hub-signature-256'), ctx.appSecrets);
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+}
+
+export function verifyInstagramChallenge(ctx: InstagramContext, query: URLSearchParams): string | null {
+  return verifyMetaChallenge(query, ctx.config.verifyToken);
+}
+
+/**
+ * Instagram webhooks (`object: "instagram"`). Echoes arrive inside `messages` with `is_echo`; comment
+ * and mention `changes[]` become `unsupported` events (`itemKind: 'changes.comments'` ...), with the
+ * item in `raw` and `entry.time` seconds normalized to ms.
+ */
+export function parseInstagramWebhook(ctx: InstagramContext, rawBody: Uint8Array): ParsedWebhook {
+  return parseMessengerPlatformWebhook(rawBody, { channel: 'instagram', now: () => ctx.clock.now() });
+}

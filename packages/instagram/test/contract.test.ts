@@ -1,0 +1,43 @@
+import { adapterContract } from '@switchboard/testkit/contracts';
+import { createInstagramAdapter } from '../src/index.js';
+import { APP_SECRET, FIXTURES, IG, IGSID } from './helpers.js';
+
+adapterContract({
+  name: 'instagram',
+  createAdapter: ({ graphBaseUrl }) =>
+    createInstagramAdapter({
+      appSecret: APP_SECRET,
+      verifyToken: 'verify-me',
+      instagramAccountIds: [IG],
+      accessToken: 'EAAcontracttoken0000000',
+      graphBaseUrl,
+    }),
+  fixturesDir: FIXTURES,
+  appSecret: APP_SECRET,
+  verifyToken: 'verify-me',
+  recipient: { accountId: IG, userId: IGSID },
+  unknownItemBodies: [
+    {
+      object: 'instagram',
+      entry: [
+        {
+          id: IG,
+          time: 1764410400456,
+          messaging: [
+            { sender: { id: IGSID }, recipient: { id: IG }, timestamp: 1764410400456, brand_new_event: {} },
+          ],
+        },
+      ],
+    },
+    {
+      object: 'instagram',
+      entry: [
+        {
+          id: IG,
+          time: 1764410400,
+          changes: [{ field: 'story_insights', value: { media_id: '1', impressions: 3 } }],
+        },
+      ],
+    },
+  ],
+});

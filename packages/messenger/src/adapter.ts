@@ -1,0 +1,69 @@
+import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
+import { MESSENGER_PLATFORM_SUPPORTED_CONTENT } from '@switchboard/meta-graph';
+import { backfillMessenger, listMessengerConversations } from './backfill.js';
+import { type MessengerAdapterConfig, resolveMessengerConfig } from './config.js';
+import { createMessengerContext } from './context.js';
+import { messengerProbes, resubscribeMessenger } from './health.js';
+import { sendMessenger, type UploadableMedia, uploadMessengerAttachment } from './send/index.js';
+import {
+  parseMessengerWebhook,
+  verifyMessengerChallenge,
+  verifyMessengerSignature,
+} from './webhook/index.js';
+
+/** Messenger limits (reference §3.3–3.5). */
+export const MESSENGER_LIMITS: ChannelLimits = {
+  textMaxLength: 2000,
+  textLengthUnit: 'chars',
+  buttonsMax: 3,
+  quickRepliesMax: 13,
+  windowHours: 24,
+  sendPerSecond: 300,
+  mediaSendPerSecond: 10,
+  backfillPerSecond: 2,
+  supportedContent: MESSENGER_PLATFORM_SUPPORTED_CONTENT.messenger,
+};
+
+/** The Messenger `ChannelAdapter`, plus the Attachment Upload API. */
+export interface MessengerAdapter extends ChannelAdapter {
+  channel: 'messenger';
+  accountIds: readonly string[];
+  listConversations: NonNullable<ChannelAdapter['listConversations']>;
+  resubscribe(pageId: string): Promise<void>;
+  /** Uploads media once and returns an `attachment_id` to send as `{ type, mediaId }`. */
+  uploadAttachment(pageId: string, media: { type: UploadableMedia; url: string }): Promise<string>;
+}
+
+/**
+ * Creates the Messenger adapter (Facebook Pages).
+ *
+ * @example
+ * const messenger = createMessengerAdapter({
+ *   appId: process.env.MESSENGER_APP_ID,
+ *   appSecret: process.env.MESSENGER_APP_SECRET!,
+ *   verifyToken: process.env.MESSENGER_VERIFY_TOKEN!,
+ *   pageIds: ['105927095402516'],
+ *   accessToken: process.env.MESSENGER_ACCESS_TOKEN,
+ * });
+ * await messenger.send({
+ *   to: { channel: 'messenger', accountId: '105927095402516', userId: '6571349092893521' },
+ *   content: { type: 'text', text: 'Your order shipped' },
+ * });
+ */
+export function createMessengerAdapter(config: MessengerAdapterConfig): MessengerAdapter {
+  const ctx = createMessengerContext(resolveMessengerConfig(config));
+  return {
+    channel: 'messenger',
+    limits: MESSENGER_LIMITS,
+    accountIds: ctx.accountIds,
+    verifyChallenge: (query) => verifyMessengerChallenge(ctx, query),
+    verifySignature: (rawBody, headers) => verifyMessengerSignature(ctx, rawBody, headers),
+    parseWebhook: (rawBody) => parseMessengerWebhook(ctx, rawBody),
+    send: (message) => sendMessenger(ctx, message),
+    probes: () => messengerProbes(ctx),
+    backfill: (request) => backfillMessenger(ctx, request),
+    listConversations: (request) => listMessengerConversations(ctx, request),
+    resubscribe: (pageId) => resubscribeMessenger(ctx, pageId),
+    uploadAttachment: (pageId, media) => uploadMessengerAttachment(ctx, pageId, media),
+  } satisfies MessengerAdapter;
+}

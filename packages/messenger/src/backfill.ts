@@ -1,0 +1,40 @@
+import type { BackfillRequest, ChannelEvent, ConversationSummary } from '@switchboard/core';
+import {
+  backfillMessengerPlatform,
+  type ConversationsAccess,
+  listMessengerPlatformConversations,
+} from '@switchboard/meta-graph';
+import type { MessengerContext } from './context.js';
+
+function access(ctx: MessengerContext, pageId: string): ConversationsAccess {
+  return {
+    channel: 'messenger',
+    accountId: pageId,
+    client: ctx.clientFor(pageId),
+    conversationsPath: `/${pageId}/conversations`,
+    limiter: ctx.limiter,
+    clock: ctx.clock,
+    callsPerSecond: ctx.config.backfillPerSecond,
+  };
+}
+
+/** Messages of `[since, until]` from the Conversations API, keyed like their webhook twins. */
+export function backfillMessenger(
+  ctx: MessengerContext,
+  request: BackfillRequest,
+): AsyncIterable<ChannelEvent> {
+  return backfillMessengerPlatform(access(ctx, request.accountId), request);
+}
+
+/** Conversations updated at or after `since`, newest first. */
+export async function* listMessengerConversations(
+  ctx: MessengerContext,
+  request: { accountId: string; since: number; signal?: AbortSignal },
+): AsyncIterable<ConversationSummary> {
+  for await (const { participants: _participants, ...summary } of listMessengerPlatformConversations(
+    access(ctx, request.accountId),
+    request,
+  )) {
+    yield summary;
+  }
+}

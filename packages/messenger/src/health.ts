@@ -1,0 +1,32 @@
+import type { HealthProbe } from '@switchboard/core';
+import { createMessengerPlatformProbes, resubscribeMessengerPlatform } from '@switchboard/meta-graph';
+import type { MessengerContext } from './context.js';
+
+/** Token, subscription and Graph reachability probes for every configured Page. */
+export function messengerProbes(ctx: MessengerContext): HealthProbe[] {
+  return ctx.accountIds.flatMap((pageId) =>
+    createMessengerPlatformProbes({
+      channel: 'messenger',
+      accountId: pageId,
+      client: ctx.clientFor(pageId),
+      ...(ctx.appClient ? { appClient: ctx.appClient } : {}),
+      ...(ctx.config.appId ? { appId: ctx.config.appId } : {}),
+      accessToken: ctx.tokenFor(pageId),
+      requiredScopes: ctx.config.requiredScopes,
+      requiredFields: ctx.config.requiredFields,
+      subscribedAppsPath: `/${pageId}/subscribed_apps`,
+      me: { fields: 'id,name', idField: 'id', expectedId: pageId },
+      tokenExpiryWarningDays: ctx.config.tokenExpiryWarningDays,
+      clock: ctx.clock,
+    }),
+  );
+}
+
+/** Subscribes the app to the Page again with `subscribedFields` (the fix after Meta's 1-hour unsubscribe). */
+export function resubscribeMessenger(ctx: MessengerContext, pageId: string): Promise<void> {
+  return resubscribeMessengerPlatform(
+    ctx.clientFor(pageId),
+    `/${pageId}/subscribed_apps`,
+    ctx.config.subscribedFields,
+  );
+}

@@ -1,0 +1,29 @@
+import type { ParsedWebhook, SignatureCheck } from '@switchboard/core';
+import {
+  parseMessengerPlatformWebhook,
+  verifyMetaChallenge,
+  verifyMetaSignature,
+} from '@switchboard/meta-graph';
+import type { MessengerContext } from '../context.js';
+
+/** `X-Hub-Signature-256` over the exact raw bytes, against every configured app secret. Never throws. */
+export function verifyMessengerSignature(
+  ctx: MessengerContext,
+  rawBody: Uint8Array,
+  headers: Headers,
+): SignatureCheck {
+  try {
+    return verifyMetaSignature(rawBody, headers.get('x-hub-signature-256'), ctx.appSecrets);
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+}
+
+export function verifyMessengerChallenge(ctx: MessengerContext, query: URLSearchParams): string | null {
+  return verifyMetaChallenge(query, ctx.config.verifyToken);
+}
+
+/** Page webhooks (`object: "page"`): `messaging[]`, `standby[]` and `changes[]` of every entry. */
+export function parseMessengerWebhook(ctx: MessengerContext, rawBody: Uint8Array): ParsedWebhook {
+  return parseMessengerPlatformWebhook(rawBody, { channel: 'messenger', now: () => ctx.clock.now() });
+}

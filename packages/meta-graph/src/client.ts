@@ -1,0 +1,312 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { type Logger, parseWith, SwitchboardError, silentLogger } from '@switchboard/core';
+import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import { z } from 'zod';
+import { GRAPH_API_VERSION, GRAPH_BASE_URL } from './constants.js';
+import {
+  classifyGraphError,
+  classifyTransportError,
+  type MetaChannel,
+  type MetaErrorBody,
+} from './errors.js';
+import { type GraphUsage, parseUsageHeaders } from './usage.js';
+
+export interface GraphClientOptions {
+  accessToken: string;
+  /** Adds appsecret_proof = HMAC-SHA256(accessToken, appSecret) to every call when given. */
+  appSecret?: string;
+  /** Default https://graph.facebook.com; the simulator's URL in tests. No version suffix. */
+  baseUrl?: string;
+  /** Default GRAPH_API_VERSION. */
+  version?: string;
+  /** Default 10_000. */
+  timeoutMs?: number;
+  /** For error classification. */
+  channel: MetaChannel;
+  logger?: Logger;
+  /** How to send the token: query `access_token` (default) or `Authorization: Bearer`. */
+  auth?: 'query' | 'bearer';
+}
+
+export type GraphParams = Record<string, string | number | boolean | undefined>;
+
+export interface GraphResult<T> {
+  data: T;
+  status: number;
+  usage: GraphUsage;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+}
+
+export interface GraphClient {
+  readonly baseUrl: string;
+  readonly version: string;
+  get<S extends z.ZodType>(path: string, schema: S, params?: GraphParams): Promise<GraphResult<z.output<S>>>;
+  post<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    params?: GraphParams,
+  ): Promise<GraphResult<z.output<S>>>;
+  postForm<S extends z.ZodType>(path: string, form: FormData, schema: S): Promise<GraphResult<z.output<S>>>;
+  delete<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    params?: GraphParams,
+  ): Promise<GraphResult<z.output<S>>>;
+  /** Follows paging.next (or cursors.after) until exhausted or maxPages; yields items of data[]. */
+  paginate<S extends z.ZodType>(
+    path: string,
+    itemSchema: S,
+    params?: GraphParams,
+    options?: { maxPages?: number; signal?: AbortSignal },
+  ): AsyncIterable<z.output<S>>;
+  /** GET an absolute URL (media CDN) with the bearer token, capped at maxBytes (→ PAYLOAD_TOO_LARGE). */
+  download(
+    url: string,
+    options: { maxBytes: number; bearer?: boolean },
+  ): Promise<{ bytes: Uint8Array; contentType?: string; status: number }>;
+}
+
+const PageSchema = z.looseObject({
+  data: z.array(z.unknown()),
+  paging: z
+    .looseObject({
+      cursors: z.looseObject({ before: z.string().optional(), after: z.string().optional() }).optional(),
+      next: z.string().optional(),
+      previous: z.string().optional(),
+    })
+    .optional(),
+});
+
+const DEFAULT_MAX_PAGES = 1_000;
+
+interface RequestSpec {
+  method: Method;
+  /** Relative Graph path or an absolute URL on the same origin (paging.next). */
+  url: string;
+  params?: GraphParams;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/**
+ * The one Graph API client: axios with keep-alive agents, a timeout, the pinned version, the access token
+ * (query or bearer), `appsecret_proof`, parsed usage headers and zod validation of every response.
+ * Every method throws a classified `SwitchboardError`: Graph error bodies via `classifyGraphError`,
+ * transport failures `TEMPORARY`, a 2xx body that does not match the schema `PAYLOAD_INVALID` with its path.
+ *
+ * @example
+ * const graph = createGraphClient({ accessToken, appSecret, channel: 'messenger' });
+ * const { data } = await graph.get('/me', z.object({ id: z.string(), name: z.string() }), { fields: 'id,name' });
+ */
+export function createGraphClient(options: GraphClientOptions): GraphClient {
+  const baseUrl = (options.baseUrl ?? GRAPH_BASE_URL).replace(/\/+$/, '');
+  const version = options.version ?? GRAPH_API_VERSION;
+  const logger = options.logger ?? silentLogger;
+  const auth = options.auth ?? 'query';
+  const origin = new URL(baseUrl).origin;
+  const proof = options.appSecret
+    ? createHmac('sha256', options.appSecret).update(options.accessToken).digest('hex')
+    : undefined;
+  const transport: AxiosInstance = axios.create({
+    timeout: options.timeoutMs ?? 10_000,
+    httpAgent: new http.Agent({ keepAlive: true }),
+    httpsAgent: new https.Agent({ keepAlive: true }),
+    validateStatus: () => true,
+    maxRedirects: 0,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+  });
+
+  const resolve = (url: string): URL => {
+    if (/^https?:\/\//i.test(url)) return new URL(url);
+    return new URL(`${baseUrl}/${version}/${url.replace(/^\/+/, '')}`);
+  };
+
+  const authParams = (target: URL, extra: GraphParams | undefined): Record<string, string> => {
+    const params: Record<string, string> = {};
+    for (const [key, value] of Object.entries(extra ?? {}))
+      if (value !== undefined) params[key] = String(value);
+    if (auth === 'query') params.access_token = options.accessToken;
+    if (proof) params.appsecret_proof = proof;
+    // paging.next already carries the query; ours replace its token values.
+    for (const key of Object.keys(params)) target.searchParams.delete(key);
+    return params;
+  };
+
+  const authHeaders = (): Record<string, string> =>
+    auth === 'bearer' ? { Authorization: `Bearer ${options.accessToken}` } : {};
+
+  async function call<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<GraphResult<z.output<S>>> {
+    const target = resolve(spec.url);
+    const params = authParams(target, spec.params);
+    const what = `${spec.method} ${target.pathname}`;
+    const started = Date.now();
+    let response: AxiosResponse<string>;
+    try {
+      response = await transport.request<string>({
+        method: spec.method,
+        url: target.toString(),
+        params,
+        data: spec.body,
+        headers: authHeaders(),
+        ...(spec.signal ? { signal: spec.signal } : {}),
+      });
+    } catch (cause) {
+      const error = classifyTransportError(cause);
+      logger.warn('graph request failed', { request: what, code: error.code, error: error.message });
+      throw error;
+    }
+    const headers = flatHeaders(response.headers as Record<string, unknown>);
+    const usage = parseUsageHeaders(headers);
+    const status = response.status;
+    logger.debug('graph response', {
+      request: what,
+      status,
+      ms: Date.now() - started,
+      usage: usage.maxPercent,
+    });
+    if (usage.apiVersion && usage.apiVersion !== version) {
+      logger.warn('graph served a different API version', { requested: version, served: usage.apiVersion });
+    }
+    const json = parseJson(response.data);
+    const graphError = errorObject(json);
+    if (status < 200 || status >= 300 || graphError) {
+      const error = graphError
+        ? classifyGraphError(graphError, { channel: options.channel, httpStatus: status, usage })
+        : classifyGraphError(
+            { message: `HTTP ${status} without a Graph error body` },
+            { channel: options.channel, httpStatus: status, usage },
+          );
+      logger.warn('graph error', { request: what, status, code: error.code, platform: error.platform });
+      throw error;
+    }
+    if (json === NOT_JSON) {
+      throw new SwitchboardError(
+        'TEMPORARY',
+        `${what}: Graph answered ${status} with a body that is not JSON`,
+        {
+          retryable: true,
+          platform: { httpStatus: status },
+        },
+      );
+    }
+    const data = parseWith(schema, json, `Graph response to ${what}`);
+    return { data, status, usage, headers };
+  }
+
+  async function* paginate<S extends z.ZodType>(
+    path: string,
+    itemSchema: S,
+    params?: GraphParams,
+    pageOptions: { maxPages?: number; signal?: AbortSignal } = {},
+  ): AsyncIterable<z.output<S>> {
+    const maxPages = pageOptions.maxPages ?? DEFAULT_MAX_PAGES;
+    let spec: RequestSpec | undefined = { method: 'GET', url: path, params };
+    for (let page = 0; spec && page < maxPages; page++) {
+      if (pageOptions.signal?.aborted) return;
+      const { data } = await call({ ...spec, signal: pageOptions.signal }, PageSchema);
+      for (let i = 0; i < data.data.length; i++) {
+        yield parseWith(itemSchema, data.data[i], `Graph page of ${path}`, `data[${i}]`);
+      }
+      spec = nextPage(data.paging, path, params, origin);
+    }
+  }
+
+  return {
+    baseUrl,
+    version,
+    get: (path, schema, params) => call({ method: 'GET', url: path, params }, schema),
+    post: (path, body, schema, params) => call({ method: 'POST', url: path, body, params }, schema),
+    postForm: (path, form, schema) => call({ method: 'POST', url: path, body: form }, schema),
+    delete: (path, schema, params) => call({ method: 'DELETE', url: path, params }, schema),
+    paginate,
+    download: async (url, downloadOptions) => {
+      let response: AxiosResponse<ArrayBuffer>;
+      try {
+        response = await transport.request<ArrayBuffer>({
+          method: 'GET',
+          url,
+          responseType: 'arraybuffer',
+          maxContentLength: downloadOptions.maxBytes,
+          // CDN URLs may redirect; follow-redirects drops Authorization when the host changes.
+          maxRedirects: 5,
+          headers: downloadOptions.bearer === false ? {} : { Authorization: `Bearer ${options.accessToken}` },
+        });
+      } catch (cause) {
+        if (cause instanceof Error && /maxContentLength/i.test(cause.message)) {
+          throw new SwitchboardError(
+            'PAYLOAD_TOO_LARGE',
+            `download exceeds ${downloadOptions.maxBytes} bytes`,
+          );
+        }
+        throw classifyTransportError(cause);
+      }
+      const headers = flatHeaders(response.headers as Record<string, unknown>);
+      const bytes = new Uint8Array(response.data);
+      if (response.status < 200 || response.status >= 300) {
+        const text = new TextDecoder().decode(bytes);
+        const graphError = errorObject(parseJson(text));
+        throw classifyGraphError(graphError ?? { message: `HTTP ${response.status} from the download URL` }, {
+          channel: options.channel,
+          httpStatus: response.status,
+          usage: parseUsageHeaders(headers),
+        });
+      }
+      if (bytes.byteLength > downloadOptions.maxBytes) {
+        throw new SwitchboardError('PAYLOAD_TOO_LARGE', `download exceeds ${downloadOptions.maxBytes} bytes`);
+      }
+      const contentType = headers['content-type'];
+      return { bytes, status: response.status, ...(contentType ? { contentType } : {}) };
+    },
+  };
+}
+
+type Paging = z.output<typeof PageSchema>['paging'];
+
+/** Meta says: stop when `next` is absent. A `next` on another origin is not followed (it would get our token): its `after` cursor is used on our path instead. */
+function nextPage(
+  paging: Paging,
+  path: string,
+  params: GraphParams | undefined,
+  origin: string,
+): RequestSpec | undefined {
+  if (!paging?.next) return undefined;
+  try {
+    if (new URL(paging.next).origin === origin) return { method: 'GET', url: paging.next };
+  } catch {
+    // not a URL: fall through to the cursor
+  }
+  const after = paging.cursors?.after;
+  return after ? { method: 'GET', url: path, params: { ...params, after } } : undefined;
+}
+
+const NOT_JSON = Symbol('not-json');
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+function errorObject(json: unknown): MetaErrorBody | undefined {
+  if (!json || typeof json !== 'object' || !('error' in json)) return undefined;
+  const error = (json as { error: unknown }).error;
+  return error && typeof error === 'object' ? (error as MetaErrorBody) : undefined;
+}
+
+function flatHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (value === undefined || value === null) continue;
+    out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}

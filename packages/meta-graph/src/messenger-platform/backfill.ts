@@ -1,0 +1,213 @@
+import type {
+  BackfillRequest,
+  ChannelEvent,
+  Clock,
+  ConversationSummary,
+  RateLimiter,
+} from '@switchboard/core';
+import { SwitchboardError } from '@switchboard/core';
+import { z } from 'zod';
+import type { GraphClient, GraphParams } from '../client.js';
+import {
+  ConversationMessages,
+  GRAPH_MESSAGE_FIELDS,
+  GraphConversation,
+  GraphMessageRef,
+  graphMessageToEvent,
+  parseGraphTime,
+} from './conversations.js';
+import type { MessengerPlatformChannel } from './keys.js';
+
+/** The Conversations API details only the newest 20 messages of a conversation (reference §9.1). */
+export const CONVERSATION_DETAIL_LIMIT = 20;
+
+/** How backfill reaches the Conversations API of one account. */
+export interface ConversationsAccess {
+  channel: MessengerPlatformChannel;
+  /** Page id / IG account id the events belong to. */
+  accountId: string;
+  client: GraphClient;
+  /** `/{page-id}/conversations` (Messenger, Instagram via Page) or `/me/conversations` (Instagram Login). */
+  conversationsPath: string;
+  limiter: RateLimiter;
+  clock: Clock;
+  /** Conversations API budget per account (Meta: 2 calls/s). */
+  callsPerSecond: number;
+  /** Retries of one call answered RATE_LIMITED / TEMPORARY before giving up. Default 3. */
+  retries?: number;
+}
+
+const pageOf = <S extends z.ZodType>(item: S) =>
+  z.looseObject({
+    data: z.array(item),
+    paging: z
+      .looseObject({
+        next: z.string().optional(),
+        cursors: z.looseObject({ after: z.string().optional() }).optional(),
+      })
+      .optional(),
+  });
+
+/** Calls spaced a little more than 1/rate apart, so no sliding one-second window ever sees rate + 1 calls. */
+const spacedRate = (perSecond: number) => 1000 / (1000 / perSecond + 100);
+
+/** One Graph GET spaced by the per-account budget, retried on rate limits and transient failures. */
+async function call<S extends z.ZodType>(
+  access: ConversationsAccess,
+  path: string,
+  schema: S,
+  params: GraphParams,
+  signal?: AbortSignal,
+): Promise<z.output<S>> {
+  const retries = access.retries ?? 3;
+  for (let attempt = 0; ; attempt++) {
+    for (;;) {
+      const wait = await access.limiter.take([
+        {
+          key: `conversations:${access.channel}:${access.accountId}`,
+          ratePerSecond: spacedRate(access.callsPerSecond),
+          burst: 1,
+        },
+      ]);
+      if (wait <= 0) break;
+      await access.clock.sleep(wait);
+    }
+    if (signal?.aborted)
+      throw new SwitchboardError('TEMPORARY', 'backfill aborted', { cause: signal.reason });
+    try {
+      return (await access.client.get(path, schema, params)).data;
+    } catch (error) {
+      const retryable =
+        SwitchboardError.is(error) && (error.code === 'RATE_LIMITED' || error.code === 'TEMPORARY');
+      if (!retryable || attempt >= retries) throw error;
+      // 613 here is the per-second Conversations API budget: seconds, not the BUC header's minutes.
+      const backoff = 1000 * 2 ** attempt;
+      const wait = error.platform?.code === 613 ? backoff : (error.retryAfterMs ?? backoff);
+      await access.clock.sleep(Math.min(wait, 60_000));
+    }
+  }
+}
+
+/** Pages through an edge with `after` cursors, one budgeted call per page. */
+async function* pages<S extends z.ZodType>(
+  access: ConversationsAccess,
+  path: string,
+  item: S,
+  params: GraphParams,
+  signal?: AbortSignal,
+): AsyncGenerator<z.output<S>> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await call(access, path, pageOf(item), { ...params, ...(after ? { after } : {}) }, signal);
+    for (const entry of page.data as z.output<S>[]) yield entry;
+    const next = page.paging?.cursors?.after;
+    if (!page.paging?.next || !next || next === after || page.data.length === 0) return;
+    after = next;
+  }
+}
+
+/** Graph times have second precision: compare windows at that precision so edge messages are kept. */
+const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+/**
+ * Conversations updated at or after `since`, newest first (Meta lists them newest first, so paging stops
+ * at the first older one).
+ */
+export async function* listMessengerPlatformConversations(
+  access: ConversationsAccess,
+  request: { since: number; userId?: string; signal?: AbortSignal },
+): AsyncGenerator<ConversationSummary & { participants: string[] }> {
+  const since = floorSecond(request.since);
+  const params: GraphParams = {
+    platform: access.channel,
+    fields: 'id,updated_time,participants',
+    limit: 25,
+    ...(request.userId ? { user_id: request.userId } : {}),
+  };
+  for await (const conv of pages(
+    access,
+    access.conversationsPath,
+    GraphConversation,
+    params,
+    request.signal,
+  )) {
+    const updatedAt = parseGraphTime(conv.updated_time);
+    if (updatedAt < since) return;
+    const participants = (conv.participants?.data ?? []).map((p) => p.id);
+    const userId = participants.find((p) => p !== access.accountId);
+    yield {
+      platformId: conv.id,
+      updatedAt,
+      participants,
+      ...(userId ? { userId, conversationId: `${access.channel}:${access.accountId}:${userId}` } : {}),
+    };
+  }
+}
+
+/**
+ * Backfill through the Conversations API: every message created in `[since, until]` of every
+ * conversation updated since `since`, as `source: 'backfill'` events keyed like their webhook twins.
+ * Messages of the window older than the newest 20 of their conversation cannot be fetched: they are
+ * counted and reported through `onUnrecoverable`, never hidden.
+ */
+export async function* backfillMessengerPlatform(
+  access: ConversationsAccess,
+  request: BackfillRequest,
+): AsyncGenerator<ChannelEvent> {
+  const since = floorSecond(request.since);
+  const until = request.until ?? access.clock.now();
+  const inWindow = (ms: number) => ms >= since && ms <= until;
+  const users = request.userIds ? new Set(request.userIds) : undefined;
+  const single = request.userIds?.length === 1 ? request.userIds[0] : undefined;
+  const conversations = listMessengerPlatformConversations(access, {
+    since: request.since,
+    ...(single ? { userId: single } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  for await (const conv of conversations) {
+    if (request.signal?.aborted) return;
+    if (users && conv.userId && !users.has(conv.userId)) continue;
+    const detailed = await call(
+      access,
+      `/${conv.platformId}`,
+      ConversationMessages,
+      { fields: `messages.limit(${CONVERSATION_DETAIL_LIMIT}){${GRAPH_MESSAGE_FIELDS}}` },
+      request.signal,
+    );
+    const messages = detailed.messages?.data ?? [];
+    let userId = conv.userId;
+    for (const m of messages) {
+      const event = graphMessageToEvent(access.channel, access.accountId, m);
+      if (!event) continue;
+      userId ??= event.userId;
+      if (users && !users.has(event.userId)) continue;
+      if (inWindow(event.timestamp)) yield event;
+    }
+    const oldest = messages.at(-1);
+    if (messages.length < CONVERSATION_DETAIL_LIMIT || !oldest || parseGraphTime(oldest.created_time) < since)
+      continue;
+    const seen = new Set(messages.map((m) => m.id));
+    let missing = 0;
+    const refs = pages(
+      access,
+      `/${conv.platformId}/messages`,
+      GraphMessageRef,
+      { fields: 'id,created_time', limit: 100 },
+      request.signal,
+    );
+    for await (const ref of refs) {
+      if (seen.has(ref.id)) continue;
+      const created = parseGraphTime(ref.created_time);
+      if (created < since) break;
+      if (created <= until) missing++;
+    }
+    if (missing > 0) {
+      request.onUnrecoverable?.({
+        conversationId: userId ? `${access.channel}:${access.accountId}:${userId}` : conv.platformId,
+        accountId: access.accountId,
+        missing,
+        reason: `${missing} message(s) of the window are older than the newest ${CONVERSATION_DETAIL_LIMIT} the Conversations API details (conversation ${conv.platformId})`,
+      });
+    }
+  }
+}

@@ -1,0 +1,37 @@
+export { attachmentsToParts, attachmentToPart } from './attachments.js';
+export {
+  backfillMessengerPlatform,
+  CONVERSATION_DETAIL_LIMIT,
+  type ConversationsAccess,
+  listMessengerPlatformConversations,
+} from './backfill.js';
+export { mapChangeItem } from './changes.js';
+export {
+  ConversationMessages,
+  GRAPH_MESSAGE_FIELDS,
+  GraphConversation,
+  GraphMessage,
+  GraphMessageRef,
+  graphMessageToEvent,
+  parseGraphTime,
+} from './conversations.js';
+export { digest, type MessengerPlatformChannel, messengerPlatformKeys, toEpochMs } from './keys.js';
+export {
+  MESSENGER_PLATFORM_OBJECTS,
+  type ParseMessengerPlatformOptions,
+  parseMessengerPlatformPayload,
+  parseMessengerPlatformWebhook,
+} from './parse.js';
+export {
+  createMessengerPlatformProbes,
+  type MessengerPlatformProbeOptions,
+  resubscribeMessengerPlatform,
+} from './probes.js';
+export {
+  buildAttachmentUploadBody,
+  buildMessengerPlatformSendRequest,
+  checkTextLength,
+  MESSENGER_PLATFORM_SEND_LIMITS,
+  MESSENGER_PLATFORM_SUPPORTED_CONTENT,
+  type MessengerPlatformSendRequest,
+} from './send-body.js';

@@ -1,0 +1,147 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SignatureCheck } from '@switchboard/core';
+import { escapeNonAscii, escapeSlashes, metaJsonStringify } from './meta-json.js';
+
+const HEADER = /^sha256=([0-9a-f]{64})$/i;
+const encoder = new TextEncoder();
+
+/**
+ * Signs a body the way Meta does: `sha256=` + lowercase hex HMAC-SHA256 of the exact bytes, keyed with the
+ * app secret. Strings are encoded as UTF-8 first.
+ *
+ * @example
+ * const header = signMetaBody(metaJsonStringify(payload), process.env.WHATSAPP_APP_SECRET!);
+ * // fetch(url, { method: 'POST', headers: { 'x-hub-signature-256': header }, body })
+ */
+export function signMetaBody(rawBody: Uint8Array | string, appSecret: string): string {
+  return `sha256=${hmac(appSecret, typeof rawBody === 'string' ? encoder.encode(rawBody) : rawBody).toString('hex')}`;
+}
+
+/**
+ * Checks `X-Hub-Signature-256` over the exact raw bytes against every configured app secret (rotation,
+ * several apps on one endpoint) in constant time. Never throws.
+ *
+ * On `mismatch` it explains the most common cause when it can prove it: a JSON middleware decoded and
+ * re-serialized the body before it reached us (Meta signs `\uXXXX` escapes and `\/`, not the decoded text).
+ *
+ * @example
+ * const check = verifyMetaSignature(raw, headers.get('x-hub-signature-256'), [newSecret, oldSecret]);
+ * if (!check.ok) return new Response(null, { status: 401 });
+ * // check.secretIndex tells which secret matched
+ */
+export function verifyMetaSignature(
+  rawBody: Uint8Array,
+  header: string | null | undefined,
+  appSecrets: readonly string[],
+): SignatureCheck {
+  try {
+    const value = typeof header === 'string' ? header.trim() : '';
+    if (!value) return { ok: false, reason: 'missing' };
+    const match = HEADER.exec(value);
+    if (!match?.[1]) {
+      return {
+        ok: false,
+        reason: 'malformed',
+        hint: 'expected "sha256=" followed by 64 hex digits (X-Hub-Signature-256)',
+      };
+    }
+    const expected = Buffer.from(match[1].toLowerCase(), 'hex');
+    const secrets = usableSecrets(appSecrets);
+    if (secrets.length === 0) {
+      return { ok: false, reason: 'mismatch', hint: 'no app secret is configured' };
+    }
+    const index = matchingSecret(rawBody, expected, secrets);
+    if (index !== undefined) return { ok: true, secretIndex: index };
+    const hint = mismatchHint(rawBody, expected, secrets);
+    return hint ? { ok: false, reason: 'mismatch', hint } : { ok: false, reason: 'mismatch' };
+  } catch {
+    return { ok: false, reason: 'mismatch' };
+  }
+}
+
+interface IndexedSecret {
+  secret: string;
+  index: number;
+}
+
+// An empty secret (an unset env var) would let anyone sign with the empty key: never use one.
+function usableSecrets(appSecrets: readonly string[]): IndexedSecret[] {
+  const out: IndexedSecret[] = [];
+  appSecrets.forEach((secret, index) => {
+    if (typeof secret === 'string' && secret.length > 0) out.push({ secret, index });
+  });
+  return out;
+}
+
+function hmac(secret: string, body: Uint8Array): Buffer {
+  return createHmac('sha256', secret).update(body).digest();
+}
+
+function matchingSecret(body: Uint8Array, expected: Buffer, secrets: IndexedSecret[]): number | undefined {
+  let found: number | undefined;
+  // Check every secret (no early exit) so timing does not reveal which one matched.
+  for (const { secret, index } of secrets) {
+    const actual = hmac(secret, body);
+    if (actual.length === expected.length && timingSafeEqual(actual, expected) && found === undefined) {
+      found = index;
+    }
+  }
+  return found;
+}
+
+const RAW_BYTES_ADVICE =
+  'verify the exact raw request bytes: capture the body before any JSON middleware (express.raw, request.arrayBuffer())';
+
+function mismatchHint(body: Uint8Array, expected: Buffer, secrets: IndexedSecret[]): string | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return undefined;
+  }
+  const hasNonAscii = body.some((b) => b > 0x7f);
+  const candidates: Array<{ body: string; hint: string }> = [];
+  if (hasNonAscii) {
+    candidates.push({
+      body: escapeNonAscii(text),
+      hint: `the body holds raw non-ASCII characters where Meta signed \\uXXXX escapes: it was decoded and re-encoded by a middleware; ${RAW_BYTES_ADVICE}`,
+    });
+    candidates.push({
+      body: escapeSlashes(escapeNonAscii(text)),
+      hint: `the body holds raw non-ASCII characters and unescaped "/" where Meta signed \\uXXXX and \\/: it was re-serialized by a middleware; ${RAW_BYTES_ADVICE}`,
+    });
+  }
+  if (text.includes('/')) {
+    candidates.push({
+      body: escapeSlashes(text),
+      hint: `the body holds "/" where Meta signed "\\/": it was re-serialized by a middleware; ${RAW_BYTES_ADVICE}`,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed !== undefined) {
+    candidates.push({
+      body: metaJsonStringify(parsed),
+      hint: `the body is not byte-identical to what Meta signed (escapes, whitespace or formatting changed): it was re-serialized by a middleware; ${RAW_BYTES_ADVICE}`,
+    });
+    const compact = JSON.stringify(parsed);
+    if (compact !== text) {
+      candidates.push({
+        body: compact,
+        hint: `the body was re-formatted by a middleware (Meta signed the compact form); ${RAW_BYTES_ADVICE}`,
+      });
+    }
+  }
+  const seen = new Set<string>([text]);
+  for (const candidate of candidates) {
+    if (seen.has(candidate.body)) continue;
+    seen.add(candidate.body);
+    if (matchingSecret(encoder.encode(candidate.body), expected, secrets) !== undefined)
+      return candidate.hint;
+  }
+  return undefined;
+}

@@ -1,0 +1,96 @@
+import type { SimChannel, SimWorld, TruthRecord } from './types.js';
+
+/** Which subscribed field a record needs (Meta only sends fields the app subscribed to). */
+export function fieldFor(record: TruthRecord): string {
+  if (record.channel === 'whatsapp') return record.type === 'account' ? record.kind : 'messages';
+  const ig = record.channel === 'instagram';
+  if (record.type === 'echo') return ig ? 'messages' : 'message_echoes';
+  switch (record.kind) {
+    case 'delivery':
+      return 'message_deliveries';
+    case 'read':
+      return ig ? 'messaging_seen' : 'message_reads';
+    case 'reaction':
+    case 'unreact':
+      return 'message_reactions';
+    case 'postback':
+      return 'messaging_postbacks';
+    case 'referral':
+      return 'messaging_referrals';
+    case 'edit':
+      return ig ? 'message_edit' : 'message_edits';
+    default:
+      return 'messages';
+  }
+}
+
+/** The id whose `subscribed_apps` decides delivery: Page, IG account or WABA. */
+export function subscriptionId(world: SimWorld, channel: SimChannel, accountId: string): string {
+  if (channel !== 'whatsapp') return accountId;
+  return world.phoneNumbers.find((p) => p.id === accountId)?.wabaId ?? accountId;
+}
+
+/** Builds one webhook body (Meta's envelope) holding every record, grouped by entry like Meta does. */
+export function buildEnvelope(
+  world: SimWorld,
+  channel: SimChannel,
+  records: TruthRecord[],
+  now: number,
+): Record<string, unknown> {
+  if (channel !== 'whatsapp') {
+    const entries = new Map<string, unknown[]>();
+    for (const r of records) {
+      const list = entries.get(r.accountId) ?? [];
+      list.push(r.item);
+      entries.set(r.accountId, list);
+    }
+    return {
+      object: channel === 'messenger' ? 'page' : 'instagram',
+      entry: [...entries].map(([id, messaging]) => ({ id, time: now, messaging })),
+    };
+  }
+  const byWaba = new Map<string, Array<{ field: string; value: Record<string, unknown> }>>();
+  const groups = new Map<string, TruthRecord[]>();
+  for (const r of records) {
+    const key = `${r.accountId}|${r.type === 'account' ? `account:${r.id}` : r.type}`;
+    const list = groups.get(key) ?? [];
+    list.push(r);
+    groups.set(key, list);
+  }
+  for (const [key, group] of groups) {
+    const [phoneId = '', type = ''] = key.split('|');
+    const phone = world.phoneNumbers.find((p) => p.id === phoneId);
+    const wabaId = phone?.wabaId ?? phoneId;
+    const changes = byWaba.get(wabaId) ?? [];
+    const first = group[0];
+    if (type.startsWith('account:') && first) {
+      changes.push({ field: first.kind, value: first.item });
+    } else {
+      const metadata = { display_phone_number: phone?.displayPhoneNumber ?? '', phone_number_id: phoneId };
+      if (type === 'inbound') {
+        const contacts = [...new Set(group.map((r) => r.userId))].map((userId) => {
+          const c = world.customers.find((x) => x.channel === 'whatsapp' && x.userId === userId);
+          return {
+            profile: { name: c?.name ?? userId },
+            wa_id: userId,
+            ...(c?.bsuid ? { user_id: c.bsuid } : {}),
+          };
+        });
+        changes.push({
+          field: 'messages',
+          value: { messaging_product: 'whatsapp', metadata, contacts, messages: group.map((r) => r.item) },
+        });
+      } else {
+        changes.push({
+          field: 'messages',
+          value: { messaging_product: 'whatsapp', metadata, statuses: group.map((r) => r.item) },
+        });
+      }
+    }
+    byWaba.set(wabaId, changes);
+  }
+  return {
+    object: 'whatsapp_business_account',
+    entry: [...byWaba].map(([id, changes]) => ({ id, changes })),
+  };
+}

@@ -1,0 +1,188 @@
+import { requireScope, requireTarget, tokenProblem } from '../auth.js';
+import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
+import { GraphError, invalidParam } from '../graph-error.js';
+import { DEFAULT_FIELDS } from '../state.js';
+import type { SimChannel, SimToken } from '../types.js';
+import { requestedFields } from './whatsapp-account.js';
+
+/** `GET|POST|DELETE /{page-id|ig-id|waba-id|me}/subscribed_apps`. */
+export function handleSubscribedApps(
+  ctx: SimContext,
+  req: GraphRequest,
+  token: SimToken,
+  objectId: string,
+): GraphResponse {
+  const { state, clock } = ctx;
+  const { world } = state;
+  requireTarget(token, objectId);
+  const page = world.pages.find((p) => p.id === objectId);
+  const isWaba = world.wabas.some((w) => w.id === objectId);
+  const kind = isWaba ? 'waba' : page ? 'page' : 'instagram';
+  const channel: SimChannel = isWaba ? 'whatsapp' : page ? 'messenger' : 'instagram';
+  const app = world.app;
+  if (req.method === 'GET') {
+    const fields = state.subscriptions.get(objectId);
+    if (!fields) return { body: { data: [] } };
+    if (isWaba) {
+      return {
+        body: {
+          data: [
+            {
+              whatsapp_business_api_data: {
+                id: app.id,
+                name: app.name,
+                link: `https://www.facebook.com/games/?app_id=${app.id}`,
+              },
+            },
+          ],
+        },
+      };
+    }
+    return {
+      body: {
+        data: [
+          {
+            category: 'Business',
+            link: `https://www.facebook.com/games/?app_id=${app.id}`,
+            name: app.name,
+            id: app.id,
+            subscribed_fields: fields,
+          },
+        ],
+      },
+    };
+  }
+  if (kind === 'page') requireScope(token, 'pages_manage_metadata', 200);
+  if (kind === 'waba') requireScope(token, 'whatsapp_business_management', 200);
+  if (req.method === 'DELETE') {
+    state.subscriptions.delete(objectId);
+    return { body: { success: true } };
+  }
+  if (req.method !== 'POST') throw invalidParam('Unsupported method');
+  let fields = DEFAULT_FIELDS[kind];
+  const requested = req.params.subscribed_fields;
+  if (kind !== 'waba') {
+    if (requested === undefined) throw invalidParam('The parameter subscribed_fields is required.');
+    const list = Array.isArray(requested)
+      ? requested.map(String)
+      : String(requested)
+          .split(',')
+          .map((s) => s.trim());
+    const allowed = new Set([
+      ...DEFAULT_FIELDS.page,
+      ...DEFAULT_FIELDS.instagram,
+      'standby',
+      'messaging_handovers',
+      'messaging_reactions',
+      'feed',
+    ]);
+    const bad = list.find((f) => !allowed.has(f));
+    if (bad)
+      throw invalidParam(
+        `Param subscribed_fields[${list.indexOf(bad)}] must be one of {${[...allowed].join(', ')}} - got "${bad}".`,
+      );
+    fields = list;
+  }
+  const wasSubscribed = state.subscriptions.has(objectId);
+  state.subscriptions.set(objectId, [...fields]);
+  // Subscribing the app on a Page also covers the Instagram account linked to it.
+  if (page?.instagramId && !state.subscriptions.has(page.instagramId)) {
+    state.subscriptions.set(page.instagramId, [...DEFAULT_FIELDS.instagram]);
+  }
+  if (!wasSubscribed)
+    ctx.truth.alerts.push({ at: clock.now(), channel, accountId: objectId, kind: 'resubscribed' });
+  return { body: { success: true } };
+}
+
+/** `GET /{app-id}/subscriptions` (app token). */
+export function handleAppSubscriptions(ctx: SimContext, token: SimToken): GraphResponse {
+  if (token.type !== 'APP')
+    throw new GraphError(400, 15, '(#15) This method must be called with an app access_token.');
+  const objects: Array<[string, SimChannel, string[]]> = [
+    ['page', 'messenger', DEFAULT_FIELDS.page],
+    ['instagram', 'instagram', DEFAULT_FIELDS.instagram],
+    ['whatsapp_business_account', 'whatsapp', ['messages']],
+  ];
+  const data = objects
+    .filter(([, channel]) => ctx.targets[channel])
+    .map(([object, channel, fields]) => ({
+      object,
+      callback_url: ctx.targets[channel],
+      active: true,
+      fields: fields.map((name) => ({ name, version: 'v24.0' })),
+    }));
+  return { body: { data } };
+}
+
+/** `GET /debug_token?input_token=...` with an app token (or a token of the same app). */
+export function handleDebugToken(ctx: SimContext, req: GraphRequest): GraphResponse {
+  const input = req.params.input_token;
+  if (typeof input !== 'string' || !input) throw invalidParam('The parameter input_token is required');
+  const { world } = ctx.state;
+  const target = world.tokens.find((t) => t.token === input);
+  if (!target) {
+    return {
+      body: {
+        data: { error: { code: 190, message: 'Invalid OAuth access token.' }, is_valid: false, scopes: [] },
+      },
+    };
+  }
+  const problem = tokenProblem(target, ctx.clock.now());
+  const sec = (ms: number) => Math.floor(ms / 1000);
+  const data: Record<string, unknown> = {
+    app_id: world.app.id,
+    type: target.type,
+    application: world.app.name,
+    data_access_expires_at: target.type === 'APP' ? 0 : sec(target.issuedAt) + 90 * 86400,
+    expires_at: target.expiresAt === 0 ? 0 : sec(target.expiresAt),
+    is_valid: !problem,
+    issued_at: sec(target.issuedAt),
+    scopes: target.scopes,
+    granular_scopes: target.scopes.map((scope) => ({ scope, target_ids: target.targetIds })),
+    user_id:
+      target.type === 'PAGE'
+        ? world.tokens.find((t) => t.type === 'SYSTEM_USER')?.profileId
+        : target.profileId,
+    ...(target.type === 'PAGE' ? { profile_id: target.profileId } : {}),
+  };
+  if (problem)
+    data.error = {
+      code: 190,
+      message: problem.message,
+      ...(problem.subcode !== undefined ? { subcode: problem.subcode } : {}),
+    };
+  return { body: { data } };
+}
+
+/** `GET /me`, `GET /{page-id}`, `GET /{ig-id}` node fields. */
+export function handleProfileNode(
+  ctx: SimContext,
+  req: GraphRequest,
+  token: SimToken,
+  objectId: string,
+): GraphResponse {
+  const { world } = ctx.state;
+  const fields = requestedFields(req);
+  const page = world.pages.find((p) => p.id === objectId);
+  const ig = world.instagram.find((a) => a.id === objectId);
+  const app = objectId === world.app.id;
+  let all: Record<string, unknown>;
+  if (page) {
+    all = {
+      id: page.id,
+      name: page.name,
+      ...(page.instagramId ? { instagram_business_account: { id: page.instagramId } } : {}),
+    };
+  } else if (ig) {
+    all = { id: ig.id, user_id: ig.id, username: ig.username, name: ig.username };
+  } else if (app) {
+    all = { id: world.app.id, name: world.app.name };
+  } else {
+    all = { id: token.profileId, name: token.type === 'SYSTEM_USER' ? 'Simulated System User' : token.label };
+  }
+  const wanted = fields ?? (ig ? ['id', 'username'] : ['id', 'name']);
+  const out: Record<string, unknown> = {};
+  for (const f of wanted) if (f in all) out[f] = all[f];
+  out.id = all.id;
+  return { body: out };
+}

@@ -1,0 +1,186 @@
+import { authenticate } from './auth.js';
+import type { GraphRequest, GraphResponse, SimContext } from './context.js';
+import {
+  handleAppSubscriptions,
+  handleDebugToken,
+  handleProfileNode,
+  handleSubscribedApps,
+} from './graph/admin.js';
+import { handleConversationList, handleConversationNode, handleMessageNode } from './graph/conversations.js';
+import { handleAttachmentUpload, handleMessagingSend } from './graph/messaging-send.js';
+import {
+  handleMediaNode,
+  handleMediaUpload,
+  handlePhoneNode,
+  handleWabaNode,
+} from './graph/whatsapp-account.js';
+import { handleWhatsAppSend } from './graph/whatsapp-send.js';
+import { GraphError, objectMissing, unknownPath } from './graph-error.js';
+import type { SimChannel, SimToken } from './types.js';
+
+/** What the usage headers of a response are about. */
+export interface UsageTarget {
+  objectId?: string;
+  type: string;
+  appToken: boolean;
+  throttledForMs: number;
+}
+
+type ObjectKind =
+  | 'page'
+  | 'instagram'
+  | 'phone'
+  | 'waba'
+  | 'app'
+  | 'conversation'
+  | 'message'
+  | 'media'
+  | 'user';
+
+function resolve(
+  ctx: SimContext,
+  id: string,
+  token: SimToken,
+): { kind: ObjectKind; channel?: SimChannel; accountId?: string; usageId: string } {
+  const { world } = ctx.state;
+  if (world.pages.some((p) => p.id === id))
+    return { kind: 'page', channel: 'messenger', accountId: id, usageId: id };
+  if (world.instagram.some((a) => a.id === id))
+    return { kind: 'instagram', channel: 'instagram', accountId: id, usageId: id };
+  const phone = world.phoneNumbers.find((p) => p.id === id);
+  if (phone) return { kind: 'phone', channel: 'whatsapp', accountId: id, usageId: phone.wabaId };
+  if (world.wabas.some((w) => w.id === id)) return { kind: 'waba', channel: 'whatsapp', usageId: id };
+  if (id === world.app.id) return { kind: 'app', usageId: id };
+  const conv = ctx.state.conversationsById.get(id);
+  if (conv)
+    return {
+      kind: 'conversation',
+      channel: conv.channel,
+      accountId: conv.accountId,
+      usageId: conv.accountId,
+    };
+  const msg = ctx.state.messages.get(id);
+  if (msg)
+    return {
+      kind: 'message',
+      channel: msg.conversation.channel,
+      accountId: msg.conversation.accountId,
+      usageId: msg.conversation.accountId,
+    };
+  const media = ctx.state.media.get(id);
+  if (media)
+    return {
+      kind: 'media',
+      channel: 'whatsapp',
+      accountId: media.phoneNumberId,
+      usageId: media.phoneNumberId,
+    };
+  if (id === token.profileId) return { kind: 'user', usageId: id };
+  throw objectMissing(id);
+}
+
+function checkStorm(
+  ctx: SimContext,
+  channel: SimChannel | undefined,
+  accountId: string | undefined,
+  usage: UsageTarget,
+): void {
+  if (!channel) return;
+  const candidates: Array<[SimChannel, string | undefined]> = [[channel, accountId]];
+  const linked = ctx.state.world.pages.find((p) => p.id === accountId)?.instagramId;
+  if (linked) candidates.push(['instagram', linked]);
+  for (const [ch, acc] of candidates) {
+    const storm = ctx.faults.find('rate-limit-storm', ch, acc);
+    if (!storm) continue;
+    usage.throttledForMs =
+      storm.endsAt !== undefined ? Math.max(1000, storm.endsAt - ctx.clock.now()) : 60 * 60_000;
+    const wa = ch === 'whatsapp';
+    const code = storm.code ?? (wa ? 130429 : 613);
+    const message = wa
+      ? `(#${code}) Rate limit hit`
+      : `(#${code}) Calls to this api have exceeded the rate limit.`;
+    throw new GraphError(storm.httpStatus ?? 429, code, message, {
+      ...(storm.subcode !== undefined ? { subcode: storm.subcode } : {}),
+      ...(wa
+        ? {
+            errorData: {
+              messaging_product: 'whatsapp',
+              details: 'Cloud API message throughput has been reached.',
+            },
+          }
+        : {}),
+    });
+  }
+}
+
+const USAGE_TYPE: Record<SimChannel, string> = {
+  messenger: 'pages',
+  instagram: 'instagram',
+  whatsapp: 'whatsapp_business_api',
+};
+
+/** Dispatches a Graph API request to its handler (path already stripped of `/vNN.0`). */
+export function routeGraph(ctx: SimContext, req: GraphRequest, usage: UsageTarget): GraphResponse {
+  const [first, edge, ...rest] = req.segments;
+  if (!first) throw unknownPath('/');
+  if (rest.length > 0) throw unknownPath(`/${rest.join('/')}`);
+  const token = authenticate(req, ctx.state, ctx.clock.now());
+  usage.appToken = token.type === 'APP';
+  if (first === 'debug_token' && !edge) return handleDebugToken(ctx, req);
+  const id = first === 'me' ? token.profileId : first;
+  const obj = resolve(ctx, id, token);
+  usage.objectId = obj.usageId;
+  if (obj.channel) usage.type = USAGE_TYPE[obj.channel];
+  ctx.usage.record(obj.usageId);
+  checkStorm(ctx, obj.channel, obj.accountId ?? id, usage);
+  const m = req.method;
+  const unsupported = () =>
+    new GraphError(
+      400,
+      100,
+      `Unsupported ${m.toLowerCase()} request. Object with ID '${id}' does not support this operation.`,
+      { subcode: 33, type: 'GraphMethodException' },
+    );
+  switch (obj.kind) {
+    case 'page':
+    case 'instagram':
+      if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);
+      if (edge === 'messages' && m === 'POST') return handleMessagingSend(ctx, req, token, id);
+      if (edge === 'conversations' && m === 'GET') return handleConversationList(ctx, req, token, id);
+      if (edge === 'subscribed_apps') return handleSubscribedApps(ctx, req, token, id);
+      if (edge === 'message_attachments' && m === 'POST') return handleAttachmentUpload(ctx, req, token, id);
+      break;
+    case 'phone': {
+      const phone = ctx.state.world.phoneNumbers.find((p) => p.id === id);
+      if (!edge && m === 'GET' && phone) return handlePhoneNode(ctx, req, token, phone);
+      if (edge === 'messages' && m === 'POST') return handleWhatsAppSend(ctx, req, token, id);
+      if (edge === 'media' && m === 'POST') return handleMediaUpload(ctx, req, token, id);
+      break;
+    }
+    case 'waba':
+      if (edge === 'subscribed_apps') return handleSubscribedApps(ctx, req, token, id);
+      if (m === 'GET' && (!edge || edge === 'phone_numbers'))
+        return handleWabaNode(ctx, req, token, id, edge);
+      break;
+    case 'app':
+      if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);
+      if (edge === 'subscriptions' && m === 'GET') return handleAppSubscriptions(ctx, token);
+      break;
+    case 'conversation': {
+      const conv = ctx.state.conversationsById.get(id);
+      if (conv && m === 'GET') return handleConversationNode(ctx, req, token, conv, edge);
+      break;
+    }
+    case 'message':
+      if (!edge && m === 'GET') return handleMessageNode(ctx, req, token, id);
+      break;
+    case 'media':
+      if (!edge) return handleMediaNode(ctx, req, token, id);
+      break;
+    case 'user':
+      if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);
+      break;
+  }
+  if (edge) throw unknownPath(`/${edge}`);
+  throw unsupported();
+}

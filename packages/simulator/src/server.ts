@@ -1,0 +1,138 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extractToken, tokenProblem } from './auth.js';
+import type { GraphRequest, SimContext } from './context.js';
+import { GraphError } from './graph-error.js';
+import { parseParams, readBody } from './http-body.js';
+import { routeGraph, type UsageTarget } from './router.js';
+
+/** Handles `/_sim/...` control requests; returns status and JSON body. */
+export type ControlHandler = (
+  method: string,
+  segments: string[],
+  query: URLSearchParams,
+  body: unknown,
+) => Promise<{ status: number; body: unknown }>;
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'facebook-api-version': 'v24.0',
+    ...headers,
+  });
+  res.end(text);
+}
+
+async function serveMedia(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  query: URLSearchParams,
+): Promise<void> {
+  const media = ctx.state.media.get(id);
+  const fake = { headers: req.headers, params: Object.fromEntries(query) } as unknown as GraphRequest;
+  const value = extractToken(fake);
+  const token = ctx.state.world.tokens.find((t) => t.token === value);
+  if (
+    !token ||
+    tokenProblem(token, ctx.clock.now()) ||
+    !media ||
+    !token.targetIds.includes(media.phoneNumberId)
+  ) {
+    res.writeHead(!media || media.deleted ? 404 : 401, { 'content-type': 'text/plain' });
+    res.end(!media ? 'Not Found' : 'Unauthorized');
+    return;
+  }
+  res.writeHead(200, { 'content-type': media.mimeType, 'content-length': String(media.bytes.length) });
+  res.end(Buffer.from(media.bytes));
+}
+
+/** Creates the simulator's HTTP server: Graph paths (any `/vNN.0` prefix), `/_media/`, `/_sim/`. */
+export function createSimServer(ctx: () => SimContext, control: ControlHandler): Server {
+  return createServer((req, res) => {
+    void handle(ctx(), control, req, res).catch((err: unknown) => {
+      if (!res.headersSent)
+        send(res, 500, {
+          error: {
+            message: String((err as Error).message),
+            type: 'OAuthException',
+            code: 1,
+            fbtrace_id: 'Asimulator',
+          },
+        });
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(
+  ctx: SimContext,
+  control: ControlHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  let segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (segments[0] && /^v\d+\.\d+$/.test(segments[0])) segments = segments.slice(1);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const raw = await readBody(req);
+  if (segments[0] === '_sim') {
+    let body: unknown;
+    try {
+      body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+    } catch {
+      return send(res, 400, { error: 'invalid JSON body' });
+    }
+    const out = await control(method, segments.slice(1), url.searchParams, body);
+    return send(res, out.status, out.body);
+  }
+  if (segments[0] === '_media' && segments[1])
+    return serveMedia(ctx, req, res, segments[1], url.searchParams);
+  const usage: UsageTarget = { type: 'pages', appToken: false, throttledForMs: 0 };
+  const usageHeaders = () =>
+    usage.objectId ? ctx.usage.headers(usage.objectId, usage.type, usage.appToken, usage.throttledForMs) : {};
+  try {
+    let parsed: ReturnType<typeof parseParams>;
+    try {
+      parsed = parseParams(url.searchParams, raw, String(req.headers['content-type'] ?? ''));
+    } catch {
+      throw new GraphError(400, 100, '(#100) Invalid JSON in request body', { type: 'OAuthException' });
+    }
+    const graphReq: GraphRequest = {
+      method,
+      segments,
+      query: url.searchParams,
+      params: parsed.params,
+      headers: req.headers,
+      rawBody: raw,
+      ...(parsed.parts ? { parts: parsed.parts } : {}),
+    };
+    const out = routeGraph(ctx, graphReq, usage);
+    send(res, out.status ?? 200, out.body, { ...usageHeaders(), ...out.headers });
+  } catch (err) {
+    if (err instanceof GraphError) {
+      send(res, err.httpStatus, err.body(ctx.rng), {
+        ...(err.code === 190 ? { 'www-authenticate': 'OAuth "Facebook Platform" "invalid_token"' } : {}),
+        ...usageHeaders(),
+        ...err.extra.headers,
+      });
+      return;
+    }
+    ctx.logger?.error('simulator handler failed', { error: String(err) });
+    send(res, 500, {
+      error: {
+        message: 'An unknown error has occurred.',
+        type: 'OAuthException',
+        code: 1,
+        is_transient: true,
+        fbtrace_id: 'Asimulator',
+      },
+    });
+  }
+}

@@ -1,0 +1,187 @@
+import type { AddressInfo } from 'node:net';
+import { type Clock, systemClock } from '@switchboard/core';
+import type { SimContext } from './context.js';
+import { createControl } from './control.js';
+import { customerSends } from './customer.js';
+import { FaultRegistry } from './faults.js';
+import { createFaultsApi, type SimFaults } from './faults-api.js';
+import { type HandshakeResult, verifyWebhookTarget } from './handshake.js';
+import { createPrng } from './prng.js';
+import { createSimServer } from './server.js';
+import { SimState } from './state.js';
+import { TrafficGenerator } from './traffic.js';
+import { TruthLedger } from './truth.js';
+import type {
+  BusinessSend,
+  CustomerSendInput,
+  MetaSimulatorOptions,
+  SimChannel,
+  SimCustomer,
+  SimWorld,
+  TrafficOptions,
+  TruthRecord,
+} from './types.js';
+import { UsageMeter } from './usage.js';
+import { WebhookSender } from './webhooks.js';
+import { createWorld } from './world.js';
+
+/** One channel account with what a test needs to use it. */
+export interface SimAccount {
+  channel: SimChannel;
+  /** Page id / IG account id / phone_number_id. */
+  accountId: string;
+  /** Token to send with (Page token, IG Login token for unlinked IG accounts, system-user token). */
+  token: string;
+  customers: SimCustomer[];
+}
+
+/** A running simulator (see `startMetaSimulator`). */
+export interface MetaSimulator {
+  /** `http://127.0.0.1:<port>` — use as `graphBaseUrl` (paths accept any `/vNN.0` prefix). */
+  url: string;
+  /** `${url}/v24.0` */
+  graphUrl: string;
+  port: number;
+  clock: Clock;
+  world: SimWorld;
+  /** The n-th account of a channel (default the first). */
+  account(channel: SimChannel, index?: number): SimAccount;
+  /** A simulated customer acts; returns the ground-truth record of the webhook event. */
+  customerSends(input: CustomerSendInput): TruthRecord;
+  /** What the business sent through the Graph API (ground truth of outbound). */
+  businessSends(filter?: { channel?: SimChannel; accountId?: string; userId?: string }): BusinessSend[];
+  truth: TruthLedger;
+  faults: SimFaults;
+  traffic: { start(options: TrafficOptions): void; stop(): void };
+  /** Sends Meta's verification GET to the channel's webhook target; `ok` when the challenge is echoed. */
+  verifyWebhook(channel: SimChannel): Promise<HandshakeResult>;
+  /** Changes (or removes) a channel's webhook target URL. */
+  setWebhook(channel: SimChannel, url: string | undefined): void;
+  /** Resolves when no webhook POST is in flight and nothing is queued for delivery now. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a fake Meta platform on 127.0.0.1: Graph API, signed webhooks, faults and ground truth.
+ *
+ * @example
+ * const clock = new ManualClock();
+ * const sim = await startMetaSimulator({ clock, webhooks: { messenger: 'http://127.0.0.1:3000/webhooks/messenger' } });
+ * const ev = sim.customerSends({ channel: 'messenger', kind: 'text', text: 'Bonjour 👋' });
+ * await sim.idle();
+ * console.log(sim.truth.summary().delivered);
+ * await sim.stop();
+ */
+export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Promise<MetaSimulator> {
+  const clock = options.clock ?? systemClock;
+  const seed = options.seed ?? 1;
+  const world = createWorld(seed, options.world, clock.now());
+  const state = new SimState(world, seed, clock.now(), options.world?.windowsOpen ?? true);
+  const truth = new TruthLedger();
+  const faults = new FaultRegistry(clock, createPrng(seed + 2));
+  const targets: Partial<Record<SimChannel, string>> = { ...options.webhooks };
+  const sender = new WebhookSender({
+    clock,
+    state,
+    truth,
+    faults,
+    targets,
+    batchWindowMs: options.batch?.windowMs ?? 0,
+    maxEvents: options.batch?.maxEvents ?? 50,
+    timeoutMs: options.webhookTimeoutMs ?? 5000,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const ctx: SimContext = {
+    clock,
+    state,
+    truth,
+    faults,
+    sender,
+    usage: new UsageMeter(clock),
+    rng: createPrng(seed + 4),
+    baseUrl: '',
+    targets,
+    statusDelays: { sent: 100, delivered: 1000, read: 5000, ...options.statusDelaysMs },
+    conversationsRateLimit: options.conversationsRateLimit ?? 2,
+    ...(options.logger ? { logger: options.logger } : {}),
+    publish(input) {
+      const record = truth.add({ ...input, createdAt: clock.now() });
+      sender.emit(record);
+      return record;
+    },
+  };
+  const contentRng = createPrng(seed + 1);
+  const send = (input: CustomerSendInput) => customerSends(ctx, contentRng, input);
+  const latest = (channel: SimChannel, accountId: string, userId: string): string | undefined => {
+    if (channel === 'whatsapp') {
+      return [...state.waInbound]
+        .reverse()
+        .find(([, v]) => v.phoneNumberId === accountId && v.userId === userId)?.[0];
+    }
+    const messages = state.conversations.get(state.windowKey(channel, accountId, userId))?.messages ?? [];
+    return messages.filter((m) => !m.deleted).at(-1)?.id;
+  };
+  const traffic = new TrafficGenerator(clock, createPrng(seed + 3), world, send, latest);
+  const faultsApi = createFaultsApi(ctx);
+  const verify = async (channel: SimChannel): Promise<HandshakeResult> => {
+    const target = targets[channel];
+    if (!target) throw new Error(`no webhook target for ${channel}`);
+    return verifyWebhookTarget(world, target, ctx.rng.digits(10), options.webhookTimeoutMs ?? 5000);
+  };
+  const server = createSimServer(() => ctx, createControl(ctx, faultsApi, traffic, send, verify));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  ctx.baseUrl = url;
+  if (options.traffic) traffic.start(options.traffic);
+
+  return {
+    url,
+    graphUrl: `${url}/v24.0`,
+    port,
+    clock,
+    world,
+    account(channel, index = 0) {
+      const ids =
+        channel === 'messenger'
+          ? world.pages.map((p) => [p.id, p.accessToken])
+          : channel === 'instagram'
+            ? world.instagram.map((a) => [a.id, a.accessToken])
+            : world.phoneNumbers.map((p) => [p.id, world.systemUserToken]);
+      const [accountId, token] = ids[index] ?? [];
+      if (!accountId || !token) throw new Error(`no ${channel} account #${index}`);
+      return {
+        channel,
+        accountId,
+        token,
+        customers: world.customers.filter((c) => c.channel === channel && c.accountId === accountId),
+      };
+    },
+    customerSends: send,
+    businessSends: (filter = {}) =>
+      state.sends.filter(
+        (s) =>
+          (!filter.channel || s.channel === filter.channel) &&
+          (!filter.accountId || s.accountId === filter.accountId) &&
+          (!filter.userId || s.userId === filter.userId),
+      ),
+    truth,
+    faults: faultsApi,
+    traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
+    verifyWebhook: verify,
+    setWebhook: (channel, target) => sender.setTarget(channel, target),
+    idle: () => sender.idle(),
+    async stop() {
+      traffic.stop();
+      sender.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,264 @@
+import type { Clock, Logger } from '@switchboard/core';
+
+/** The three Meta channels the simulator plays. */
+export type SimChannel = 'messenger' | 'instagram' | 'whatsapp';
+export const SIM_CHANNELS: readonly SimChannel[] = ['messenger', 'instagram', 'whatsapp'];
+
+export type TokenType = 'PAGE' | 'SYSTEM_USER' | 'APP' | 'USER';
+
+/** An access token the simulated Graph API knows. */
+export interface SimToken {
+  token: string;
+  type: TokenType;
+  /** Human label, e.g. `page:0`, `page:0:expired`. */
+  label: string;
+  /** Page / IG account / WABA / app id the token acts as (`/me`). */
+  profileId: string;
+  scopes: string[];
+  /** Objects the token may act on (Page, IG account, WABA, phone numbers). */
+  targetIds: string[];
+  issuedAt: number;
+  /** Epoch ms; 0 = never expires. */
+  expiresAt: number;
+  /** Set when revoked; the 190 subcode to answer with (467 by default, 460 password changed...). */
+  revokedSubcode?: number;
+}
+
+export interface SimApp {
+  id: string;
+  name: string;
+  secret: string;
+  verifyToken: string;
+  /** `${id}|${secret}` */
+  appToken: string;
+}
+
+export interface SimPage {
+  id: string;
+  name: string;
+  accessToken: string;
+  instagramId?: string;
+}
+
+export interface SimInstagramAccount {
+  id: string;
+  username: string;
+  /** The linked Facebook Page, when there is one. */
+  pageId?: string;
+  /** Token to use for sending: the linked Page's token, or the Instagram Login token when unlinked. */
+  accessToken: string;
+  /** Instagram Login (graph.instagram.com flavour) token for this account. */
+  loginToken: string;
+}
+
+export interface SimPhoneNumber {
+  id: string;
+  wabaId: string;
+  displayPhoneNumber: string;
+  verifiedName: string;
+}
+
+export interface SimWaba {
+  id: string;
+  name: string;
+  phoneNumberIds: string[];
+}
+
+export interface SimCustomer {
+  channel: SimChannel;
+  /** Page id / IG account id / phone_number_id. */
+  accountId: string;
+  /** PSID / IGSID / wa_id. */
+  userId: string;
+  name: string;
+  username?: string;
+  /** WhatsApp business-scoped user id (`US.…`). */
+  bsuid?: string;
+}
+
+/** Everything the simulated platform knows about: ids, secrets and tokens. */
+export interface SimWorld {
+  app: SimApp;
+  pages: SimPage[];
+  instagram: SimInstagramAccount[];
+  wabas: SimWaba[];
+  phoneNumbers: SimPhoneNumber[];
+  systemUserToken: string;
+  customers: SimCustomer[];
+  tokens: SimToken[];
+  /** Extra Page 0 tokens for probe tests: expires in 1 h, already expired, revoked, no scopes. */
+  testTokens: { expiring: string; expired: string; revoked: string; noScopes: string };
+  /** WhatsApp templates that exist (name + language code). */
+  templates: Array<{ name: string; language: string; category: string }>;
+}
+
+/** Shape of the default world; every count has a default. */
+export interface WorldSpec {
+  /** Facebook Pages (default 2). The first `linkedInstagram` Pages get a linked IG account. */
+  pages?: number;
+  /** Instagram accounts linked to Pages (default 1). */
+  linkedInstagram?: number;
+  /** Instagram accounts without a Page, using Instagram Login (default 1). */
+  unlinkedInstagram?: number;
+  /** WhatsApp phone numbers on the single WABA (default 2). */
+  phoneNumbers?: number;
+  /** Customers per account (default 3). */
+  customersPerAccount?: number;
+  /** Customers start with an open 24 h window (default true) so sends work without a first message. */
+  windowsOpen?: boolean;
+  /** Fixed app secret instead of the seeded one (so a receiver can be configured up front). */
+  appSecret?: string;
+  /** Fixed webhook verify token instead of the seeded one. */
+  verifyToken?: string;
+}
+
+/** Customer message kinds the simulator can generate. */
+export type InboundKind =
+  | 'text'
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'file'
+  | 'sticker'
+  | 'reaction'
+  | 'unreact'
+  | 'postback'
+  | 'quick_reply'
+  | 'referral'
+  | 'read'
+  | 'edit'
+  | 'delete'
+  | 'share'
+  | 'story_mention'
+  | 'story_reply'
+  | 'location'
+  | 'contacts'
+  | 'button_reply'
+  | 'list_reply'
+  | 'button'
+  | 'order'
+  | 'unsupported';
+
+/** Input of `sim.customerSends`. */
+export interface CustomerSendInput {
+  channel: SimChannel;
+  accountId?: string;
+  userId?: string;
+  kind?: InboundKind;
+  text?: string;
+  /** Message replied to (or reacted to / edited / deleted / read). */
+  replyTo?: string;
+  emoji?: string;
+  payload?: string;
+  /** Event time in ms; defaults to the clock's now. */
+  at?: number;
+}
+
+export type TruthType = 'inbound' | 'echo' | 'status' | 'receipt' | 'account';
+
+export interface DeliveryAttempt {
+  at: number;
+  status: number | 'timeout' | 'error';
+}
+
+/** One event the platform generated, and what became of it. */
+export interface TruthRecord {
+  id: string;
+  channel: SimChannel;
+  accountId: string;
+  userId: string;
+  type: TruthType;
+  kind: string;
+  messageId?: string;
+  createdAt: number;
+  /** The exact Meta item placed in the webhook. */
+  item: Record<string, unknown>;
+  dropped?: 'outage' | 'unsubscribed' | 'no-target' | 'abandoned';
+  attempts: DeliveryAttempt[];
+  deliveredAt?: number;
+  deliveredCount: number;
+}
+
+export interface TruthFilter {
+  channel?: SimChannel;
+  accountId?: string;
+  type?: TruthType;
+  since?: number;
+  until?: number;
+}
+
+export interface TruthSummary {
+  generated: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  dropped: number;
+  byType: Record<string, number>;
+  byKind: Record<string, number>;
+}
+
+export interface WebhookAlert {
+  at: number;
+  channel: SimChannel;
+  accountId: string;
+  kind: 'failing-15min' | 'unsubscribed' | 'resubscribed';
+}
+
+/** A message the business sent through the simulated Graph API. */
+export interface BusinessSend {
+  channel: SimChannel;
+  accountId: string;
+  userId: string;
+  messageId: string;
+  at: number;
+  kind: string;
+  body: Record<string, unknown>;
+  metadata?: string;
+  bizOpaqueCallbackData?: string;
+  /** Async failure reported by a `failed` status (WhatsApp). */
+  failed?: { code: number; title: string };
+}
+
+export interface TrafficOptions {
+  /** Mean customer messages per minute per account. */
+  perMinute: number;
+  channels?: SimChannel[];
+  accounts?: string[];
+}
+
+export interface StatusDelays {
+  sent: number;
+  delivered: number | null;
+  read: number | null;
+}
+
+/**
+ * Options of `startMetaSimulator`.
+ *
+ * @example
+ * const sim = await startMetaSimulator({ clock: new ManualClock(), seed: 7,
+ *   webhooks: { whatsapp: 'http://127.0.0.1:3000/webhooks/whatsapp' } });
+ */
+export interface MetaSimulatorOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default `systemClock`. Every simulator timer goes through it. */
+  clock?: Clock;
+  /** Default 1. */
+  seed?: number;
+  world?: WorldSpec;
+  /** Webhook target URL per channel; a channel without one records events as `no-target`. */
+  webhooks?: Partial<Record<SimChannel, string>>;
+  traffic?: TrafficOptions;
+  /** Events pending within `windowMs` go into one POST, up to `maxEvents` (default 0 ms = same tick, 50). */
+  batch?: { windowMs?: number; maxEvents?: number };
+  /** Delays after a business send for sent/echo, delivered and read (default 100, 1000, 5000 ms). */
+  statusDelaysMs?: Partial<StatusDelays>;
+  /** Conversations API budget in calls per second per account (default 2); false disables it. */
+  conversationsRateLimit?: number | false;
+  /** Webhook response timeout in real ms (default 5000, as Meta). */
+  webhookTimeoutMs?: number;
+  logger?: Logger;
+}

@@ -1,0 +1,110 @@
+import { type Logger, type Store, silentLogger } from '@switchboard/core';
+import pg from 'pg';
+import { createDb } from './db.js';
+import { migrate } from './migrations.js';
+import { createPgOutbox } from './outbox.js';
+import { createPgEvents, createPgInbox } from './queues.js';
+import {
+  createPgConversations,
+  createPgCounters,
+  createPgDeadLetters,
+  createPgHealth,
+  createPgMessages,
+} from './read-model.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:5432/db`. Env: `DATABASE_URL`. Ignored when `pool` is given. */
+  connectionString?: string;
+  /** Bring your own pool (you close it). Its `error` events are still logged. */
+  pool?: pg.Pool;
+  /** Schema holding Switchboard's tables; created by the migrations. Default `switchboard`. Env: `SWITCHBOARD_PG_SCHEMA`. */
+  schema?: string;
+  /** Connections of the pool this store creates. Default 10. */
+  maxConnections?: number;
+  /** How long a query waits for a connection before rejecting (→ 503). Default 5000 ms. */
+  connectionTimeoutMs?: number;
+  /** Server-side cap of one statement (`statement_timeout`). Default 15000 ms; 0 = none. */
+  statementTimeoutMs?: number;
+  /** Apply pending migrations on open. Default true. */
+  migrate?: boolean;
+  /** `application_name` of the pool's connections (visible in `pg_stat_activity`). Default `switchboard`. */
+  applicationName?: string;
+  /** Pool errors (lost connections) are logged here. Default: silent. */
+  logger?: Logger;
+}
+
+export interface PostgresStore extends Store {
+  /** The pg pool, for inspection and your own queries. */
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  /** Schema version after migrations (0 when `migrate: false` and nothing was applied). */
+  readonly schemaVersion: number;
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * The shared store for many Switchboard instances: every instance opens the same database and schema;
+ * work is claimed with `FOR UPDATE SKIP LOCKED`, duplicates are stopped by unique indexes, and a lost
+ * connection rejects the write (the engine answers 503) until the pool reconnects on its own.
+ *
+ * @example
+ * const store = await createPostgresStore({ connectionString: process.env.DATABASE_URL });
+ * const switchboard = createSwitchboard({ adapters, store, limiter: createRedisRateLimiter({ url }) });
+ */
+export async function createPostgresStore(options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+  const schema = options.schema ?? process.env.SWITCHBOARD_PG_SCHEMA ?? 'switchboard';
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
+  const logger = options.logger ?? silentLogger;
+  const ownsPool = options.pool === undefined;
+  const statementTimeout = options.statementTimeoutMs ?? 15_000;
+  const pool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: options.connectionString ?? process.env.DATABASE_URL,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+      // Server-side cap, plus a client-side one a little later for a server that stopped answering
+      // (network partition without a reset): the call rejects instead of hanging the ack path.
+      ...(statementTimeout > 0
+        ? { statement_timeout: statementTimeout, query_timeout: statementTimeout + 5_000 }
+        : {}),
+      keepAlive: true,
+      application_name: options.applicationName ?? 'switchboard',
+    });
+  // Without a listener, an idle connection killed by the server would crash the process. The pool
+  // drops the broken client itself and opens a fresh one on the next query.
+  const onPoolError = (error: Error) =>
+    logger.warn('postgres connection lost; the pool will reconnect on the next query', {
+      error: error.message,
+    });
+  pool.on('error', onPoolError);
+  let schemaVersion = 0;
+  try {
+    if (options.migrate !== false) schemaVersion = await migrate(pool, schema);
+  } catch (error) {
+    pool.off('error', onPoolError);
+    if (ownsPool) await pool.end().catch(() => {});
+    throw error;
+  }
+  const db = createDb(pool, schema);
+  return {
+    pool,
+    schema,
+    schemaVersion,
+    inbox: createPgInbox(db),
+    events: createPgEvents(db),
+    conversations: createPgConversations(db),
+    messages: createPgMessages(db),
+    outbox: createPgOutbox(db),
+    deadLetters: createPgDeadLetters(db),
+    health: createPgHealth(db),
+    counters: createPgCounters(db),
+    async close() {
+      if (db.isClosed()) return;
+      db.markClosed();
+      if (ownsPool) await pool.end();
+      pool.off('error', onPoolError);
+    },
+  };
+}

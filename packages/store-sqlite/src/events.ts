@@ -1,0 +1,136 @@
+import {
+  type ChannelEvent,
+  conversationOfEvent,
+  type EventInsertResult,
+  type EventRecord,
+  type EventStore,
+} from '@switchboard/core';
+import { CLAIMABLE, countStates, type Db, json, type WorkColumns, workFields } from './db.js';
+
+interface EventColumns extends WorkColumns {
+  seq: number;
+  key: string;
+  kind: EventRecord['kind'];
+  channel: string;
+  account_id: string;
+  conversation_id: string | null;
+  timestamp: number;
+  source: EventRecord['source'];
+  inbox_id: number | null;
+  event: string;
+  created_at: number;
+}
+
+const toRecord = (r: EventColumns): EventRecord => ({
+  seq: r.seq,
+  key: r.key,
+  kind: r.kind,
+  channel: r.channel,
+  accountId: r.account_id,
+  conversationId: r.conversation_id,
+  timestamp: r.timestamp,
+  source: r.source,
+  inboxId: r.inbox_id,
+  event: JSON.parse(r.event) as ChannelEvent,
+  createdAt: r.created_at,
+  ...workFields(r),
+});
+
+export function createSqliteEvents(handle: Db): EventStore {
+  const finish = (what: string, seq: number, owner: string, set: string, args: unknown[] = []) =>
+    handle.write(
+      what,
+      () =>
+        handle
+          .stmt(
+            `UPDATE events SET ${set}, lease_owner = NULL, lease_expires_at = NULL WHERE seq = ? AND lease_owner = ? AND state = 'pending'`,
+          )
+          .run(...args, seq, owner).changes === 1,
+    );
+  return {
+    async insertMany(events, { inboxId, owner, leaseMs, now }) {
+      return handle.write('events insert', () => {
+        const insert = handle.stmt(
+          `INSERT INTO events (key, kind, channel, account_id, conversation_id, timestamp, source, inbox_id, event, next_attempt_at, lease_owner, lease_expires_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+        );
+        const existing = handle.stmt(`SELECT seq FROM events WHERE key = ?`);
+        return events.map((e): EventInsertResult => {
+          const info = insert.run(
+            e.key,
+            e.kind,
+            e.channel,
+            e.accountId,
+            conversationOfEvent(e),
+            e.timestamp,
+            e.source,
+            inboxId,
+            json(e),
+            now,
+            owner,
+            now + leaseMs,
+            now,
+          );
+          if (info.changes === 1)
+            return { key: e.key, result: 'inserted', seq: Number(info.lastInsertRowid) };
+          const row = existing.get(e.key) as { seq: number };
+          return { key: e.key, result: 'duplicate', seq: row.seq };
+        });
+      });
+    },
+    async claim({ owner, limit, leaseMs, now }) {
+      const rows = await handle.write(
+        'events claim',
+        () =>
+          handle
+            .stmt(
+              `UPDATE events SET lease_owner = ?, lease_expires_at = ?
+             WHERE seq IN (SELECT seq FROM events WHERE ${CLAIMABLE} ORDER BY seq LIMIT ?) RETURNING *`,
+            )
+            .all(owner, now + leaseMs, now, now, limit) as EventColumns[],
+      );
+      return rows.map(toRecord).sort((a, b) => a.seq - b.seq);
+    },
+    async complete(seq, owner) {
+      return finish('events complete', seq, owner, `state = 'done'`);
+    },
+    async retry(seq, owner, { nextAttemptAt, error }) {
+      return finish('events retry', seq, owner, `attempts = attempts + 1, next_attempt_at = ?, error = ?`, [
+        nextAttemptAt,
+        error,
+      ]);
+    },
+    async kill(seq, owner, reason) {
+      return finish('events kill', seq, owner, `state = 'dead', error = ?`, [reason]);
+    },
+    async getByKey(key) {
+      const row = handle.run(
+        'events get',
+        () => handle.stmt(`SELECT * FROM events WHERE key = ?`).get(key) as EventColumns | undefined,
+      );
+      return row ? toRecord(row) : undefined;
+    },
+    async list({ conversationId, since, until, limit }) {
+      const rows = handle.run(
+        'events list',
+        () =>
+          handle
+            .stmt(
+              `SELECT * FROM events WHERE (? IS NULL OR conversation_id = ?) AND timestamp >= ? AND timestamp <= ?
+             ORDER BY timestamp, seq LIMIT ?`,
+            )
+            .all(
+              conversationId ?? null,
+              conversationId ?? null,
+              since ?? 0,
+              until ?? Number.MAX_SAFE_INTEGER,
+              limit,
+            ) as EventColumns[],
+      );
+      return rows.map(toRecord);
+    },
+    async count() {
+      return handle.run('events count', (d) => countStates(d, 'events'));
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type Database from 'better-sqlite3';
+
+/** Schema versions, applied in order; `PRAGMA user_version` records the last one applied. Never edit a shipped entry: append. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    body BLOB NOT NULL,
+    headers TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner TEXT,
+    lease_expires_at INTEGER,
+    error TEXT
+  );
+  CREATE INDEX inbox_due ON inbox (next_attempt_at) WHERE state = 'pending';
+  CREATE INDEX inbox_received ON inbox (received_at);
+
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    conversation_id TEXT,
+    timestamp INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    inbox_id INTEGER,
+    event TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner TEXT,
+    lease_expires_at INTEGER,
+    error TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX events_due ON events (seq) WHERE state = 'pending';
+  CREATE INDEX events_conversation ON events (conversation_id, timestamp);
+  CREATE INDEX events_time ON events (timestamp);
+
+  CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    last_event_at INTEGER NOT NULL,
+    last_inbound_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX conversations_recent ON conversations (last_event_at DESC);
+
+  CREATE TABLE messages (
+    channel TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    timestamp INTEGER NOT NULL,
+    text TEXT,
+    event TEXT,
+    status TEXT,
+    status_rank INTEGER NOT NULL DEFAULT 0,
+    status_at INTEGER,
+    correlation_id TEXT,
+    PRIMARY KEY (channel, message_id)
+  );
+  CREATE INDEX messages_conversation ON messages (conversation_id, timestamp);
+
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT UNIQUE,
+    channel TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    state TEXT NOT NULL,
+    state_rank INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner TEXT,
+    lease_expires_at INTEGER,
+    platform_message_id TEXT,
+    receipt TEXT,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX outbox_due ON outbox (created_at) WHERE state = 'pending';
+  CREATE INDEX outbox_platform_id ON outbox (channel, platform_message_id);
+
+  CREATE TABLE dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    code TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX dead_letters_at ON dead_letters (at);
+
+  CREATE TABLE health_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+  CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  `,
+];
+
+/** Applies the migrations the file has not seen yet, each in its own transaction. */
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `database schema version ${current} is newer than this @switchboard/store-sqlite (${MIGRATIONS.length}): upgrade the package`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version] ?? '';
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return MIGRATIONS.length;
+}

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Store } from '@switchboard/core';
+import Database from 'better-sqlite3';
+import { createDb } from './db.js';
+import { createSqliteEvents } from './events.js';
+import { createSqliteInbox } from './inbox.js';
+import { migrate } from './migrations.js';
+import { createSqliteOutbox } from './outbox.js';
+import {
+  createSqliteConversations,
+  createSqliteCounters,
+  createSqliteDeadLetters,
+  createSqliteHealth,
+  createSqliteMessages,
+} from './read-model.js';
+
+/**
+ * - `full` (default): every commit's WAL is fsynced before any write of it resolves, so an acknowledged
+ *   webhook body survives a power loss. Commits are grouped (one per event-loop tick) and the fsync runs
+ *   off the event loop, overlapping the next batch.
+ * - `normal`: `synchronous=NORMAL` — survives a process crash (SIGKILL), but the last commits before a
+ *   power loss or OS crash may be lost.
+ */
+export type SqliteDurability = 'full' | 'normal';
+
+export interface SqliteStoreOptions {
+  /** Database file; parent directories are created. `:memory:` for a throwaway store. */
+  path: string;
+  /** Default `full`. Env: `SWITCHBOARD_SQLITE_DURABILITY`. */
+  durability?: SqliteDurability;
+  /** How long a writer waits for another process's lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export interface SqliteStore extends Store {
+  /** The better-sqlite3 handle, for inspection and backups. */
+  readonly db: Database.Database;
+  readonly path: string;
+  readonly durability: SqliteDurability;
+  /** Schema version after migrations (`PRAGMA user_version`). */
+  readonly schemaVersion: number;
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode, migrated on open, with group commit for
+ * webhook appends (every append that arrives while a commit runs shares the next transaction and fsync).
+ *
+ * @example
+ * const store = createSqliteStore({ path: './data/switchboard.db' });
+ * const switchboard = createSwitchboard({ adapters, store });
+ */
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const durability: SqliteDurability =
+    options.durability ?? (process.env.SWITCHBOARD_SQLITE_DURABILITY === 'normal' ? 'normal' : 'full');
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  // FULL durability is NORMAL commits + our own asynchronous fsync of the WAL (see createDb).
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  const schemaVersion = migrate(db);
+  const handle = createDb(
+    db,
+    durability === 'full' && options.path !== ':memory:' ? { walPath: `${db.name}-wal` } : {},
+  );
+  const inbox = createSqliteInbox(handle);
+
+  return {
+    db,
+    path: options.path,
+    durability,
+    schemaVersion,
+    inbox,
+    events: createSqliteEvents(handle),
+    conversations: createSqliteConversations(handle),
+    messages: createSqliteMessages(handle),
+    outbox: createSqliteOutbox(handle),
+    deadLetters: createSqliteDeadLetters(handle),
+    health: createSqliteHealth(handle),
+    counters: createSqliteCounters(handle),
+    close: () => handle.close(),
+  };
+}

@@ -1,0 +1,114 @@
+import type { ChannelAdapter, OutboundMessage, SendReceipt } from '@switchboard/core';
+import { SwitchboardError, silentLogger, systemClock } from '@switchboard/core';
+import {
+  createGraphClient,
+  type GraphClient,
+  verifyMetaChallenge,
+  verifyMetaSignature,
+} from '@switchboard/meta-graph';
+import { resolveConfig, type WhatsAppAdapterConfig } from './config.js';
+import { createProbes, resubscribeWaba } from './health.js';
+import {
+  type DownloadedMedia,
+  type DownloadMediaOptions,
+  downloadMedia,
+  type UploadMediaInput,
+  uploadMedia,
+} from './media.js';
+import { WHATSAPP_LIMITS } from './send/limits.js';
+import { sendMessage } from './send/send.js';
+import { parseWhatsAppWebhook } from './webhook/parse.js';
+
+/** The WhatsApp adapter: the `ChannelAdapter` contract plus media and subscription helpers. No `backfill`: the Cloud API has no history. */
+export interface WhatsAppAdapter extends ChannelAdapter {
+  channel: 'whatsapp';
+  accountIds: readonly string[];
+  /** Resolves the media id and downloads the file at once, size-capped and hash-checked. */
+  downloadMedia(mediaId: string, options?: DownloadMediaOptions): Promise<DownloadedMedia>;
+  /** Uploads a file for later sends (`{ type: 'image', mediaId }`); ids live 30 days. */
+  uploadMedia(input: UploadMediaInput): Promise<{ mediaId: string }>;
+  /** Subscribes our app to a WABA's webhooks again. Accepts a WABA id, or a phone number id when one WABA is configured. */
+  resubscribe(accountId: string): Promise<void>;
+}
+
+/**
+ * Creates the WhatsApp Cloud API adapter. Parsing needs only the app secret and verify token;
+ * sending, probes and media need the access token. Options missing from `config` are read from
+ * `WHATSAPP_*` environment variables.
+ *
+ * @example
+ * const whatsapp = createWhatsAppAdapter({
+ *   appSecret: process.env.WHATSAPP_APP_SECRET,
+ *   verifyToken: process.env.WHATSAPP_VERIFY_TOKEN,
+ *   accessToken: process.env.WHATSAPP_ACCESS_TOKEN,
+ *   phoneNumberIds: ['106540352242922'],
+ *   wabaIds: ['102290129340398'],
+ *   appId: '1234567890123456',
+ * });
+ * const switchboard = createSwitchboard({ adapters: [whatsapp], store });
+ */
+export function createWhatsAppAdapter(config: WhatsAppAdapterConfig = {}): WhatsAppAdapter {
+  const resolved = resolveConfig(config);
+  const clock = config.clock ?? systemClock;
+  const logger = config.logger ?? silentLogger;
+  const clientOptions = {
+    baseUrl: resolved.graphBaseUrl,
+    version: resolved.graphVersion,
+    channel: 'whatsapp' as const,
+    logger,
+    ...(resolved.timeoutMs ? { timeoutMs: resolved.timeoutMs } : {}),
+  };
+  let tokenClient: GraphClient | undefined;
+  let debugClient: GraphClient | undefined;
+  const graph = (): GraphClient => {
+    if (!resolved.accessToken) {
+      throw new SwitchboardError(
+        'AUTH_FAILED',
+        'WhatsApp accessToken is not configured (WHATSAPP_ACCESS_TOKEN)',
+      );
+    }
+    tokenClient ??= createGraphClient({
+      ...clientOptions,
+      accessToken: resolved.accessToken,
+      auth: 'bearer',
+      ...(resolved.appSecrets[0] ? { appSecret: resolved.appSecrets[0] } : {}),
+    });
+    return tokenClient;
+  };
+  const debugGraph = (): GraphClient => {
+    const secret = resolved.appSecrets[0];
+    if (!resolved.appId || !secret) return graph();
+    debugClient ??= createGraphClient({
+      ...clientOptions,
+      accessToken: `${resolved.appId}|${secret}`,
+      auth: 'query',
+    });
+    return debugClient;
+  };
+
+  const wabaFor = (accountId: string): string => {
+    if (resolved.wabaIds.includes(accountId)) return accountId;
+    if (resolved.wabaIds.length === 1) return resolved.wabaIds[0]!;
+    throw new SwitchboardError(
+      'INVALID_REQUEST',
+      `cannot tell which WABA ${accountId} belongs to: pass a WABA id (configured: ${resolved.wabaIds.join(', ') || 'none'})`,
+    );
+  };
+
+  const adapter = {
+    channel: 'whatsapp' as const,
+    limits: WHATSAPP_LIMITS,
+    accountIds: resolved.phoneNumberIds,
+    verifyChallenge: (query: URLSearchParams) => verifyMetaChallenge(query, resolved.verifyToken),
+    verifySignature: (rawBody: Uint8Array, headers: Headers) =>
+      verifyMetaSignature(rawBody, headers.get('x-hub-signature-256'), resolved.appSecrets),
+    parseWebhook: (rawBody: Uint8Array) => parseWhatsAppWebhook(rawBody, { now: () => clock.now() }),
+    send: async (message: OutboundMessage): Promise<SendReceipt> => sendMessage(graph, message, clock),
+    probes: () => createProbes({ config: resolved, graph, debugGraph, clock }),
+    downloadMedia: async (mediaId: string, options?: DownloadMediaOptions) =>
+      downloadMedia(graph(), mediaId, resolved.mediaMaxBytes, options),
+    uploadMedia: async (input: UploadMediaInput) => uploadMedia(graph(), input),
+    resubscribe: async (accountId: string) => resubscribeWaba(graph(), wabaFor(accountId)),
+  } satisfies WhatsAppAdapter;
+  return adapter;
+}

@@ -1,0 +1,146 @@
+import type { ContactCard, OutboundContent, OutboundMessage } from '@switchboard/core';
+import { OutboundMessage as OutboundMessageSchema, parseWith } from '@switchboard/core';
+import { buildButtons, buildList, buildQuickReplies } from './interactive.js';
+import { checkLength, invalid, WHATSAPP_FIELD_LIMITS as L, notSupported } from './limits.js';
+import { buildTemplate } from './template.js';
+
+/** The JSON body of `POST /{phone-number-id}/messages`. */
+export type WhatsAppSendBody = Record<string, unknown>;
+
+/** Business-scoped user id: two-letter country code, a dot, alphanumerics (parents contain `ENT.`). */
+const BSUID = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+/** True when `userId` is a BSUID (`US.13491208655302741918`) rather than a phone number. */
+export function isBusinessScopedUserId(userId: string): boolean {
+  return BSUID.test(userId);
+}
+
+type Media = Extract<OutboundContent, { type: 'image' | 'video' | 'audio' | 'file' | 'sticker' }>;
+
+function media(content: Media): [string, Record<string, unknown>] {
+  const type = content.type === 'file' ? 'document' : content.type;
+  const object: Record<string, unknown> = content.mediaId ? { id: content.mediaId } : { link: content.url };
+  if (content.caption !== undefined) {
+    if (type === 'audio' || type === 'sticker')
+      throw notSupported(`WhatsApp ${type} messages carry no caption`);
+    checkLength(content.caption, L.caption, 'content.caption');
+    object.caption = content.caption;
+  }
+  if (content.filename !== undefined) {
+    if (type !== 'document') throw notSupported(`only documents carry a filename on WhatsApp, not ${type}`);
+    object.filename = content.filename;
+  }
+  return [type, object];
+}
+
+function contact(card: ContactCard): Record<string, unknown> {
+  const typed = <T extends { type?: string }>(item: T, body: Record<string, unknown>) =>
+    item.type ? { ...body, type: item.type } : body;
+  const name: Record<string, unknown> = { formatted_name: card.name.formattedName };
+  if (card.name.firstName) name.first_name = card.name.firstName;
+  if (card.name.lastName) name.last_name = card.name.lastName;
+  const out: Record<string, unknown> = { name };
+  if (card.phones)
+    out.phones = card.phones.map((p) => typed(p, { phone: p.phone, ...(p.waId ? { wa_id: p.waId } : {}) }));
+  if (card.emails) out.emails = card.emails.map((e) => typed(e, { email: e.email }));
+  if (card.urls) out.urls = card.urls.map((u) => typed(u, { url: u.url }));
+  if (card.org) out.org = { ...card.org };
+  if (card.addresses) out.addresses = card.addresses;
+  if (card.birthday) out.birthday = card.birthday;
+  return out;
+}
+
+/** `[type, object]` of a content, or the whole body for sender actions. */
+function payload(content: OutboundContent): [string, unknown] {
+  switch (content.type) {
+    case 'text':
+      checkLength(content.text, L.textBody, 'content.text');
+      return ['text', { body: content.text, preview_url: content.previewUrl ?? false }];
+    case 'image':
+    case 'video':
+    case 'audio':
+    case 'file':
+    case 'sticker':
+      return media(content);
+    case 'location': {
+      const { latitude, longitude, name, address } = content;
+      return [
+        'location',
+        { latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) },
+      ];
+    }
+    case 'contacts':
+      return ['contacts', content.contacts.map(contact)];
+    case 'reaction':
+      return ['reaction', { message_id: content.messageId, emoji: content.emoji ?? '' }];
+    case 'buttons':
+      return ['interactive', buildButtons(content)];
+    case 'quick_replies':
+      return ['interactive', buildQuickReplies(content)];
+    case 'list':
+      return ['interactive', buildList(content)];
+    case 'template':
+      return ['template', buildTemplate(content)];
+    case 'cards':
+      throw notSupported(
+        'WhatsApp has no card carousel outside templates: send a list, buttons or a template',
+      );
+    case 'sender_action':
+      throw new Error('unreachable: sender actions are built by buildSenderAction');
+  }
+}
+
+function buildSenderAction(content: Extract<OutboundContent, { type: 'sender_action' }>): WhatsAppSendBody {
+  // WhatsApp has no typing-off: the indicator ends when we reply or after 25 s.
+  if (content.action === 'typing_off')
+    throw notSupported('WhatsApp has no typing_off; the indicator stops on reply or after 25 s');
+  if (!content.messageId) {
+    throw invalid(
+      'WhatsApp marks a message read (and shows typing) by its id: content.messageId is required',
+      'content.messageId',
+    );
+  }
+  return {
+    messaging_product: 'whatsapp',
+    status: 'read',
+    message_id: content.messageId,
+    ...(content.action === 'typing_on' ? { typing_indicator: { type: 'text' } } : {}),
+  };
+}
+
+/**
+ * Builds the Graph body for one outbound message, checking WhatsApp's limits first. Pure: no I/O.
+ * Throws `INVALID_REQUEST` (a limit or a malformed message) or `NOT_SUPPORTED` (content WhatsApp
+ * cannot carry). `tag` and `messagingType` are Messenger notions and are ignored.
+ *
+ * @example
+ * buildSendBody({ to: { channel: 'whatsapp', accountId: '106540352242922', userId: '16315551234' },
+ *   content: { type: 'text', text: 'Hi' } });
+ * // → { messaging_product: 'whatsapp', recipient_type: 'individual', to: '16315551234', type: 'text', text: { body: 'Hi', preview_url: false } }
+ */
+export function buildSendBody(message: OutboundMessage): WhatsAppSendBody {
+  const parsed = (() => {
+    try {
+      return parseWith(OutboundMessageSchema, message, 'outbound message');
+    } catch (error) {
+      throw invalid((error as Error).message, (error as { path?: string }).path);
+    }
+  })();
+  const { content } = parsed;
+  if (content.type === 'sender_action') return buildSenderAction(content);
+  const [type, object] = payload(content);
+  const body: WhatsAppSendBody = { messaging_product: 'whatsapp', recipient_type: 'individual' };
+  const userId = parsed.to.userId;
+  if (isBusinessScopedUserId(userId)) body.recipient = userId;
+  else body.to = userId;
+  if (parsed.replyTo && content.type !== 'reaction') body.context = { message_id: parsed.replyTo };
+  if (parsed.correlationId !== undefined) {
+    const bytes = Buffer.byteLength(parsed.correlationId, 'utf8');
+    if (bytes > L.callbackData)
+      throw invalid(`correlationId is ${bytes} bytes, WhatsApp allows ${L.callbackData}`, 'correlationId');
+    body.biz_opaque_callback_data = parsed.correlationId;
+  }
+  body.type = type;
+  body[type] = object;
+  return body;
+}

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+
+/*
+ * Webhook payloads in Meta's own field names. Every object is loose (unknown fields pass through, they
+ * stay in `raw`); we are strict only about the fields we map.
+ */
+
+/** Seconds since epoch; Meta sends strings, some SDK fixtures numbers. */
+export const Seconds = z.union([
+  z.string().regex(/^\d+$/, 'expected a string of seconds'),
+  z.number().int().nonnegative(),
+]);
+
+export const WaError = z.looseObject({
+  code: z.number().optional(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  error_data: z.looseObject({ details: z.string().optional() }).optional(),
+  href: z.string().optional(),
+});
+export type WaError = z.infer<typeof WaError>;
+
+export const Envelope = z.looseObject({
+  object: z.string(),
+  entry: z.array(z.unknown()),
+});
+
+export const Entry = z.looseObject({
+  id: z.string().min(1),
+  time: z.number().optional(),
+  changes: z.array(z.unknown()),
+});
+
+export const Change = z.looseObject({
+  field: z.string().min(1),
+  value: z.record(z.string(), z.unknown()),
+});
+
+export const Contact = z.looseObject({
+  wa_id: z.string().optional(),
+  user_id: z.string().optional(),
+  parent_user_id: z.string().optional(),
+  profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const MessagingValue = z.looseObject({
+  messaging_product: z.string().optional(),
+  metadata: z.looseObject({
+    display_phone_number: z.string().optional(),
+    phone_number_id: z.string().min(1),
+  }),
+  contacts: z.array(Contact).optional(),
+  messages: z.array(z.unknown()).optional(),
+  message_echoes: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
+  errors: z.array(WaError).optional(),
+});
+
+export const Context = z.looseObject({
+  from: z.string().optional(),
+  id: z.string().optional(),
+  forwarded: z.boolean().optional(),
+  frequently_forwarded: z.boolean().optional(),
+  referred_product: z
+    .looseObject({ catalog_id: z.string().optional(), product_retailer_id: z.string().optional() })
+    .optional(),
+});
+
+export const WaReferral = z.looseObject({
+  source_url: z.string().optional(),
+  source_id: z.string().optional(),
+  source_type: z.string().optional(),
+  headline: z.string().optional(),
+  body: z.string().optional(),
+  media_type: z.string().optional(),
+  image_url: z.string().optional(),
+  video_url: z.string().optional(),
+  thumbnail_url: z.string().optional(),
+  ctwa_clid: z.string().optional(),
+});
+
+/** Fields every item of `messages[]` / `message_echoes[]` has. */
+export const MessageBase = z.looseObject({
+  id: z.string().min(1),
+  timestamp: Seconds,
+  type: z.string().min(1),
+  from: z.string().optional(),
+  from_user_id: z.string().optional(),
+  to: z.string().optional(),
+  to_user_id: z.string().optional(),
+  context: Context.optional(),
+  referral: WaReferral.optional(),
+  errors: z.array(WaError).optional(),
+});
+export type MessageBase = z.infer<typeof MessageBase>;
+
+export const Media = z.looseObject({
+  id: z.string().min(1),
+  mime_type: z.string().optional(),
+  sha256: z.string().optional(),
+  url: z.string().optional(),
+  caption: z.string().optional(),
+  filename: z.string().optional(),
+  voice: z.boolean().optional(),
+  animated: z.boolean().optional(),
+});
+
+export const Location = z.looseObject({
+  latitude: z.number(),
+  longitude: z.number(),
+  name: z.string().optional(),
+  address: z.string().optional(),
+  url: z.string().optional(),
+});
+
+const typed = z.looseObject({ type: z.string().optional() });
+export const WaContactCard = z.looseObject({
+  name: z.looseObject({
+    formatted_name: z.string(),
+    first_name: z.string().optional(),
+    last_name: z.string().optional(),
+  }),
+  phones: z.array(typed.extend({ phone: z.string(), wa_id: z.string().optional() })).optional(),
+  emails: z.array(typed.extend({ email: z.string() })).optional(),
+  urls: z.array(typed.extend({ url: z.string() })).optional(),
+  org: z
+    .looseObject({
+      company: z.string().optional(),
+      department: z.string().optional(),
+      title: z.string().optional(),
+    })
+    .optional(),
+  addresses: z.array(z.record(z.string(), z.unknown())).optional(),
+  birthday: z.string().optional(),
+});
+
+export const Interactive = z.looseObject({
+  type: z.string().min(1),
+  button_reply: z.looseObject({ id: z.string(), title: z.string().optional() }).optional(),
+  list_reply: z
+    .looseObject({ id: z.string(), title: z.string().optional(), description: z.string().optional() })
+    .optional(),
+  nfm_reply: z
+    .looseObject({ name: z.string().optional(), body: z.string().optional(), response_json: z.string() })
+    .optional(),
+});
+
+export const TemplateButton = z.looseObject({ payload: z.string(), text: z.string().optional() });
+export const Reaction = z.looseObject({ message_id: z.string().min(1), emoji: z.string().optional() });
+
+export const Order = z.looseObject({
+  catalog_id: z.string().optional(),
+  text: z.string().optional(),
+  product_items: z.array(
+    z.looseObject({
+      product_retailer_id: z.string(),
+      quantity: z.union([z.number(), z.string().regex(/^\d+$/)]),
+      item_price: z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]),
+      currency: z.string(),
+    }),
+  ),
+});
+
+export const System = z.looseObject({
+  body: z.string().optional(),
+  type: z.string().optional(),
+  wa_id: z.string().optional(),
+  new_wa_id: z.string().optional(),
+  user_id: z.string().optional(),
+  parent_user_id: z.string().optional(),
+});
+
+export const Edit = z.looseObject({
+  original_message_id: z.string().min(1),
+  message: z
+    .looseObject({ type: z.string().optional(), text: z.looseObject({ body: z.string() }).optional() })
+    .optional(),
+});
+export const Revoke = z.looseObject({ original_message_id: z.string().min(1) });
+
+export const Status = z.looseObject({
+  id: z.string().min(1),
+  status: z.string().min(1),
+  timestamp: Seconds,
+  recipient_id: z.string().optional(),
+  recipient_user_id: z.string().optional(),
+  recipient_type: z.string().optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  conversation: z.record(z.string(), z.unknown()).optional(),
+  pricing: z.record(z.string(), z.unknown()).optional(),
+  errors: z.array(WaError).optional(),
+});
+export type Status = z.infer<typeof Status>;

@@ -1,0 +1,100 @@
+import type { ChannelEvent, MessageStatus } from '@switchboard/core';
+import {
+  CHANNEL,
+  compact,
+  conversationIdOf,
+  describeErrors,
+  hashOf,
+  type ItemContext,
+  type ItemResult,
+  mapError,
+  problemOf,
+  secondsToMs,
+  userIdOf,
+} from './common.js';
+import { Status, type WaError } from './schemas.js';
+
+/**
+ * WhatsApp status → model status. `played` (first play of a voice note) has no model status of its
+ * own: it is a `read` with its own key, so it is still one event per transition.
+ */
+const STATUS_MAP: Record<string, MessageStatus> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  played: 'read',
+  failed: 'failed',
+  deleted: 'deleted',
+};
+
+/** Maps one item of `value.statuses[]`; key `whatsapp:status:<wamid>:<status>`, one event per transition. */
+export function mapStatus(item: unknown, ctx: ItemContext): ItemResult<ChannelEvent> {
+  const parsed = Status.safeParse(item);
+  if (!parsed.success) return { events: [], problems: [problemOf(ctx.path, parsed.error, item)] };
+  const s = parsed.data;
+  const accountId = ctx.phoneNumberId;
+  const timestamp = secondsToMs(s.timestamp);
+  const userId = userIdOf(s.recipient_id, s.recipient_user_id);
+  const status = STATUS_MAP[s.status];
+  if (!status || !userId) {
+    const event = compact({
+      kind: 'unsupported' as const,
+      channel: CHANNEL,
+      key: `whatsapp:status:${s.id}:${s.status}`,
+      accountId,
+      timestamp,
+      source: 'webhook' as const,
+      raw: item,
+      userId,
+      conversationId: userId ? conversationIdOf(accountId, userId) : undefined,
+      itemKind: 'whatsapp.statuses',
+      reason: status ? 'status without recipient_id or recipient_user_id' : `unknown status ${s.status}`,
+      errors: s.errors?.map(mapError),
+    });
+    return { events: [event], problems: [] };
+  }
+  const errors = s.errors?.map(mapError);
+  const event = compact({
+    kind: 'status' as const,
+    channel: CHANNEL,
+    key: `whatsapp:status:${s.id}:${s.status}`,
+    accountId,
+    userId,
+    conversationId: conversationIdOf(accountId, userId),
+    timestamp,
+    source: 'webhook' as const,
+    raw: item,
+    messageId: s.id,
+    status,
+    error: errors?.[0],
+    errors: errors && errors.length > 0 ? errors : undefined,
+    correlationId: s.biz_opaque_callback_data,
+    pricing: s.pricing,
+    conversation: s.conversation,
+  });
+  return { events: [event], problems: [] };
+}
+
+/**
+ * `value.errors[]`: out-of-band errors about the number or the whole batch (e.g. 131000 unsupported
+ * webhook payload). They have no id of their own, so the key hashes the error with its neighbours' ids.
+ */
+export function mapValueErrors(
+  errors: readonly WaError[],
+  ctx: ItemContext,
+  timestamp: number,
+  salt: string,
+): ChannelEvent[] {
+  return errors.map((error, index) => ({
+    kind: 'unsupported' as const,
+    channel: CHANNEL,
+    key: `whatsapp:errors:${ctx.phoneNumberId}:${hashOf([salt, index, error])}`,
+    accountId: ctx.phoneNumberId,
+    timestamp,
+    source: 'webhook' as const,
+    raw: error,
+    itemKind: 'whatsapp.errors',
+    reason: describeErrors([error]) || 'error without code',
+    errors: [mapError(error)],
+  }));
+}
