@@ -16,6 +16,8 @@ const config = JSON.parse(process.env.SWITCHBOARD_BENCH_INSTANCE ?? '{}') as {
   appSecret: string;
   phoneNumberId: string;
   poolSize: number;
+  /** false: ack path only (nothing parses or dispatches what is stored). */
+  processors: boolean;
 };
 
 const store = await createPostgresStore({
@@ -36,7 +38,7 @@ const switchboard = createSwitchboard({
   instanceId: config.instanceId,
 });
 switchboard.on('*', () => {});
-await switchboard.start();
+if (config.processors) await switchboard.start();
 const server = createServer(toNodeListener(switchboard));
 server.listen(0, '127.0.0.1', () =>
   process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port }),

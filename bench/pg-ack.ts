@@ -44,7 +44,13 @@ interface Instance {
   port: number;
 }
 
-function startInstance(url: string, schema: string, instanceId: string, poolSize: number): Promise<Instance> {
+function startInstance(
+  url: string,
+  schema: string,
+  instanceId: string,
+  poolSize: number,
+  processors: boolean,
+): Promise<Instance> {
   const child = fork(fileURLToPath(new URL('./pg-ack-instance.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     env: {
@@ -56,6 +62,7 @@ function startInstance(url: string, schema: string, instanceId: string, poolSize
         appSecret: APP_SECRET,
         phoneNumberId: PHONE_NUMBER_ID,
         poolSize,
+        processors,
       }),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -93,6 +100,7 @@ function load(port: number, connections: number, duration: number): Promise<auto
 
 interface Row {
   instances: number;
+  processors: boolean;
   connections: number;
   dbConnections: number;
   requests: number;
@@ -104,12 +112,12 @@ interface Row {
   stored: number;
 }
 
-async function run(url: string, admin: pg.Pool, count: number): Promise<Row> {
+async function run(url: string, admin: pg.Pool, count: number, processors: boolean): Promise<Row> {
   const schema = `sbbench_${randomBytes(5).toString('hex')}`;
   await (await createPostgresStore({ connectionString: url, schema })).close();
   const instances = await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      startInstance(url, schema, `bench-${i}`, Math.floor(DB_CONNECTIONS / count)),
+      startInstance(url, schema, `bench-${i}`, Math.floor(DB_CONNECTIONS / count), processors),
     ),
   );
   try {
@@ -122,6 +130,7 @@ async function run(url: string, admin: pg.Pool, count: number): Promise<Row> {
     const requests = results.reduce((sum, r) => sum + r.requests.total, 0);
     return {
       instances: count,
+      processors,
       connections: perInstance * count,
       dbConnections: Math.floor(DB_CONNECTIONS / count) * count,
       requests,
@@ -143,9 +152,13 @@ const url = await databaseUrl();
 const admin = new pg.Pool({ connectionString: url, max: 2 });
 const server = (await admin.query('SHOW server_version')).rows[0].server_version as string;
 const rows: Row[] = [];
-for (const count of [1, 3]) {
-  rows.push(await run(url, admin, count));
-  console.info(`pg-ack: ${count} instance(s): ${Math.round(rows.at(-1)!.rps)} req/s`);
+for (const processors of [true, false]) {
+  for (const count of [1, 3]) {
+    rows.push(await run(url, admin, count, processors));
+    console.info(
+      `pg-ack: ${count} instance(s), processors ${processors ? 'on' : 'off'}: ${Math.round(rows.at(-1)!.rps)} req/s`,
+    );
+  }
 }
 await admin.end();
 
@@ -153,8 +166,9 @@ const cores = cpus().length;
 const body = `Signed WhatsApp webhooks (one new message per request, HMAC-SHA256 checked) POSTed with autocannon
 for ${DURATION_S} s after a 2 s warm-up; every 200 means the raw body was committed to \`inbox\` first. Each
 engine instance is its own Node process with its own pool over one PostgreSQL (${DB_CONNECTIONS} database
-connections in total, split between the instances, so both rows get the same database capacity);
-processors run during the measurement (they parse, deduplicate and dispatch what the ack path stored).
+connections in total, split between the instances, so every row gets the same database capacity);
+with processors on, each instance also parses, deduplicates and dispatches what the ack path stored
+while it is measured; with processors off only the ack path runs.
 Load is split evenly: each instance gets its own autocannon run; numbers are sums (latency: worst instance).
 PostgreSQL ${server} on 127.0.0.1 (default settings, \`synchronous_commit=on\`). Load average (1 min)
 before the run: ${loadBefore.toFixed(2)}.
@@ -162,6 +176,7 @@ before the run: ${loadBefore.toFixed(2)}.
 ${markdownTable(
   [
     'instances',
+    'processors',
     'HTTP connections',
     'DB connections',
     'requests',
@@ -174,6 +189,7 @@ ${markdownTable(
   ],
   rows.map((r) => [
     r.instances,
+    r.processors ? 'on' : 'off',
     r.connections,
     r.dbConnections,
     r.requests,
@@ -186,9 +202,11 @@ ${markdownTable(
   ]),
 )}
 
-All processes (instances, autocannon, PostgreSQL) share the same ${cores} cores, so the 3-instance row
-measures the overhead of running three processes on one box, not horizontal scaling (which needs
-instances on separate machines, in front of a database with spare capacity). The load average says how
+All processes (instances, autocannon, PostgreSQL) share the same ${cores} cores, so the 3-instance rows
+measure the overhead of running three processes on one box, not horizontal scaling (which needs
+instances on separate machines, in front of a database with spare capacity); likewise processors on
+the same cores take CPU from the ack path (compare on and off), and three instances run three
+processors at once, which take a larger share of the two cores than one does. The load average says how
 busy the machine already was. "rows stored" counts inbox rows written during the measured run; it is at
 least the 2xx count (a request can be stored and then time out on the client).
 

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 /**
  * The open database with group commit. Every write joins the current batch transaction (as its own
  * savepoint, so a failing write leaves no partial effects); the batch commits on the next `setImmediate`
- * — one commit for every write of the tick — or, when an fsync is running then, as soon as it ends. With `walPath` (durability `full`), the commit is followed by
+ * — one commit for every write of the tick. With `walPath` (durability `full`), the commit is followed by
  * an fsync of the WAL file on libuv's thread pool, so the event loop keeps accepting requests while the
  * disk works; each write's promise resolves only once an fsync that started after its commit finished
  * (fsync is per file, so it covers everything SQLite wrote to the WAL). Reads run immediately.
@@ -45,9 +45,6 @@ export function createDb(db: Database.Database, options: { walPath?: string } = 
   let open = false;
   let walFd: number | null = null;
   let syncing = false;
-  // A commit that fell due while an fsync ran: its writes would wait for the next fsync anyway, so the
-  // batch stays open and keeps collecting writes until the fsync ends (fewer, larger commits under load).
-  let deferred = false;
   let unsynced: Pending[] = [];
   let idle: Array<() => void> = [];
   // One wrapper for every write: better-sqlite3's db.transaction() builds four closures per call,
@@ -79,21 +76,13 @@ export function createDb(db: Database.Database, options: { walPath?: string } = 
         if (error) p.reject(failure('fsync', error));
         else p.resolve();
       }
-      if (deferred) {
-        deferred = false;
-        commit();
-      }
       startSync();
       settleIdle();
     });
   };
 
-  const commit = (now = false) => {
+  const commit = () => {
     if (!open) return;
-    if (syncing && !now) {
-      deferred = true;
-      return;
-    }
     const batch = pending;
     pending = [];
     open = false;
@@ -146,7 +135,7 @@ export function createDb(db: Database.Database, options: { walPath?: string } = 
         if (!open) {
           db.exec('BEGIN IMMEDIATE');
           open = true;
-          setImmediate(() => commit());
+          setImmediate(commit);
         }
         const result = inSavepoint(fn) as ReturnType<typeof fn>;
         return new Promise<typeof result>((resolve, reject) => {
@@ -158,7 +147,7 @@ export function createDb(db: Database.Database, options: { walPath?: string } = 
     },
     async close() {
       if (handle.closed) return;
-      commit(true);
+      commit();
       await new Promise<void>((resolve) => {
         idle.push(resolve);
         settleIdle();

@@ -83,7 +83,7 @@ describe('the conformance suites', () => {
     expect(mod.adapterContract).toBeTypeOf('function');
   });
 
-  it('refuse CommonJS with vitest\'s own explanation instead of half-loading', () => {
+  it("refuse CommonJS with vitest's own explanation instead of half-loading", () => {
     expect(() => require('@switchboard/testkit/contracts')).toThrow(/use "import" instead/);
   });
 });
