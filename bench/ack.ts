@@ -219,7 +219,7 @@ ${table}
 
 - Engine, ack path only: ${verdict('engine-ack-only')}.
 - Engine with the processor in the same thread: ${verdict('engine')}.
-- "processed meanwhile": inbox bodies fully processed (parsed, events stored and dispatched) per second during the measurement, and how many were still waiting when the load stopped. Under a flood the processor gives way to acknowledgements (it takes at least a quarter of the thread), so the backlog grows during the flood and is worked off afterwards; processing each body costs about as much CPU as acknowledging it, so one thread cannot both ack at the floor's rate and keep up.
+- "processed meanwhile": inbox bodies fully processed (parsed, events stored and dispatched) per second during the measurement, and how many were still waiting when the load stopped. Under a flood the processor gives way to acknowledgements (it takes at least a quarter of the thread), so the backlog grows during the flood and is worked off afterwards; processing a body (parse, dedup insert, read model, dispatch, done mark: several writes that also make each group commit and its fsync larger) costs a few times the CPU of acknowledging it, so one thread cannot both ack at the floor's rate and keep up.
 - "server CPU µs/request": CPU time of the server process (all its threads) divided by the requests it answered; for the engine with the processor it includes the processing done meanwhile. It is the least noisy column on a busy machine.
 - Load average (1 min) is read right before each measurement; above the core count, other processes compete for the CPU and the numbers are lower and noisier than on a quiet machine.
 
