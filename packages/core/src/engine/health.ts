@@ -1,6 +1,7 @@
-import type { ChannelAdapter, HealthProbeResult, HealthStatus } from '../adapter.js';
+import type { ChannelAdapter, HealthStatus } from '../adapter.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/types.js';
+import { runAdapterProbes } from '../watch/probes.js';
 import type { EngineMetrics } from './metrics.js';
 import type { AccountHealth, HealthReport } from './types.js';
 
@@ -10,34 +11,6 @@ const worst = (statuses: HealthStatus[]): HealthStatus =>
 
 /** Oldest pending send older than this makes the account `degraded`. */
 const BACKLOG_DEGRADED_MS = 5 * 60_000;
-const PROBE_TIMEOUT_MS = 10_000;
-
-async function runProbe(
-  probe: ReturnType<ChannelAdapter['probes']>[number],
-  clock: Clock,
-): Promise<HealthProbeResult> {
-  const fallback = (reason: string): HealthProbeResult => ({
-    probe: probe.name,
-    status: 'down',
-    reason,
-    ...(probe.accountId ? { accountId: probe.accountId } : {}),
-    checkedAt: clock.now(),
-  });
-  let cancel = () => {};
-  const timeout = new Promise<HealthProbeResult>((resolve) => {
-    cancel = clock.setTimeout(
-      () => resolve(fallback(`probe did not answer within ${PROBE_TIMEOUT_MS} ms`)),
-      PROBE_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([probe.run(), timeout]);
-  } catch (error) {
-    return fallback(`probe threw: ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    cancel();
-  }
-}
 
 /** A simple health view: probes + last inbound age + outbox backlog, per channel account. */
 export async function computeHealth(
@@ -70,7 +43,7 @@ export async function computeHealth(
 
   for (const adapter of adapters) {
     for (const id of adapter.accountIds ?? []) account(adapter.channel, id);
-    const results = await Promise.all(adapter.probes().map((p) => runProbe(p, clock)));
+    const results = await runAdapterProbes(adapter, clock);
     for (const result of results) account(adapter.channel, result.accountId ?? '*').checks.push(result);
   }
   for (const row of backlog) {
