@@ -34,8 +34,56 @@ export interface InboxConfig {
   whatsappTemplates: Array<{ name: string; language: string }>;
   /** Env `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
+  /**
+   * The engine's silence watch (silence detection, reconciliation + automatic backfill, probes, alarms).
+   * Env `WATCH` (on/off, default on) and `WATCH_*_MS` intervals; unset ones keep the engine defaults.
+   */
+  watch: WatchConfig | false;
   /** The raw environment, for the adapters' own `*ConfigFromEnv` readers in real mode. */
   env: Record<string, string | undefined>;
+}
+
+/** The watch intervals the environment may override (engine defaults when undefined). */
+export interface WatchConfig {
+  /** Env `WATCH_SILENCE_CHECK_INTERVAL_MS` (engine default 60 000). */
+  silenceCheckIntervalMs?: number;
+  /** Env `WATCH_SILENCE_MIN_WINDOW_MS` (engine default 120 000). */
+  silenceMinWindowMs?: number;
+  /** Env `WATCH_RECONCILE_INTERVAL_MS` (engine default 120 000). */
+  reconcileIntervalMs?: number;
+  /** Env `WATCH_RECONCILE_GRACE_MS` (engine default 60 000). */
+  reconcileGraceMs?: number;
+  /** Env `WATCH_DELIVERY_DEADLINE_MS` (engine default 120 000). */
+  deliveryDeadlineMs?: number;
+  /** Env `WATCH_PROBES_INTERVAL_MS` (engine default 300 000). */
+  probesIntervalMs?: number;
+  /** Env `WATCH_AUTO_RESUBSCRIBE` (default off). */
+  autoResubscribe: boolean;
+}
+
+const WATCH_MS: Array<[Exclude<keyof WatchConfig, 'autoResubscribe'>, string]> = [
+  ['silenceCheckIntervalMs', 'WATCH_SILENCE_CHECK_INTERVAL_MS'],
+  ['silenceMinWindowMs', 'WATCH_SILENCE_MIN_WINDOW_MS'],
+  ['reconcileIntervalMs', 'WATCH_RECONCILE_INTERVAL_MS'],
+  ['reconcileGraceMs', 'WATCH_RECONCILE_GRACE_MS'],
+  ['deliveryDeadlineMs', 'WATCH_DELIVERY_DEADLINE_MS'],
+  ['probesIntervalMs', 'WATCH_PROBES_INTERVAL_MS'],
+];
+
+function watchConfig(env: Record<string, string | undefined>): WatchConfig | false {
+  if (!flag(env.WATCH, true, 'WATCH')) return false;
+  const config: WatchConfig = {
+    autoResubscribe: flag(env.WATCH_AUTO_RESUBSCRIBE, false, 'WATCH_AUTO_RESUBSCRIBE'),
+  };
+  for (const [key, name] of WATCH_MS) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const ms = int(raw, 0, name);
+    if (key !== 'reconcileGraceMs' && ms < 100)
+      throw new Error(`${name} must be at least 100 (milliseconds), got "${raw}"`);
+    config[key] = ms;
+  }
+  return config;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -96,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: env.PUBLIC_URL?.trim() || undefined,
     whatsappTemplates: templates,
     logLevel: level,
+    watch: watchConfig(env),
     env,
   };
 }

@@ -27,6 +27,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('reads the engine watch switches and intervals', () => {
+    expect(loadConfig({}).watch).toEqual({ autoResubscribe: false });
+    expect(loadConfig({ WATCH: 'off' }).watch).toBe(false);
+    expect(
+      loadConfig({
+        WATCH_RECONCILE_INTERVAL_MS: '2000',
+        WATCH_RECONCILE_GRACE_MS: '0',
+        WATCH_SILENCE_CHECK_INTERVAL_MS: '3000',
+        WATCH_PROBES_INTERVAL_MS: '60000',
+        WATCH_AUTO_RESUBSCRIBE: 'on',
+      }).watch,
+    ).toEqual({
+      autoResubscribe: true,
+      reconcileIntervalMs: 2000,
+      reconcileGraceMs: 0,
+      silenceCheckIntervalMs: 3000,
+      probesIntervalMs: 60000,
+    });
+    expect(() => loadConfig({ WATCH_RECONCILE_INTERVAL_MS: '10' })).toThrow(/WATCH_RECONCILE_INTERVAL_MS/);
+    expect(() => loadConfig({ WATCH: 'sometimes' })).toThrow(/WATCH/);
+  });
+
   it('reads the WhatsApp templates offered by the composer', () => {
     expect(
       loadConfig({ WHATSAPP_TEMPLATES: 'order_update:en_US, spring_sale:fr' }).whatsappTemplates,

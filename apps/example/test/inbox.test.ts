@@ -20,7 +20,12 @@ async function openConversation(id: string): Promise<void> {
 
 describe('Switchboard Inbox in a real browser', () => {
   beforeAll(async () => {
-    ({ inbox, cleanup } = await startTestInbox());
+    // Short watch intervals so the engine's reconciliation notices an outage within seconds.
+    ({ inbox, cleanup } = await startTestInbox({
+      WATCH_RECONCILE_INTERVAL_MS: '2000',
+      WATCH_RECONCILE_GRACE_MS: '2000',
+      WATCH_SILENCE_CHECK_INTERVAL_MS: '3000',
+    }));
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
     consoleErrors = watchConsole(page);
@@ -185,6 +190,68 @@ describe('Switchboard Inbox in a real browser', () => {
     await sent.locator('.msg-error.retrying', { hasText: 'RATE_LIMITED' }).waitFor({ timeout: 20_000 });
     expect(await sent.getAttribute('data-state')).toBe('pending');
     await screenshot(page, '07-send-retrying');
+
+    await page.goto(`${inbox.url}/health`);
+    await page.locator('[data-testid="chaos-clear"]').click();
+    await page.locator('.faults li.muted', { hasText: 'No active fault' }).waitFor();
+  });
+
+  it('raises a webhook_gap alarm live in an Instagram outage and backfills the dropped messages', async () => {
+    await page.goto(`${inbox.url}/health`);
+    await page.locator('[data-testid="overall"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="watch"] [data-testid="silence"]').first().waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="chaos-ig-drop"]').click();
+    await page.locator('.faults [data-fault="webhook-outage"]').waitFor();
+
+    const sim = inbox.simulator!;
+    const customers = sim.world.customers.filter((c) => c.channel === 'instagram').slice(0, 3);
+    const texts = customers.map((c, i) => `Lost in the outage #${i + 1} from ${c.userId.slice(-4)}`);
+    for (const [i, c] of customers.entries()) {
+      sim.customerSends({
+        channel: 'instagram',
+        accountId: c.accountId,
+        userId: c.userId,
+        kind: 'text',
+        text: texts[i]!,
+      });
+    }
+
+    // The alarm arrives over SSE (no reload); the page then shows the recovered count.
+    const alarms = page.locator('[data-testid="alarms"]');
+    await alarms
+      .locator('.alarm[data-alarm="webhook_gap"][data-state="raised"]')
+      .waitFor({ timeout: 30_000 });
+    await page.locator('.toast', { hasText: 'Alarm raised' }).waitFor();
+    await alarms.locator('.history li[data-alarm="webhook_gap"][data-state="raised"]').first().waitFor();
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid="loss-backfilled"]').textContent()), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThanOrEqual(texts.length);
+    const run = page.locator(
+      '[data-testid="recovery"] tr[data-trigger="automatic"][data-channel="instagram"]',
+    );
+    await run.first().waitFor();
+    expect(Number(await run.first().locator('[data-testid="run-backfilled"]').textContent())).toBeGreaterThan(
+      0,
+    );
+    const igCard = page.locator('.account[data-channel="instagram"]').first();
+    await igCard.locator('.alarm[data-alarm="webhook_gap"]').waitFor();
+    expect(await igCard.locator('[data-testid="reconciliation"]').textContent()).toMatch(
+      /[1-9]\d* message\(s\) backfilled/,
+    );
+    await igCard.scrollIntoViewIfNeeded();
+    await screenshot(page, '09-health-webhook-gap');
+    await alarms.scrollIntoViewIfNeeded();
+    await screenshot(page, '10-health-alarms-loss');
+
+    // No webhook reached the app, yet every message is in the inbox: backfill brought them.
+    expect(sim.truth.summary().lost).toBeGreaterThanOrEqual(texts.length);
+    await page.goto(inbox.url);
+    for (const [i, c] of customers.entries()) {
+      await openConversation(`instagram:${c.accountId}:${c.userId}`);
+      await page.locator('.msg.in', { hasText: texts[i]! }).waitFor({ timeout: 15_000 });
+    }
 
     await page.goto(`${inbox.url}/health`);
     await page.locator('[data-testid="chaos-clear"]').click();

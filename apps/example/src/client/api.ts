@@ -1,4 +1,11 @@
-import type { ChaosAction, ConversationSummary, HealthView, SendRequest, Thread } from '../shared/types.js';
+import type {
+  ChaosAction,
+  ConversationSummary,
+  HealthView,
+  RecoveryRun,
+  SendRequest,
+  Thread,
+} from '../shared/types.js';
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
@@ -23,9 +30,5 @@ export const api = {
   health: (fresh = false) => request<HealthView>(`/api/health${fresh ? '?fresh=1' : ''}`),
   chaos: (action: ChaosAction) =>
     request<{ ok: true; message: string }>('/api/chaos', { method: 'POST', body: JSON.stringify(action) }),
-  backfill: (channel?: string) =>
-    request<unknown[]>('/api/backfill', {
-      method: 'POST',
-      body: JSON.stringify({ channel, sinceMinutes: 60 }),
-    }),
+  reconcile: () => request<RecoveryRun[]>('/api/reconcile', { method: 'POST', body: '{}' }),
 };

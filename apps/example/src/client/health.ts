@@ -2,10 +2,10 @@ import { CHANNEL_LABEL, formatDuration } from '../shared/format.js';
 import type { AccountHealthView, ChaosAction, HealthView, LiveMessage } from '../shared/types.js';
 import { api } from './api.js';
 import { clockTime, h, svg } from './dom.js';
+import { alarmsCard, lossCard, recoveryCard, watchSection } from './health-watch.js';
 import { CHANNEL_ICON } from './icons.js';
 
 const STATUS_TEXT = { ok: 'Healthy', degraded: 'Degraded', down: 'Down' } as const;
-const SILENCE = /silence|gap|webhook|traffic|reconcil|quiet/i;
 
 function statusBadge(status: HealthView['status']) {
   return h('span', { class: `status ${status}`, 'data-status': status }, STATUS_TEXT[status]);
@@ -66,6 +66,7 @@ function accountCard(a: AccountHealthView) {
         ),
       ),
     ),
+    a.messaging ? watchSection(a) : null,
   );
 }
 
@@ -102,7 +103,7 @@ const CHAOS: Array<{ label: string; hint: string; action: ChaosAction; testid: s
   },
 ];
 
-/** The channel health page: probes, last inbound age, backlog, backfill, loss accounting, chaos. */
+/** The channel health page: probes, the engine watch (silence, alarms, reconciliation, loss), chaos. */
 export function mountHealth(main: HTMLElement) {
   const root = h('div', { class: 'health-page' });
   main.replaceChildren(root);
@@ -111,30 +112,32 @@ export function mountHealth(main: HTMLElement) {
   let noteTimer: ReturnType<typeof setTimeout> | undefined;
   const dot = document.getElementById('health-dot');
 
-  const act = async (action: ChaosAction | 'backfill') => {
+  const act = async (action: ChaosAction | 'reconcile') => {
     try {
-      if (action === 'backfill') {
-        const runs = await api.backfill();
-        note = `Backfill finished: ${runs.length} account(s) scanned.`;
-      } else note = (await api.chaos(action)).message;
+      if (action === 'reconcile') {
+        const runs = await api.reconcile();
+        const recovered = runs.reduce((n, r) => n + r.backfilled, 0);
+        toast(`Reconciled ${runs.length} account(s): ${recovered} message(s) recovered.`);
+      } else toast((await api.chaos(action)).message);
     } catch (error) {
-      note = error instanceof Error ? error.message : String(error);
+      toast(error instanceof Error ? error.message : String(error));
     }
+    await refresh(true);
+  };
+
+  const toast = (text: string) => {
+    note = text;
     clearTimeout(noteTimer);
     noteTimer = setTimeout(() => {
       note = '';
       render();
     }, 8_000);
-    await refresh(true);
   };
 
   const render = () => {
     if (!view) return;
     const v = view;
     if (dot) dot.className = `dot ${v.status}`;
-    const silence = v.accounts.flatMap((a) =>
-      a.checks.filter((c) => SILENCE.test(c.probe) && c.status !== 'ok').map((c) => ({ a, c })),
-    );
     const counters = new Map(v.counters.map((c) => [c.name, c.value]));
     root.replaceChildren(
       h(
@@ -229,114 +232,27 @@ export function mountHealth(main: HTMLElement) {
           ]
         : []),
       h('section', { class: 'accounts' }, v.accounts.map(accountCard)),
-      h(
-        'div',
-        { class: 'grid2' },
-        h(
-          'section',
-          { class: 'card' },
-          h('h2', null, 'Silence alarms'),
-          silence.length
-            ? h(
-                'ul',
-                { class: 'probes' },
-                silence.map(({ a, c }) =>
-                  h(
-                    'li',
-                    { class: `probe ${c.status}` },
-                    h('span', { class: `dot ${c.status}` }),
-                    h(
-                      'div',
-                      null,
-                      h('strong', null, `${CHANNEL_LABEL[a.channel] ?? a.channel} · ${c.probe}`),
-                      h('p', null, c.reason),
-                    ),
-                  ),
-                ),
-              )
-            : h(
-                'p',
-                { class: 'muted' },
-                'No silence alarm. The engine reports the age of the last inbound event per account (above); silence likelihood alarms appear here when health() raises them.',
-              ),
-        ),
-        h(
-          'section',
-          { class: 'card' },
-          h('h2', null, 'Delivery & loss accounting'),
-          h(
-            'dl',
-            { class: 'facts' },
-            fact('Events stored', counters.get('events.inserted') ?? 0),
-            fact('Duplicates dropped', counters.get('events.deduplicated') ?? 0),
-            fact('Recovered by backfill', counters.get('events.backfilled') ?? 0),
-            fact('Unrecoverable', counters.get('events.unrecoverable') ?? 0),
-            fact('Dead letters', v.deadLetters),
-            fact('Outbox pending', v.outbox.pending),
-            fact('Sends failed', v.outbox.failed),
-          ),
-          v.simulator
-            ? h(
-                'p',
-                { class: 'muted truth' },
-                `Simulator ground truth: ${v.simulator.truth.generated} generated · ${v.simulator.truth.delivered} delivered · ${v.simulator.truth.lost} not (yet) delivered · ${v.simulator.truth.duplicated} duplicated`,
-              )
-            : null,
-        ),
-      ),
+      h('div', { class: 'grid2' }, alarmsCard(v), lossCard(v)),
+      recoveryCard(v, () => void act('reconcile')),
       h(
         'section',
         { class: 'card' },
+        h('h2', null, 'Delivery'),
         h(
-          'div',
-          { class: 'card-head' },
-          h('h2', null, 'Backfill runs'),
-          v.backfillChannels.length
-            ? h(
-                'button',
-                { type: 'button', 'data-testid': 'backfill', onclick: () => void act('backfill') },
-                'Backfill last hour',
-              )
-            : null,
+          'dl',
+          { class: 'facts' },
+          fact('Dead letters', v.deadLetters),
+          fact('Outbox pending', v.outbox.pending),
+          fact('Sends failed', v.outbox.failed),
+          fact('Events stored', counters.get('events.inserted') ?? 0),
         ),
-        v.backfillRuns.length === 0
+        v.simulator
           ? h(
               'p',
-              { class: 'muted' },
-              `No backfill run yet. Backfill re-fetches missed messages through the Conversations API (${v.backfillChannels.map((c) => CHANNEL_LABEL[c] ?? c).join(', ') || 'no channel here supports it'}); WhatsApp has no history API.`,
+              { class: 'muted truth' },
+              `Simulator ground truth: ${v.simulator.truth.generated} generated · ${v.simulator.truth.delivered} delivered · ${v.simulator.truth.lost} not (yet) delivered · ${v.simulator.truth.duplicated} duplicated`,
             )
-          : h(
-              'table',
-              null,
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  ...['When', 'Account', 'Fetched', 'New', 'Duplicates', 'Unrecoverable', ''].map((t) =>
-                    h('th', null, t),
-                  ),
-                ),
-              ),
-              h(
-                'tbody',
-                null,
-                v.backfillRuns.map((r) =>
-                  h(
-                    'tr',
-                    null,
-                    h('td', null, clockTime(r.at)),
-                    h('td', null, `${CHANNEL_LABEL[r.channel] ?? r.channel} · ${r.accountId}`),
-                    h('td', null, String(r.fetched)),
-                    h('td', null, String(r.inserted)),
-                    h('td', null, String(r.duplicates)),
-                    h('td', null, String(r.unrecoverable)),
-                    h('td', { class: r.error ? 'err' : 'muted' }, r.error ?? 'ok'),
-                  ),
-                ),
-              ),
-            ),
+          : null,
       ),
     );
   };
@@ -360,7 +276,11 @@ export function mountHealth(main: HTMLElement) {
   setInterval(() => void refresh(), 5_000);
   return {
     onLive(message: LiveMessage) {
-      if (message.type === 'health') void refresh();
+      if (message.type === 'alarm') {
+        const a = message.alarm;
+        toast(`Alarm ${a.state}: ${a.message} (${CHANNEL_LABEL[a.channel] ?? a.channel} ${a.label})`);
+        void refresh(true);
+      } else if (message.type === 'health') void refresh();
     },
     onReconnect() {
       void refresh();

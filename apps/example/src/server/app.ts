@@ -9,16 +9,17 @@ import {
   type Logger,
   type Switchboard,
   systemClock,
+  type WatchOptions,
 } from '@switchboard/core';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { createSqliteStore } from '@switchboard/store-sqlite';
 import { CHANNELS, type InboxConfig } from '../config.js';
-import { createBackfill } from './backfill.js';
 import { realAdapters, secretsOf, simulatorAdapters } from './channels.js';
 import { createChaos } from './chaos.js';
 import { seedDemo } from './demo.js';
 import { createInboxState } from './inbox-state.js';
 import { createLiveHub, watchOutbox } from './live.js';
+import { alarmView, createRecovery } from './recovery.js';
 import { createRoutes } from './routes.js';
 
 /** A running Switchboard Inbox. */
@@ -69,19 +70,31 @@ export async function startInbox(
     await simulator?.stop();
     throw error;
   }
-  const switchboard = createSwitchboard({ adapters, store, clock, logger });
+  const switchboard = createSwitchboard({
+    adapters,
+    store,
+    clock,
+    logger,
+    watch: watchOptions(config.watch),
+  });
+  const accountLabel = labeller(simulator);
 
   const names = new Map(simulator?.world.customers.map((c) => [`${c.channel}:${c.userId}`, c.name]) ?? []);
   const state = createInboxState(store, clock, (channel, userId) => names.get(`${channel}:${userId}`));
   const hub = createLiveHub();
   const outboxWatch = watchOutbox(store, clock, hub);
-  const backfill = createBackfill(switchboard, adapters, clock, logger);
+  const recovery = createRecovery(switchboard, clock, logger, accountLabel);
 
   switchboard.on('*', async (event) => {
     await state.onEvent(event);
     if (event.kind !== 'account' && event.conversationId) {
       hub.publish({ type: 'conversation', conversationId: event.conversationId, kind: event.kind });
     } else hub.publish({ type: 'health' });
+  });
+  // Alarms raised and cleared by the engine's watch go to every open page as they happen.
+  switchboard.on('alarm', async (alarm) => {
+    hub.publish({ type: 'alarm', alarm: alarmView(alarm, accountLabel) });
+    await recovery.onAlarm(alarm);
   });
 
   const app = createRoutes({
@@ -91,10 +104,17 @@ export async function startInbox(
     state,
     hub,
     outboxWatch,
-    backfill,
+    recovery,
+    reconcile:
+      config.watch === false
+        ? null
+        : {
+            intervalMs: config.watch.reconcileIntervalMs ?? 120_000,
+            graceMs: config.watch.reconcileGraceMs ?? 60_000,
+          },
     chaos: simulator ? createChaos(simulator) : undefined,
     simulator,
-    accountLabel: labeller(simulator),
+    accountLabel,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -138,6 +158,24 @@ export async function startInbox(
       await switchboard.stop();
       await store.close();
     },
+  };
+}
+
+/** The engine watch options from the environment; unset intervals keep the engine defaults. */
+function watchOptions(w: InboxConfig['watch']): WatchOptions | false {
+  if (w === false) return false;
+  return {
+    autoResubscribe: w.autoResubscribe,
+    silence: {
+      ...(w.silenceCheckIntervalMs !== undefined ? { checkIntervalMs: w.silenceCheckIntervalMs } : {}),
+      ...(w.silenceMinWindowMs !== undefined ? { minWindowMs: w.silenceMinWindowMs } : {}),
+    },
+    reconcile: {
+      ...(w.reconcileIntervalMs !== undefined ? { intervalMs: w.reconcileIntervalMs } : {}),
+      ...(w.reconcileGraceMs !== undefined ? { graceMs: w.reconcileGraceMs } : {}),
+    },
+    delivery: w.deliveryDeadlineMs !== undefined ? { deadlineMs: w.deliveryDeadlineMs } : {},
+    probes: w.probesIntervalMs !== undefined ? { intervalMs: w.probesIntervalMs } : {},
   };
 }
 

@@ -1,17 +1,22 @@
 import type { ChannelAdapter, Switchboard } from '@switchboard/core';
 import type { MetaSimulator } from '@switchboard/simulator';
-import type { HealthView } from '../shared/types.js';
-import type { createBackfill } from './backfill.js';
+import type { AccountWatchView, HealthView } from '../shared/types.js';
 import type { createChaos } from './chaos.js';
+import { alarmView, type createRecovery } from './recovery.js';
 
 export interface HealthDeps {
   switchboard: Switchboard;
   adapters: readonly ChannelAdapter[];
-  backfill: ReturnType<typeof createBackfill>;
+  recovery: ReturnType<typeof createRecovery>;
+  /** Reconciliation interval and grace in force (ms), null when the watch is off. */
+  reconcile: { intervalMs: number; graceMs: number } | null;
   chaos: ReturnType<typeof createChaos> | undefined;
   simulator: MetaSimulator | undefined;
   accountLabel: (channel: string, accountId: string) => string;
 }
+
+/** Alarm events the page lists. */
+const HISTORY = 12;
 
 /** How long one health report is reused, so many open tabs do not multiply the Graph probes. */
 const CACHE_MS = 1_500;
@@ -28,8 +33,10 @@ export function createHealthView(deps: HealthDeps) {
       store.deadLetters.count(),
       store.outbox.backlog(),
       store.outbox.list({ state: 'failed', limit: 10_000 }),
-      deps.backfill.list(),
+      deps.recovery.list(),
     ]);
+    const label = deps.accountLabel;
+    const watch = switchboard.watch;
     return {
       status: report.status,
       checkedAt: report.checkedAt,
@@ -52,12 +59,22 @@ export function createHealthView(deps: HealthDeps) {
           reason: c.reason,
           checkedAt: c.checkedAt,
         })),
+        watch: a.watch ? watchView(a.watch, label) : null,
       })),
       counters,
       deadLetters,
       outbox: { pending: backlog.reduce((n, b) => n + b.pending, 0), failed: failed.length },
-      backfillChannels: deps.backfill.channels,
-      backfillRuns: runs,
+      backfillChannels: watch
+        ? deps.adapters.filter((a) => a.backfill && a.listConversations).map((a) => a.channel)
+        : [],
+      watching: watch !== null,
+      reconcile: deps.reconcile,
+      recoveryRuns: runs,
+      alarms: (watch?.alarms() ?? []).map((x) => alarmView(x, label)),
+      alarmHistory: (watch?.alarmHistory() ?? [])
+        .slice(-HISTORY)
+        .reverse()
+        .map((x) => alarmView(x, label)),
       simulator: deps.simulator
         ? {
             url: deps.simulator.url,
@@ -79,6 +96,37 @@ export function createHealthView(deps: HealthDeps) {
       }
       return cached.view;
     },
+  };
+}
+
+type EngineWatch = NonNullable<Awaited<ReturnType<Switchboard['health']>>['accounts'][number]['watch']>;
+
+function watchView(w: EngineWatch, label: HealthDeps['accountLabel']): AccountWatchView {
+  const r = w.reconciliation;
+  return {
+    silence: w.silence ? { ...w.silence } : null,
+    lastInboundAt: w.lastInboundAt,
+    reconciliation: r
+      ? {
+          lastRunAt: r.lastRunAt,
+          passes: r.passes,
+          gapsFound: r.gapsFound,
+          backfilled: r.backfilled,
+          unrecoverable: r.unrecoverable,
+          lastError: r.lastError,
+        }
+      : null,
+    delivery: { ...w.delivery },
+    resubscriptions: w.resubscriptions.map((x) => ({ ...x })),
+    loss: {
+      received: w.loss.received,
+      duplicates: w.loss.duplicates,
+      refetched: w.loss.refetched,
+      backfilled: w.loss.backfilled,
+      unrecoverable: w.loss.unrecoverable,
+      unrecoverableConversations: { ...w.loss.unrecoverableConversations },
+    },
+    alarms: w.alarms.map((x) => alarmView(x, label)),
   };
 }
 

@@ -6,10 +6,9 @@ import { streamSSE } from 'hono/streaming';
 import type { InboxConfig } from '../config.js';
 import { describeParts } from '../shared/format.js';
 import type { ChaosAction, SendRequest, Thread } from '../shared/types.js';
-import type { createBackfill } from './backfill.js';
 import type { createChaos } from './chaos.js';
 import { ComposeError, composeContent } from './compose.js';
-import { createHealthView } from './health-view.js';
+import { createHealthView, type HealthDeps } from './health-view.js';
 import type { InboxState } from './inbox-state.js';
 import type { LiveHub, watchOutbox } from './live.js';
 import { serveMedia } from './media.js';
@@ -23,7 +22,8 @@ export interface RouteDeps {
   state: InboxState;
   hub: LiveHub;
   outboxWatch: ReturnType<typeof watchOutbox>;
-  backfill: ReturnType<typeof createBackfill>;
+  recovery: HealthDeps['recovery'];
+  reconcile: HealthDeps['reconcile'];
   chaos: ReturnType<typeof createChaos> | undefined;
   simulator: MetaSimulator | undefined;
   accountLabel: (channel: string, accountId: string) => string;
@@ -164,13 +164,10 @@ export function createRoutes(deps: RouteDeps): Hono {
 
   app.get('/api/health', async (c) => c.json(await health.get(c.req.query('fresh') === '1')));
 
-  app.post('/api/backfill', async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { channel?: string; sinceMinutes?: number };
-    const minutes = Math.min(Math.max(Number(body.sinceMinutes) || 60, 1), 7 * 24 * 60);
-    const runs = await deps.backfill.run({
-      ...(body.channel ? { channel: body.channel } : {}),
-      sinceMs: minutes * 60_000,
-    });
+  // One reconciliation pass now (the engine also runs them on its own schedule).
+  app.post('/api/reconcile', async (c) => {
+    if (!deps.switchboard.watch) return c.json({ error: 'the engine watch is off (WATCH=off)' }, 409);
+    const runs = await deps.recovery.reconcileNow();
     hub.publish({ type: 'health' });
     return c.json(runs);
   });

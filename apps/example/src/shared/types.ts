@@ -112,16 +112,80 @@ export interface AccountHealthView {
   outboxBacklog: number;
   outboxOldestAgeMs: number | null;
   checks: ProbeView[];
+  /** The engine watch's view of the account (messaging accounts, when the watch runs). */
+  watch: AccountWatchView | null;
 }
 
-/** One backfill pass over an account, with what it recovered. */
-export interface BackfillRun {
+/** The silence detector's numbers for one account (from `health().accounts[].watch.silence`). */
+export interface SilenceView {
+  ratePerHour: number;
+  windowStart: number;
+  windowMs: number;
+  expected: number;
+  probability: number;
+  threshold: number;
+  observedHours: number;
+  alarm: boolean;
+  note?: string;
+}
+
+/** Loss accounting of one account (engine counters). */
+export interface LossView {
+  received: number;
+  duplicates: number;
+  refetched: number;
+  backfilled: number;
+  unrecoverable: number;
+  unrecoverableConversations: Record<string, number>;
+}
+
+export interface AccountWatchView {
+  silence: SilenceView | null;
+  lastInboundAt: number | null;
+  /** Null for WhatsApp (no history API). */
+  reconciliation: null | {
+    lastRunAt: number | null;
+    passes: number;
+    gapsFound: number;
+    backfilled: number;
+    unrecoverable: number;
+    lastError: string | null;
+  };
+  delivery: { awaiting: number; overdue: number; lastOverdueAt: number | null };
+  resubscriptions: Array<{ at: number; ok: boolean; error?: string }>;
+  loss: LossView;
+  alarms: AlarmView[];
+}
+
+/** An alarm event of the engine watch (raised or cleared). */
+export interface AlarmView {
+  id: string;
+  type: string;
+  state: 'raised' | 'cleared';
+  severity: 'warning' | 'critical';
   channel: string;
   accountId: string;
+  /** Account label (Page name, @username, phone number). */
+  label: string;
+  message: string;
+  raisedAt: number;
   at: number;
-  since: number;
-  fetched: number;
-  inserted: number;
+  repeats: number;
+}
+
+/**
+ * One reconciliation pass that found conversations moved without a webhook, with what it recovered:
+ * `automatic` ones come from the engine's `webhook_gap` alarms, `manual` ones from "Reconcile now".
+ */
+export interface RecoveryRun {
+  trigger: 'automatic' | 'manual';
+  channel: string;
+  accountId: string;
+  label: string;
+  at: number;
+  /** Conversations that moved without a webhook. */
+  gaps: number;
+  backfilled: number;
   duplicates: number;
   unrecoverable: number;
   error?: string;
@@ -143,7 +207,16 @@ export interface HealthView {
   outbox: { pending: number; failed: number };
   /** Channels whose adapter can backfill (Messenger, Instagram). */
   backfillChannels: string[];
-  backfillRuns: BackfillRun[];
+  /** Whether the engine watch runs (false with `WATCH=off`). */
+  watching: boolean;
+  /** Reconciliation interval and grace in force (ms), for the page's explanations. */
+  reconcile: { intervalMs: number; graceMs: number } | null;
+  /** Passes that recovered or found something, newest first. */
+  recoveryRuns: RecoveryRun[];
+  /** Raised alarms, every account. */
+  alarms: AlarmView[];
+  /** Recent alarm events (raised / cleared), newest first. */
+  alarmHistory: AlarmView[];
   simulator: null | {
     url: string;
     faults: FaultView[];
@@ -162,4 +235,5 @@ export type ChaosAction =
 export type LiveMessage =
   | { type: 'conversation'; conversationId: string; kind: string }
   | { type: 'outbox'; conversationId: string; id: string; state: DeliveryState }
-  | { type: 'health' };
+  | { type: 'health' }
+  | { type: 'alarm'; alarm: AlarmView };
