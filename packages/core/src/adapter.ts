@@ -102,6 +102,17 @@ export interface ChannelLimits {
 }
 
 /**
+ * Read access to a webhook request's headers (names in lower case). A web `Headers` is one; the Node
+ * bridge passes a lighter view straight over `IncomingMessage.headers`, so use only `get`.
+ *
+ * @example
+ * const signature = headers.get('x-hub-signature-256'); // string | null
+ */
+export interface WebhookHeaders {
+  get(name: string): string | null;
+}
+
+/**
  * What a channel plugin implements. Adapters hold no state and no store: the engine owns persistence,
  * dedup and dispatch.
  *
@@ -118,7 +129,7 @@ export interface ChannelAdapter {
   /** GET handshake: the challenge to answer with, or null (→ 403). */
   verifyChallenge(query: URLSearchParams): string | null;
   /** Checks the signature over the exact raw bytes. Never throws. */
-  verifySignature(rawBody: Uint8Array, headers: Headers): SignatureCheck;
+  verifySignature(rawBody: Uint8Array, headers: WebhookHeaders): SignatureCheck;
   /** Walks every entry, change and item; bad items become problems or `unsupported` events. Throws `PAYLOAD_INVALID` only when the body as a whole is unusable. */
   parseWebhook(rawBody: Uint8Array): ParsedWebhook;
   /** Sends one message. Throws a classified `SwitchboardError`. */

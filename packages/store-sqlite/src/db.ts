@@ -8,14 +8,21 @@ import type Database from 'better-sqlite3';
  * — one commit for every write of the tick. With `walPath` (durability `full`), the commit is followed by
  * an fsync of the WAL file on libuv's thread pool, so the event loop keeps accepting requests while the
  * disk works; each write's promise resolves only once an fsync that started after its commit finished
- * (fsync is per file, so it covers everything SQLite wrote to the WAL). Reads run immediately.
+ * (fsync is per file, so it covers everything SQLite wrote to the WAL). While an fsync runs, the batch
+ * stays open and commits when it finishes: a write made then could not be acknowledged before the next
+ * fsync anyway, and one commit per fsync (instead of one per tick) writes each WAL page once for the
+ * whole group. Reads run immediately.
  */
 export interface Db {
   db: Database.Database;
   /** Synchronous read; errors become `STORE_UNAVAILABLE` (the original as `cause`). */
   run<T>(what: string, fn: (db: Database.Database) => T): T;
-  /** Runs `fn` now inside the batch transaction; resolves with its result once the batch is committed. */
-  write<T>(what: string, fn: (db: Database.Database) => T): Promise<T>;
+  /**
+   * Runs `fn` now inside the batch transaction; resolves with its result once the batch is committed.
+   * `single`: `fn` runs exactly one statement, which SQLite already undoes by itself when it fails, so
+   * no savepoint is needed around it.
+   */
+  write<T>(what: string, fn: (db: Database.Database) => T, single?: boolean): Promise<T>;
   /** Commits the open batch, waits for its fsync, then refuses further calls and closes the database. */
   close(): Promise<void>;
   /** A cached prepared statement. */
@@ -76,13 +83,15 @@ export function createDb(db: Database.Database, options: { walPath?: string } = 
         if (error) p.reject(failure('fsync', error));
         else p.resolve();
       }
+      commit();
       startSync();
       settleIdle();
     });
   };
 
   const commit = () => {
-    if (!open) return;
+    // The fsync's callback commits the batch opened meanwhile (see the interface's comment).
+    if (!open || syncing) return;
     const batch = pending;
     pending = [];
     open = false;
@@ -129,15 +138,15 @@ export function createDb(db: Database.Database, options: { walPath?: string } = 
         throw failure(what, error);
       }
     },
-    write(what, fn) {
+    write(what, fn, single) {
       try {
         guard(what);
         if (!open) {
           db.exec('BEGIN IMMEDIATE');
           open = true;
-          setImmediate(commit);
+          if (!syncing) setImmediate(commit);
         }
-        const result = inSavepoint(fn) as ReturnType<typeof fn>;
+        const result = (single ? fn(db) : inSavepoint(fn)) as ReturnType<typeof fn>;
         return new Promise<typeof result>((resolve, reject) => {
           pending.push({ resolve: () => resolve(result), reject });
         });

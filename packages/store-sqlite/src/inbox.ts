@@ -33,17 +33,24 @@ export function createSqliteInbox(handle: Db): InboxStore {
           )
           .run(...args, id, owner).changes === 1,
     );
+  let inserter: ReturnType<Db['stmt']> | undefined;
+  const insert = () =>
+    (inserter ??= handle.stmt(
+      `INSERT INTO inbox (channel, body, headers, received_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)`,
+    ));
   return {
     append(row) {
-      return handle.write('inbox append', () => {
-        const body = Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
-        const info = handle
-          .stmt(
-            `INSERT INTO inbox (channel, body, headers, received_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)`,
-          )
-          .run(row.channel, body, json(row.headers), row.receivedAt, row.receivedAt);
-        return { id: Number(info.lastInsertRowid) };
-      });
+      return handle.write(
+        'inbox append',
+        () => {
+          const body = Buffer.isBuffer(row.body)
+            ? row.body
+            : Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
+          const info = insert().run(row.channel, body, json(row.headers), row.receivedAt, row.receivedAt);
+          return { id: Number(info.lastInsertRowid) };
+        },
+        true,
+      );
     },
     async claim({ owner, limit, leaseMs, now }) {
       const rows = await handle.write(

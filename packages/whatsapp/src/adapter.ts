@@ -1,4 +1,4 @@
-import type { ChannelAdapter, OutboundMessage, SendReceipt } from '@switchboard/core';
+import type { ChannelAdapter, OutboundMessage, SendReceipt, WebhookHeaders } from '@switchboard/core';
 import { SwitchboardError, silentLogger, systemClock } from '@switchboard/core';
 import {
   createGraphClient,
@@ -100,7 +100,7 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig = {}): Whats
     limits: WHATSAPP_LIMITS,
     accountIds: resolved.phoneNumberIds,
     verifyChallenge: (query: URLSearchParams) => verifyMetaChallenge(query, resolved.verifyToken),
-    verifySignature: (rawBody: Uint8Array, headers: Headers) =>
+    verifySignature: (rawBody: Uint8Array, headers: WebhookHeaders) =>
       verifyMetaSignature(rawBody, headers.get('x-hub-signature-256'), resolved.appSecrets),
     parseWebhook: (rawBody: Uint8Array) => parseWhatsAppWebhook(rawBody, { now: () => clock.now() }),
     send: async (message: OutboundMessage): Promise<SendReceipt> => sendMessage(graph, message, clock),

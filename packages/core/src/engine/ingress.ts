@@ -1,4 +1,4 @@
-import type { ChannelAdapter } from '../adapter.js';
+import type { ChannelAdapter, WebhookHeaders } from '../adapter.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
@@ -18,7 +18,7 @@ export interface IngressRequest {
   method: string;
   /** Path plus query, e.g. `/webhooks/whatsapp?hub.mode=subscribe`. */
   url: string;
-  headers: Headers;
+  headers: WebhookHeaders;
   /** Reads the body with the cap enforced while reading; `null` when it exceeds the cap. */
   readBody(maxBytes: number): Promise<Uint8Array | null>;
 }
@@ -33,6 +33,10 @@ export interface Ingress {
   maxBodyBytes: number;
 }
 
+interface Counted {
+  inc(): void;
+}
+
 const WEBHOOK_PATH = /\/webhooks\/([^/?#]+)\/?(?:[?#].*)?$/;
 
 export function createIngress(deps: {
@@ -45,6 +49,16 @@ export function createIngress(deps: {
   onAppended: () => void;
 }): Ingress {
   const { adapters, store, clock, logger, metrics, maxBodyBytes } = deps;
+  // prom-client resolves label objects by hashing them on every inc(): bind each adapter's children once.
+  const counters = new Map<string, { received: Counted; acked: Counted }>();
+  const countersOf = (channel: string) => {
+    let bound = counters.get(channel);
+    if (!bound) {
+      bound = { received: metrics.received.labels(channel), acked: metrics.acked.labels(channel) };
+      counters.set(channel, bound);
+    }
+    return bound;
+  };
 
   const reject = (
     channel: string,
@@ -94,7 +108,8 @@ export function createIngress(deps: {
         return reject(channel, 405, 'method_not_allowed', `method ${request.method} not allowed`);
       }
 
-      metrics.received.inc({ channel });
+      const counted = countersOf(channel);
+      counted.received.inc();
       const declared = Number(request.headers.get('content-length') ?? Number.NaN);
       if (declared > maxBodyBytes) {
         return reject(
@@ -137,7 +152,7 @@ export function createIngress(deps: {
         );
         return { status: 503, body: 'store unavailable' };
       }
-      metrics.acked.inc({ channel });
+      counted.acked.inc();
       deps.onAppended();
       return { status: 200, body: 'EVENT_RECEIVED' };
     },

@@ -1,4 +1,4 @@
-import type { ParsedWebhook, SignatureCheck } from '@switchboard/core';
+import type { ParsedWebhook, SignatureCheck, WebhookHeaders } from '@switchboard/core';
 import {
   parseMessengerPlatformWebhook,
   verifyMetaChallenge,
@@ -10,7 +10,7 @@ import type { InstagramContext } from '../context.js';
 export function verifyInstagramSignature(
   ctx: InstagramContext,
   rawBody: Uint8Array,
-  headers: Headers,
+  headers: WebhookHeaders,
 ): SignatureCheck {
   try {
     return verifyMetaSignature(rawBody, headers.get('x-hub-signature-256'), ctx.appSecrets);
