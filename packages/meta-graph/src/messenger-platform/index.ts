@@ -28,6 +28,11 @@ export {
   resubscribeMessengerPlatform,
 } from './probes.js';
 export {
+  sendMessengerPlatformMessage,
+  type UploadableMedia,
+  uploadMessengerPlatformAttachment,
+} from './send.js';
+export {
   buildAttachmentUploadBody,
   buildMessengerPlatformSendRequest,
   checkTextLength,
