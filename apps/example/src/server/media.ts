@@ -12,7 +12,7 @@ const STICKERS = ['👍', '😺', '🎉', '💖', '🌈', '🐶', '🍕', '✨']
  * A drawn stand-in for a media file of the simulator (its CDN links point nowhere): a deterministic
  * gradient "photo", or a sticker.
  */
-export function placeholderSvg(kind: string, src: string): string {
+export function standInImageSvg(kind: string, src: string): string {
   const n = hash(src);
   const h1 = n % 360;
   const h2 = (h1 + 50 + ((n >> 9) % 80)) % 360;
@@ -36,7 +36,7 @@ export async function serveMedia(options: {
 }): Promise<Response> {
   const { kind, src } = options;
   if (options.simulator) {
-    return new Response(placeholderSvg(kind, src), {
+    return new Response(standInImageSvg(kind, src), {
       headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' },
     });
   }
