@@ -97,7 +97,7 @@ export function createPgMessages(db: Db): MessageStore {
     },
     async setStatus({ channel, messageId, conversationId, accountId, status, at, correlationId }) {
       const rank = STATUS_RANK[status];
-      // One statement: create the placeholder or raise the status, only when the rank goes up.
+      // One statement: create the stand-in row or raise the status, only when the rank goes up.
       const applied = await db.query(
         `INSERT INTO ${t} (channel, message_id, conversation_id, account_id, direction, "timestamp", status,
           status_rank, status_at, correlation_id) VALUES ($1, $2, $3, $4, 'outbound', $5, $6, $7, $5, $8)

@@ -59,7 +59,7 @@ export interface MessageStore {
   upsert(message: Omit<MessageRecord, 'status' | 'statusAt'>): Promise<void>;
   /**
    * Sets the status only if its `STATUS_RANK` is higher than the stored one (or none is stored): `read`
-   * is never overwritten by a late `delivered`. Creates a placeholder row when the message is unknown.
+   * is never overwritten by a late `delivered`. Creates a stand-in row when the message is unknown.
    * Returns whether it was applied and the status now stored. Atomic (single conditional UPDATE / upsert).
    */
   setStatus(update: {
