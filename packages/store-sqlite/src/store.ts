@@ -16,9 +16,9 @@ import {
 } from './read-model.js';
 
 /**
- * - `full` (default): every commit's WAL is fsynced before any write of it resolves, so an acknowledged
- *   webhook body survives a power loss. Commits are grouped (one per event-loop tick) and the fsync runs
- *   off the event loop, overlapping the next batch.
+ * - `full` (default): every commit's WAL is synced to disk before any write of it resolves, so an
+ *   acknowledged webhook body survives a power loss. Commits are grouped (see `groupCommitMs`) and the
+ *   sync runs off the event loop while the next batch fills.
  * - `normal`: `synchronous=NORMAL` — survives a process crash (SIGKILL), but the last commits before a
  *   power loss or OS crash may be lost.
  */
@@ -31,6 +31,12 @@ export interface SqliteStoreOptions {
   durability?: SqliteDurability;
   /** How long a writer waits for another process's lock. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * Under a continuous flood of writes, how long a batch keeps collecting them before it commits, in ms.
+   * Default 2. A burst that ends sooner commits on the next event-loop turn, so a lone write does not
+   * wait. Larger groups spend less CPU per write on commits and syncs, at up to this much latency.
+   */
+  groupCommitMs?: number;
 }
 
 export interface SqliteStore extends Store {
@@ -60,10 +66,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   const schemaVersion = migrate(db);
-  const handle = createDb(
-    db,
-    durability === 'full' && options.path !== ':memory:' ? { walPath: `${db.name}-wal` } : {},
-  );
+  const handle = createDb(db, {
+    walPath: durability === 'full' && options.path !== ':memory:' ? `${db.name}-wal` : undefined,
+    groupCommitMs: options.groupCommitMs,
+  });
   const inbox = createSqliteInbox(handle);
 
   return {
