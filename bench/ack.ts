@@ -21,7 +21,7 @@ import { signedWebhook } from './lib/webhooks.js';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = Math.min(3, Math.max(1, Math.round(DURATION_S / 3)));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
-const ROUNDS = Number(process.env.BENCH_ACK_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ACK_ROUNDS ?? 5);
 const ALL_MODES = ['floor', 'engine-ack-only', 'engine'] as const;
 type Mode = (typeof ALL_MODES)[number];
 // BENCH_ACK_MODES=engine,floor runs a subset (for experiments; the ratio needs `floor`).
@@ -146,10 +146,12 @@ const median = (values: number[]): number => {
 const dir = mkdtempSync(join(tmpdir(), 'sb-bench-ack-'));
 const rows: Row[] = [];
 try {
-  // Rounds interleave the servers (floor, engine, engine, floor, ...) so that a burst of load from
-  // elsewhere on the machine hits all of them alike; the table reports medians over the rounds.
+  // Rounds interleave the servers, in reverse order every other round (floor, engine, engine, floor,
+  // ...), so that a slow phase of the shared machine hits all of them alike; the table reports medians
+  // over the rounds.
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const mode of MODES) rows.push(await measure(round, mode, join(dir, `${mode}-${round}.db`)));
+    const order = round % 2 ? MODES : [...MODES].reverse();
+    for (const mode of order) rows.push(await measure(round, mode, join(dir, `${mode}-${round}.db`)));
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -213,7 +215,7 @@ const verdict = (mode: Mode) => {
 writeResult(
   'ack',
   'Webhook ack throughput on SQLite vs the floor (node:http, loopback)',
-  `Signed WhatsApp webhooks (one new message per request, ~600 bytes) POSTed by autocannon with ${CONNECTIONS} connections for ${DURATION_S} s after a ${WARMUP_S} s warm-up. Autocannon runs in the bench process, each server in its own child process, so the load generator never shares the server's thread (on this machine they do share the cores). ${ROUNDS} round(s); each round measures the three servers one after the other, and the table shows medians over the rounds (the ratio is taken within each round). The engine answers 200 only once the raw body is committed to SQLite and the WAL fsynced (durability \`full\`, group commit).
+  `Signed WhatsApp webhooks (one new message per request, ~600 bytes) POSTed by autocannon with ${CONNECTIONS} connections for ${DURATION_S} s after a ${WARMUP_S} s warm-up. Autocannon runs in the bench process, each server in its own child process, so the load generator never shares the server's thread (on this machine they do share the cores). ${ROUNDS} round(s); each round measures the servers one after the other (in reverse order every other round), and the table shows medians over the rounds (the ratio is taken within each round). The engine answers 200 only once the raw body is committed to SQLite and the WAL synced (durability \`full\`, group commit).
 
 ${table}
 
@@ -223,5 +225,5 @@ ${table}
 - "server CPU µs/request": CPU time of the server process (all its threads) divided by the requests it answered; for the engine with the processor it includes the processing done meanwhile. It is the least noisy column on a busy machine.
 - Load average (1 min) is read right before each measurement; above the core count, other processes compete for the CPU and the numbers are lower and noisier than on a quiet machine.
 
-Reproduce: \`npm run bench:ack -w @switchboard/bench\` (env \`BENCH_DURATION_S\` default 10, \`BENCH_ACK_ROUNDS\` default 3, \`BENCH_CONNECTIONS\` default 100, \`BENCH_ACK_MODES\`).`,
+Reproduce: \`npm run bench:ack -w @switchboard/bench\` (env \`BENCH_DURATION_S\` default 10, \`BENCH_ACK_ROUNDS\` default 5, \`BENCH_CONNECTIONS\` default 100, \`BENCH_ACK_MODES\`).`,
 );

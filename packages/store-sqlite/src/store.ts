@@ -35,6 +35,7 @@ export interface SqliteStoreOptions {
    * Under a continuous flood of writes, how long a batch keeps collecting them before it commits, in ms.
    * Default 2. A burst that ends sooner commits on the next event-loop turn, so a lone write does not
    * wait. Larger groups spend less CPU per write on commits and syncs, at up to this much latency.
+   * Env: `SWITCHBOARD_SQLITE_GROUP_COMMIT_MS`.
    */
   groupCommitMs?: number;
 }
@@ -48,9 +49,18 @@ export interface SqliteStore extends Store {
   readonly schemaVersion: number;
 }
 
+const envMilliseconds = (name: string): number | undefined => {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new TypeError(`${name} must be a number of milliseconds >= 0, got "${value}"`);
+  return parsed;
+};
+
 /**
  * The embedded default store: one SQLite file in WAL mode, migrated on open, with group commit for
- * webhook appends (every append that arrives while a commit runs shares the next transaction and fsync).
+ * webhook appends (appends that arrive together, or while a sync runs, share one transaction and sync).
  *
  * @example
  * const store = createSqliteStore({ path: './data/switchboard.db' });
@@ -68,7 +78,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const schemaVersion = migrate(db);
   const handle = createDb(db, {
     walPath: durability === 'full' && options.path !== ':memory:' ? `${db.name}-wal` : undefined,
-    groupCommitMs: options.groupCommitMs,
+    groupCommitMs: options.groupCommitMs ?? envMilliseconds('SWITCHBOARD_SQLITE_GROUP_COMMIT_MS'),
   });
   const inbox = createSqliteInbox(handle);
 
