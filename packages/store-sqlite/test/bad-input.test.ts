@@ -33,12 +33,17 @@ it('over node:http on a real file: bad input gets its status and a logged reason
   const server = createServer(toNodeListener(switchboard));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const post = async (body: Uint8Array | string, headers: Record<string, string>, channel = 'fake') => {
+  const post = async (
+    body: Uint8Array<ArrayBuffer> | string,
+    headers: Record<string, string>,
+    channel = 'fake',
+  ) => {
     const response = await fetch(`${base}/webhooks/${channel}`, { method: 'POST', body, headers });
     await response.text();
     return response.status;
   };
-  const signed = (body: Uint8Array | string) => post(body, { 'x-hub-signature-256': sign(body) });
+  const signed = (body: Uint8Array<ArrayBuffer> | string) =>
+    post(body, { 'x-hub-signature-256': sign(body) });
 
   try {
     // Stored before the bad input arrives: none of it may be lost.
