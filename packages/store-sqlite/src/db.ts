@@ -25,7 +25,7 @@ export interface Db {
    * no savepoint is needed around it.
    */
   write<T>(what: string, fn: (db: Database.Database) => T, single?: boolean): Promise<T>;
-  /** Commits the open batch, waits for its fsync, then refuses further calls and closes the database. */
+  /** Commits the open batch, waits for its sync, then refuses further calls and closes the database. */
   close(): Promise<void>;
   /** A cached prepared statement. */
   stmt(sql: string): Database.Statement;
@@ -86,7 +86,7 @@ export function createDb(db: Database.Database, options: DbOptions = {}): Db {
     try {
       walFd ??= openSync(options.walPath as string, 'r');
     } catch (error) {
-      for (const p of group) p.reject(failure('open WAL for fsync', error));
+      for (const p of group) p.reject(failure('open WAL for sync', error));
       settleIdle();
       return;
     }
@@ -94,7 +94,7 @@ export function createDb(db: Database.Database, options: DbOptions = {}): Db {
     fdatasync(walFd, (error) => {
       syncing = false;
       for (const p of group) {
-        if (error) p.reject(failure('fsync', error));
+        if (error) p.reject(failure('WAL sync', error));
         else p.resolve();
       }
       scheduleCheck();

@@ -72,7 +72,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  // FULL durability is NORMAL commits + our own asynchronous fsync of the WAL (see createDb).
+  // FULL durability is NORMAL commits + our own asynchronous sync of the WAL (see createDb).
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   const schemaVersion = migrate(db);
