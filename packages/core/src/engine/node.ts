@@ -66,8 +66,8 @@ async function handleNode(ingress: Ingress, req: MaybeParsed, res: ServerRespons
       return body;
     },
   });
-  send(res, result, tooLarge);
-  if (tooLarge) drainThenClose(req);
+  send(res, result);
+  if (tooLarge) drainRest(req);
 }
 
 /**
@@ -129,18 +129,20 @@ function readNodeBody(req: IncomingMessage, max: number): Promise<Uint8Array | n
   });
 }
 
-function send(res: ServerResponse, result: IngressResponse, close: boolean): void {
-  const headers: Record<string, string | number> = {
+function send(res: ServerResponse, result: IngressResponse): void {
+  res.writeHead(result.status, {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(result.body),
-  };
-  if (close) headers.connection = 'close';
-  res.writeHead(result.status, headers);
+  });
   res.end(result.body);
 }
 
-/** Discards the rest of an oversized body so the client can read the 413, then closes. */
-function drainThenClose(req: IncomingMessage): void {
+/**
+ * Discards the rest of an oversized body. The socket stays open meanwhile: closing it after the 413
+ * (`connection: close`) resets a client that is still uploading, which then sees EPIPE instead of the
+ * 413. Past DRAIN_LIMIT the client is not worth waiting for and the socket is destroyed.
+ */
+function drainRest(req: IncomingMessage): void {
   let drained = 0;
   req.on('data', (chunk: Buffer) => {
     drained += chunk.byteLength;
