@@ -9,6 +9,7 @@ import {
   type OutboundContent,
   type OutboundContentType,
   SwitchboardError,
+  type WebhookHeaders,
 } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -54,8 +55,15 @@ export interface AdapterContractOptions {
 
 const sign = (body: Uint8Array, secret: string) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-const headersWith = (signature?: string) =>
-  new Headers(signature === undefined ? {} : { 'x-hub-signature-256': signature });
+/**
+ * Headers as the contract promises them (`WebhookHeaders`: `get` only, the view the Node bridge
+ * passes), not a full web `Headers`: an adapter that calls `has()` or iterates must fail here, not in
+ * production behind node:http.
+ */
+const headersWith = (signature?: string): WebhookHeaders => {
+  const raw: Record<string, string> = signature === undefined ? {} : { 'x-hub-signature-256': signature };
+  return Object.freeze({ get: (name: string) => raw[name.toLowerCase()] ?? null });
+};
 
 /**
  * The conformance suite every channel adapter passes: signatures never throw, the handshake, fixtures
@@ -104,7 +112,7 @@ export function adapterContract(options: AdapterContractOptions): void {
     it('verifySignature accepts the right signature and never throws on garbage', () => {
       const body = new TextEncoder().encode('{"object":"x","entry":[]}');
       expect(adapter.verifySignature(body, headersWith(sign(body, options.appSecret))).ok).toBe(true);
-      const garbage: Array<[Uint8Array, Headers]> = [
+      const garbage: Array<[Uint8Array, WebhookHeaders]> = [
         [body, headersWith()],
         [body, headersWith('')],
         [body, headersWith('sha256=')],
