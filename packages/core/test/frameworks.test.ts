@@ -1,12 +1,15 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toNodeListener } from '../src/index.js';
 import { body, sign } from './fake-adapter.js';
-import { setup } from './helpers.js';
+import { setup, uploadPastTheCap } from './helpers.js';
 
-// The README's Express and Fastify mounting examples, run as written against the real frameworks.
+// The README's Express, Fastify and Hono mounting examples, run as written against the real frameworks.
 const payload = body([{ type: 'message', id: 'f1', text: 'grüße \u{1F44B}', ts: 1 }]);
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -97,5 +100,22 @@ describe('toNodeListener behind web frameworks (no body parser in front of the w
       body: '{"other":"route"}',
     });
     expect(await echo.json()).toEqual({ other: 'route' });
+  });
+});
+
+describe('handleWebhook behind a web-standard framework', () => {
+  it('Hono on Node: the raw Request is verified and stored; a 413 reaches a client still uploading', async () => {
+    const { switchboard, store } = setup();
+    const app = new Hono();
+    app.all('/webhooks/:channel', (c) => switchboard.handleWebhook(c.req.raw));
+    const server = await new Promise<Server>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+    });
+    stops.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await exercise(base, store);
+    // Cancelling the body at the cap would make @hono/node-server destroy the socket mid-upload.
+    expect(await uploadPastTheCap(base)).toMatch(/HTTP\/1\.1 413[\s\S]*HTTP\/1\.1 200[\s\S]*again$/);
+    expect(await storedBodies(store)).toEqual([payload]);
   });
 });

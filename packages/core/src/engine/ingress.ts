@@ -13,6 +13,9 @@ const KEPT_HEADERS = [
   'user-agent',
 ];
 
+/** Past the size cap, at most this many more bytes are read (and dropped) before the connection is given up. */
+export const DRAIN_LIMIT = 64 * 1024 * 1024;
+
 /** A request as both bridges (web Request, node:http) hand it to the engine. */
 export interface IngressRequest {
   method: string;
@@ -173,7 +176,7 @@ export async function readCapped(
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
+      discardRest(reader);
       return null;
     }
     chunks.push(value);
@@ -186,6 +189,25 @@ export async function readCapped(
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/**
+ * Reads and drops the rest of an oversized body in the background (up to DRAIN_LIMIT bytes, then
+ * cancels), so the 413 goes out while the client is still uploading. Cancelling at once makes Node-based
+ * servers (e.g. @hono/node-server, whose request body is `Readable.toWeb(req)`) destroy the socket: the
+ * client, still writing, sees a reset instead of the 413.
+ */
+function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  let drained = 0;
+  const pump = async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      drained += value.byteLength;
+      if (drained > DRAIN_LIMIT) return reader.cancel();
+    }
+  };
+  pump().catch(() => {});
 }
 
 /** The web-standard entry point: Request in, Response out. */

@@ -1,10 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { WebhookHeaders } from '../adapter.js';
-import type { Ingress, IngressResponse } from './ingress.js';
+import { DRAIN_LIMIT, type Ingress, type IngressResponse } from './ingress.js';
 import type { Switchboard } from './types.js';
-
-/** Bodies larger than the cap are drained (not buffered) up to this many bytes, then the socket is closed. */
-const DRAIN_LIMIT = 64 * 1024 * 1024;
 
 /** Where `createSwitchboard` keeps the ingress for the Node bridge (not part of the public surface). */
 export const INGRESS = Symbol.for('switchboard.ingress');
