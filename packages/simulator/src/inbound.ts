@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EMOJIS, TEXTS } from './content.js';
 import type { Prng } from './prng.js';
-import type { SimState, StoredAttachment, StoredMessage } from './state.js';
+import { mediaDownloadUrl, type SimState, type StoredAttachment, type StoredMessage } from './state.js';
 import type { InboundKind, SimCustomer } from './types.js';
 
 export interface InboundContext {
@@ -142,7 +142,7 @@ function waMedia(
   const bytes = new TextEncoder().encode(`simulated media ${id} (${mimeType})`);
   const sha256 = createHash('sha256').update(bytes).digest('base64');
   ctx.state.media.set(id, { id, phoneNumberId, mimeType, sha256, bytes });
-  return { id, mime_type: mimeType, sha256, url: `${ctx.baseUrl}/_media/${id}` };
+  return { id, mime_type: mimeType, sha256, url: mediaDownloadUrl(ctx.baseUrl, id, ctx.now) };
 }
 
 /** WhatsApp `value.messages[]` item for a customer action. */

@@ -4,6 +4,7 @@ import type { GraphRequest, SimContext } from './context.js';
 import { GraphError } from './graph-error.js';
 import { parseParams, readBody } from './http-body.js';
 import { routeGraph, type UsageTarget } from './router.js';
+import { mediaUrlValid } from './state.js';
 
 /** Handles `/_sim/...` control requests; returns status and JSON body. */
 export type ControlHandler = (
@@ -39,14 +40,15 @@ async function serveMedia(
   const fake = { headers: req.headers, params: Object.fromEntries(query) } as unknown as GraphRequest;
   const value = extractToken(fake);
   const token = ctx.state.world.tokens.find((t) => t.token === value);
-  if (
-    !token ||
-    tokenProblem(token, ctx.clock.now()) ||
-    !media ||
-    !token.targetIds.includes(media.phoneNumberId)
-  ) {
-    res.writeHead(!media || media.deleted ? 404 : 401, { 'content-type': 'text/plain' });
-    res.end(!media ? 'Not Found' : 'Unauthorized');
+  if (!media || media.deleted || !mediaUrlValid(query, ctx.clock.now())) {
+    // Meta's CDN answers an expired URL with 404: the client fetches a fresh one from GET /{media-id}.
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end(media ? 'URL signature expired' : 'Not Found');
+    return;
+  }
+  if (!token || tokenProblem(token, ctx.clock.now()) || !token.targetIds.includes(media.phoneNumberId)) {
+    res.writeHead(401, { 'content-type': 'text/plain' });
+    res.end('Unauthorized');
     return;
   }
   res.writeHead(200, { 'content-type': media.mimeType, 'content-length': String(media.bytes.length) });

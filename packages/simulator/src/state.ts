@@ -28,6 +28,20 @@ export interface Conversation {
   updatedAt: number;
 }
 
+/** How long a media download URL works, as on Meta ("valid for 5 minutes"); afterwards it answers 404. */
+export const MEDIA_URL_TTL_MS = 5 * 60_000;
+
+/** A download URL for stored media, expiring MEDIA_URL_TTL_MS after `now` (`ext`: epoch seconds, as Meta's CDN URLs carry). */
+export function mediaDownloadUrl(baseUrl: string, mediaId: string, now: number): string {
+  return `${baseUrl}/_media/${mediaId}?ext=${Math.floor((now + MEDIA_URL_TTL_MS) / 1000)}`;
+}
+
+/** Whether a download URL's `ext` is still in the future. */
+export function mediaUrlValid(query: URLSearchParams, now: number): boolean {
+  const ext = Number(query.get('ext'));
+  return Number.isFinite(ext) && ext * 1000 > now;
+}
+
 export interface StoredMedia {
   id: string;
   phoneNumberId: string;

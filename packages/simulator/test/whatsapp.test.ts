@@ -211,6 +211,14 @@ describe('WhatsApp send', () => {
     expect(anon.status).toBe(401);
     const dl = await fetch(info.body.url, { headers: { authorization: `Bearer ${token}` } });
     expect(new Uint8Array(await dl.arrayBuffer())).toEqual(new Uint8Array([137, 80, 78, 71, 1, 2, 3]));
+    // The URL lives 5 minutes; then 404, and GET /{media-id} hands out a fresh one.
+    await clock.advance(5 * 60_000);
+    const stale = await fetch(info.body.url, { headers: { authorization: `Bearer ${token}` } });
+    expect([stale.status, await stale.text()]).toEqual([404, 'URL signature expired']);
+    const fresh = await graph(sim.url, 'GET', `/v24.0/${id}`, { bearer: token });
+    expect(fresh.body.url).not.toBe(info.body.url);
+    const again = await fetch(fresh.body.url, { headers: { authorization: `Bearer ${token}` } });
+    expect(again.status).toBe(200);
     const send = await graph(sim.url, 'POST', `/v24.0/${accountId}/messages`, {
       bearer: token,
       body: {

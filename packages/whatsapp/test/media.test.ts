@@ -53,9 +53,10 @@ describe('media over HTTP to the simulator', () => {
 });
 
 /**
- * The simulator's media URLs do not expire, so this small server plays Meta's media endpoints:
- * `GET /v24.0/{media-id}` hands out a CDN URL valid 5 minutes (the first one it hands out is an old,
- * already expired URL), and the CDN answers 404 to expired URLs and 401 without the bearer token.
+ * This small server plays Meta's media endpoints where the simulator cannot: `GET /v24.0/{media-id}`
+ * hands out a CDN URL valid 5 minutes, but the first one it hands out is already expired (a URL that
+ * dies between the lookup and the download); the CDN answers 404 to expired URLs and 401 without the
+ * bearer token.
  */
 describe('media download with an expiring URL', () => {
   const TOKEN = 'EAAGtestToken1234567890';

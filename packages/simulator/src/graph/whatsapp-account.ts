@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { requireScope, requireTarget } from '../auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { invalidParam, objectMissing, waError } from '../graph-error.js';
+import { mediaDownloadUrl } from '../state.js';
 import type { SimPhoneNumber, SimToken } from '../types.js';
 
 const DEFAULT_PHONE_FIELDS = [
@@ -173,7 +174,7 @@ export function handleMediaNode(
   return {
     body: {
       messaging_product: 'whatsapp',
-      url: `${ctx.baseUrl}/_media/${mediaId}`,
+      url: mediaDownloadUrl(ctx.baseUrl, mediaId, ctx.clock.now()),
       mime_type: media.mimeType,
       sha256: media.sha256,
       file_size: media.bytes.length,
