@@ -233,6 +233,8 @@ describe('WhatsApp send', () => {
       success: true,
     });
     expect((await graph(sim.url, 'GET', `/v24.0/${id}`, { bearer: token })).body.error.code).toBe(100);
+    const gone = await fetch(fresh.body.url, { headers: { authorization: `Bearer ${token}` } });
+    expect(gone.status).toBe(404);
     const noFile = new FormData();
     noFile.set('messaging_product', 'whatsapp');
     const bad = await fetch(`${sim.url}/v24.0/${accountId}/media`, {
