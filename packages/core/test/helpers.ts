@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { connect } from 'node:net';
 import {
   createLogger,
@@ -40,17 +39,17 @@ export function setup(options: Partial<SwitchboardOptions> & { store?: Store } =
 
 /**
  * On one keep-alive connection: streams a chunked body to `/webhooks/fake` until the 413 arrives, goes on
- * uploading 3 MiB more as a client that has not read the answer yet would, ends the body, then sends a
+ * uploading 1 MiB more as a client that has not read the answer yet would, ends the body, then sends a
  * handshake GET on the same connection. Resolves with everything the server sent (once it closes).
  */
 export async function uploadPastTheCap(base: string): Promise<string> {
   const socket = connect(Number(new URL(base).port), '127.0.0.1');
-  await once(socket, 'connect');
+  await new Promise((resolve) => socket.once('connect', resolve));
   let received = '';
   socket.on('data', (d: Buffer) => {
     received += d.toString('latin1');
   });
-  const closed = once(socket, 'close');
+  const closed = new Promise((resolve) => socket.once('close', resolve));
   socket.on('error', () => {}); // a reset shows as a missing answer in what the caller checks
   const mib = `${(1024 * 1024).toString(16)}\r\n${' '.repeat(1024 * 1024)}\r\n`;
   socket.write(
@@ -60,8 +59,8 @@ export async function uploadPastTheCap(base: string): Promise<string> {
     socket.write(mib);
     await new Promise((r) => setTimeout(r, 5));
   }
-  await new Promise((r) => setTimeout(r, 50));
-  for (let i = 0; i < 3; i++) socket.write(mib);
+  await new Promise((r) => setTimeout(r, 20));
+  socket.write(mib);
   socket.write('0\r\n\r\n');
   socket.end(
     'GET /webhooks/fake?hub.mode=subscribe&hub.verify_token=fake-verify-token&hub.challenge=again HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n',
