@@ -43,7 +43,7 @@ async function serveMedia(
   if (!media || media.deleted || !mediaUrlValid(query, ctx.clock.now())) {
     // Meta's CDN answers an expired URL with 404: the client fetches a fresh one from GET /{media-id}.
     res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end(media ? 'URL signature expired' : 'Not Found');
+    res.end(!media || media.deleted ? 'Not Found' : 'URL signature expired');
     return;
   }
   if (!token || tokenProblem(token, ctx.clock.now()) || !token.targetIds.includes(media.phoneNumberId)) {

@@ -29,7 +29,7 @@ export interface Conversation {
 }
 
 /** How long a media download URL works, as on Meta ("valid for 5 minutes"); afterwards it answers 404. */
-export const MEDIA_URL_TTL_MS = 5 * 60_000;
+const MEDIA_URL_TTL_MS = 5 * 60_000;
 
 /** A download URL for stored media, expiring MEDIA_URL_TTL_MS after `now` (`ext`: epoch seconds, as Meta's CDN URLs carry). */
 export function mediaDownloadUrl(baseUrl: string, mediaId: string, now: number): string {
