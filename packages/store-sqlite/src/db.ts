@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
  * The open database with group commit. Every write joins the current batch transaction (as its own
  * savepoint, so a failing write leaves no partial effects). The batch commits once the event loop has
  * gone a full turn without adding a write to it (the burst is over: sequential writes commit on the next
- * turn), or, under a continuous flood, once it is `groupCommitMs` old; never while an fsync runs. With
+ * turn), or, under a continuous flood, once it is `groupCommitMs` old; never while a sync runs. With
  * `walPath` (durability `full`), the commit is followed by an fdatasync of the WAL file on libuv's thread
  * pool, so the event loop keeps accepting requests while the disk works; each write's promise resolves
  * only once a sync that started after its commit finished (it is per file, so it covers everything
