@@ -53,6 +53,8 @@ export interface UnrecoverableGap {
   accountId: string;
   /** Messages known to exist in the window but not retrievable (older than the newest 20). */
   missing: number;
+  /** Their platform ids, where the platform lists them. */
+  messageIds?: string[];
   reason: string;
 }
 
@@ -77,6 +79,25 @@ export interface ConversationSummary {
   userId?: string;
   /** Epoch ms of the platform's `updated_time`. */
   updatedAt: number;
+}
+
+/** A message the platform lists by id but will not return in full. */
+export interface MessageReference {
+  messageId: string;
+  /** The dedup key its event would have (`<channel>:msg:<id>`), to check whether it is held. */
+  key: string;
+  /** Epoch ms (the platform's precision). */
+  timestamp: number;
+}
+
+/** The messages of one conversation in a time window, as the platform holds them. */
+export interface ConversationMessages {
+  /** Messages returned in full, as `source: 'backfill'` events keyed like their webhook twins. */
+  events: ChannelEvent[];
+  /** Messages listed but not retrievable (Meta: older than the newest 20 of the conversation). */
+  unretrievable: MessageReference[];
+  /** Why `unretrievable` ones cannot be fetched, for the loss report. */
+  reason?: string;
 }
 
 export interface ChannelLimits {
@@ -143,6 +164,18 @@ export interface ChannelAdapter {
     since: number;
     signal?: AbortSignal;
   }): AsyncIterable<ConversationSummary>;
+  /**
+   * Every message of one listed conversation created in `[since, until]` (epoch ms, inclusive), so the
+   * engine can verify by id that it holds each one. With `listConversations`, this turns on
+   * reconciliation.
+   */
+  conversationMessages?(request: {
+    accountId: string;
+    conversation: ConversationSummary;
+    since: number;
+    until: number;
+    signal?: AbortSignal;
+  }): Promise<ConversationMessages>;
   /** Subscribes the app to the account's webhooks again (after Meta unsubscribed it). */
   resubscribe?(accountId: string): Promise<void>;
 }

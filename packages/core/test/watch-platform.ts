@@ -14,8 +14,9 @@ interface PlatformMessage {
 
 /**
  * A tiny fake platform behind the fake adapter: customers write, webhooks are delivered through the
- * engine's real `handleWebhook` unless cut, and the adapter gains `listConversations`, `backfill`
- * (newest 20 per conversation), `resubscribe` and a subscription probe.
+ * engine's real `handleWebhook` unless cut, and the adapter gains `listConversations`,
+ * `conversationMessages` and `backfill` (newest 20 per conversation in full, older ones by id only),
+ * `resubscribe` and a subscription probe.
  */
 export function createFakePlatform() {
   const fake = createFakeAdapter();
@@ -70,6 +71,19 @@ export function createFakePlatform() {
             reason: `${missing} older than the newest ${DETAIL_LIMIT}`,
           });
       }
+    },
+    async conversationMessages({ conversation, since, until }) {
+      const second = (ms: number) => Math.floor(ms / 1000) * 1000;
+      const msgs = conversations.get(conversation.userId ?? '') ?? [];
+      const inWindow = msgs.filter((m) => second(m.ts) >= second(since) && second(m.ts) <= until);
+      const detailed = new Set(msgs.slice(-DETAIL_LIMIT));
+      return {
+        events: inWindow.filter((m) => detailed.has(m)).map(toEvent),
+        unretrievable: inWindow
+          .filter((m) => !detailed.has(m))
+          .map((m) => ({ messageId: m.id, key: `fake:msg:${m.id}`, timestamp: second(m.ts) })),
+        reason: `older than the newest ${DETAIL_LIMIT}`,
+      };
     },
     async resubscribe() {
       state.resubscribes++;

@@ -1,6 +1,6 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
 import { MESSENGER_PLATFORM_SUPPORTED_CONTENT } from '@switchboard/meta-graph';
-import { backfillInstagram, listInstagramConversations } from './backfill.js';
+import { backfillInstagram, instagramConversationMessages, listInstagramConversations } from './backfill.js';
 import { type InstagramAdapterConfig, resolveInstagramConfig } from './config.js';
 import { createInstagramContext } from './context.js';
 import { instagramProbes, resubscribeInstagram } from './health.js';
@@ -31,6 +31,7 @@ export interface InstagramAdapter extends ChannelAdapter {
   channel: 'instagram';
   accountIds: readonly string[];
   listConversations: NonNullable<ChannelAdapter['listConversations']>;
+  conversationMessages: NonNullable<ChannelAdapter['conversationMessages']>;
   resubscribe(igId: string): Promise<void>;
   /** Uploads media once and returns an `attachment_id` to send as `{ type, mediaId }`. */
   uploadAttachment(igId: string, media: { type: UploadableMedia; url: string }): Promise<string>;
@@ -63,6 +64,7 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Instagra
     probes: () => instagramProbes(ctx),
     backfill: (request) => backfillInstagram(ctx, request),
     listConversations: (request) => listInstagramConversations(ctx, request),
+    conversationMessages: (request) => instagramConversationMessages(ctx, request),
     resubscribe: (igId) => resubscribeInstagram(ctx, igId),
     uploadAttachment: (igId, media) => uploadInstagramAttachment(ctx, igId, media),
   } satisfies InstagramAdapter;

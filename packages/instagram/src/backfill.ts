@@ -1,7 +1,14 @@
-import type { BackfillRequest, ChannelEvent, ConversationSummary } from '@switchboard/core';
+import type {
+  BackfillRequest,
+  ChannelAdapter,
+  ChannelEvent,
+  ConversationMessages,
+  ConversationSummary,
+} from '@switchboard/core';
 import {
   backfillMessengerPlatform,
   type ConversationsAccess,
+  conversationMessagesMessengerPlatform,
   listMessengerPlatformConversations,
 } from '@switchboard/meta-graph';
 import type { InstagramContext } from './context.js';
@@ -39,4 +46,12 @@ export async function* listInstagramConversations(
   )) {
     yield summary;
   }
+}
+
+/** Every message of one listed conversation in `[since, until]`: the newest 20 in full, older ones by id. */
+export function instagramConversationMessages(
+  ctx: InstagramContext,
+  request: Parameters<NonNullable<ChannelAdapter['conversationMessages']>>[0],
+): Promise<ConversationMessages> {
+  return conversationMessagesMessengerPlatform(access(ctx, request.accountId), request);
 }

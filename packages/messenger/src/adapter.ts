@@ -1,6 +1,6 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
 import { MESSENGER_PLATFORM_SUPPORTED_CONTENT } from '@switchboard/meta-graph';
-import { backfillMessenger, listMessengerConversations } from './backfill.js';
+import { backfillMessenger, messengerConversationMessages, listMessengerConversations } from './backfill.js';
 import { type MessengerAdapterConfig, resolveMessengerConfig } from './config.js';
 import { createMessengerContext } from './context.js';
 import { messengerProbes, resubscribeMessenger } from './health.js';
@@ -29,6 +29,7 @@ export interface MessengerAdapter extends ChannelAdapter {
   channel: 'messenger';
   accountIds: readonly string[];
   listConversations: NonNullable<ChannelAdapter['listConversations']>;
+  conversationMessages: NonNullable<ChannelAdapter['conversationMessages']>;
   resubscribe(pageId: string): Promise<void>;
   /** Uploads media once and returns an `attachment_id` to send as `{ type, mediaId }`. */
   uploadAttachment(pageId: string, media: { type: UploadableMedia; url: string }): Promise<string>;
@@ -63,6 +64,7 @@ export function createMessengerAdapter(config: MessengerAdapterConfig): Messenge
     probes: () => messengerProbes(ctx),
     backfill: (request) => backfillMessenger(ctx, request),
     listConversations: (request) => listMessengerConversations(ctx, request),
+    conversationMessages: (request) => messengerConversationMessages(ctx, request),
     resubscribe: (pageId) => resubscribeMessenger(ctx, pageId),
     uploadAttachment: (pageId, media) => uploadMessengerAttachment(ctx, pageId, media),
   } satisfies MessengerAdapter;

@@ -1,7 +1,14 @@
-import type { BackfillRequest, ChannelEvent, ConversationSummary } from '@switchboard/core';
+import type {
+  BackfillRequest,
+  ChannelAdapter,
+  ChannelEvent,
+  ConversationMessages,
+  ConversationSummary,
+} from '@switchboard/core';
 import {
   backfillMessengerPlatform,
   type ConversationsAccess,
+  conversationMessagesMessengerPlatform,
   listMessengerPlatformConversations,
 } from '@switchboard/meta-graph';
 import type { MessengerContext } from './context.js';
@@ -37,4 +44,12 @@ export async function* listMessengerConversations(
   )) {
     yield summary;
   }
+}
+
+/** Every message of one listed conversation in `[since, until]`: the newest 20 in full, older ones by id. */
+export function messengerConversationMessages(
+  ctx: MessengerContext,
+  request: Parameters<NonNullable<ChannelAdapter['conversationMessages']>>[0],
+): Promise<ConversationMessages> {
+  return conversationMessagesMessengerPlatform(access(ctx, request.accountId), request);
 }

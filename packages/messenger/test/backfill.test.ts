@@ -91,6 +91,11 @@ describe('Messenger backfill after a simulated webhook outage', () => {
         conversationId: `messenger:${pageId}:${busy}`,
         accountId: pageId,
         missing: 5,
+        messageIds: lost
+          .filter((r) => r.userId === busy)
+          .slice(0, 5)
+          .map((r) => r.messageId)
+          .reverse(),
         reason: expect.stringContaining('newest 20'),
       },
     ]);

@@ -90,42 +90,60 @@ export function deliveryTick(
   }
 }
 
-/** Applies one reconciliation pass to the account state and the `webhook_gap` alarm. */
-export function applyReconcile(
-  state: AccountState,
-  result: ReconcileResult,
-  alarms: AlarmCenter,
-  graceMs: number,
-): void {
+const time = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Applies one reconciliation pass to the account state and the `webhook_gap` alarm. The alarm covers a
+ * loss window; it clears only once every conversation is verified past that window's end and a webhook
+ * newer than the newest missing message has arrived (webhooks flow again).
+ */
+export function applyReconcile(state: AccountState, result: ReconcileResult, alarms: AlarmCenter): void {
   const r = state.reconcile;
   if (!r) return;
   r.lastRunAt = result.checkedAt;
   r.passes += 1;
+  r.conversationsVerified += result.verified;
+  r.pending = result.pending;
   r.gapsFound += result.gaps.length;
+  r.maskedGaps += result.masked;
   r.backfilled += result.backfilled;
   const lost = result.unrecoverable.reduce((n, u) => n + u.missing, 0);
   r.unrecoverable += lost;
   r.lastError = result.failed.length
-    ? `${result.failed.length} gap backfill(s) failed: ${result.failed[0]?.error}`
+    ? `${result.failed.length} conversation verification(s) failed: ${result.failed[0]?.error}`
     : null;
-  const retryFrom = Math.min(...result.failed.map((f) => f.updatedAt));
-  r.cursor = Math.max(r.cursor, Math.min(result.checkedAt - graceMs, retryFrom));
+  r.verifiedThrough = Math.max(r.verifiedThrough, result.verifiedThrough);
+  r.behindMs = result.checkedAt - r.verifiedThrough;
+
   if (result.gaps.length > 0) {
+    const recovered = result.gaps.reduce((n, g) => n + g.recovered, 0);
+    const newestMissingAt = Math.max(...result.gaps.map((g) => g.newestMissingAt));
+    const oldestMissingAt = Math.min(...result.gaps.map((g) => g.oldestMissingAt));
+    state.gap = {
+      windowEnd: result.checkedAt,
+      newestMissingAt: Math.max(state.gap?.newestMissingAt ?? 0, newestMissingAt),
+    };
     alarms.raise({
       type: 'webhook_gap',
       channel: state.channel,
       accountId: state.accountId,
       severity: 'critical',
       message:
-        `${result.gaps.length} conversation(s) moved without a webhook: ${result.backfilled} message(s) backfilled` +
+        `${result.gaps.length} conversation(s) missed messages between ${time(oldestMissingAt)} and ${time(newestMissingAt)}` +
+        (result.masked ? ` (${result.masked} hidden by a later webhook)` : '') +
+        `: ${recovered} recovered` +
         (lost ? `, ${lost} beyond the API's reach` : ''),
       data: {
         gaps: result.gaps.length,
+        masked: result.masked,
         conversations: result.gaps.slice(0, 50).map((g) => g.conversationId),
+        oldestMissingAt,
+        newestMissingAt,
         backfilled: result.backfilled,
         duplicates: result.duplicates,
         unrecoverable: lost,
         unrecoverableConversations: result.unrecoverable.map((u) => u.conversationId),
+        verifiedThrough: r.verifiedThrough,
         totalGaps: r.gapsFound,
         totalBackfilled: r.backfilled,
         totalUnrecoverable: r.unrecoverable,
@@ -134,15 +152,16 @@ export function applyReconcile(
     });
     return;
   }
-  const raised = alarms.active().find((a) => a.id === `webhook_gap:${state.channel}:${state.accountId}`);
-  // Cleared once webhooks flow again (an inbound webhook after the alarm) and a pass finds nothing.
-  if (raised && result.failed.length === 0 && (state.lastInboundAt ?? 0) > raised.at)
-    alarms.clear(
-      'webhook_gap',
-      state.channel,
-      state.accountId,
-      'reconciliation finds no gap and webhooks arrive again',
-    );
+  const gap = state.gap;
+  if (!gap || result.failed.length > 0 || r.verifiedThrough < gap.windowEnd) return;
+  if ((state.lastInboundAt ?? 0) <= gap.newestMissingAt) return;
+  state.gap = null;
+  alarms.clear(
+    'webhook_gap',
+    state.channel,
+    state.accountId,
+    `every conversation verified through ${time(r.verifiedThrough)}: nothing else missing, and webhooks arrive again`,
+  );
 }
 
 /** Raises or clears `subscription`, `token` and `probe` alarms from one probe run of one account. */

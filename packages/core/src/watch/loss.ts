@@ -18,16 +18,27 @@ export interface LossAccount {
   unrecoverable: number;
   /** Conversations with unrecoverable messages → how many each. */
   unrecoverableConversations: Record<string, number>;
+  /** Conversations → the ids of their unrecoverable messages, where the platform named them (newest 200 each). */
+  unrecoverableMessageIds: Record<string, string[]>;
 }
 
 type Field = 'received' | 'duplicates' | 'refetched' | 'backfilled' | 'unrecoverable';
 const FIELDS: readonly Field[] = ['received', 'duplicates', 'refetched', 'backfilled', 'unrecoverable'];
 const COUNTER_PREFIX = 'loss:';
 const CONVERSATIONS_KEY = 'watch:unrecoverable:';
+const IDS_KEY = 'watch:unrecoverable-ids:';
+const IDS_PER_CONVERSATION = 200;
 
 export interface LossLedger {
   add(channel: string, accountId: string, field: Field, delta: number): void;
-  unrecoverable(channel: string, accountId: string, conversationId: string, missing: number): Promise<void>;
+  /** Counts a conversation's unrecoverable messages; ids already named are not counted twice. */
+  unrecoverable(
+    channel: string,
+    accountId: string,
+    conversationId: string,
+    missing: number,
+    messageIds?: readonly string[],
+  ): Promise<void>;
   /** Writes pending counts to `store.counters` (atomic adds: safe with many instances). */
   flush(): Promise<void>;
   /** Persisted + pending numbers per account. */
@@ -50,22 +61,33 @@ export function createLossLedger(deps: { store: Store; logger: Logger; clock: Cl
     return { channel, accountId: account.slice(channel.length + 1), field };
   };
   let conversationWrites: Promise<void> = Promise.resolve();
+  const add: LossLedger['add'] = (channel, accountId, field, delta) => {
+    if (delta === 0) return;
+    const k = key(channel, accountId, field);
+    pending.set(k, (pending.get(k) ?? 0) + delta);
+  };
 
   return {
-    add(channel, accountId, field, delta) {
-      if (delta === 0) return;
-      const k = key(channel, accountId, field);
-      pending.set(k, (pending.get(k) ?? 0) + delta);
-    },
-    async unrecoverable(channel, accountId, conversationId, missing) {
-      this.add(channel, accountId, 'unrecoverable', missing);
+    add,
+    async unrecoverable(channel, accountId, conversationId, missing, messageIds) {
       const write = async () => {
-        const k = `${CONVERSATIONS_KEY}${channel}:${accountId}`;
-        const current = ((await deps.store.health.get<Record<string, number>>(k)) ?? {}) as Record<
-          string,
-          number
-        >;
-        current[conversationId] = (current[conversationId] ?? 0) + missing;
+        const account = `${channel}:${accountId}`;
+        let count = missing;
+        if (messageIds?.length) {
+          const ids = (await deps.store.health.get<Record<string, string[]>>(`${IDS_KEY}${account}`)) ?? {};
+          const named = new Set(ids[conversationId] ?? []);
+          const fresh = messageIds.filter((id) => !named.has(id));
+          count = Math.max(0, missing - (messageIds.length - fresh.length));
+          if (fresh.length > 0) {
+            ids[conversationId] = [...named, ...fresh].slice(-IDS_PER_CONVERSATION);
+            await deps.store.health.set(`${IDS_KEY}${account}`, ids, deps.clock.now());
+          }
+        }
+        if (count === 0) return;
+        add(channel, accountId, 'unrecoverable', count);
+        const k = `${CONVERSATIONS_KEY}${account}`;
+        const current = (await deps.store.health.get<Record<string, number>>(k)) ?? {};
+        current[conversationId] = (current[conversationId] ?? 0) + count;
         await deps.store.health.set(k, current, deps.clock.now());
       };
       conversationWrites = conversationWrites.then(write, write);
@@ -101,6 +123,7 @@ export function createLossLedger(deps: { store: Store; logger: Logger; clock: Cl
             backfilled: 0,
             unrecoverable: 0,
             unrecoverableConversations: {},
+            unrecoverableMessageIds: {},
           };
           accounts.set(k, a);
         }
@@ -115,13 +138,19 @@ export function createLossLedger(deps: { store: Store; logger: Logger; clock: Cl
         if (!FIELDS.includes(field)) continue;
         account(channel, accountId)[field] += value;
       }
-      for (const row of await deps.store.health.list(CONVERSATIONS_KEY)) {
-        const rest = row.key.slice(CONVERSATIONS_KEY.length);
-        const channel = rest.slice(0, rest.indexOf(':'));
-        account(channel, rest.slice(channel.length + 1)).unrecoverableConversations = {
-          ...(row.value as Record<string, number>),
-        };
-      }
+      const byAccount = async (prefix: string, apply: (a: LossAccount, value: unknown) => void) => {
+        for (const row of await deps.store.health.list(prefix)) {
+          const rest = row.key.slice(prefix.length);
+          const channel = rest.slice(0, rest.indexOf(':'));
+          apply(account(channel, rest.slice(channel.length + 1)), row.value);
+        }
+      };
+      await byAccount(CONVERSATIONS_KEY, (a, value) => {
+        a.unrecoverableConversations = { ...(value as Record<string, number>) };
+      });
+      await byAccount(IDS_KEY, (a, value) => {
+        a.unrecoverableMessageIds = { ...(value as Record<string, string[]>) };
+      });
       return [...accounts.values()].sort(
         (x, y) => x.channel.localeCompare(y.channel) || x.accountId.localeCompare(y.accountId),
       );

@@ -2,15 +2,24 @@ import type { ChannelAdapter, ConversationSummary, UnrecoverableGap } from '../a
 import type { ChannelEvent } from '../model/events.js';
 import type { Store } from '../store/types.js';
 
-/** A conversation that moved on the platform later than the newest event we hold for it. */
+/** A conversation whose verification found messages the engine did not hold. */
 export interface ConversationGap {
   platformId: string;
   conversationId: string;
   userId: string;
   /** Platform `updated_time` (ms, second precision). */
   updatedAt: number;
-  /** Newest event time we hold for the conversation, or null when we have never seen it. */
-  newestHeld: number | null;
+  /** Start of the verified window: where the conversation had been verified up to before. */
+  from: number;
+  /** Missing messages fetched now and stored. */
+  recovered: number;
+  /** Missing messages beyond the platform's reach, named as unrecoverable. */
+  unrecoverable: number;
+  /** Times of the oldest and newest missing message. */
+  oldestMissingAt: number;
+  newestMissingAt: number;
+  /** The conversation's newest message was held: a webhook delivered after the loss hid it from any time comparison. */
+  masked: boolean;
 }
 
 /** Outcome of one reconciliation pass over one account. */
@@ -18,102 +27,88 @@ export interface ReconcileResult {
   channel: string;
   accountId: string;
   checkedAt: number;
-  /** Conversations listed as updated since this time. */
+  /** Conversations listed as updated since this time (where the account was verified up to). */
   since: number;
+  /** Every conversation of the account is now verified up to this time (exclusive, a whole second). */
+  verifiedThrough: number;
   listed: number;
+  /** Conversations whose message ids were compared with the ones held. */
+  verified: number;
+  /** Conversations that moved but were left for the next pass (Graph call budget). */
+  pending: number;
   gaps: ConversationGap[];
-  /** Updated within the grace period: left for the next pass, their webhooks may still be on the way. */
-  deferred: number;
-  /** New events recovered, and known ones the backfill brought again (dropped by dedup). */
+  /** New events recovered, and known ones fetched again (dropped by dedup). */
   backfilled: number;
   duplicates: number;
   unrecoverable: UnrecoverableGap[];
   /** Conversations the platform listed without a participant we could identify. */
   unidentified: number;
-  /** Gaps found by sweeping (incident mode): a delivered webhook had hidden an older missed message. */
+  /** Gaps whose conversation looked complete by time (see `ConversationGap.masked`). */
   masked: number;
-  /** Gaps whose backfill failed (their conversations are listed again next pass). */
-  failed: Array<{ conversationId: string; updatedAt: number; error: string }>;
-  error?: string;
+  /** Verifications that failed (their conversations are verified again from the same point next pass). */
+  failed: Array<{ conversationId: string; from: number; error: string }>;
+}
+
+/** A verifiable adapter: lists conversations and their messages. */
+export type VerifyingAdapter = ChannelAdapter &
+  Required<Pick<ChannelAdapter, 'listConversations' | 'conversationMessages'>>;
+
+export const canVerify = (adapter: ChannelAdapter): adapter is VerifyingAdapter =>
+  typeof adapter.listConversations === 'function' && typeof adapter.conversationMessages === 'function';
+
+/** How many held events of a conversation are counted to rank it as busy. */
+const BUSY_SAMPLE = 200;
+
+const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+interface Candidate {
+  conversation: ConversationSummary & { conversationId: string; userId: string };
+  from: number;
+  /** Held events of the window (up to `BUSY_SAMPLE`): how busy the conversation is. */
+  held: number;
+  /** An event as new as the platform's `updated_time` is held: by time, the conversation looks complete. */
+  covered: boolean;
 }
 
 /**
- * Splits listed conversations into confirmed gaps and deferred ones. A conversation is a confirmed gap
- * when it was updated (a) after the newest event we hold for it and (b) at least `graceMs` ago.
- * Graph times have second precision: `updatedAt` is compared with our millisecond times as is, so a
- * message lost within the same second as the newest one we hold is only seen at the next update.
- */
-export function classifyConversations(
-  listed: readonly ConversationSummary[],
-  newestHeld: ReadonlyMap<string, number | null>,
-  now: number,
-  graceMs: number,
-): { gaps: ConversationGap[]; covered: ConversationGap[]; deferred: number; unidentified: number } {
-  const gaps: ConversationGap[] = [];
-  const covered: ConversationGap[] = [];
-  let deferred = 0;
-  let unidentified = 0;
-  for (const c of listed) {
-    if (!c.conversationId || !c.userId) {
-      unidentified++;
-      continue;
-    }
-    const held = newestHeld.get(c.conversationId) ?? null;
-    const gap = {
-      platformId: c.platformId,
-      conversationId: c.conversationId,
-      userId: c.userId,
-      updatedAt: c.updatedAt,
-      newestHeld: held,
-    };
-    if (held !== null && c.updatedAt <= held) {
-      covered.push(gap);
-      continue;
-    }
-    if (now - c.updatedAt < graceMs) {
-      deferred++;
-      continue;
-    }
-    gaps.push(gap);
-  }
-  // The longest gaps first: they are the likeliest to overflow the 20 messages the API details.
-  gaps.sort((a, b) => b.updatedAt - (b.newestHeld ?? 0) - (a.updatedAt - (a.newestHeld ?? 0)));
-  return { gaps, covered, deferred, unidentified };
-}
-
-/**
- * One reconciliation pass for one account: list conversations updated since `since`, find the gaps,
- * backfill each gap conversation from the newest event we hold (or `floor` for unknown ones) and feed
- * what comes back through `ingest` (dedup applies). Throws only if listing fails.
+ * One reconciliation pass for one account: verify by message id every conversation that moved since it
+ * was last verified. The platform's messages of each window are compared with the events held (times are
+ * only a hint for the order); missing ones within the platform's reach are fetched and fed through
+ * `ingest` (dedup applies), the others are named through `onUnrecoverable`. Platform times have second
+ * precision, so windows are whole seconds: `[from, until)`, `until` being `graceMs` before now (webhooks
+ * of the last moments may still be on the way). At most `maxConversations` are verified per pass — those
+ * with a time gap first, then the longest unverified (none starves), then the busiest (the 20 messages
+ * the platform details fill up first there); the account's verified-through point waits for the rest.
+ * Throws only if listing fails.
  */
 export async function reconcileAccount(deps: {
-  adapter: ChannelAdapter;
+  adapter: VerifyingAdapter;
   accountId: string;
   store: Store;
-  since: number;
-  /** Backfill start for conversations we have never seen (when watching began). */
-  floor: number;
+  /** Every conversation is verified up to here (whole second, exclusive). */
+  verifiedThrough: number;
+  /** Conversations verified beyond `verifiedThrough` → their own point; updated in place. */
+  verified: Map<string, number>;
   now: number;
   graceMs: number;
+  maxConversations: number;
   ingest(events: readonly ChannelEvent[]): Promise<{ inserted: number; duplicates: number }>;
   onUnrecoverable(gap: UnrecoverableGap): Promise<void>;
   signal?: AbortSignal;
-  /**
-   * Incident mode: also backfill conversations that look up to date, from `from` or from when each was
-   * last checked (`verified`, updated by this pass). A webhook delivered after a missed one hides the gap
-   * from the time comparison; this finds it, at one backfill per conversation that moved.
-   */
-  sweep?: { from: number; verified: Map<string, number> };
 }): Promise<ReconcileResult> {
   const { adapter, accountId, now } = deps;
+  const since = deps.verifiedThrough;
+  const until = floorSecond(now - deps.graceMs);
   const result: ReconcileResult = {
     channel: adapter.channel,
     accountId,
     checkedAt: now,
-    since: deps.since,
+    since,
+    verifiedThrough: since,
     listed: 0,
+    verified: 0,
+    pending: 0,
     gaps: [],
-    deferred: 0,
     backfilled: 0,
     duplicates: 0,
     unrecoverable: [],
@@ -121,101 +116,118 @@ export async function reconcileAccount(deps: {
     masked: 0,
     failed: [],
   };
-  if (!adapter.listConversations || !adapter.backfill) return result;
-  const listed: ConversationSummary[] = [];
+  if (until <= since) return result;
+
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
   for await (const c of adapter.listConversations({
     accountId,
-    since: deps.since,
+    since,
     ...(deps.signal ? { signal: deps.signal } : {}),
-  }))
-    listed.push(c);
-  result.listed = listed.length;
-  const held = new Map<string, number | null>();
-  for (const c of listed) {
-    if (!c.conversationId || held.has(c.conversationId)) continue;
-    held.set(c.conversationId, (await deps.store.conversations.get(c.conversationId))?.lastEventAt ?? null);
+  })) {
+    result.listed++;
+    if (!c.conversationId || !c.userId) {
+      result.unidentified++;
+      continue;
+    }
+    if (seen.has(c.conversationId)) continue;
+    seen.add(c.conversationId);
+    const from = Math.max(since, deps.verified.get(c.conversationId) ?? since);
+    // Not moved since it was verified, or already verified past `until`.
+    if (c.updatedAt < from || from >= until) continue;
+    const events = (query: { since: number; limit: number }) =>
+      deps.store.events.list({ conversationId: c.conversationId as string, until: now, ...query });
+    candidates.push({
+      conversation: c as Candidate['conversation'],
+      from,
+      held: (await events({ since: from, limit: BUSY_SAMPLE })).length,
+      covered: (await events({ since: c.updatedAt, limit: 1 })).length > 0,
+    });
   }
-  const { gaps, covered, deferred, unidentified } = classifyConversations(listed, held, now, deps.graceMs);
-  Object.assign(result, { gaps: [...gaps], deferred, unidentified });
 
-  const withBackfill = adapter as ChannelAdapter & { backfill: NonNullable<ChannelAdapter['backfill']> };
-  const attempt = async (gap: ConversationGap, since: number): Promise<number> => {
+  candidates.sort(
+    (a, b) => Number(a.covered) - Number(b.covered) || a.from - b.from || b.held - a.held,
+  );
+  const chosen = candidates.slice(0, Math.max(1, deps.maxConversations));
+  let through = until;
+  for (const left of candidates.slice(chosen.length)) through = Math.min(through, left.from);
+  result.pending = candidates.length - chosen.length;
+
+  for (const candidate of chosen) {
+    const { conversationId } = candidate.conversation;
     try {
-      const inserted = await backfillGap(deps, withBackfill, gap, since, result);
-      deps.sweep?.verified.set(gap.conversationId, now);
-      return inserted;
+      const gap = await verifyConversation(deps, candidate, until, result);
+      deps.verified.set(conversationId, until);
+      result.verified++;
+      if (gap) {
+        result.gaps.push(gap);
+        if (gap.masked) result.masked++;
+      }
     } catch (error) {
+      through = Math.min(through, candidate.from);
       result.failed.push({
-        conversationId: gap.conversationId,
-        updatedAt: gap.updatedAt,
+        conversationId,
+        from: candidate.from,
         error: error instanceof Error ? error.message : String(error),
       });
-      return 0;
-    }
-  };
-  for (const gap of gaps)
-    await attempt(gap, gap.newestHeld === null ? deps.floor : nextSecond(gap.newestHeld));
-  if (deps.sweep) {
-    for (const c of covered) {
-      const since = Math.max(deps.sweep.from, deps.sweep.verified.get(c.conversationId) ?? deps.sweep.from);
-      if (c.updatedAt < Math.floor(since / 1000) * 1000) continue;
-      if ((await attempt(c, since)) > 0) {
-        result.gaps.push(c);
-        result.masked++;
-      }
     }
   }
+  result.verifiedThrough = through;
+  for (const [id, at] of deps.verified) if (at <= through) deps.verified.delete(id);
   return result;
 }
 
-/**
- * Graph times are whole seconds: backfill starts at the second after the newest event we hold, so that
- * message is neither fetched again nor, in an overflowing conversation, counted as unrecoverable. A
- * second message lost within that same second is not seen (Graph cannot tell them apart).
- */
-const nextSecond = (ms: number) => (Math.floor(ms / 1000) + 1) * 1000;
-
-async function backfillGap(
+/** Compares one conversation's window with the events held; recovers or names what is missing. */
+async function verifyConversation(
   deps: Parameters<typeof reconcileAccount>[0],
-  adapter: ChannelAdapter & { backfill: NonNullable<ChannelAdapter['backfill']> },
-  gap: ConversationGap,
-  since: number,
+  candidate: Candidate,
+  until: number,
   result: ReconcileResult,
-): Promise<number> {
-  const events: ChannelEvent[] = [];
-  const found: UnrecoverableGap[] = [];
-  for await (const event of adapter.backfill({
+): Promise<ConversationGap | null> {
+  const { conversation, from } = candidate;
+  const page = await deps.adapter.conversationMessages({
     accountId: deps.accountId,
-    since,
-    until: deps.now,
-    userIds: [gap.userId],
-    onUnrecoverable: (u) => found.push(u),
+    conversation,
+    since: from,
+    until: until - 1,
     ...(deps.signal ? { signal: deps.signal } : {}),
-  }))
-    events.push(event);
-  let inserted = 0;
-  if (events.length) {
-    const counts = await deps.ingest(events);
-    inserted = counts.inserted;
+  });
+  const held = async (key: string) => (await deps.store.events.getByKey(key)) !== undefined;
+  const missing: ChannelEvent[] = [];
+  for (const event of page.events) if (!(await held(event.key))) missing.push(event);
+  const lost = [];
+  for (const ref of page.unretrievable) if (!(await held(ref.key))) lost.push(ref);
+  if (missing.length === 0 && lost.length === 0) return null;
+
+  let recovered = 0;
+  if (missing.length > 0) {
+    const counts = await deps.ingest(missing);
+    recovered = counts.inserted;
     result.backfilled += counts.inserted;
     result.duplicates += counts.duplicates;
   }
-  for (const reported of found) {
-    // The API counts every message of the window beyond its newest 20; some may be ours already (a
-    // webhook got them). Only what the store does not hold is lost.
-    const total = events.length + reported.missing;
-    const held = (
-      await deps.store.messages.list({
-        conversationId: gap.conversationId,
-        limit: 100_000,
-        before: deps.now + 1,
-      })
-    ).filter((m) => m.event !== null && m.timestamp >= Math.floor(since / 1000) * 1000).length;
-    const missing = Math.min(reported.missing, Math.max(0, total - held));
-    if (missing === 0) continue;
-    const u = { ...reported, missing };
-    result.unrecoverable.push(u);
-    await deps.onUnrecoverable(u);
+  if (lost.length > 0) {
+    const gap: UnrecoverableGap = {
+      conversationId: conversation.conversationId,
+      accountId: deps.accountId,
+      missing: lost.length,
+      messageIds: lost.map((r) => r.messageId),
+      reason: `${lost.length} missing message(s) ${page.reason ? `are ${page.reason}` : 'are listed by the platform but not retrievable'}`,
+    };
+    result.unrecoverable.push(gap);
+    await deps.onUnrecoverable(gap);
   }
-  return inserted;
+  const times = [...missing.map((e) => e.timestamp), ...lost.map((r) => r.timestamp)];
+  return {
+    platformId: conversation.platformId,
+    conversationId: conversation.conversationId,
+    userId: conversation.userId,
+    updatedAt: conversation.updatedAt,
+    from,
+    recovered,
+    unrecoverable: lost.length,
+    oldestMissingAt: Math.min(...times),
+    newestMissingAt: Math.max(...times),
+    masked: candidate.covered,
+  };
 }

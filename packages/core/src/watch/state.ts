@@ -29,12 +29,15 @@ export interface AccountState {
   lastOverdueAt: number | null;
   probes: HealthProbeResult[];
   resubscriptions: Array<{ at: number; ok: boolean; error?: string }>;
-  /** Incident mode of reconciliation (while a gap or silence alarm is raised). */
-  sweep: { from: number; verified: Map<string, number> } | null;
+  /** Conversations verified beyond `reconcile.verifiedThrough` → the point each is verified up to. */
+  verified: Map<string, number>;
+  /** The loss window behind a raised `webhook_gap`: cleared only once verification has passed its end. */
+  gap: { windowEnd: number; newestMissingAt: number } | null;
 }
 
 const BASELINE_KEY = 'watch:baseline:';
 const RECONCILE_KEY = 'watch:reconcile:';
+const VERIFIED_KEY = 'watch:verified:';
 
 /** Customer-initiated events: what the traffic baseline counts (not echoes, statuses or receipts). */
 export function isInboundTraffic(event: ChannelEvent): boolean {
@@ -68,7 +71,8 @@ export function newAccountState(channel: string, accountId: string, now: number)
     lastOverdueAt: null,
     probes: [],
     resubscriptions: [],
-    sweep: null,
+    verified: new Map(),
+    gap: null,
   };
 }
 
@@ -85,8 +89,22 @@ export async function loadAccount(store: Store, state: AccountState): Promise<bo
     if (typeof stored.lastInboundAt === 'number')
       state.lastInboundAt = Math.max(state.lastInboundAt ?? 0, stored.lastInboundAt);
   }
-  const cursor = await store.health.get<ReconcileHealth>(`${RECONCILE_KEY}${id}`);
-  if (cursor && typeof cursor.cursor === 'number') state.reconcile = { ...cursor };
+  const reconcile = await store.health.get<ReconcileHealth & { cursor?: number }>(`${RECONCILE_KEY}${id}`);
+  if (reconcile && typeof reconcile.startedAt === 'number') {
+    const { cursor, ...rest } = reconcile;
+    // Stores written before verification by id kept a time cursor: verify again from there.
+    const through = rest.verifiedThrough ?? Math.floor((cursor ?? rest.startedAt) / 1000) * 1000;
+    state.reconcile = {
+      ...rest,
+      verifiedThrough: through,
+      behindMs: rest.behindMs ?? 0,
+      pending: rest.pending ?? 0,
+      conversationsVerified: rest.conversationsVerified ?? 0,
+      maskedGaps: rest.maskedGaps ?? 0,
+    };
+    const verified = await store.health.get<Record<string, number>>(`${VERIFIED_KEY}${id}`);
+    state.verified = new Map(Object.entries(verified ?? {}).filter(([, at]) => at > through));
+  }
   return stored !== undefined;
 }
 
@@ -96,8 +114,10 @@ export async function saveBaseline(store: Store, state: AccountState, at: number
 }
 
 export async function saveReconcile(store: Store, state: AccountState, at: number): Promise<void> {
-  if (state.reconcile)
-    await store.health.set(`${RECONCILE_KEY}${state.channel}:${state.accountId}`, state.reconcile, at);
+  if (!state.reconcile) return;
+  const id = `${state.channel}:${state.accountId}`;
+  await store.health.set(`${VERIFIED_KEY}${id}`, Object.fromEntries(state.verified), at);
+  await store.health.set(`${RECONCILE_KEY}${id}`, state.reconcile, at);
 }
 
 /** Adds the time since the last tick to the baseline, except while the account is in a silence alarm. */

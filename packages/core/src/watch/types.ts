@@ -43,8 +43,13 @@ export interface WatchOptions {
   reconcile?: {
     /** Default 120 000 (2 min). */
     intervalMs?: number;
-    /** A conversation must have moved at least this long ago to count as a gap. Default 60 000. */
+    /** Messages of the last `graceMs` are left to their webhooks (verified next pass). Default 60 000. */
     graceMs?: number;
+    /**
+     * Most conversations verified per pass and account (one Graph call each). Default: 75 % of what the
+     * adapter's `backfillPerSecond` (Meta: 2 calls/s) allows in one interval; the rest wait for the next pass.
+     */
+    maxConversationsPerPass?: number;
     enabled?: boolean;
   };
   delivery?: {
@@ -64,15 +69,27 @@ export interface WatchOptions {
   notifier?: AlarmNotifierOptions;
 }
 
-/** Reconciliation numbers of one account. */
+/** Reconciliation (verification) numbers of one account. */
 export interface ReconcileHealth {
-  /** When reconciliation of this account began: backfill start for conversations never seen. */
+  /** When reconciliation of this account began: messages from then on are verified. */
   startedAt: number;
   lastRunAt: number | null;
-  /** Conversations updated since this time are listed by the next pass. */
-  cursor: number;
+  /**
+   * Every conversation's messages up to this time (exclusive) have been verified by id: each is held
+   * or named as unrecoverable. The next pass lists conversations updated since then.
+   */
+  verifiedThrough: number;
+  /** How far behind verification is: time since `verifiedThrough` (grace period and pass interval included). */
+  behindMs: number;
+  /** Conversations that moved but were not yet verified at the last pass (Graph call budget). */
+  pending: number;
   passes: number;
+  /** Conversation windows compared by id, in total. */
+  conversationsVerified: number;
+  /** Conversations found missing messages, in total. */
   gapsFound: number;
+  /** Of those, conversations that looked complete by time (a later webhook had arrived). */
+  maskedGaps: number;
   backfilled: number;
   unrecoverable: number;
   lastError: string | null;

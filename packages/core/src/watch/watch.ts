@@ -4,14 +4,14 @@ import type { Logger } from '../logger.js';
 import type { ChannelEvent } from '../model/events.js';
 import type { OutboundMessage } from '../model/outbound.js';
 import type { Store } from '../store/types.js';
-import { type Alarm, type AlarmHandler, createAlarmCenter } from './alarms.js';
+import { type Alarm, type AlarmHandler, type AlarmType, createAlarmCenter } from './alarms.js';
 import { recordEvent } from './baseline.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
 import { createDeliveryWatch } from './delivery.js';
 import { createLossLedger, type LossAccount } from './loss.js';
 import { createAlarmNotifier } from './notifier.js';
 import { isUnsubscribed, runAdapterProbes } from './probes.js';
-import { type ReconcileResult, reconcileAccount } from './reconcile.js';
+import { canVerify, type ReconcileResult, reconcileAccount, type VerifyingAdapter } from './reconcile.js';
 import { createSchedule } from './schedule.js';
 import { DEFAULT_SILENCE } from './silence.js';
 import {
@@ -24,6 +24,9 @@ import {
   saveReconcile,
 } from './state.js';
 import type { WatchAccountHealth, WatchOptions } from './types.js';
+
+/** Alarms after which messages may be missing: a reconciliation pass runs at once. */
+const SUSPECTS_LOSS = new Set<AlarmType>(['silence', 'delivery_pipeline', 'subscription', 'probe']);
 
 /** What the watch needs from the engine. */
 export interface WatchDeps {
@@ -96,6 +99,12 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   /** Accounts whose inbound traffic is watched for silence. */
   const traffic = new Set<AccountState>();
   if (options.notifier) alarms.on(createAlarmNotifier({ logger, ...options.notifier }));
+  // Suspected loss: verify now instead of at the next period. Verification always starts where each
+  // conversation was last verified, so the window reaches back before the earliest possible loss.
+  alarms.on((alarm) => {
+    if (alarm.state !== 'raised' || alarm.repeats > 0 || !SUSPECTS_LOSS.has(alarm.type)) return;
+    if (deps.adapters.some((a) => a.channel === alarm.channel && canVerify(a))) void schedule.runNow('reconcile');
+  });
 
   const state = (channel: string, accountId: string): AccountState => {
     const k = `${channel}:${accountId}`;
@@ -127,50 +136,45 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const reconcile = async (): Promise<ReconcileResult[]> => {
     const jobs: Promise<ReconcileResult | undefined>[] = [];
     for (const adapter of deps.adapters) {
-      if (!adapter.listConversations || !adapter.backfill) continue;
+      if (!canVerify(adapter)) continue;
       for (const accountId of adapter.accountIds ?? []) jobs.push(reconcileOne(adapter, accountId));
     }
     return (await Promise.all(jobs)).filter((r): r is ReconcileResult => !!r);
   };
 
-  const reconcileOne = async (adapter: ChannelAdapter, accountId: string) => {
+  const reconcileOne = async (adapter: VerifyingAdapter, accountId: string) => {
     const s = state(adapter.channel, accountId);
     const now = clock.now();
     s.reconcile ??= {
       startedAt: s.watchingSince,
       lastRunAt: null,
-      cursor: s.watchingSince,
+      verifiedThrough: Math.floor(s.watchingSince / 1000) * 1000,
+      behindMs: 0,
+      pending: 0,
       passes: 0,
+      conversationsVerified: 0,
       gapsFound: 0,
+      maskedGaps: 0,
       backfilled: 0,
       unrecoverable: 0,
       lastError: null,
     };
-    const gapRaised = alarms.isRaised('webhook_gap', adapter.channel, accountId);
-    const silent = alarms.isRaised('silence', adapter.channel, accountId);
-    if (!gapRaised && !silent) s.sweep = null;
-    else if (!s.sweep)
-      s.sweep = {
-        from: Math.min(s.reconcile.cursor, silent ? (s.silence?.windowStart ?? now) : now),
-        verified: new Map(),
-      };
+    const callsPerPass = (reconcileInterval / 1000) * (adapter.limits.backfillPerSecond ?? 2);
     try {
       const result = await reconcileAccount({
         adapter,
         accountId,
         store,
-        since: s.reconcile.cursor,
-        floor: s.reconcile.startedAt,
+        verifiedThrough: s.reconcile.verifiedThrough,
+        verified: s.verified,
         now,
         graceMs,
+        maxConversations: options.reconcile?.maxConversationsPerPass ?? Math.floor(callsPerPass * 0.75),
         ingest: (events) => deps.ingest(events, { source: 'backfill' }),
         onUnrecoverable: (gap) => deps.reportUnrecoverable(adapter.channel, gap),
-        ...(s.sweep ? { sweep: s.sweep } : {}),
         signal: stopping.signal,
       });
-      // The pass that finds the first gaps opens the incident: later passes sweep from its cursor.
-      if (result.gaps.length && !s.sweep) s.sweep = { from: result.since, verified: new Map() };
-      applyReconcile(s, result, alarms, graceMs);
+      applyReconcile(s, result, alarms);
       await saveReconcile(store, s, clock.now());
       return result;
     } catch (error) {
@@ -228,7 +232,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     await store.health.set(`watch:resubscribed:${adapter.channel}:${accountId}`, s.resubscriptions, at);
     const last = s.resubscriptions[s.resubscriptions.length - 1] as { ok: boolean; error?: string };
     // Webhooks missed while unsubscribed: reconcile right away rather than at the next period.
-    if (last.ok && adapter.listConversations) void schedule.runNow('reconcile');
+    if (last.ok && canVerify(adapter)) void schedule.runNow('reconcile');
     return last;
   };
 
@@ -323,7 +327,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       });
     },
     async recordUnrecoverable(channel, gap) {
-      await ledger.unrecoverable(channel, gap.accountId, gap.conversationId, gap.missing);
+      await ledger.unrecoverable(channel, gap.accountId, gap.conversationId, gap.missing, gap.messageIds);
     },
     on: (handler) => alarms.on(handler),
     alarms: () => alarms.active(),
@@ -343,6 +347,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
           backfilled: 0,
           unrecoverable: 0,
           unrecoverableConversations: {},
+          unrecoverableMessageIds: {},
         };
       const active = alarms.active();
       return [...states.values()].map((s) => ({
@@ -350,7 +355,9 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         accountId: s.accountId,
         silence: s.silence,
         lastInboundAt: s.lastInboundAt,
-        reconciliation: s.reconcile ? { ...s.reconcile } : null,
+        reconciliation: s.reconcile
+          ? { ...s.reconcile, behindMs: Math.max(0, clock.now() - s.reconcile.verifiedThrough) }
+          : null,
         delivery: {
           awaiting: delivery.pending(s.channel, s.accountId),
           overdue: s.deliveryOverdue,

@@ -2,21 +2,23 @@ import type {
   BackfillRequest,
   ChannelEvent,
   Clock,
+  ConversationMessages,
   ConversationSummary,
+  MessageEvent,
   RateLimiter,
 } from '@switchboard/core';
 import { SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { GraphClient, GraphParams } from '../client.js';
 import {
-  ConversationMessages,
+  GraphConversationMessages,
   GRAPH_MESSAGE_FIELDS,
   GraphConversation,
   GraphMessageRef,
   graphMessageToEvent,
   parseGraphTime,
 } from './conversations.js';
-import type { MessengerPlatformChannel } from './keys.js';
+import { messengerPlatformKeys as keys, type MessengerPlatformChannel } from './keys.js';
 
 /** The Conversations API details only the newest 20 messages of a conversation (reference §9.1). */
 export const CONVERSATION_DETAIL_LIMIT = 20;
@@ -145,18 +147,76 @@ export async function* listMessengerPlatformConversations(
 }
 
 /**
+ * The messages of one conversation created in `[since, until]`, for verification: those among its
+ * newest 20 as `source: 'backfill'` events keyed like their webhook twins, the older ones (listed by
+ * id but no longer detailed) and any the API returns without a customer we can tell apart as
+ * references. One call when the window fits in the newest 20, a page of ids per 100 beyond.
+ */
+export async function conversationMessagesMessengerPlatform(
+  access: ConversationsAccess,
+  request: {
+    conversation: Pick<ConversationSummary, 'platformId'>;
+    since: number;
+    until: number;
+    signal?: AbortSignal;
+  },
+): Promise<ConversationMessages & { events: MessageEvent[] }> {
+  const since = floorSecond(request.since);
+  const inWindow = (ms: number) => ms >= since && ms <= request.until;
+  const { platformId } = request.conversation;
+  const detailed = await call(
+    access,
+    `/${platformId}`,
+    GraphConversationMessages,
+    { fields: `messages.limit(${CONVERSATION_DETAIL_LIMIT}){${GRAPH_MESSAGE_FIELDS}}` },
+    request.signal,
+  );
+  const messages = detailed.messages?.data ?? [];
+  const result: ConversationMessages & { events: MessageEvent[] } = { events: [], unretrievable: [] };
+  const reference = (id: string, created: string) => ({
+    messageId: id,
+    key: keys.message(access.channel, id),
+    timestamp: parseGraphTime(created),
+  });
+  for (const m of messages) {
+    if (!inWindow(parseGraphTime(m.created_time))) continue;
+    const event = graphMessageToEvent(access.channel, access.accountId, m);
+    if (event) result.events.push(event);
+    else result.unretrievable.push(reference(m.id, m.created_time));
+  }
+  const oldest = messages.at(-1);
+  if (messages.length < CONVERSATION_DETAIL_LIMIT || !oldest || parseGraphTime(oldest.created_time) < since)
+    return result;
+  const seen = new Set(messages.map((m) => m.id));
+  const refs = pages(
+    access,
+    `/${platformId}/messages`,
+    GraphMessageRef,
+    { fields: 'id,created_time', limit: 100 },
+    request.signal,
+  );
+  for await (const ref of refs) {
+    if (seen.has(ref.id)) continue;
+    const created = parseGraphTime(ref.created_time);
+    if (created < since) break;
+    if (created <= request.until) result.unretrievable.push(reference(ref.id, ref.created_time));
+  }
+  if (result.unretrievable.length)
+    result.reason = `older than the newest ${CONVERSATION_DETAIL_LIMIT} messages the Conversations API details (conversation ${platformId})`;
+  return result;
+}
+
+/**
  * Backfill through the Conversations API: every message created in `[since, until]` of every
  * conversation updated since `since`, as `source: 'backfill'` events keyed like their webhook twins.
  * Messages of the window older than the newest 20 of their conversation cannot be fetched: they are
- * counted and reported through `onUnrecoverable`, never hidden.
+ * counted and reported through `onUnrecoverable` with their ids, never hidden.
  */
 export async function* backfillMessengerPlatform(
   access: ConversationsAccess,
   request: BackfillRequest,
 ): AsyncGenerator<ChannelEvent> {
-  const since = floorSecond(request.since);
   const until = request.until ?? access.clock.now();
-  const inWindow = (ms: number) => ms >= since && ms <= until;
   const users = request.userIds ? new Set(request.userIds) : undefined;
   const single = request.userIds?.length === 1 ? request.userIds[0] : undefined;
   const conversations = listMessengerPlatformConversations(access, {
@@ -167,46 +227,24 @@ export async function* backfillMessengerPlatform(
   for await (const conv of conversations) {
     if (request.signal?.aborted) return;
     if (users && conv.userId && !users.has(conv.userId)) continue;
-    const detailed = await call(
-      access,
-      `/${conv.platformId}`,
-      ConversationMessages,
-      { fields: `messages.limit(${CONVERSATION_DETAIL_LIMIT}){${GRAPH_MESSAGE_FIELDS}}` },
-      request.signal,
-    );
-    const messages = detailed.messages?.data ?? [];
+    const { events, unretrievable, reason } = await conversationMessagesMessengerPlatform(access, {
+      conversation: conv,
+      since: request.since,
+      until,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
     let userId = conv.userId;
-    for (const m of messages) {
-      const event = graphMessageToEvent(access.channel, access.accountId, m);
-      if (!event) continue;
+    for (const event of events) {
       userId ??= event.userId;
-      if (users && !users.has(event.userId)) continue;
-      if (inWindow(event.timestamp)) yield event;
+      if (!users || users.has(event.userId)) yield event;
     }
-    const oldest = messages.at(-1);
-    if (messages.length < CONVERSATION_DETAIL_LIMIT || !oldest || parseGraphTime(oldest.created_time) < since)
-      continue;
-    const seen = new Set(messages.map((m) => m.id));
-    let missing = 0;
-    const refs = pages(
-      access,
-      `/${conv.platformId}/messages`,
-      GraphMessageRef,
-      { fields: 'id,created_time', limit: 100 },
-      request.signal,
-    );
-    for await (const ref of refs) {
-      if (seen.has(ref.id)) continue;
-      const created = parseGraphTime(ref.created_time);
-      if (created < since) break;
-      if (created <= until) missing++;
-    }
-    if (missing > 0) {
+    if (unretrievable.length > 0) {
       request.onUnrecoverable?.({
         conversationId: userId ? `${access.channel}:${access.accountId}:${userId}` : conv.platformId,
         accountId: access.accountId,
-        missing,
-        reason: `${missing} message(s) of the window are older than the newest ${CONVERSATION_DETAIL_LIMIT} the Conversations API details (conversation ${conv.platformId})`,
+        missing: unretrievable.length,
+        messageIds: unretrievable.map((r) => r.messageId),
+        reason: `${unretrievable.length} message(s) of the window are ${reason ?? 'not retrievable'}`,
       });
     }
   }

@@ -66,7 +66,7 @@ export const GraphMessageRef = z.looseObject({ id: z.string().min(1), created_ti
 /** Fields asked for the 20 detailed messages of a conversation. */
 export const GRAPH_MESSAGE_FIELDS = 'id,created_time,from,to,message,attachments,reply_to';
 
-export const ConversationMessages = z.looseObject({
+export const GraphConversationMessages = z.looseObject({
   id: z.string().optional(),
   messages: z
     .looseObject({

@@ -1,13 +1,14 @@
 export { attachmentsToParts, attachmentToPart } from './attachments.js';
 export {
   backfillMessengerPlatform,
+  conversationMessagesMessengerPlatform,
   CONVERSATION_DETAIL_LIMIT,
   type ConversationsAccess,
   listMessengerPlatformConversations,
 } from './backfill.js';
 export { mapChangeItem } from './changes.js';
 export {
-  ConversationMessages,
+  GraphConversationMessages,
   GRAPH_MESSAGE_FIELDS,
   GraphConversation,
   GraphMessage,
