@@ -1,6 +1,6 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
 import { MESSENGER_PLATFORM_SUPPORTED_CONTENT } from '@switchboard/meta-graph';
-import { backfillMessenger, messengerConversationMessages, listMessengerConversations } from './backfill.js';
+import { backfillMessenger, listMessengerConversations, messengerConversationMessages } from './backfill.js';
 import { type MessengerAdapterConfig, resolveMessengerConfig } from './config.js';
 import { createMessengerContext } from './context.js';
 import { messengerProbes, resubscribeMessenger } from './health.js';

@@ -145,9 +145,7 @@ export async function reconcileAccount(deps: {
     });
   }
 
-  candidates.sort(
-    (a, b) => Number(a.covered) - Number(b.covered) || a.from - b.from || b.held - a.held,
-  );
+  candidates.sort((a, b) => Number(a.covered) - Number(b.covered) || a.from - b.from || b.held - a.held);
   const chosen = candidates.slice(0, Math.max(1, deps.maxConversations));
   let through = until;
   for (const left of candidates.slice(chosen.length)) through = Math.min(through, left.from);

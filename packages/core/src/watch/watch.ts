@@ -103,7 +103,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   // conversation was last verified, so the window reaches back before the earliest possible loss.
   alarms.on((alarm) => {
     if (alarm.state !== 'raised' || alarm.repeats > 0 || !SUSPECTS_LOSS.has(alarm.type)) return;
-    if (deps.adapters.some((a) => a.channel === alarm.channel && canVerify(a))) void schedule.runNow('reconcile');
+    if (deps.adapters.some((a) => a.channel === alarm.channel && canVerify(a)))
+      void schedule.runNow('reconcile');
   });
 
   const state = (channel: string, accountId: string): AccountState => {

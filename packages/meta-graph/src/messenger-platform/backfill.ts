@@ -11,9 +11,9 @@ import { SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { GraphClient, GraphParams } from '../client.js';
 import {
-  GraphConversationMessages,
   GRAPH_MESSAGE_FIELDS,
   GraphConversation,
+  GraphConversationMessages,
   GraphMessageRef,
   graphMessageToEvent,
   parseGraphTime,

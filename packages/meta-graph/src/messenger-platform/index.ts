@@ -1,16 +1,16 @@
 export { attachmentsToParts, attachmentToPart } from './attachments.js';
 export {
   backfillMessengerPlatform,
-  conversationMessagesMessengerPlatform,
   CONVERSATION_DETAIL_LIMIT,
   type ConversationsAccess,
+  conversationMessagesMessengerPlatform,
   listMessengerPlatformConversations,
 } from './backfill.js';
 export { mapChangeItem } from './changes.js';
 export {
-  GraphConversationMessages,
   GRAPH_MESSAGE_FIELDS,
   GraphConversation,
+  GraphConversationMessages,
   GraphMessage,
   GraphMessageRef,
   graphMessageToEvent,
