@@ -117,7 +117,11 @@ export function watchSection(a: AccountHealthView) {
           r.lastRunAt === null
             ? 'No pass yet. '
             : `${r.passes} pass(es), last at ${timeOfDay(r.lastRunAt)}. `,
-          `${r.gapsFound} conversation(s) moved without a webhook; ${r.backfilled} message(s) backfilled`,
+          `${r.conversationsVerified} conversation window(s) verified by message id, all up to ${timeOfDay(r.verifiedThrough)} `,
+          `(${formatDuration(r.behindMs)} behind${r.pending ? `, ${r.pending} conversation(s) waiting` : ''}). `,
+          `${r.gapsFound} conversation(s) missed messages`,
+          r.maskedGaps ? ` (${r.maskedGaps} hidden by a later webhook)` : '',
+          `; ${r.backfilled} message(s) backfilled`,
           r.unrecoverable ? `, ${r.unrecoverable} beyond the API's reach.` : '.',
           r.lastError ? h('span', { class: 'err' }, ` ${r.lastError}`) : null,
         )
@@ -249,7 +253,7 @@ export function lossCard(v: HealthView) {
   );
 }
 
-/** Reconciliation passes that found conversations moved without a webhook (automatic and manual). */
+/** Reconciliation passes that found missing messages (automatic and manual). */
 export function recoveryCard(v: HealthView, reconcileNow: () => void) {
   const every = v.reconcile ? formatDuration(v.reconcile.intervalMs) : '';
   return h(
@@ -267,11 +271,11 @@ export function recoveryCard(v: HealthView, reconcileNow: () => void) {
       'p',
       { class: 'muted small' },
       v.reconcile
-        ? `Every ${every} the engine lists the ${v.backfillChannels.map((c) => CHANNEL_LABEL[c] ?? c).join(' and ')} conversations that moved; one that moved without a webhook (older than ${formatDuration(v.reconcile.graceMs)}) is backfilled at once. WhatsApp has no history API.`
+        ? `Every ${every} the engine compares, by message id, every ${v.backfillChannels.map((c) => CHANNEL_LABEL[c] ?? c).join(' and ')} conversation that moved with what it holds (up to ${formatDuration(v.reconcile.graceMs)} ago); a missing message is backfilled at once, or named when beyond the API's reach. WhatsApp has no history API.`
         : 'The engine watch is off: nothing reconciles.',
     ),
     v.recoveryRuns.length === 0
-      ? h('p', { class: 'muted' }, 'No gap found yet: every conversation that moved came with its webhook.')
+      ? h('p', { class: 'muted' }, 'No gap found yet: every message verified so far came with its webhook.')
       : h(
           'table',
           null,

@@ -110,7 +110,12 @@ function watchView(w: EngineWatch, label: HealthDeps['accountLabel']): AccountWa
       ? {
           lastRunAt: r.lastRunAt,
           passes: r.passes,
+          verifiedThrough: r.verifiedThrough,
+          behindMs: r.behindMs,
+          pending: r.pending,
+          conversationsVerified: r.conversationsVerified,
           gapsFound: r.gapsFound,
+          maskedGaps: r.maskedGaps,
           backfilled: r.backfilled,
           unrecoverable: r.unrecoverable,
           lastError: r.lastError,

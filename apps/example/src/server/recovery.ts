@@ -71,7 +71,7 @@ export function createRecovery(switchboard: Switchboard, clock: Clock, logger: L
           duplicates: r.duplicates,
           unrecoverable: r.unrecoverable.reduce((n, u) => n + u.missing, 0),
           ...(r.failed.length
-            ? { error: `${r.failed.length} backfill(s) failed: ${r.failed[0]?.error}` }
+            ? { error: `${r.failed.length} verification(s) failed: ${r.failed[0]?.error}` }
             : {}),
         }),
       );

@@ -146,7 +146,15 @@ export interface AccountWatchView {
   reconciliation: null | {
     lastRunAt: number | null;
     passes: number;
+    /** Every conversation is verified by message id up to here. */
+    verifiedThrough: number;
+    behindMs: number;
+    /** Conversations that moved and wait for verification (Graph call budget). */
+    pending: number;
+    conversationsVerified: number;
     gapsFound: number;
+    /** Gaps a later webhook had hidden from a time comparison. */
+    maskedGaps: number;
     backfilled: number;
     unrecoverable: number;
     lastError: string | null;
