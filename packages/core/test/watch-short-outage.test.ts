@@ -158,3 +158,42 @@ describe('a short outage in a quiet account', () => {
     await switchboard.stop();
   });
 });
+
+describe('verification across a restart', () => {
+  it('continues from the persisted points: a conversation left unverified before the restart is verified after it', async () => {
+    const platform = createFakePlatform();
+    const first = setup({
+      adapters: [platform.adapter],
+      watch: { probes: { enabled: false }, reconcile: { maxConversationsPerPass: 1 } },
+    });
+    await first.clock.advanceTo(START);
+    await first.switchboard.start();
+    platform.state.webhooks = false;
+    const lost = [];
+    for (let i = 0; i < 4; i++)
+      lost.push(await platform.customerSends(first.switchboard, `u${i}`, START + (i + 1) * SECOND));
+    platform.state.webhooks = true;
+    await first.clock.advanceTo(START + 4 * MINUTE + 30 * SECOND); // two passes: two conversations verified
+    await first.switchboard.drain();
+    await first.switchboard.stop();
+    const recovered = async (store: typeof first.store) =>
+      (await Promise.all(lost.map((m) => store.events.getByKey(`fake:msg:${m.id}`)))).filter(Boolean).length;
+    expect(await recovered(first.store)).toBe(2);
+
+    // A new process on the same store, hours later.
+    const second = setup({
+      adapters: [platform.adapter],
+      store: first.store,
+      watch: { probes: { enabled: false }, reconcile: { maxConversationsPerPass: 1 } },
+    });
+    await second.clock.advanceTo(START + 3 * 60 * MINUTE);
+    await second.switchboard.start();
+    await second.clock.advance(5 * MINUTE);
+    await second.switchboard.drain();
+    expect(await recovered(second.store)).toBe(4);
+    const r = (await second.switchboard.health()).accounts.find((a) => a.accountId === ACCOUNT)?.watch
+      ?.reconciliation;
+    expect(r).toMatchObject({ pending: 0, gapsFound: 4 });
+    await second.switchboard.stop();
+  });
+});
