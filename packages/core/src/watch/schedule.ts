@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 
-/** Periodic tasks on the engine clock; a task never overlaps itself. */
+/** Periodic tasks on the engine clock, at a fixed rate; a task never overlaps itself. */
 export interface Schedule {
   every(name: string, intervalMs: number, task: () => Promise<void>): void;
   /** Runs a task now (outside its period), or joins the run in progress. */
@@ -37,12 +37,15 @@ export function createSchedule(deps: { clock: Clock; logger: Logger }): Schedule
     return entry.running;
   };
 
-  const arm = (name: string) => {
+  // Fixed rate: a run that takes long (a reconciliation pass waiting on the Graph budget) does not push
+  // every later run back; one that overruns its period is followed by the next at once.
+  const arm = (name: string, delayMs: number) => {
     const entry = tasks.get(name);
     if (!entry || stopped) return;
     entry.cancel = deps.clock.setTimeout(() => {
-      void run(name).finally(() => arm(name));
-    }, entry.intervalMs);
+      const due = deps.clock.now() + entry.intervalMs;
+      void run(name).finally(() => arm(name, Math.max(0, due - deps.clock.now())));
+    }, delayMs);
   };
 
   return {
@@ -50,7 +53,7 @@ export function createSchedule(deps: { clock: Clock; logger: Logger }): Schedule
       stopped = false;
       tasks.get(name)?.cancel();
       tasks.set(name, { intervalMs, task, running: null, cancel: () => {} });
-      arm(name);
+      arm(name, intervalMs);
     },
     runNow: run,
     stop() {
