@@ -1,21 +1,6 @@
-import { request } from 'node:http';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
-
-/** A GET with the headers a browser or an attacker would choose (fetch cannot set Host). */
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { raw as get } from './http.js';
 
 const started: MetaSimulator[] = [];
 async function start(options: Parameters<typeof startMetaSimulator>[0] = {}): Promise<MetaSimulator> {
@@ -50,8 +35,8 @@ describe('the simulator demo secrets (issue 13, item 11)', () => {
     const refused = await get(state);
     expect(refused.status).toBe(401);
     expect(refused.body).not.toContain(sim.world.app.secret);
-    expect((await get(state, { authorization: 'Bearer wrong' })).status).toBe(401);
-    const allowed = await get(state, { authorization: `Bearer ${sim.controlToken}` });
+    expect((await get(state, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const allowed = await get(state, { headers: { authorization: `Bearer ${sim.controlToken}` } });
     expect(allowed.status).toBe(200);
     expect(JSON.parse(allowed.body).secrets.appSecret).toBe(sim.world.app.secret);
   });
@@ -61,12 +46,12 @@ describe('the simulator demo secrets (issue 13, item 11)', () => {
     expect(sim.controlToken).toBeUndefined();
     const state = `${sim.url}/_sim/state?secrets=1`;
     expect((await get(state)).status).toBe(200);
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { host: `attacker.example:${sim.port}` },
       { origin: 'http://attacker.example' },
       { 'sec-fetch-site': 'cross-site' },
     ]) {
-      const refused = await get(state, headers);
+      const refused = await get(state, { headers });
       expect(refused.status, JSON.stringify(headers)).toBe(403);
       expect(refused.body).not.toContain(sim.world.app.secret);
     }

@@ -1,0 +1,23 @@
+import type { InboxFetch, RunningInbox } from '@switchboard/example/testing';
+import { vi } from 'vitest';
+import { raw } from './http.js';
+
+/** The session cookie (`name=value`) the printed login URL sets, for raw requests. */
+export async function sessionCookie(inbox: RunningInbox): Promise<string> {
+  const login = await raw(inbox.openUrl);
+  return String(login.headers['set-cookie']?.[0]).split(';')[0]!;
+}
+
+/** The id of a demo WhatsApp conversation, once its seeded webhook is stored. */
+export async function demoConversation(inbox: RunningInbox, api: InboxFetch): Promise<string> {
+  const customer = inbox.simulator!.world.customers.find((c) => c.channel === 'whatsapp')!;
+  const id = `whatsapp:${customer.accountId}:${customer.userId}`;
+  await vi.waitFor(
+    async () => {
+      const list = (await api('/api/conversations').then((r) => r.json())) as Array<{ id: string }>;
+      if (!list.some((c) => c.id === id)) throw new Error(`${id} is not stored yet`);
+    },
+    { timeout: 20_000, interval: 100 },
+  );
+  return id;
+}
