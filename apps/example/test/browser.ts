@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config.js';
 import { type RunningInbox, startInbox } from '../src/server/app.js';
 
 // What the bad-input suite (tests/security) needs besides these helpers.
-export { loadConfig, type RunningInbox };
+export { loadConfig, type RunningInbox, startInbox };
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));

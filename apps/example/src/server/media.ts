@@ -1,4 +1,4 @@
-import type { ChannelAdapter } from '@switchboard/core';
+import { type ChannelAdapter, SwitchboardError } from '@switchboard/core';
 
 const hash = (text: string): number => {
   let n = 2166136261;
@@ -91,7 +91,9 @@ export function createMediaProxy(options: { simulator: boolean; adapters: readon
           'cache-control': 'private, max-age=3600',
         },
       });
-    } catch {
+    } catch (error) {
+      if (error instanceof SwitchboardError && error.code === 'PAYLOAD_TOO_LARGE')
+        return new Response(`media larger than ${MEDIA_MAX_BYTES} bytes`, { status: 413 });
       return new Response('media not available', { status: 404 });
     } finally {
       inFlight--;
