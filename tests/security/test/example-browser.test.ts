@@ -75,6 +75,18 @@ describe('Switchboard Inbox against a hostile page (headless Chromium)', () => {
     });
   }
 
+  it('shows a browser without the login a sign-in form, and the token opens the inbox', async () => {
+    const fresh = await browser.newPage(); // a new context: no cookie
+    await fresh.goto(inbox.url);
+    await fresh
+      .locator('.sign-in input[name="token"]')
+      .fill(new URL(inbox.openUrl).searchParams.get('token')!);
+    await fresh.locator('.sign-in button').click();
+    await fresh.locator('a.conv').first().waitFor({ timeout: 20_000 });
+    expect(fresh.url()).toBe(`${inbox.url}/`);
+    await fresh.close();
+  });
+
   it('cannot be framed by another site', async () => {
     pages.set('/frame', `<!doctype html><iframe src="${inbox.url}/"></iframe>`);
     await page.goto(`http://${ATTACKER_HOST}:${attackerPort}/frame`, { waitUntil: 'load' });
