@@ -12,7 +12,7 @@ const SHARE_LABEL: Record<string, string> = {
 };
 
 /** A platform-given URL as a link target: http(s) only (a `javascript:` URL would run on click). */
-export function safeHref(url: string | undefined): string | undefined {
+function safeHref(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     const { protocol } = new URL(url);

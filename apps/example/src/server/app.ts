@@ -100,6 +100,7 @@ export async function startInbox(
     await recovery.onAlarm(alarm);
   });
 
+  let port = config.port; // the real one once listening (PORT=0 picks a free port)
   const app = createRoutes({
     config,
     switchboard,
@@ -121,7 +122,6 @@ export async function startInbox(
     port: () => port,
   });
 
-  let port = config.port;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s as Server),

@@ -27,9 +27,9 @@ export function standInImageSvg(kind: string, src: string): string {
 /** Meta's media CDNs: the only hosts `/api/media` redirects to (Messenger / Instagram attachment URLs). */
 export const MEDIA_CDN_HOSTS = ['fbcdn.net', 'fbsbx.com', 'cdninstagram.com'];
 /** WhatsApp downloads in flight at once; more answer 503 (each holds up to `MEDIA_MAX_BYTES`). */
-export const MEDIA_CONCURRENCY = 4;
+const MEDIA_CONCURRENCY = 4;
 /** Largest WhatsApp media file the proxy downloads. */
-export const MEDIA_MAX_BYTES = 25 * 1024 * 1024;
+const MEDIA_MAX_BYTES = 25 * 1024 * 1024;
 
 /** Types a browser may render from our origin; SVG is excluded (it can carry script). */
 const INLINE = /^(image\/(?!svg)|audio\/|video\/)[\w.+-]+$/;

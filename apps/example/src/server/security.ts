@@ -5,7 +5,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { MEDIA_CDN_HOSTS } from './media.js';
 
 /** Largest body any app route reads (the composer posts small JSON; media go by URL). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
