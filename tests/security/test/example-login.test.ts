@@ -158,6 +158,32 @@ describe('Switchboard Inbox: login, Host, Origin and headers', () => {
   });
 });
 
+describe('behind a tunnel (PUBLIC_URL)', () => {
+  it('allows the tunnel host and origin, with a Secure cookie there', async () => {
+    expect(() => loadConfig({ PUBLIC_URL: 'inbox.tunnel.example' })).toThrow(/PUBLIC_URL/);
+    const { inbox, cleanup } = await startTestInbox({ PUBLIC_URL: 'https://inbox.tunnel.example/' });
+    try {
+      const host = 'inbox.tunnel.example';
+      const login = await raw(inbox.openUrl, { headers: { host } });
+      expect(login.status).toBe(303);
+      const setCookie = String(login.headers['set-cookie']?.[0]);
+      expect(setCookie).toMatch(/;\s*Secure/i);
+      const cookie = setCookie.split(';')[0]!;
+      expect((await raw(`${inbox.url}/api/info`, { headers: { host, cookie } })).status).toBe(200);
+      const read = await raw(`${inbox.url}/api/conversations/nobody/read`, {
+        method: 'POST',
+        headers: { host, cookie, origin: `https://${host}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(read.status).toBe(404); // past the gate: the conversation does not exist
+      const local = await raw(inbox.openUrl);
+      expect(String(local.headers['set-cookie']?.[0])).not.toMatch(/;\s*Secure/i);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('INBOX_AUTH=off (local demos)', () => {
   it('is refused unless the inbox listens on loopback only', () => {
     expect(() => loadConfig({ INBOX_AUTH: 'off', HOST: '0.0.0.0' })).toThrow(/INBOX_AUTH=off.*loopback/);
