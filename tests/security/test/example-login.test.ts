@@ -107,6 +107,20 @@ describe('Switchboard Inbox: login, Host, Origin and headers', () => {
     await expect.poll(() => forged().length).toBe(1);
   });
 
+  it('refuses API reads a page of another site or port starts (Sec-Fetch-Site)', async () => {
+    for (const site of ['cross-site', 'same-site']) {
+      const response = await raw(`${inbox.url}/api/conversations`, {
+        headers: { cookie, 'sec-fetch-site': site },
+      });
+      expect(response.status, site).toBe(403);
+      expect(response.body).not.toContain(conversationId);
+    }
+    const own = await raw(`${inbox.url}/api/conversations`, {
+      headers: { cookie, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(own.status).toBe(200);
+  });
+
   it('sends CSP, frame-ancestors none, X-Frame-Options DENY, nosniff and a Referrer-Policy', async () => {
     for (const path of ['/', '/health', '/api/info', '/assets/app.js']) {
       const response = await raw(`${inbox.url}${path}`, { headers: { cookie } });

@@ -57,8 +57,9 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
 /**
  * The inbox's one gate, in front of every route except `/webhooks/*` (Meta's signed calls, which must
  * pass whatever Host a tunnel forwards): a Host allow-list (DNS rebinding), the login (`/?token=` sets
- * an HttpOnly SameSite=Strict cookie; `Authorization: Bearer` for scrapers), Origin / Sec-Fetch-Site
- * and a JSON content type on state-changing requests (CSRF: a form can post text/plain, not JSON),
+ * an HttpOnly SameSite=Strict cookie; `Authorization: Bearer` for scrapers), no API request from
+ * another site, and a same-origin Origin plus a JSON content type on state-changing requests (CSRF:
+ * a form can post text/plain, not JSON),
  * and a body cap enforced while the body streams in.
  */
 export function inboxGuard(options: GuardOptions): MiddlewareHandler {
@@ -86,9 +87,12 @@ export function inboxGuard(options: GuardOptions): MiddlewareHandler {
     const cookie = getCookie(c, cookieName());
     return cookie !== undefined && same(cookie, session);
   };
-  const crossSite = (c: Context, hosts: Set<string>) => {
+  // Another site's page (or another port's: same-site) never needs the API; the Origin header is
+  // checked on state changes, where browsers always send it.
+  const foreign = (c: Context, hosts: Set<string>) => {
     const site = c.req.header('sec-fetch-site');
     if (site === 'cross-site' || site === 'same-site') return true;
+    if (SAFE_METHODS.has(c.req.method)) return false;
     const origin = c.req.header('origin');
     if (origin === undefined) return false;
     try {
@@ -119,8 +123,10 @@ export function inboxGuard(options: GuardOptions): MiddlewareHandler {
     }
     if (api && !loggedIn(c))
       return c.json({ error: 'log in first: open the URL printed when the inbox started' }, 401);
-    if (!SAFE_METHODS.has(c.req.method)) {
-      if (crossSite(c, hosts)) return c.json({ error: 'cross-origin requests are not allowed' }, 403);
+    const unsafe = !SAFE_METHODS.has(c.req.method);
+    if ((api || unsafe) && foreign(c, hosts))
+      return c.json({ error: 'cross-origin requests are not allowed' }, 403);
+    if (unsafe) {
       const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
       if (type !== 'application/json') return c.json({ error: 'send the body as application/json' }, 415);
     }
