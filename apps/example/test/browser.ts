@@ -34,17 +34,19 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
 /** A `fetch` on the inbox's paths that carries a logged-in browser's cookie and Origin. */
 export type InboxFetch = (path: string, init?: RequestInit) => Promise<Response>;
 
-/**
- * Logs in the way a user does, by opening the URL the inbox printed (`/?token=…`), and keeps the
- * session cookie it sets.
- */
-export async function signIn(inbox: RunningInbox): Promise<InboxFetch> {
+/** Opens the URL the inbox printed (`/?token=…`), as a user does; returns the cookie it sets (`name=value`). */
+export async function sessionCookie(inbox: RunningInbox): Promise<string> {
   const login = await fetch(inbox.openUrl, { redirect: 'manual' });
   if (login.status !== 303) throw new Error(`opening ${inbox.openUrl} answered ${login.status}`);
-  const cookie = login.headers
+  return login.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ');
+}
+
+/** Logs in the way a user does (the printed URL) and keeps the session cookie it sets. */
+export async function signIn(inbox: RunningInbox): Promise<InboxFetch> {
+  const cookie = await sessionCookie(inbox);
   return (path, init = {}) =>
     fetch(`${inbox.url}${path}`, {
       ...init,

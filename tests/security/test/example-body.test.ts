@@ -1,8 +1,14 @@
 import { request } from 'node:http';
-import { type InboxFetch, type RunningInbox, signIn, startTestInbox } from '@switchboard/example/testing';
+import {
+  type InboxFetch,
+  type RunningInbox,
+  sessionCookie,
+  signIn,
+  startTestInbox,
+} from '@switchboard/example/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from './http.js';
-import { demoConversation, sessionCookie } from './inbox.js';
+import { demoConversation } from './inbox.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,8 +1,14 @@
-import { loadConfig, type RunningInbox, signIn, startTestInbox } from '@switchboard/example/testing';
+import {
+  loadConfig,
+  type RunningInbox,
+  sessionCookie,
+  signIn,
+  startTestInbox,
+} from '@switchboard/example/testing';
 import { signSha256 } from '@switchboard/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from './http.js';
-import { demoConversation, sessionCookie } from './inbox.js';
+import { demoConversation } from './inbox.js';
 
 /** Issue 13, item 7: login, Host allow-list, CSRF checks and response headers of Switchboard Inbox. */
 describe('Switchboard Inbox: login, Host, Origin and headers', () => {

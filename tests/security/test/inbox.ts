@@ -1,12 +1,5 @@
 import type { InboxFetch, RunningInbox } from '@switchboard/example/testing';
 import { vi } from 'vitest';
-import { raw } from './http.js';
-
-/** The session cookie (`name=value`) the printed login URL sets, for raw requests. */
-export async function sessionCookie(inbox: RunningInbox): Promise<string> {
-  const login = await raw(inbox.openUrl);
-  return String(login.headers['set-cookie']?.[0]).split(';')[0]!;
-}
 
 /** The id of a demo WhatsApp conversation, once its seeded webhook is stored. */
 export async function demoConversation(inbox: RunningInbox, api: InboxFetch): Promise<string> {
