@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { LogLevel } from '@switchboard/core';
 
@@ -20,16 +21,22 @@ export interface InboxConfig {
   dataDir: string;
   /** Env `SIMULATOR`: `on`, `off`, or `auto` (default: on unless a channel has an app secret). */
   simulator: boolean;
-  /** Simulator seed. Env `SIMULATOR_SEED`, default 1. */
-  simulatorSeed: number;
+  /** Simulator seed. Env `SIMULATOR_SEED`; unset: seed 1's world with secrets generated per run. */
+  simulatorSeed: number | undefined;
   /** Demo customer messages per minute per account (simulator only). Env `DEMO_TRAFFIC_PER_MINUTE`, default 3. */
   demoTrafficPerMinute: number;
   /** Seed a first message from every demo customer when the store is empty. Env `DEMO_SEED`, default on. */
   demoSeed: boolean;
   /** Graph host for every channel (per channel `<CHANNEL>_GRAPH_BASE_URL` wins). Env `GRAPH_BASE_URL`. */
   graphBaseUrl: string | undefined;
-  /** Public URL printed at start (behind a tunnel). Env `PUBLIC_URL`. */
+  /** Public URL printed at start (behind a tunnel); its host is allowed in `Host`. Env `PUBLIC_URL`. */
   publicUrl: string | undefined;
+  /**
+   * The login secret every `/api/*`, `/api/live` and `/metrics` request needs (cookie set by
+   * `/?token=…`, or `Authorization: Bearer`). Env `INBOX_TOKEN`, else generated per start;
+   * `undefined` when `INBOX_AUTH=off` (allowed only on a loopback `HOST`).
+   */
+  loginToken: string | undefined;
   /** WhatsApp templates offered by the composer in real mode, `name:language` pairs. Env `WHATSAPP_TEMPLATES`. */
   whatsappTemplates: Array<{ name: string; language: string }>;
   /** Env `LOG_LEVEL`, default `info`. */
@@ -103,6 +110,20 @@ function flag(value: string | undefined, fallback: boolean, name: string): boole
   throw new Error(`${name} must be on or off, got "${value}"`);
 }
 
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+
+function loginToken(env: Record<string, string | undefined>, host: string): string | undefined {
+  if (!flag(env.INBOX_AUTH, true, 'INBOX_AUTH')) {
+    if (!LOOPBACK.includes(host))
+      throw new Error(`INBOX_AUTH=off is allowed only when HOST is a loopback address, got HOST=${host}`);
+    return undefined;
+  }
+  const token = env.INBOX_TOKEN?.trim();
+  if (!token) return randomBytes(24).toString('base64url');
+  if (token.length < 16) throw new Error('INBOX_TOKEN must be at least 16 characters');
+  return token;
+}
+
 /** Channels configured with real credentials (an app secret is what receiving needs). */
 export function realChannels(env: Record<string, string | undefined>): Channel[] {
   return CHANNELS.filter((c) => {
@@ -132,16 +153,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       const [name = '', language = 'en_US'] = pair.split(':');
       return { name, language };
     });
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const publicUrl = env.PUBLIC_URL?.trim() || undefined;
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl))
+    throw new Error(`PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   return {
     port: int(env.PORT, 3000, 'PORT'),
-    host: env.HOST?.trim() || '127.0.0.1',
+    host,
     dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
     simulator,
-    simulatorSeed: int(env.SIMULATOR_SEED, 1, 'SIMULATOR_SEED'),
+    simulatorSeed: env.SIMULATOR_SEED?.trim() ? int(env.SIMULATOR_SEED, 1, 'SIMULATOR_SEED') : undefined,
     demoTrafficPerMinute: int(env.DEMO_TRAFFIC_PER_MINUTE, 3, 'DEMO_TRAFFIC_PER_MINUTE'),
     demoSeed: flag(env.DEMO_SEED, true, 'DEMO_SEED'),
     graphBaseUrl: env.GRAPH_BASE_URL?.trim() || undefined,
-    publicUrl: env.PUBLIC_URL?.trim() || undefined,
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    loginToken: loginToken(env, host),
     whatsappTemplates: templates,
     logLevel: level,
     watch: watchConfig(env),

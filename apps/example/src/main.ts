@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from './config.js';
 import { startInbox } from './server/app.js';
+import { loginUrl } from './server/security.js';
 
 /** `npm start`: reads the environment, starts the inbox and prints where to open it. */
 async function main(): Promise<void> {
@@ -14,14 +15,18 @@ async function main(): Promise<void> {
     '',
     '  ⇄ Switchboard Inbox is running',
     '',
-    `  Open       ${url}`,
+    // The one place the login token is printed (as Jupyter does): opening this URL logs the browser in.
+    `  Open       ${loginUrl(url, config.loginToken)}`,
     `  Health     ${url}/health`,
-    `  Metrics    ${url}/metrics`,
+    `  Metrics    ${url}/metrics${config.loginToken ? ' (Authorization: Bearer <the token>)' : ''}`,
     `  Webhooks   ${url}/webhooks/{messenger,instagram,whatsapp}`,
     inbox.simulator
       ? `  Mode       simulator at ${inbox.simulator.url} (demo traffic: ${config.demoTrafficPerMinute}/min per account)`
       : '  Mode       Meta (real credentials)',
     `  Data       ${config.dataDir}`,
+    ...(config.loginToken
+      ? []
+      : ['  Login      off (INBOX_AUTH=off): anyone on this machine can use the inbox']),
     '',
     '  Ctrl+C to stop.',
     '',

@@ -6,6 +6,9 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../src/config.js';
 import { type RunningInbox, startInbox } from '../src/server/app.js';
 
+// What the bad-input suite (tests/security) needs besides these helpers.
+export { loadConfig, type RunningInbox, startInbox };
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
@@ -21,11 +24,34 @@ const ARGS = [
 ];
 
 /** Debian's chromium, driven by playwright-core (no browser download). */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs] });
+}
+
+/** A `fetch` on the inbox's paths that carries a logged-in browser's cookie and Origin. */
+export type InboxFetch = (path: string, init?: RequestInit) => Promise<Response>;
+
+/** Opens the URL the inbox printed (`/?token=…`), as a user does; returns the cookie it sets (`name=value`). */
+export async function sessionCookie(inbox: RunningInbox): Promise<string> {
+  const login = await fetch(inbox.openUrl, { redirect: 'manual' });
+  if (login.status !== 303) throw new Error(`opening ${inbox.openUrl} answered ${login.status}`);
+  return login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** Logs in the way a user does (the printed URL) and keeps the session cookie it sets. */
+export async function signIn(inbox: RunningInbox): Promise<InboxFetch> {
+  const cookie = await sessionCookie(inbox);
+  return (path, init = {}) =>
+    fetch(`${inbox.url}${path}`, {
+      ...init,
+      headers: { cookie, origin: inbox.url, ...(init.headers as Record<string, string> | undefined) },
+    });
 }
 
 /** The app in-process on a free port, with a throwaway data directory and the simulator. */

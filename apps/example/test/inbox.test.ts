@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningInbox } from '../src/server/app.js';
-import { launchBrowser, screenshot, startTestInbox, watchConsole } from './browser.js';
+import { launchBrowser, screenshot, signIn, startTestInbox, watchConsole } from './browser.js';
 
 let browser: Browser;
 let page: Page;
@@ -37,7 +37,9 @@ describe('Switchboard Inbox in a real browser', () => {
   });
 
   it('shows conversations from Messenger, Instagram and WhatsApp in one inbox', async () => {
-    await page.goto(inbox.url);
+    // Logs in as a user does: the URL printed at start sets the cookie and redirects to the inbox.
+    await page.goto(inbox.openUrl);
+    expect(page.url()).toBe(`${inbox.url}/`);
     for (const channel of ['messenger', 'instagram', 'whatsapp']) {
       await conversationLink(channel).first().waitFor({ timeout: 20_000 });
     }
@@ -273,7 +275,8 @@ describe('Switchboard Inbox in a real browser', () => {
   });
 
   it('serves Prometheus metrics and kept the browser console free of errors', async () => {
-    const metrics = await fetch(`${inbox.url}/metrics`).then((r) => r.text());
+    const api = await signIn(inbox);
+    const metrics = await api('/metrics').then((r) => r.text());
     expect(metrics).toContain('switchboard_');
     expect(consoleErrors).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { type RunningInbox, startInbox } from '../src/server/app.js';
 import type { ConversationSummary, Thread } from '../src/shared/types.js';
+import { type InboxFetch, signIn } from './browser.js';
 
 /**
  * Meta mode: the inbox is configured only from environment variables, as with real credentials,
@@ -14,6 +15,7 @@ import type { ConversationSummary, Thread } from '../src/shared/types.js';
 describe('Meta mode (credentials from the environment)', () => {
   let sim: MetaSimulator;
   let inbox: RunningInbox;
+  let api: InboxFetch;
   let dataDir: string;
 
   beforeAll(async () => {
@@ -43,6 +45,7 @@ describe('Meta mode (credentials from the environment)', () => {
     );
     sim.setWebhook('messenger', `${inbox.url}/webhooks/messenger`);
     sim.setWebhook('whatsapp', `${inbox.url}/webhooks/whatsapp`);
+    api = await signIn(inbox);
   });
 
   afterAll(async () => {
@@ -53,14 +56,17 @@ describe('Meta mode (credentials from the environment)', () => {
 
   it('enables only the channels that have credentials, without a simulator of its own', async () => {
     expect(inbox.simulator).toBeUndefined();
-    const info = (await fetch(`${inbox.url}/api/info`).then((r) => r.json())) as {
+    const info = (await api('/api/info').then((r) => r.json())) as {
       mode: string;
       channels: string[];
     };
     expect(info).toMatchObject({ mode: 'meta', channels: ['messenger', 'whatsapp'] });
-    expect((await fetch(`${inbox.url}/api/chaos`, { method: 'POST', body: '{"type":"clear"}' })).status).toBe(
-      404,
-    );
+    const chaos = await api('/api/chaos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type":"clear"}',
+    });
+    expect(chaos.status).toBe(404);
   });
 
   it('answers the webhook handshake with the verify token and rejects unsigned posts', async () => {
@@ -93,22 +99,20 @@ describe('Meta mode (credentials from the environment)', () => {
     await expect
       .poll(
         async () =>
-          (
-            (await fetch(`${inbox.url}/api/conversations`).then((r) => r.json())) as ConversationSummary[]
-          ).map((c) => c.id),
+          ((await api('/api/conversations').then((r) => r.json())) as ConversationSummary[]).map((c) => c.id),
         {
           timeout: 10_000,
         },
       )
       .toContain(id);
-    const response = await fetch(`${inbox.url}/api/conversations/${encodeURIComponent(id)}/send`, {
+    const response = await api(`/api/conversations/${encodeURIComponent(id)}/send`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'text', text: 'Hi! How can we help?' }),
     });
     expect(response.status).toBe(202);
     const outboundState = async () => {
-      const thread = (await fetch(`${inbox.url}/api/conversations/${encodeURIComponent(id)}`).then((r) =>
+      const thread = (await api(`/api/conversations/${encodeURIComponent(id)}`).then((r) =>
         r.json(),
       )) as Thread;
       const sent = thread.items.find((i) => i.type === 'message' && i.direction === 'outbound');
@@ -119,17 +123,12 @@ describe('Meta mode (credentials from the environment)', () => {
   });
 
   it('refuses an empty message with a readable reason', async () => {
-    const [conversation] = (await fetch(`${inbox.url}/api/conversations`).then((r) =>
-      r.json(),
-    )) as ConversationSummary[];
-    const response = await fetch(
-      `${inbox.url}/api/conversations/${encodeURIComponent(conversation!.id)}/send`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ kind: 'text', text: ' ' }),
-      },
-    );
+    const [conversation] = (await api('/api/conversations').then((r) => r.json())) as ConversationSummary[];
+    const response = await api(`/api/conversations/${encodeURIComponent(conversation!.id)}/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'text', text: ' ' }),
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'Type a message first.' });
   });

@@ -12,9 +12,12 @@ Usage: switchboard-sim [options]
   --webhook <channel>=<url>   webhook target, repeatable (messenger | instagram | whatsapp)
                               (env SWITCHBOARD_SIM_WEBHOOKS, comma-separated channel=url pairs)
   --traffic <n>/min|<n>/s     Poisson customer traffic per account (env SWITCHBOARD_SIM_TRAFFIC)
-  --seed <n>                  world and traffic seed (env SWITCHBOARD_SIM_SEED, default 1)
-  --app-secret <s>            fixed app secret (env SWITCHBOARD_SIM_APP_SECRET; default: seeded)
-  --verify-token <s>          fixed webhook verify token (env SWITCHBOARD_SIM_VERIFY_TOKEN; default: seeded)
+  --seed <n>                  world, secrets and traffic seed (env SWITCHBOARD_SIM_SEED; default: seed 1's
+                              world with secrets and tokens generated per run)
+  --app-secret <s>            fixed app secret (env SWITCHBOARD_SIM_APP_SECRET; default: per run, or seeded)
+  --verify-token <s>          fixed webhook verify token (env SWITCHBOARD_SIM_VERIFY_TOKEN; default: per run, or seeded)
+  --control-token <s>         bearer token the control API /_sim/* requires (env SWITCHBOARD_SIM_CONTROL_TOKEN;
+                              default: none on 127.0.0.1, generated and printed on any other --host)
   --print-secrets             also print the app secret and access tokens
   --json                      print the startup information as one JSON line
   -h, --help                  this help`;
@@ -41,7 +44,10 @@ async function main(): Promise<void> {
       ...(env.SWITCHBOARD_SIM_TRAFFIC
         ? { traffic: { type: 'string', default: env.SWITCHBOARD_SIM_TRAFFIC } }
         : { traffic: { type: 'string' } }),
-      seed: { type: 'string', default: env.SWITCHBOARD_SIM_SEED ?? '1' },
+      ...(env.SWITCHBOARD_SIM_SEED
+        ? { seed: { type: 'string', default: env.SWITCHBOARD_SIM_SEED } }
+        : { seed: { type: 'string' } }),
+      'control-token': { type: 'string', default: env.SWITCHBOARD_SIM_CONTROL_TOKEN },
       'app-secret': { type: 'string' },
       'verify-token': { type: 'string' },
       'print-secrets': { type: 'boolean', default: false },
@@ -65,14 +71,16 @@ async function main(): Promise<void> {
     webhooks[channel as SimChannel] = url;
   }
   const port = Number(values.port);
-  const seed = Number(values.seed);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got "${values.port}"`);
-  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}"`);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new Error(`--seed must be an integer, got "${values.seed}"`);
   const sim = await startMetaSimulator({
     port,
     host: values.host ?? '127.0.0.1',
-    seed,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(values['control-token'] ? { controlToken: values['control-token'] } : {}),
     webhooks,
     world: {
       ...((values['app-secret'] ?? env.SWITCHBOARD_SIM_APP_SECRET)
@@ -90,6 +98,7 @@ async function main(): Promise<void> {
     graphBaseUrl: sim.url,
     webhooks,
     verifyToken: w.app.verifyToken,
+    ...(sim.controlToken ? { controlToken: sim.controlToken } : {}),
     world: publicWorld(w),
     ...(values['print-secrets']
       ? {
@@ -122,6 +131,9 @@ async function main(): Promise<void> {
         ? `  traffic         ${values.traffic} per account`
         : '  traffic         off (POST /_sim/customer-sends or /_sim/traffic)',
       `  control         ${sim.url}/_sim/state`,
+      ...(sim.controlToken
+        ? [`  control token   ${sim.controlToken}  (Authorization: Bearer … on /_sim/*)`]
+        : []),
       values['print-secrets']
         ? `  secrets         ${JSON.stringify(info.secrets)}`
         : '  secrets         app secret and tokens hidden (use --print-secrets, or GET /_sim/state?secrets=1)',

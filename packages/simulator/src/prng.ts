@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+
 /** A small seeded PRNG (mulberry32): the same seed always gives the same world and traffic. */
 export interface Prng {
   /** Uniform in [0, 1). */
@@ -45,4 +47,11 @@ export function createPrng(seed: number): Prng {
     chance: (p) => next() < p,
     exponential: (perMs) => -Math.log(1 - next()) / perMs,
   };
+}
+
+/** `length` characters from [A-Za-z0-9] from the OS's CSPRNG: for secrets that must differ per run. */
+export function randomAlnum(length: number): string {
+  let out = '';
+  while (out.length < length) out += ALNUM[randomInt(ALNUM.length)];
+  return out;
 }

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extractToken, tokenProblem } from './auth.js';
 import type { GraphRequest, SimContext } from './context.js';
@@ -55,10 +56,48 @@ async function serveMedia(
   res.end(Buffer.from(media.bytes));
 }
 
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Why a `/_sim/*` request is refused, if it is: that API hands out the app secret and every token and
+ * drives faults. With a control token, only requests bearing it pass; without one (a loopback
+ * listener), only requests addressed to a loopback name, so a web page that rebinds its DNS name to
+ * 127.0.0.1 cannot read it. Browser requests from another origin are refused either way (CSRF).
+ */
+function controlRefusal(
+  req: IncomingMessage,
+  controlToken: string | undefined,
+): { status: 401 | 403; error: string } | undefined {
+  const host = req.headers.host ?? '';
+  const origin = req.headers.origin;
+  const site = req.headers['sec-fetch-site'];
+  if (
+    site === 'cross-site' ||
+    site === 'same-site' ||
+    (origin && origin.replace(/^https?:\/\//, '') !== host)
+  )
+    return { status: 403, error: 'the control API does not answer requests from other origins' };
+  if (controlToken === undefined) {
+    if (LOOPBACK_HOST.test(host)) return undefined;
+    return { status: 403, error: 'the control API answers only on a loopback Host' };
+  }
+  const given = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '';
+  if (timingSafeEqual(digest(given), digest(controlToken))) return undefined;
+  return {
+    status: 401,
+    error: 'the control API needs Authorization: Bearer <control token> (printed at start)',
+  };
+}
+
 /** Creates the simulator's HTTP server: Graph paths (any `/vNN.0` prefix), `/_media/`, `/_sim/`. */
-export function createSimServer(ctx: () => SimContext, control: ControlHandler): Server {
+export function createSimServer(
+  ctx: () => SimContext,
+  control: ControlHandler,
+  controlToken: string | undefined,
+): Server {
   return createServer((req, res) => {
-    void handle(ctx(), control, req, res).catch((err: unknown) => {
+    void handle(ctx(), control, controlToken, req, res).catch((err: unknown) => {
       if (!res.headersSent)
         send(res, 500, {
           error: {
@@ -76,6 +115,7 @@ export function createSimServer(ctx: () => SimContext, control: ControlHandler):
 async function handle(
   ctx: SimContext,
   control: ControlHandler,
+  controlToken: string | undefined,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -83,6 +123,10 @@ async function handle(
   let segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments[0] && /^v\d+\.\d+$/.test(segments[0])) segments = segments.slice(1);
   const method = (req.method ?? 'GET').toUpperCase();
+  if (segments[0] === '_sim') {
+    const refusal = controlRefusal(req, controlToken);
+    if (refusal) return send(res, refusal.status, { error: refusal.error });
+  }
   const raw = await readBody(req);
   if (segments[0] === '_sim') {
     let body: unknown;

@@ -6,7 +6,7 @@ import { customerSends } from './customer.js';
 import { FaultRegistry } from './faults.js';
 import { createFaultsApi, type SimFaults } from './faults-api.js';
 import { type HandshakeResult, verifyWebhookTarget } from './handshake.js';
-import { createPrng } from './prng.js';
+import { createPrng, randomAlnum } from './prng.js';
 import { createSimServer } from './server.js';
 import { SimState } from './state.js';
 import { TrafficGenerator } from './traffic.js';
@@ -25,6 +25,8 @@ import { UsageMeter } from './usage.js';
 import { WebhookSender } from './webhooks.js';
 import { createWorld } from './world.js';
 
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
 /** One channel account with what a test needs to use it. */
 export interface SimAccount {
   channel: SimChannel;
@@ -39,6 +41,8 @@ export interface SimAccount {
 export interface MetaSimulator {
   /** `http://127.0.0.1:<port>` — use as `graphBaseUrl` (paths accept any `/vNN.0` prefix). */
   url: string;
+  /** The bearer token `/_sim/*` requires; `undefined` on a loopback listener without one. */
+  controlToken: string | undefined;
   /** `${url}/v24.0` */
   graphUrl: string;
   port: number;
@@ -76,7 +80,9 @@ export interface MetaSimulator {
 export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Promise<MetaSimulator> {
   const clock = options.clock ?? systemClock;
   const seed = options.seed ?? 1;
-  const world = createWorld(seed, options.world, clock.now());
+  const world = createWorld(options.seed, options.world, clock.now());
+  const host = options.host ?? '127.0.0.1';
+  const controlToken = options.controlToken ?? (isLoopback(host) ? undefined : randomAlnum(32));
   const state = new SimState(world, seed, clock.now(), options.world?.windowsOpen ?? true);
   const truth = new TruthLedger();
   const faults = new FaultRegistry(clock, createPrng(seed + 2));
@@ -129,18 +135,23 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     if (!target) throw new Error(`no webhook target for ${channel}`);
     return verifyWebhookTarget(world, target, ctx.rng.digits(10), options.webhookTimeoutMs ?? 5000);
   };
-  const server = createSimServer(() => ctx, createControl(ctx, faultsApi, traffic, send, verify));
+  const server = createSimServer(
+    () => ctx,
+    createControl(ctx, faultsApi, traffic, send, verify),
+    controlToken,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   ctx.baseUrl = url;
   if (options.traffic) traffic.start(options.traffic);
 
   return {
     url,
+    controlToken,
     graphUrl: `${url}/v24.0`,
     port,
     clock,

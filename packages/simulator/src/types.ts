@@ -106,9 +106,9 @@ export interface WorldSpec {
   customersPerAccount?: number;
   /** Customers start with an open 24 h window (default true) so sends work without a first message. */
   windowsOpen?: boolean;
-  /** Fixed app secret instead of the seeded one (so a receiver can be configured up front). */
+  /** Fixed app secret instead of the generated (or seeded) one, so a receiver can be configured up front. */
   appSecret?: string;
-  /** Fixed webhook verify token instead of the seeded one. */
+  /** Fixed webhook verify token instead of the generated (or seeded) one. */
   verifyToken?: string;
 }
 
@@ -244,9 +244,18 @@ export interface MetaSimulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Bearer token the control API (`/_sim/*`) requires. Default: none on a loopback host (the control
+   * API then answers only requests addressed to a loopback name); on any other host one is generated
+   * per run (`sim.controlToken`), since that API hands out the app secret and every token.
+   */
+  controlToken?: string;
   /** Default `systemClock`. Every simulator timer goes through it. */
   clock?: Clock;
-  /** Default 1. */
+  /**
+   * Makes the world, its secrets and the traffic reproducible. Default: the layout (ids, names) of
+   * seed 1 with the app secret, verify token and access tokens generated per run.
+   */
   seed?: number;
   world?: WorldSpec;
   /** Webhook target URL per channel; a channel without one records events as `no-target`. */

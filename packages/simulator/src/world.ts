@@ -1,4 +1,4 @@
-import { createPrng } from './prng.js';
+import { createPrng, randomAlnum } from './prng.js';
 import type { SimCustomer, SimPhoneNumber, SimToken, SimWorld, WorldSpec } from './types.js';
 
 const FIRST_NAMES = ['Amélie', 'محمد', 'Jonas', 'Øyvind', 'Zoë', 'יעל', 'Siddharth', 'Léa', 'Kenji', 'Chloé'];
@@ -17,12 +17,19 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * Builds the simulated world, deterministic from `seed`: one app, Pages (some linked to Instagram
- * professional accounts), unlinked Instagram Login accounts, one WABA with phone numbers, customers
- * per account and the tokens to use them.
+ * Builds the simulated world: one app, Pages (some linked to Instagram professional accounts),
+ * unlinked Instagram Login accounts, one WABA with phone numbers, customers per account and the
+ * tokens to use them. With a `seed` everything is deterministic; without one the layout (ids, names)
+ * is seed 1's but the app secret, verify token and access tokens are random for this run, so no two
+ * machines share them.
  */
-export function createWorld(seed: number, spec: WorldSpec = {}, now = Date.now()): SimWorld {
-  const rng = createPrng(seed);
+export function createWorld(seed: number | undefined, spec: WorldSpec = {}, now = Date.now()): SimWorld {
+  const rng = createPrng(seed ?? 1);
+  // The seeded draw always happens, so the layout that follows is the same either way.
+  const secret = (length: number) => {
+    const seeded = rng.alnum(length);
+    return seed === undefined ? randomAlnum(length) : seeded;
+  };
   const pageCount = spec.pages ?? 2;
   const linked = Math.min(spec.linkedInstagram ?? 1, pageCount);
   const unlinked = spec.unlinkedInstagram ?? 1;
@@ -30,21 +37,21 @@ export function createWorld(seed: number, spec: WorldSpec = {}, now = Date.now()
   const perAccount = spec.customersPerAccount ?? 3;
   const tokens: SimToken[] = [];
   const token = (prefix: string, t: Omit<SimToken, 'token' | 'issuedAt' | 'expiresAt'>, expiresAt = 0) => {
-    const value = `${prefix}${rng.alnum(60)}`;
+    const value = `${prefix}${secret(60)}`;
     tokens.push({ ...t, token: value, issuedAt: now - DAY, expiresAt });
     return value;
   };
 
   const appId = rng.digits(15);
-  const seededSecret = rng.alnum(32).toLowerCase();
-  const seededVerify = `verify-${rng.alnum(16)}`;
-  const secret = spec.appSecret ?? seededSecret;
+  const seededSecret = secret(32).toLowerCase();
+  const seededVerify = `verify-${secret(16)}`;
+  const appSecret = spec.appSecret ?? seededSecret;
   const app = {
     id: appId,
     name: 'Switchboard Simulator App',
-    secret,
+    secret: appSecret,
     verifyToken: spec.verifyToken ?? seededVerify,
-    appToken: `${appId}|${secret}`,
+    appToken: `${appId}|${appSecret}`,
   };
   tokens.push({
     token: app.appToken,

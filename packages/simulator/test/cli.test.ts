@@ -91,6 +91,21 @@ describe('switchboard-sim CLI', () => {
     }
   }, 30_000);
 
+  it('listening beyond loopback, prints a control token that /_sim/* requires', async () => {
+    const { output, stop } = await start(['--port', '0', '--host', '0.0.0.0']);
+    try {
+      const port = output.match(/listening on http:\/\/0\.0\.0\.0:(\d+)/)?.[1];
+      const token = output.match(/control token\s+([A-Za-z0-9]{32})/)?.[1];
+      expect(port).toBeDefined();
+      expect(token).toBeDefined();
+      const state = `http://127.0.0.1:${port}/_sim/state`;
+      expect((await fetch(state)).status).toBe(401);
+      expect((await fetch(state, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      await stop();
+    }
+  }, 30_000);
+
   it('rejects a malformed --webhook', async () => {
     await expect(start(['--port', '0', '--webhook', 'telegram=http://x'])).rejects.toThrow(
       /--webhook must look like/,

@@ -6,12 +6,35 @@ import type {
   SendRequest,
   Thread,
 } from '../shared/types.js';
+import { clear, h } from './dom.js';
+
+/** Without the login cookie the API answers 401: say how to sign in (a GET form to `/?token=`). */
+function showSignIn(): void {
+  const main = document.getElementById('main');
+  if (!main || main.querySelector('.sign-in')) return;
+  clear(main);
+  main.append(
+    h(
+      'section',
+      { class: 'sign-in' },
+      h('h2', null, 'Sign in'),
+      h('p', null, 'Open the link printed when the inbox started, or paste its token:'),
+      h(
+        'form',
+        { method: 'get', action: '/' },
+        h('input', { name: 'token', type: 'password', required: true, 'aria-label': 'Token' }),
+        h('button', { type: 'submit' }, 'Sign in'),
+      ),
+    ),
+  );
+}
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
     headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) },
   });
+  if (response.status === 401) showSignIn();
   const body = (await response.json().catch(() => ({}))) as T & { error?: string };
   if (!response.ok) throw new Error(body.error ?? `${response.status} ${response.statusText}`);
   return body;
@@ -21,7 +44,10 @@ export const api = {
   conversations: () => request<ConversationSummary[]>('/api/conversations'),
   thread: (id: string) => request<Thread>(`/api/conversations/${encodeURIComponent(id)}`),
   markRead: (id: string) =>
-    request<{ ok: true }>(`/api/conversations/${encodeURIComponent(id)}/read`, { method: 'POST' }),
+    request<{ ok: true }>(`/api/conversations/${encodeURIComponent(id)}/read`, {
+      method: 'POST',
+      body: '{}',
+    }),
   send: (id: string, body: SendRequest) =>
     request<{ id: string; state: string }>(`/api/conversations/${encodeURIComponent(id)}/send`, {
       method: 'POST',

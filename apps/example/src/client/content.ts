@@ -11,6 +11,17 @@ const SHARE_LABEL: Record<string, string> = {
   share: 'post',
 };
 
+/** A platform-given URL as a link target: http(s) only (a `javascript:` URL would run on click). */
+function safeHref(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Media go through the server (`/api/media`): Meta CDN links expire and WhatsApp gives only ids. */
 function mediaSrc(
   kind: string,
@@ -90,7 +101,7 @@ export function renderPart(part: ContentPart, channel: string): Node {
         {
           class: 'location-card',
           href:
-            part.url ??
+            safeHref(part.url) ??
             `https://www.openstreetmap.org/?mlat=${part.latitude}&mlon=${part.longitude}#map=16/${part.latitude}/${part.longitude}`,
           target: '_blank',
           rel: 'noopener noreferrer',
@@ -126,7 +137,12 @@ export function renderPart(part: ContentPart, channel: string): Node {
     case 'share':
       return h(
         'a',
-        { class: 'share-card', href: part.url ?? '#', target: '_blank', rel: 'noopener noreferrer' },
+        {
+          class: 'share-card',
+          href: safeHref(part.url) ?? '#',
+          target: '_blank',
+          rel: 'noopener noreferrer',
+        },
         part.shareType === 'ig_post' || part.shareType === 'reel' || part.shareType === 'share'
           ? mediaTile(
               'image',

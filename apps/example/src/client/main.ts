@@ -8,12 +8,8 @@ import type { HealthView, LiveMessage } from '../shared/types.js';
 import { mountHealth } from './health.js';
 import { mountInbox } from './inbox.js';
 
-interface Boot {
-  page: 'inbox' | 'health';
-  simulator: boolean;
-}
-
-const boot = (window as unknown as { __INBOX__: Boot }).__INBOX__;
+// The page kind comes from a data attribute: the CSP allows no inline script.
+const boot = (document.getElementById('app') as HTMLElement).dataset;
 const main = document.getElementById('main') as HTMLElement;
 const page = boot.page === 'health' ? mountHealth(main) : mountInbox(main);
 

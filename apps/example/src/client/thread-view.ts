@@ -5,12 +5,15 @@ import { clockTime, h, hue, initials, svg } from './dom.js';
 import { CHANNEL_ICON, ICON } from './icons.js';
 
 export function avatar(name: string, channel: string, size = '') {
-  return h(
+  const el = h(
     'div',
-    { class: `avatar ${size}`, style: `--h:${hue(name)}` },
+    { class: `avatar ${size}` },
     initials(name),
     svg(CHANNEL_ICON[channel] ?? '', `channel-badge ${channel}`),
   );
+  // Through the CSSOM: the CSP blocks style attributes.
+  el.style.setProperty('--h', String(hue(name)));
+  return el;
 }
 
 const STATE_LABEL: Record<DeliveryState, string> = {

@@ -21,11 +21,14 @@ import { createInboxState } from './inbox-state.js';
 import { createLiveHub, watchOutbox } from './live.js';
 import { alarmView, createRecovery } from './recovery.js';
 import { createRoutes } from './routes.js';
+import { loginUrl } from './security.js';
 
 /** A running Switchboard Inbox. */
 export interface RunningInbox {
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /** `url` with the login token (`/?token=…`): opening it once logs a browser in. */
+  openUrl: string;
   port: number;
   switchboard: Switchboard;
   /** The in-process simulator, in simulator mode. */
@@ -97,6 +100,7 @@ export async function startInbox(
     await recovery.onAlarm(alarm);
   });
 
+  let port = config.port; // the real one once listening (PORT=0 picks a free port)
   const app = createRoutes({
     config,
     switchboard,
@@ -115,6 +119,7 @@ export async function startInbox(
     chaos: simulator ? createChaos(simulator) : undefined,
     simulator,
     accountLabel,
+    port: () => port,
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -123,7 +128,7 @@ export async function startInbox(
     );
     (s as Server).once('error', reject);
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;
   await switchboard.start();
@@ -142,6 +147,7 @@ export async function startInbox(
   let stopped = false;
   return {
     url,
+    openUrl: loginUrl(url, config.loginToken),
     port,
     switchboard,
     simulator,

@@ -11,6 +11,7 @@ export function secretsOf(config: InboxConfig, simulator?: MetaSimulator): strin
   const fromEnv = Object.entries(env)
     .filter(([k, v]) => v && /_(APP_SECRETS?|VERIFY_TOKEN|ACCESS_TOKENS?)$/.test(k))
     .flatMap(([, v]) => (v ?? '').split(',').map((s) => (s.includes(':') ? s.slice(s.indexOf(':') + 1) : s)));
+  if (config.loginToken) fromEnv.push(config.loginToken);
   if (!simulator) return fromEnv;
   const w = simulator.world;
   return [

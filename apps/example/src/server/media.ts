@@ -1,4 +1,4 @@
-import type { ChannelAdapter } from '@switchboard/core';
+import { type ChannelAdapter, SwitchboardError } from '@switchboard/core';
 
 const hash = (text: string): number => {
   let n = 2166136261;
@@ -24,36 +24,79 @@ export function standInImageSvg(kind: string, src: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 170"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${h1} 75% 70%)"/><stop offset="1" stop-color="hsl(${h2} 70% 48%)"/></linearGradient></defs><rect width="240" height="170" fill="url(#g)"/><circle cx="${sun}" cy="52" r="20" fill="rgba(255,255,255,.75)"/><path d="M0 170 L70 95 L115 135 L160 80 L240 160 L240 170Z" fill="rgba(0,0,0,.22)"/><text x="12" y="160" font-family="sans-serif" font-size="11" fill="rgba(255,255,255,.9)">${kind === 'story' ? 'story' : 'demo photo'}</text></svg>`;
 }
 
-/**
- * Serves media for the UI: in simulator mode a drawn stand-in; with Meta, a redirect to the CDN link
- * or, for WhatsApp media ids, the bytes downloaded with the adapter's token.
- */
-export async function serveMedia(options: {
-  simulator: boolean;
-  kind: string;
-  src: string;
-  adapter: ChannelAdapter | undefined;
-}): Promise<Response> {
-  const { kind, src } = options;
-  if (options.simulator) {
-    return new Response(standInImageSvg(kind, src), {
-      headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' },
-    });
-  }
-  if (/^https?:\/\//.test(src)) return Response.redirect(src, 302);
-  const download = (
-    options.adapter as { downloadMedia?: (id: string) => Promise<{ bytes: Uint8Array; mimeType?: string }> }
-  )?.downloadMedia;
-  if (!download || !/^\d+$/.test(src)) return new Response('media not available', { status: 404 });
+/** Meta's media CDNs: the only hosts `/api/media` redirects to (Messenger / Instagram attachment URLs). */
+export const MEDIA_CDN_HOSTS = ['fbcdn.net', 'fbsbx.com', 'cdninstagram.com'];
+/** WhatsApp downloads in flight at once; more answer 503 (each holds up to `MEDIA_MAX_BYTES`). */
+const MEDIA_CONCURRENCY = 4;
+/** Largest WhatsApp media file the proxy downloads. */
+const MEDIA_MAX_BYTES = 25 * 1024 * 1024;
+
+/** Types a browser may render from our origin; SVG is excluded (it can carry script). */
+const INLINE = /^(image\/(?!svg)|audio\/|video\/)[\w.+-]+$/;
+
+type Download = (
+  id: string,
+  options: { maxBytes: number },
+) => Promise<{ bytes: Uint8Array; mimeType?: string }>;
+
+const isCdnUrl = (src: string): boolean => {
   try {
-    const media = await download(src);
-    return new Response(media.bytes as Uint8Array<ArrayBuffer>, {
-      headers: {
-        'content-type': media.mimeType ?? 'application/octet-stream',
-        'cache-control': 'private, max-age=3600',
-      },
-    });
+    const url = new URL(src);
+    return (
+      url.protocol === 'https:' &&
+      MEDIA_CDN_HOSTS.some((host) => url.hostname === host || url.hostname.endsWith(`.${host}`))
+    );
   } catch {
-    return new Response('media not available', { status: 404 });
+    return false;
   }
+};
+
+/**
+ * The media proxy for the UI (`/api/media`): in simulator mode a drawn stand-in; with Meta, a
+ * redirect for Meta CDN links only, or, for WhatsApp media ids, the file downloaded with the
+ * adapter's token (size-capped, `MEDIA_CONCURRENCY` at once). Only images, audio and video are
+ * served inline; anything else (an uploaded text/html, say) is an attachment that never renders here.
+ */
+export function createMediaProxy(options: { simulator: boolean; adapters: readonly ChannelAdapter[] }) {
+  let inFlight = 0;
+  return async (query: { kind: string; src: string; channel: string }): Promise<Response> => {
+    const { kind, src } = query;
+    if (options.simulator) {
+      return new Response(standInImageSvg(kind, src), {
+        headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' },
+      });
+    }
+    if (/^https?:\/\//.test(src)) {
+      if (!isCdnUrl(src)) return new Response('not a Meta media URL', { status: 400 });
+      return new Response(null, { status: 302, headers: { location: src } });
+    }
+    const adapter = options.adapters.find((a) => a.channel === query.channel);
+    const download = (adapter as { downloadMedia?: Download } | undefined)?.downloadMedia;
+    if (!download || !/^\d+$/.test(src)) return new Response('media not available', { status: 404 });
+    if (inFlight >= MEDIA_CONCURRENCY)
+      return new Response('too many media downloads at once', {
+        status: 503,
+        headers: { 'retry-after': '1' },
+      });
+    inFlight++;
+    try {
+      const media = await download(src, { maxBytes: MEDIA_MAX_BYTES });
+      const type = media.mimeType?.split(';')[0]?.trim().toLowerCase() ?? '';
+      const inline = INLINE.test(type);
+      return new Response(media.bytes as Uint8Array<ArrayBuffer>, {
+        headers: {
+          'content-type': /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/octet-stream',
+          'content-disposition': inline ? 'inline' : `attachment; filename="media-${src}"`,
+          'content-security-policy': "default-src 'none'; sandbox",
+          'cache-control': 'private, max-age=3600',
+        },
+      });
+    } catch (error) {
+      if (error instanceof SwitchboardError && error.code === 'PAYLOAD_TOO_LARGE')
+        return new Response(`media larger than ${MEDIA_MAX_BYTES} bytes`, { status: 413 });
+      return new Response('media not available', { status: 404 });
+    } finally {
+      inFlight--;
+    }
+  };
 }

@@ -7,7 +7,6 @@ export function pageShell(options: {
   simulator: boolean;
   version: string;
 }) {
-  const boot = JSON.stringify({ page: options.page, simulator: options.simulator });
   return html`<!doctype html>
 <html lang="en">
   <head>
@@ -31,7 +30,6 @@ export function pageShell(options: {
       </header>
       <main id="main"></main>
     </div>
-    <script>window.__INBOX__ = ${raw(boot)};</script>
     <script src="/assets/app.js?v=${options.version}" defer></script>
   </body>
 </html>`;

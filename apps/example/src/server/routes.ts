@@ -11,8 +11,9 @@ import { ComposeError, composeContent } from './compose.js';
 import { createHealthView, type HealthDeps } from './health-view.js';
 import type { InboxState } from './inbox-state.js';
 import type { LiveHub, watchOutbox } from './live.js';
-import { serveMedia } from './media.js';
+import { createMediaProxy } from './media.js';
 import { pageShell } from './page.js';
+import { inboxGuard, securityHeaders } from './security.js';
 import { buildThread, partsOfOutbound } from './thread.js';
 
 export interface RouteDeps {
@@ -27,6 +28,8 @@ export interface RouteDeps {
   chaos: ReturnType<typeof createChaos> | undefined;
   simulator: MetaSimulator | undefined;
   accountLabel: (channel: string, accountId: string) => string;
+  /** The port listened on, for the Host allow-list (known only once listening when `PORT=0`). */
+  port: () => number;
 }
 
 /** The client bundle and stylesheet, built by tsup next to the server (`dist/public`). */
@@ -50,6 +53,16 @@ export function createRoutes(deps: RouteDeps): Hono {
   const store = switchboard.store;
   const health = createHealthView(deps);
   const app = new Hono();
+  app.use('*', securityHeaders);
+  app.use(
+    '*',
+    inboxGuard({
+      loginToken: deps.config.loginToken,
+      publicUrl: deps.config.publicUrl,
+      host: deps.config.host,
+      port: deps.port,
+    }),
+  );
 
   // Webhooks go to the engine untouched: it reads the raw bytes (the signature covers them).
   app.all('/webhooks/:channel', (c) => switchboard.handleWebhook(c.req.raw));
@@ -76,12 +89,12 @@ export function createRoutes(deps: RouteDeps): Hono {
     });
   });
 
+  const media = createMediaProxy({ simulator: Boolean(deps.simulator), adapters: deps.adapters });
   app.get('/api/media', (c) =>
-    serveMedia({
-      simulator: Boolean(deps.simulator),
+    media({
       kind: c.req.query('kind') ?? 'image',
       src: c.req.query('src') ?? '',
-      adapter: deps.adapters.find((a) => a.channel === c.req.query('channel')),
+      channel: c.req.query('channel') ?? '',
     }),
   );
 
