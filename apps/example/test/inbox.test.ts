@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningInbox } from '../src/server/app.js';
 import { launchBrowser, screenshot, signIn, startTestInbox, watchConsole } from './browser.js';
@@ -10,6 +10,18 @@ let cleanup: () => Promise<void>;
 let consoleErrors: string[];
 
 const conversationLink = (channel: string) => page.locator(`a.conv[data-channel="${channel}"]`);
+
+/** The health page re-renders on live updates: scroll again when the element was replaced meanwhile. */
+async function scrollTo(locator: Locator): Promise<void> {
+  await expect
+    .poll(() =>
+      locator.scrollIntoViewIfNeeded({ timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      ),
+    )
+    .toBe(true);
+}
 
 /** Opens the conversation of a simulated customer from the list. */
 async function openConversation(id: string): Promise<void> {
@@ -242,9 +254,9 @@ describe('Switchboard Inbox in a real browser', () => {
     expect(await igCard.locator('[data-testid="reconciliation"]').textContent()).toMatch(
       /[1-9]\d* message\(s\) backfilled/,
     );
-    await igCard.scrollIntoViewIfNeeded();
+    await scrollTo(igCard);
     await screenshot(page, '09-health-webhook-gap');
-    await alarms.scrollIntoViewIfNeeded();
+    await scrollTo(alarms);
     await screenshot(page, '10-health-alarms-loss');
 
     // No webhook reached the app, yet every message is in the inbox: backfill brought them.
