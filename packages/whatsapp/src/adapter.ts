@@ -57,6 +57,7 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig = {}): Whats
     channel: 'whatsapp' as const,
     logger,
     ...(resolved.timeoutMs ? { timeoutMs: resolved.timeoutMs } : {}),
+    ...(resolved.mediaHosts ? { mediaHosts: resolved.mediaHosts } : {}),
   };
   let tokenClient: GraphClient | undefined;
   let debugClient: GraphClient | undefined;
