@@ -21,6 +21,7 @@ export {
   type ParseMessengerPlatformOptions,
   parseMessengerPlatformPayload,
   parseMessengerPlatformWebhook,
+  parseMessengerPlatformWebhookSlices,
 } from './parse.js';
 export {
   createMessengerPlatformProbes,
