@@ -48,4 +48,13 @@ describe('parseWebhook: limits on signed but hostile items', () => {
     expect(slices.length).toBeGreaterThan(1);
     expect(slices.flatMap((s) => s.events)).toEqual(parseWhatsAppWebhook(raw, { now: () => NOW }).events);
   });
+
+  it('keeps a message whose content object is null as unsupported instead of throwing (found by the property test)', () => {
+    const parsed = parseWhatsAppWebhook(body([{ ...text('wamid.null', String(NOW / 1000)), text: null }]), {
+      now: () => NOW,
+    });
+    expect(parsed.events).toEqual([
+      expect.objectContaining({ key: 'whatsapp:msg:wamid.null', kind: 'message' }),
+    ]);
+  });
 });
