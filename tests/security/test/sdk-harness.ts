@@ -54,7 +54,10 @@ export interface Harness {
 }
 
 /** The real adapters, a real store and node:http: the surface Meta (or an attacker) talks to. */
-export async function startHarness(options: { store?: 'sqlite' | 'memory'; maxBodyBytes?: number } = {}) {
+export async function startHarness(
+  options: { store?: 'sqlite' | 'memory'; maxBodyBytes?: number; graphBaseUrl?: string } = {},
+) {
+  const graph = options.graphBaseUrl ? { graphBaseUrl: options.graphBaseUrl } : {};
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger({ level: 'debug', sink: (line) => lines.push(line) });
   const dir = mkdtempSync(join(tmpdir(), 'sb-security-'));
@@ -68,6 +71,7 @@ export async function startHarness(options: { store?: 'sqlite' | 'memory'; maxBo
         accessToken: SECRETS.messengerToken,
         pageIds: [PAGE],
         logger,
+        ...graph,
       }),
       createInstagramAdapter({
         appSecret: SECRETS.instagramAppSecret,
@@ -75,6 +79,7 @@ export async function startHarness(options: { store?: 'sqlite' | 'memory'; maxBo
         accessToken: SECRETS.instagramToken,
         instagramAccountIds: [IG],
         logger,
+        ...graph,
       }),
       createWhatsAppAdapter({
         appSecret: SECRETS.whatsappAppSecret,
@@ -82,6 +87,7 @@ export async function startHarness(options: { store?: 'sqlite' | 'memory'; maxBo
         accessToken: SECRETS.whatsappToken,
         phoneNumberIds: [PHONE],
         logger,
+        ...graph,
       }),
     ],
     store,
@@ -107,7 +113,7 @@ export async function startHarness(options: { store?: 'sqlite' | 'memory'; maxBo
           'content-type': 'application/json',
           'x-hub-signature-256': signature ?? signMetaBody(bytes, APP_SECRET[channel]),
         },
-        body: bytes,
+        body: bytes as BodyInit,
       });
     },
     close: async () => {

@@ -93,7 +93,7 @@ describe('signed but hostile bodies (issue 13, item 5)', () => {
     expect(await harness.store.events.getByKey('messenger:msg:m.big1')).toBeUndefined();
     expect(await harness.store.events.getByKey('messenger:msg:m.big2')).toBeUndefined();
     const safe = await harness.store.events.getByKey('messenger:msg:m.safe');
-    expect(safe?.event.conversationId).toBe(`messenger:${PAGE}:4503599627370497`);
+    expect(safe?.conversationId).toBe(`messenger:${PAGE}:4503599627370497`);
     expect(await deadLetterReasons(harness)).toEqual([
       expect.stringMatching(/messaging\[1\] .*above 2\^53/),
       expect.stringMatching(/messaging\[0\] .*above 2\^53/),
@@ -116,6 +116,6 @@ describe('signed but hostile bodies (issue 13, item 5)', () => {
     );
     expect((await harness.store.events.count()).done).toBe(32_000);
     // Generous for a loaded 2-core box; the unsliced parse held the loop for ~3 s.
-    expect(maxMs).toBeLessThan(250);
+    expect(maxMs).toBeLessThan(500);
   });
 });
