@@ -135,7 +135,7 @@ export interface ChannelAdapter {
   /**
    * Optional: what `parseWebhook` returns, in slices of a few hundred items, so the engine hands the
    * event loop back between them (mapping a 4 MiB body of 32k messages at once holds it for ~200 ms+).
-   * Throws like `parseWebhook`, when the first slice is asked for.
+   * Throws like `parseWebhook` (when called or when a slice is asked for).
    */
   parseWebhookSlices?(rawBody: Uint8Array): Iterable<ParsedWebhook>;
   /** Sends one message. Throws a classified `SwitchboardError`. */

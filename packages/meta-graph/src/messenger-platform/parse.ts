@@ -51,7 +51,7 @@ export function parseMessengerPlatformWebhookSlices(
   rawBody: Uint8Array,
   options: ParseMessengerPlatformOptions,
 ): Iterable<ParsedWebhook> {
-  return sliceItems(mapItems(undefined, options, rawBody));
+  return sliceItems(mapItems(decodeJsonBody(rawBody), options));
 }
 
 /** Same as {@link parseMessengerPlatformWebhook} for an already decoded body. */
@@ -62,13 +62,11 @@ export function parseMessengerPlatformPayload(
   return mergeItems(mapItems(body, options));
 }
 
-/** One result per item (entry problems included); decodes `rawBody` lazily when given. */
+/** One result per item (entry problems included). */
 function* mapItems(
-  decoded: unknown,
+  body: unknown,
   options: ParseMessengerPlatformOptions,
-  rawBody?: Uint8Array,
 ): Generator<ParsedWebhook, void, undefined> {
-  const body = rawBody ? decodeJsonBody(rawBody) : decoded;
   const envelope = Envelope.safeParse(body);
   if (!envelope.success) {
     throw new SwitchboardError(

@@ -36,7 +36,7 @@ function errorsTimestamp(
 function* messagingItems(
   v: z.infer<typeof MessagingValue>,
   field: string,
-  base: { wabaId: string; path: string; entryTime: number | undefined; now: () => number; at: number },
+  base: { wabaId: string; path: string; entryTime: number | undefined; now: () => number; nowMs: number },
 ): Generator<ParsedWebhook, void, undefined> {
   const ctx: Omit<ItemContext, 'path'> = {
     phoneNumberId: v.metadata.phone_number_id,
@@ -52,7 +52,7 @@ function* messagingItems(
   for (const [name, list] of lists) {
     for (const [k, item] of (list ?? []).entries()) {
       const path = `${at}.${name}[${k}]`;
-      yield guardItem(path, item, base.at, () =>
+      yield guardItem(path, item, base.nowMs, () =>
         name === 'statuses'
           ? mapStatus(item, { ...ctx, path })
           : mapMessage(item, { ...ctx, path }, name === 'message_echoes'),
@@ -62,7 +62,7 @@ function* messagingItems(
   const items = [...(v.messages ?? []), ...(v.message_echoes ?? []), ...(v.statuses ?? [])];
   const errors = v.errors ?? [];
   if (errors.length > 0) {
-    yield guardItem(`${at}.errors`, errors, base.at, () => {
+    yield guardItem(`${at}.errors`, errors, base.nowMs, () => {
       const timestamp = errorsTimestamp(items, base.entryTime, base.now);
       const salt = JSON.stringify(items.map((it) => (it as { id?: unknown } | null)?.id ?? null));
       return {
@@ -72,7 +72,7 @@ function* messagingItems(
     });
   }
   if (items.length === 0 && errors.length === 0) {
-    yield guardItem(at, v, base.at, () => ({
+    yield guardItem(at, v, base.nowMs, () => ({
       events: [
         {
           kind: 'unsupported',
@@ -126,7 +126,7 @@ function* mapItems(rawBody: Uint8Array, options: ParseOptions): Generator<Parsed
     };
     return;
   }
-  const at = now();
+  const nowMs = now();
   for (const [i, rawEntry] of envelope.entry.entries()) {
     const entryPath = `entry[${i}]`;
     const entry = Entry.safeParse(rawEntry);
@@ -144,7 +144,7 @@ function* mapItems(rawBody: Uint8Array, options: ParseOptions): Generator<Parsed
       }
       const { field, value } = change.data;
       if (!MESSAGING_FIELDS.has(field)) {
-        yield guardItem(`${path}.value`, value, at, () => ({
+        yield guardItem(`${path}.value`, value, nowMs, () => ({
           events: [mapAccountChange(wabaId, entryTime, field, value, now)],
           problems: [],
         }));
@@ -155,7 +155,7 @@ function* mapItems(rawBody: Uint8Array, options: ParseOptions): Generator<Parsed
         yield problem(`${path}.value`, messaging.error, value);
         continue;
       }
-      yield* messagingItems(messaging.data, field, { wabaId, path, entryTime, now, at });
+      yield* messagingItems(messaging.data, field, { wabaId, path, entryTime, now, nowMs });
     }
   }
 }
