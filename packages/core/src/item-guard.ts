@@ -9,6 +9,9 @@ export const MAX_ITEM_DEPTH = 64;
 /** How far past our clock an event time may lie (clock skew): a later time would sort first forever. */
 export const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
 
+/** Items mapped per slice of `parseWebhookSlices`: about a millisecond or two of work. */
+const ITEMS_PER_SLICE = 256;
+
 /** True when `value` nests arrays/objects more than `max` levels deep. Iterative: safe on any depth. */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
@@ -53,9 +56,6 @@ export function guardItem(path: string, raw: unknown, now: number, map: () => Pa
     ],
   };
 }
-
-/** Items mapped per slice of `parseWebhookSlices`: about a millisecond or two of work. */
-export const ITEMS_PER_SLICE = 256;
 
 /**
  * Groups per-item results into slices for `ChannelAdapter.parseWebhookSlices`.
