@@ -158,8 +158,3 @@ export function whatsappText(id: string, text = 'hello', timestamp = String(Math
 export function messengerBody(messaging: unknown[]): unknown {
   return { object: 'page', entry: [{ id: PAGE, time: Date.now(), messaging }] };
 }
-
-/** Resolves once the processor has nothing left to do. */
-export async function drained(harness: Harness): Promise<void> {
-  await harness.switchboard.drain();
-}
