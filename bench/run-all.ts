@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark in sequence, each in its own Node process (so one's heap and JIT state do not
- * colour the next): ack, group-commit, processor, memory (SQLite), parse, pg-ack (PostgreSQL). Each writes
+ * colour the next): ack, group-commit, processor, memory (SQLite), parse, signature, pg-ack (PostgreSQL). Each writes
  * bench/results/<name>.md; this script then rebuilds the results section of bench/README.md from them.
  * The incident drill is separate (`npm run drill`).
  *
@@ -19,6 +19,7 @@ const SCRIPTS = [
   { file: 'processor.ts', result: 'processor' },
   { file: 'memory.ts', result: 'memory' },
   { file: 'parse.ts', result: 'parse' },
+  { file: 'signature.ts', result: 'signature' },
   { file: 'pg-ack.ts', result: 'pg-ack' },
 ];
 

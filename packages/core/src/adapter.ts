@@ -153,6 +153,12 @@ export interface ChannelAdapter {
   verifySignature(rawBody: Uint8Array, headers: WebhookHeaders): SignatureCheck;
   /** Walks every entry, change and item; bad items become problems or `unsupported` events. Throws `PAYLOAD_INVALID` only when the body as a whole is unusable. */
   parseWebhook(rawBody: Uint8Array): ParsedWebhook;
+  /**
+   * Optional: what `parseWebhook` returns, in slices of a few hundred items, so the engine hands the
+   * event loop back between them (mapping a 4 MiB body of 32k messages at once holds it for ~200 ms+).
+   * Throws like `parseWebhook` (when called or when a slice is asked for).
+   */
+  parseWebhookSlices?(rawBody: Uint8Array): Iterable<ParsedWebhook>;
   /** Sends one message. Throws a classified `SwitchboardError`. */
   send(message: OutboundMessage): Promise<SendReceipt>;
   probes(): HealthProbe[];

@@ -6,6 +6,7 @@ export { conversationOfEvent, orderForDispatch } from './engine/ordering.js';
 export { createSwitchboard } from './engine/switchboard.js';
 export type * from './engine/types.js';
 export * from './errors.js';
+export * from './item-guard.js';
 export * from './limiter.js';
 export * from './logger.js';
 export * from './model/content.js';

@@ -40,7 +40,7 @@ describe('handleWebhook: the ack path', () => {
       new Request('http://127.0.0.1/webhooks/fake?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1'),
     );
     expect(bad.status).toBe(403);
-    expect(lines.some((l) => l.level === 'error' && l.reason === 'challenge_failed')).toBe(true);
+    expect(lines.some((l) => l.level === 'warn' && l.reason === 'challenge_failed')).toBe(true);
     expect(JSON.stringify(lines)).not.toContain(VERIFY_TOKEN);
   });
 
@@ -119,5 +119,44 @@ describe('handleWebhook: the ack path', () => {
     expect(text).toContain('switchboard_webhooks_received_total{channel="fake"} 2');
     expect(text).toContain('switchboard_webhooks_acked_total{channel="fake"} 1');
     expect(text).toContain('switchboard_webhooks_rejected_total{channel="fake",reason="signature"} 1');
+  });
+
+  it('counts every unknown channel under one metrics label, however many names are tried', async () => {
+    const { switchboard } = setup();
+    for (let i = 0; i < 50; i++) {
+      await switchboard.handleWebhook(signedRequest(valid, { channel: `probe${i}` }));
+    }
+    const text = await switchboard.metrics();
+    expect(text).toContain(
+      'switchboard_webhooks_rejected_total{channel="(unknown)",reason="unknown_channel"} 50',
+    );
+    expect(text).not.toContain('probe');
+  });
+
+  it('answers 404 to malformed percent-encoding in the path, logged and counted like any unknown route', async () => {
+    const { switchboard, lines } = setup();
+    const response = await switchboard.handleWebhook(
+      new Request('http://127.0.0.1/webhooks/%E0%A4%A', { method: 'POST', body: valid }),
+    );
+    expect(response.status).toBe(404);
+    expect(lines.some((l) => l.reason === 'unknown_channel' && l.status === 404)).toBe(true);
+    expect(await switchboard.metrics()).toContain(
+      'switchboard_webhooks_rejected_total{channel="(unknown)",reason="unknown_channel"} 1',
+    );
+  });
+
+  it('logs stray requests (4xx) as warnings and only our own failures (5xx) as errors', async () => {
+    const store = createMemoryStore();
+    const { switchboard, lines } = setup({ store });
+    await switchboard.handleWebhook(new Request('http://127.0.0.1/', { method: 'POST', body: valid }));
+    await switchboard.handleWebhook(signedRequest(valid, { signature: null }));
+    store.setUnavailable(true);
+    await switchboard.handleWebhook(signedRequest(valid));
+    const rejected = lines.filter((l) => l.msg.startsWith('webhook rejected'));
+    expect(rejected.map((l) => [l.status, l.level])).toEqual([
+      [404, 'warn'],
+      [401, 'warn'],
+      [503, 'error'],
+    ]);
   });
 });

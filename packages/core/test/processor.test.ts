@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChannelEvent, createMemoryStore } from '../src/index.js';
+import { type ChannelAdapter, type ChannelEvent, createMemoryStore } from '../src/index.js';
 import { body, signedRequest } from './fake-adapter.js';
 import { setup } from './helpers.js';
 
@@ -272,5 +272,38 @@ describe('processor: parse → dedup → persist → dispatch', () => {
     for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     await switchboard.stop();
     expect(seen).toEqual(['bg']);
+  });
+
+  it('hands the event loop back while a huge body is parsed, stored and dispatched', async () => {
+    const { fake } = setup();
+    const sliced: ChannelAdapter = {
+      ...fake.adapter,
+      *parseWebhookSlices(raw) {
+        const all = fake.adapter.parseWebhook(raw);
+        for (let i = 0; i < all.events.length; i += 500) {
+          yield { events: all.events.slice(i, i + 500), problems: [] };
+        }
+      },
+    };
+    const { switchboard: engine, store } = setup({ adapters: [sliced] });
+    const items = Array.from({ length: 3000 }, (_, i) => ({
+      type: 'message' as const,
+      id: `m${i}`,
+      text: 'x',
+      ts: i,
+    }));
+    await post(engine, body(items));
+    let turns = 0;
+    let running = true;
+    const tick = () => {
+      turns += 1;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await engine.drain();
+    running = false;
+    expect((await store.events.count()).done).toBe(3000);
+    // Parse slices, insert chunks and dispatch chunks each give the loop a turn; all at once gave it none.
+    expect(turns).toBeGreaterThanOrEqual(6);
   });
 });

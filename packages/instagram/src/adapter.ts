@@ -7,6 +7,7 @@ import { instagramProbes, resubscribeInstagram } from './health.js';
 import { sendInstagram, type UploadableMedia, uploadInstagramAttachment } from './send/index.js';
 import {
   parseInstagramWebhook,
+  parseInstagramWebhookSlices,
   verifyInstagramChallenge,
   verifyInstagramSignature,
 } from './webhook/index.js';
@@ -60,6 +61,7 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Instagra
     verifyChallenge: (query) => verifyInstagramChallenge(ctx, query),
     verifySignature: (rawBody, headers) => verifyInstagramSignature(ctx, rawBody, headers),
     parseWebhook: (rawBody) => parseInstagramWebhook(ctx, rawBody),
+    parseWebhookSlices: (rawBody) => parseInstagramWebhookSlices(ctx, rawBody),
     send: (message) => sendInstagram(ctx, message),
     probes: () => instagramProbes(ctx),
     backfill: (request) => backfillInstagram(ctx, request),

@@ -7,6 +7,7 @@ import { messengerProbes, resubscribeMessenger } from './health.js';
 import { sendMessenger, type UploadableMedia, uploadMessengerAttachment } from './send/index.js';
 import {
   parseMessengerWebhook,
+  parseMessengerWebhookSlices,
   verifyMessengerChallenge,
   verifyMessengerSignature,
 } from './webhook/index.js';
@@ -60,6 +61,7 @@ export function createMessengerAdapter(config: MessengerAdapterConfig): Messenge
     verifyChallenge: (query) => verifyMessengerChallenge(ctx, query),
     verifySignature: (rawBody, headers) => verifyMessengerSignature(ctx, rawBody, headers),
     parseWebhook: (rawBody) => parseMessengerWebhook(ctx, rawBody),
+    parseWebhookSlices: (rawBody) => parseMessengerWebhookSlices(ctx, rawBody),
     send: (message) => sendMessenger(ctx, message),
     probes: () => messengerProbes(ctx),
     backfill: (request) => backfillMessenger(ctx, request),

@@ -11,6 +11,7 @@ import {
   type MetaChannel,
   type MetaErrorBody,
 } from './errors.js';
+import { assertTokenHost, META_MEDIA_HOSTS } from './media-hosts.js';
 import { type GraphUsage, parseUsageHeaders } from './usage.js';
 
 export interface GraphClientOptions {
@@ -28,6 +29,11 @@ export interface GraphClientOptions {
   logger?: Logger;
   /** How to send the token: query `access_token` (default) or `Authorization: Bearer`. */
   auth?: 'query' | 'bearer';
+  /**
+   * Hosts (with their subdomains) a `download` may send the token to, besides the `baseUrl` origin.
+   * Default `META_MEDIA_HOSTS`; https only, except loopback hosts.
+   */
+  mediaHosts?: readonly string[];
 }
 
 export type GraphParams = Record<string, string | number | boolean | undefined>;
@@ -63,7 +69,10 @@ export interface GraphClient {
     params?: GraphParams,
     options?: { maxPages?: number; signal?: AbortSignal },
   ): AsyncIterable<z.output<S>>;
-  /** GET an absolute URL (media CDN) with the bearer token, capped at maxBytes (→ PAYLOAD_TOO_LARGE). */
+  /**
+   * GET an absolute URL (media CDN) with the bearer token, capped at maxBytes (→ PAYLOAD_TOO_LARGE). With the
+   * token, a URL off the Graph origin and `mediaHosts` is refused (→ INVALID_REQUEST) before any request.
+   */
   download(
     url: string,
     options: { maxBytes: number; bearer?: boolean },
@@ -225,6 +234,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     delete: (path, schema, params) => call({ method: 'DELETE', url: path, params }, schema),
     paginate,
     download: async (url, downloadOptions) => {
+      const bearer = downloadOptions.bearer !== false;
+      if (bearer) assertTokenHost(url, origin, options.mediaHosts ?? META_MEDIA_HOSTS);
       let response: AxiosResponse<ArrayBuffer>;
       try {
         response = await transport.request<ArrayBuffer>({
@@ -234,7 +245,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           maxContentLength: downloadOptions.maxBytes,
           // CDN URLs may redirect; follow-redirects drops Authorization when the host changes.
           maxRedirects: 5,
-          headers: downloadOptions.bearer === false ? {} : { Authorization: `Bearer ${options.accessToken}` },
+          headers: bearer ? { Authorization: `Bearer ${options.accessToken}` } : {},
         });
       } catch (cause) {
         if (cause instanceof Error && /maxContentLength/i.test(cause.message)) {

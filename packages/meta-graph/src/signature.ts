@@ -23,6 +23,8 @@ export function signMetaBody(rawBody: Uint8Array | string, appSecret: string): s
  *
  * On `mismatch` it explains the most common cause when it can prove it: a JSON middleware decoded and
  * re-serialized the body before it reached us (Meta signs `\uXXXX` escapes and `\/`, not the decoded text).
+ * Proving it costs several re-serializations and HMACs, so a rejected request could cost many times an
+ * accepted one: the hint is only tried for bodies up to 64 KiB and at most 10 times a minute per process.
  *
  * @example
  * const check = verifyMetaSignature(raw, headers.get('x-hub-signature-256'), [newSecret, oldSecret]);
@@ -52,7 +54,7 @@ export function verifyMetaSignature(
     }
     const index = matchingSecret(rawBody, expected, secrets);
     if (index !== undefined) return { ok: true, secretIndex: index };
-    const hint = mismatchHint(rawBody, expected, secrets);
+    const hint = hintAffordable(rawBody.byteLength) ? mismatchHint(rawBody, expected, secrets) : undefined;
     return hint ? { ok: false, reason: 'mismatch', hint } : { ok: false, reason: 'mismatch' };
   } catch {
     return { ok: false, reason: 'mismatch' };
@@ -87,6 +89,23 @@ function matchingSecret(body: Uint8Array, expected: Buffer, secrets: IndexedSecr
     }
   }
   return found;
+}
+
+/** Above this size a mismatch gets no hint: a misconfigured receiver shows up on small bodies as well. */
+export const HINT_MAX_BYTES = 64 * 1024;
+const HINT_BURST = 10;
+const HINT_REFILL_MS = 6_000;
+// A token bucket shared by the process: forged requests cannot buy the hint's extra CPU at will.
+const hintBucket = { tokens: HINT_BURST, at: 0 };
+
+function hintAffordable(bytes: number): boolean {
+  if (bytes > HINT_MAX_BYTES) return false;
+  const now = Date.now();
+  hintBucket.tokens = Math.min(HINT_BURST, hintBucket.tokens + (now - hintBucket.at) / HINT_REFILL_MS);
+  hintBucket.at = now;
+  if (hintBucket.tokens < 1) return false;
+  hintBucket.tokens -= 1;
+  return true;
 }
 
 const RAW_BYTES_ADVICE =

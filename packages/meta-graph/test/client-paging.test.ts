@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { META_MEDIA_HOSTS } from '../src/index.js';
+import { assertTokenHost } from '../src/media-hosts.js';
 import { clientFor, failure, json, PROOF, TOKEN, useGraphServer } from './graph-server.js';
 
 const ctx = useGraphServer();
@@ -124,5 +126,40 @@ describe('download', () => {
     expect((await failure(clientFor(ctx).download(`${ctx.base}/gone`, { maxBytes: 1_000 }))).code).toBe(
       'NOT_FOUND',
     );
+  });
+
+  it('sends the token only to the Graph origin and Meta media hosts: any other host is refused before a request', async () => {
+    ctx.handler = (_req, res) => res.end('leaked');
+    const elsewhere = ctx.base.replace('127.0.0.1', 'localhost');
+    const refused = await failure(clientFor(ctx).download(`${elsewhere}/media/1`, { maxBytes: 100 }));
+    expect(refused).toMatchObject({ name: 'SwitchboardError', code: 'INVALID_REQUEST' });
+    expect(refused.message).toContain('refusing to send the access token to http://localhost');
+    expect(refused.message).not.toContain(TOKEN);
+    for (const url of [
+      'https://evil.example/x',
+      'http://lookaside.fbsbx.com/x',
+      'https://fbsbx.com.evil.example/x',
+    ]) {
+      expect((await failure(clientFor(ctx).download(url, { maxBytes: 100 }))).code).toBe('INVALID_REQUEST');
+    }
+    expect(ctx.seen).toHaveLength(0);
+
+    // Listed (a tunnel or a local CDN of your own): allowed; without the token, any host is fetched.
+    await clientFor(ctx, { mediaHosts: ['localhost'] }).download(`${elsewhere}/media/1`, { maxBytes: 100 });
+    expect(ctx.seen[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    await clientFor(ctx).download(`${elsewhere}/cdn/2`, { maxBytes: 100, bearer: false });
+    expect(ctx.seen).toHaveLength(2);
+  });
+
+  it("accepts Meta's media hosts over https: WhatsApp's lookaside and the Messenger/Instagram CDNs", () => {
+    const graph = 'https://graph.facebook.com';
+    for (const url of [
+      'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1',
+      'https://scontent.xx.fbcdn.net/v/t1/1_n.jpg',
+      'https://scontent-cdg4-1.cdninstagram.com/v/x.jpg',
+      'https://graph.facebook.com/v24.0/123',
+    ]) {
+      expect(() => assertTokenHost(url, graph, META_MEDIA_HOSTS)).not.toThrow();
+    }
   });
 });

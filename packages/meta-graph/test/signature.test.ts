@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { metaJsonStringify, signMetaBody, verifyMetaSignature } from '../src/index.js';
+import { HINT_MAX_BYTES } from '../src/signature.js';
 
 const SECRET = 'app-secret-1';
 const OLD_SECRET = 'app-secret-0';
@@ -28,6 +29,15 @@ describe('metaJsonStringify', () => {
 });
 
 describe('verifyMetaSignature', () => {
+  // The mismatch hint is rate-limited per process: every test starts a minute later, with a full bucket.
+  let shift = 0;
+  beforeEach(() => {
+    shift += 60_000;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + shift);
+  });
+  afterEach(() => vi.useRealTimers());
+
   it('accepts a body with \\uXXXX and \\/ escapes signed over its exact bytes', () => {
     expect(verifyMetaSignature(enc(META_BODY), signMetaBody(META_BODY, SECRET), [SECRET])).toEqual({
       ok: true,
@@ -168,5 +178,39 @@ describe('verifyMetaSignature', () => {
       ok: false,
       reason: 'missing',
     });
+  });
+
+  it('gives a forged 4 MiB non-ASCII body no hint, so rejecting it costs about what accepting it costs', () => {
+    const text = metaJsonStringify({ entry: [{ text: 'ä/'.repeat(HINT_MAX_BYTES) }] });
+    const decoded = enc(JSON.stringify(JSON.parse(text)).padEnd(4 * 1024 * 1024, ' '));
+    const valid = signMetaBody(decoded, SECRET);
+    const forged = signMetaBody(text, SECRET); // what a re-serializing middleware would have us compare
+    const fastest = (header: string) => {
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3; i++) {
+        const start = performance.now();
+        verifyMetaSignature(decoded, header, [SECRET, OLD_SECRET]);
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
+    };
+    const ratio = fastest(forged) / fastest(valid);
+    console.log(`signature check, 4 MiB non-ASCII body: mismatch/valid = ${ratio.toFixed(2)}`);
+    expect(ratio).toBeLessThan(3); // the old hint made it ~100x
+    expect(verifyMetaSignature(decoded, forged, [SECRET])).toEqual({ ok: false, reason: 'mismatch' });
+  });
+
+  it('tries the hint at most 10 times a minute, so forged small bodies cannot buy its CPU at will', () => {
+    const reserialized = enc(JSON.stringify(JSON.parse(META_BODY)));
+    const header = signMetaBody(META_BODY, SECRET);
+    const hinted = () => {
+      const check = verifyMetaSignature(reserialized, header, [SECRET]);
+      return !check.ok && check.hint !== undefined;
+    };
+    const first = Array.from({ length: 15 }, hinted);
+    expect(first.filter(Boolean)).toHaveLength(10);
+    vi.setSystemTime(Date.now() + 6_000);
+    expect(hinted()).toBe(true);
+    expect(hinted()).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ import {
 } from './media.js';
 import { WHATSAPP_LIMITS } from './send/limits.js';
 import { sendMessage } from './send/send.js';
-import { parseWhatsAppWebhook } from './webhook/parse.js';
+import { parseWhatsAppWebhook, parseWhatsAppWebhookSlices } from './webhook/parse.js';
 
 /** The WhatsApp adapter: the `ChannelAdapter` contract plus media and subscription helpers. No `backfill`: the Cloud API has no history. */
 export interface WhatsAppAdapter extends ChannelAdapter {
@@ -57,6 +57,7 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig = {}): Whats
     channel: 'whatsapp' as const,
     logger,
     ...(resolved.timeoutMs ? { timeoutMs: resolved.timeoutMs } : {}),
+    ...(resolved.mediaHosts ? { mediaHosts: resolved.mediaHosts } : {}),
   };
   let tokenClient: GraphClient | undefined;
   let debugClient: GraphClient | undefined;
@@ -103,6 +104,8 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig = {}): Whats
     verifySignature: (rawBody: Uint8Array, headers: WebhookHeaders) =>
       verifyMetaSignature(rawBody, headers.get('x-hub-signature-256'), resolved.appSecrets),
     parseWebhook: (rawBody: Uint8Array) => parseWhatsAppWebhook(rawBody, { now: () => clock.now() }),
+    parseWebhookSlices: (rawBody: Uint8Array) =>
+      parseWhatsAppWebhookSlices(rawBody, { now: () => clock.now() }),
     send: async (message: OutboundMessage): Promise<SendReceipt> => sendMessage(graph, message, clock),
     probes: () => createProbes({ config: resolved, graph, debugGraph, clock }),
     downloadMedia: async (mediaId: string, options?: DownloadMediaOptions) =>

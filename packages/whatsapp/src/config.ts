@@ -18,6 +18,7 @@ export const WhatsAppAdapterConfigSchema = z
     wabaIds: ids,
     appId: z.string().regex(/^\d+$/).optional(),
     graphBaseUrl: z.string().url().default(GRAPH_BASE_URL),
+    mediaHosts: z.array(z.string().min(1)).optional(),
     graphVersion: z
       .string()
       .regex(/^v\d+\.\d+$/)
@@ -69,6 +70,11 @@ export interface WhatsAppAdapterConfig {
   expectedCallbackUrl?: string;
   /** Largest media file `downloadMedia` accepts, in bytes. Default 100 MB. */
   mediaMaxBytes?: number;
+  /**
+   * Hosts (with subdomains) `downloadMedia` may send the access token to, besides `graphBaseUrl`'s origin.
+   * Default `META_MEDIA_HOSTS` (fbsbx.com, fbcdn.net, cdninstagram.com, whatsapp.net); https only, except loopback.
+   */
+  mediaHosts?: readonly string[];
   /** Graph call timeout in ms (meta-graph's default when absent). */
   timeoutMs?: number;
   /** The token probe reports `degraded` when the token expires within this many days. Default 7. */
@@ -88,6 +94,7 @@ export interface ResolvedWhatsAppConfig {
   graphVersion: string;
   expectedCallbackUrl: string | undefined;
   mediaMaxBytes: number;
+  mediaHosts: string[] | undefined;
   timeoutMs: number | undefined;
   tokenExpiryWarningDays: number;
 }
@@ -112,6 +119,7 @@ const list = (value: string | undefined): string[] | undefined =>
  * | `WHATSAPP_WABA_IDS` (comma-separated) | `wabaIds` |
  * | `WHATSAPP_APP_ID` | `appId` |
  * | `WHATSAPP_GRAPH_BASE_URL` | `graphBaseUrl` |
+ * | `WHATSAPP_MEDIA_HOSTS` (comma-separated) | `mediaHosts` |
  * | `WHATSAPP_GRAPH_VERSION` | `graphVersion` |
  * | `WHATSAPP_EXPECTED_CALLBACK_URL` | `expectedCallbackUrl` |
  * | `WHATSAPP_MEDIA_MAX_BYTES` | `mediaMaxBytes` |
@@ -133,6 +141,8 @@ export function whatsAppConfigFromEnv(
   if (wabas) config.wabaIds = wabas;
   if (env.WHATSAPP_APP_ID) config.appId = env.WHATSAPP_APP_ID;
   if (env.WHATSAPP_GRAPH_BASE_URL) config.graphBaseUrl = env.WHATSAPP_GRAPH_BASE_URL;
+  const mediaHosts = list(env.WHATSAPP_MEDIA_HOSTS);
+  if (mediaHosts) config.mediaHosts = mediaHosts;
   if (env.WHATSAPP_GRAPH_VERSION) config.graphVersion = env.WHATSAPP_GRAPH_VERSION;
   if (env.WHATSAPP_EXPECTED_CALLBACK_URL) config.expectedCallbackUrl = env.WHATSAPP_EXPECTED_CALLBACK_URL;
   if (env.WHATSAPP_MEDIA_MAX_BYTES) config.mediaMaxBytes = Number(env.WHATSAPP_MEDIA_MAX_BYTES);
@@ -167,6 +177,7 @@ export function resolveConfig(
     graphVersion: parsed.graphVersion,
     expectedCallbackUrl: parsed.expectedCallbackUrl,
     mediaMaxBytes: parsed.mediaMaxBytes,
+    mediaHosts: parsed.mediaHosts,
     timeoutMs: parsed.timeoutMs,
     tokenExpiryWarningDays: parsed.tokenExpiryWarningDays,
   };

@@ -15,13 +15,15 @@ export const MediaInfo = z.looseObject({
 
 const UploadResponse = z.looseObject({ id: z.string().min(1) });
 
-/** A downloaded media file, its hash checked. */
+/** A downloaded media file, its hash checked when Meta gave one. */
 export interface DownloadedMedia {
   mediaId: string;
   bytes: Uint8Array;
   mimeType?: string;
   /** Hex SHA-256 of `bytes`. */
   sha256: string;
+  /** `true` when the bytes matched the SHA-256 Meta gave; `false` when Meta gave none (nothing was checked). */
+  sha256Checked: boolean;
   fileSize: number;
 }
 
@@ -56,7 +58,9 @@ const isExpiredUrl = (error: unknown) =>
 /**
  * Resolves a media id and downloads the file at once (the URL lives 5 minutes), with the bearer
  * token, refusing files above `maxBytes` (PAYLOAD_TOO_LARGE) and checking the SHA-256 Meta gave
- * (mismatch → PAYLOAD_INVALID, retryable). A 404 on the URL means it expired: a fresh URL is fetched once.
+ * (mismatch → PAYLOAD_INVALID, retryable; none → `sha256Checked: false`). A 404 on the URL means it
+ * expired: a fresh URL is fetched once. The token goes only to Meta's media hosts (see the client's
+ * `mediaHosts`): a URL elsewhere is refused with INVALID_REQUEST.
  */
 export async function downloadMedia(
   graph: GraphClient,
@@ -103,7 +107,14 @@ export async function downloadMedia(
       );
     }
     const mimeType = info.mime_type ?? contentType;
-    return { mediaId, bytes, sha256: hex, fileSize: bytes.byteLength, ...(mimeType ? { mimeType } : {}) };
+    return {
+      mediaId,
+      bytes,
+      sha256: hex,
+      sha256Checked: Boolean(info.sha256),
+      fileSize: bytes.byteLength,
+      ...(mimeType ? { mimeType } : {}),
+    };
   }
 }
 

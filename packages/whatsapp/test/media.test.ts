@@ -30,6 +30,7 @@ describe('media over HTTP to the simulator', () => {
       mimeType: 'image/jpeg',
       fileSize: 3000,
       sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256Checked: true,
     });
   });
 
@@ -68,8 +69,9 @@ describe('media download with an expiring URL', () => {
   let metadataCalls = 0;
   let cdnCalls = 0;
   let issued = 0;
-  let hash = sha;
+  let hash: string | undefined = sha;
   let alwaysExpired = false;
+  let cdnBase = '';
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -96,7 +98,7 @@ describe('media download with an expiring URL', () => {
         res.end(
           JSON.stringify({
             messaging_product: 'whatsapp',
-            url: `${base}/cdn/voice.ogg?expires=${issuedAt + 5 * 60_000}`,
+            url: `${cdnBase || base}/cdn/voice.ogg?expires=${issuedAt + 5 * 60_000}`,
             mime_type: 'audio/ogg',
             sha256: hash,
             file_size: body.byteLength,
@@ -127,13 +129,14 @@ describe('media download with an expiring URL', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const adapter = () =>
+  const adapter = (mediaHosts?: string[]) =>
     createWhatsAppAdapter({
       appSecret: APP_SECRET,
       verifyToken: VERIFY_TOKEN,
       accessToken: TOKEN,
       phoneNumberIds: [P1],
       graphBaseUrl: base,
+      ...(mediaHosts ? { mediaHosts } : {}),
     });
 
   it('a 404 on an expired URL fetches a fresh URL once and downloads', async () => {
@@ -173,6 +176,34 @@ describe('media download with an expiring URL', () => {
         code: 'PAYLOAD_INVALID',
         retryable: true,
       });
+    } finally {
+      hash = sha;
+    }
+  });
+
+  it("never sends the token to a media URL off Meta's hosts, unless that host is configured", async () => {
+    issued = 1;
+    cdnBase = base.replace('127.0.0.1', 'localhost');
+    cdnCalls = 0;
+    try {
+      const refused = adapter().downloadMedia('7788990011');
+      await expect(refused).rejects.toMatchObject({ name: 'SwitchboardError', code: 'INVALID_REQUEST' });
+      await expect(refused).rejects.toThrow(/refusing to send the access token to http:\/\/localhost/);
+      expect(cdnCalls).toBe(0);
+      const media = await adapter(['localhost']).downloadMedia('7788990011');
+      expect(media.sha256Checked).toBe(true);
+      expect(cdnCalls).toBe(1);
+    } finally {
+      cdnBase = '';
+    }
+  });
+
+  it('says so when Meta gave no SHA-256 to check the download against', async () => {
+    issued = 1;
+    hash = undefined;
+    try {
+      const media = await adapter().downloadMedia('7788990011');
+      expect(media).toMatchObject({ sha256: sha, sha256Checked: false });
     } finally {
       hash = sha;
     }

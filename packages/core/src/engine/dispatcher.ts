@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventKind } from '../model/events.js';
 import type { Store } from '../store/types.js';
 import { exponentialDelay, type ResolvedWorker } from './backoff.js';
+import { yieldToLoop } from './loop.js';
 import type { EngineMetrics } from './metrics.js';
 import { conversationOfEvent, groupByConversation } from './ordering.js';
 import { type OutboxAdvanced, persistEvent } from './persist.js';
@@ -16,6 +17,9 @@ export interface Dispatchable {
   /** Failed attempts so far. */
   attempts: number;
 }
+
+/** Events of one conversation persisted and dispatched between two yields to the event loop. */
+const DISPATCH_CHUNK = 500;
 
 export interface Dispatcher {
   on(kind: EventKind | '*', handler: EventHandler): () => void;
@@ -102,12 +106,21 @@ export function createDispatcher(deps: {
   };
 
   /**
-   * One conversation's events, in order. The read-model writes of the whole group go out together
+   * One conversation's events, in order, in chunks with the event loop handed back between them (a
+   * synchronous store such as SQLite would otherwise hold it for the whole group: seconds for a 32k-message
+   * body). The read-model writes of a chunk go out together
    * (they are idempotent and monotonic, so their relative order does not matter) and so do the done
    * marks: two store round trips per group instead of two per event. Handlers run strictly in order,
    * each after its event is persisted.
    */
   const dispatchGroup = async (group: readonly Dispatchable[]) => {
+    for (let from = 0; from < group.length; from += DISPATCH_CHUNK) {
+      if (from > 0) await yieldToLoop();
+      await dispatchChunk(group.slice(from, from + DISPATCH_CHUNK));
+    }
+  };
+
+  const dispatchChunk = async (group: readonly Dispatchable[]) => {
     const persisted = await Promise.allSettled(
       group.map((item) => persistEvent(store, item.event, deps.onAdvanced)),
     );

@@ -42,6 +42,20 @@ interface Counted {
 
 const WEBHOOK_PATH = /\/webhooks\/([^/?#]+)\/?(?:[?#].*)?$/;
 
+/** The one metrics label every unknown channel counts under: a name per request would be a new series forever. */
+const UNKNOWN_CHANNEL_LABEL = '(unknown)';
+
+/** The channel segment of a webhook path; '' for no match or malformed percent-encoding (a 404, not a 500). */
+function channelOf(path: string): string {
+  const segment = WEBHOOK_PATH.exec(path)?.[1];
+  if (!segment) return '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
 export function createIngress(deps: {
   adapters: ReadonlyMap<string, ChannelAdapter>;
   store: Store;
@@ -70,8 +84,14 @@ export function createIngress(deps: {
     message: string,
     fields: Record<string, unknown> = {},
   ) => {
-    metrics.rejected.inc({ channel, reason });
-    logger.error(`webhook rejected: ${message}`, { channel, status, reason, ...fields });
+    metrics.rejected.inc({ channel: adapters.has(channel) ? channel : UNKNOWN_CHANNEL_LABEL, reason });
+    // A client's mistake (4xx) is a warning; only our own failures (5xx) are errors.
+    logger[status >= 500 ? 'error' : 'warn'](`webhook rejected: ${message}`, {
+      channel,
+      status,
+      reason,
+      ...fields,
+    });
     return { status, body: message };
   };
 
@@ -80,16 +100,15 @@ export function createIngress(deps: {
     async handle(request) {
       const queryAt = request.url.indexOf('?');
       const path = queryAt < 0 ? request.url : request.url.slice(0, queryAt);
-      const match = WEBHOOK_PATH.exec(path);
-      const channel = match?.[1] ? decodeURIComponent(match[1]) : '';
+      const channel = channelOf(path);
       const adapter = adapters.get(channel);
       if (!adapter) {
-        const label = channel && channel.length <= 32 ? channel : '(none)';
+        const name = channel ? channel.slice(0, 32) : '(none)';
         return reject(
-          label,
+          name,
           404,
           'unknown_channel',
-          `no adapter for channel "${label}" (path ${path.slice(0, 200)})`,
+          `no adapter for channel "${name}" (path ${path.slice(0, 200)})`,
         );
       }
 

@@ -103,3 +103,6 @@ export function createWorkerLoop(deps: {
     },
   };
 }
+
+/** Lets pending I/O (acks) run before going on with a long piece of work. */
+export const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));

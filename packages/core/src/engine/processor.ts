@@ -3,9 +3,10 @@ import type { Clock } from '../clock.js';
 import { SwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventSource } from '../model/events.js';
-import type { InboxRow, Store } from '../store/types.js';
+import type { EventInsertResult, InboxRow, Store } from '../store/types.js';
 import { exponentialDelay, type ResolvedWorker } from './backoff.js';
 import type { Dispatchable, Dispatcher } from './dispatcher.js';
+import { yieldToLoop } from './loop.js';
 import type { EngineMetrics } from './metrics.js';
 import { orderForDispatch } from './ordering.js';
 import type { IngestResult, ReplayOptions, ReplayResult } from './types.js';
@@ -21,6 +22,25 @@ export interface Processor {
 
 /** Inbox rows parsed between two yields to the event loop. */
 const SLICE = 25;
+/** Events inserted per store call. */
+const INSERT_CHUNK = 500;
+/** Longest the processor maps the items of one body before handing the event loop back (acks wait meanwhile). */
+const PARSE_BUDGET_MS = 10;
+
+async function parseInSlices(adapter: ChannelAdapter, body: Uint8Array): Promise<ParsedWebhook> {
+  if (!adapter.parseWebhookSlices) return adapter.parseWebhook(body);
+  const out: ParsedWebhook = { events: [], problems: [] };
+  let since = performance.now();
+  for (const slice of adapter.parseWebhookSlices(body)) {
+    for (const event of slice.events) out.events.push(event);
+    for (const problem of slice.problems) out.problems.push(problem);
+    if (performance.now() - since > PARSE_BUDGET_MS) {
+      await yieldToLoop();
+      since = performance.now();
+    }
+  }
+  return out;
+}
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -38,11 +58,11 @@ export function createProcessor(deps: {
 }): Processor {
   const { adapters, store, clock, logger, metrics, owner, policy, dispatcher } = deps;
 
-  const parse = (row: InboxRow): ParsedWebhook | SwitchboardError => {
+  const parse = async (row: InboxRow): Promise<ParsedWebhook | SwitchboardError> => {
     const adapter = adapters.get(row.channel);
     if (!adapter) return new SwitchboardError('UNKNOWN_CHANNEL', `no adapter for channel "${row.channel}"`);
     try {
-      return adapter.parseWebhook(row.body);
+      return await parseInSlices(adapter, row.body);
     } catch (error) {
       if (SwitchboardError.is(error)) return error;
       return new SwitchboardError('PAYLOAD_INVALID', `the ${row.channel} parser threw: ${errorText(error)}`, {
@@ -103,12 +123,15 @@ export function createProcessor(deps: {
   ): Promise<{ fresh: Dispatchable[]; counted: Promise<unknown> }> => {
     if (events.length === 0) return { fresh: [], counted: Promise.resolve() };
     const ordered = orderForDispatch(events);
-    const results = await store.events.insertMany(ordered, {
-      inboxId,
-      owner,
-      leaseMs: policy.leaseMs,
-      now: clock.now(),
-    });
+    // In chunks, the loop handed back between them: a store such as SQLite writes synchronously, and 32k
+    // events in one call held it for seconds. A crash between chunks re-runs the row; dedup drops the copies.
+    const results: EventInsertResult[] = [];
+    for (let from = 0; from < ordered.length; from += INSERT_CHUNK) {
+      if (from > 0) await yieldToLoop();
+      const chunk = ordered.slice(from, from + INSERT_CHUNK);
+      const options = { inboxId, owner, leaseMs: policy.leaseMs, now: clock.now() };
+      for (const result of await store.events.insertMany(chunk, options)) results.push(result);
+    }
     const fresh: Dispatchable[] = [];
     let duplicates = 0;
     let backfilled = 0;
@@ -142,7 +165,7 @@ export function createProcessor(deps: {
   };
 
   const processRow = async (row: InboxRow): Promise<Dispatchable[]> => {
-    const parsed = parse(row);
+    const parsed = await parse(row);
     try {
       if (parsed instanceof SwitchboardError) {
         await store.inbox.kill(row.id, owner, `${parsed.code}: ${parsed.message}`);
@@ -193,7 +216,7 @@ export function createProcessor(deps: {
       // acknowledgements for tens of milliseconds, which shows up directly in their tail latency.
       const started: Promise<Dispatchable[]>[] = [];
       for (const [index, row] of rows.entries()) {
-        if (index > 0 && index % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (index > 0 && index % SLICE === 0) await yieldToLoop();
         started.push(processRow(row));
       }
       const fresh = (await Promise.all(started)).flat();
@@ -228,7 +251,7 @@ export function createProcessor(deps: {
         for (const row of rows) {
           afterId = row.id;
           result.bodies += 1;
-          const parsed = parse(row);
+          const parsed = await parse(row);
           if (parsed instanceof SwitchboardError) {
             result.failed += 1;
             if (row.state !== 'dead') {

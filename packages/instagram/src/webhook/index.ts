@@ -1,6 +1,7 @@
 import type { ParsedWebhook, SignatureCheck, WebhookHeaders } from '@switchboard/core';
 import {
   parseMessengerPlatformWebhook,
+  parseMessengerPlatformWebhookSlices,
   verifyMetaChallenge,
   verifyMetaSignature,
 } from '@switchboard/meta-graph';
@@ -30,4 +31,12 @@ export function verifyInstagramChallenge(ctx: InstagramContext, query: URLSearch
  */
 export function parseInstagramWebhook(ctx: InstagramContext, rawBody: Uint8Array): ParsedWebhook {
   return parseMessengerPlatformWebhook(rawBody, { channel: 'instagram', now: () => ctx.clock.now() });
+}
+
+/** The same, in slices of a few hundred items, so the engine can yield between them. */
+export function parseInstagramWebhookSlices(
+  ctx: InstagramContext,
+  rawBody: Uint8Array,
+): Iterable<ParsedWebhook> {
+  return parseMessengerPlatformWebhookSlices(rawBody, { channel: 'instagram', now: () => ctx.clock.now() });
 }

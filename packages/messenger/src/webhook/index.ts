@@ -1,6 +1,7 @@
 import type { ParsedWebhook, SignatureCheck, WebhookHeaders } from '@switchboard/core';
 import {
   parseMessengerPlatformWebhook,
+  parseMessengerPlatformWebhookSlices,
   verifyMetaChallenge,
   verifyMetaSignature,
 } from '@switchboard/meta-graph';
@@ -26,4 +27,12 @@ export function verifyMessengerChallenge(ctx: MessengerContext, query: URLSearch
 /** Page webhooks (`object: "page"`): `messaging[]`, `standby[]` and `changes[]` of every entry. */
 export function parseMessengerWebhook(ctx: MessengerContext, rawBody: Uint8Array): ParsedWebhook {
   return parseMessengerPlatformWebhook(rawBody, { channel: 'messenger', now: () => ctx.clock.now() });
+}
+
+/** The same, in slices of a few hundred items, so the engine can yield between them. */
+export function parseMessengerWebhookSlices(
+  ctx: MessengerContext,
+  rawBody: Uint8Array,
+): Iterable<ParsedWebhook> {
+  return parseMessengerPlatformWebhookSlices(rawBody, { channel: 'messenger', now: () => ctx.clock.now() });
 }

@@ -22,6 +22,7 @@ export {
   type ParseMessengerPlatformOptions,
   parseMessengerPlatformPayload,
   parseMessengerPlatformWebhook,
+  parseMessengerPlatformWebhookSlices,
 } from './parse.js';
 export {
   createMessengerPlatformProbes,

@@ -1,5 +1,5 @@
 import type { ChannelEvent, ParsedWebhook, WebhookProblem } from '@switchboard/core';
-import { SwitchboardError } from '@switchboard/core';
+import { guardItem, mergeItems, SwitchboardError, sliceItems } from '@switchboard/core';
 import { z } from 'zod';
 import { decodeJsonBody } from '../body.js';
 import { mapChangeItem } from './changes.js';
@@ -7,7 +7,7 @@ import type { ItemContext } from './context.js';
 import { messengerPlatformKeys as keys, type MessengerPlatformChannel, toEpochMs } from './keys.js';
 import { ITEM_MAPPERS } from './map-events.js';
 import { mapMessageItem } from './map-message.js';
-import { MessagingItemBase } from './schemas.js';
+import { GraphId, MessagingItemBase } from './schemas.js';
 
 /** The `object` value Meta sends for each channel. */
 export const MESSENGER_PLATFORM_OBJECTS: Record<MessengerPlatformChannel, string> = {
@@ -17,7 +17,7 @@ export const MESSENGER_PLATFORM_OBJECTS: Record<MessengerPlatformChannel, string
 
 const Envelope = z.looseObject({ object: z.string(), entry: z.array(z.unknown()) });
 const Entry = z.looseObject({
-  id: z.union([z.string().min(1), z.number()]).transform(String),
+  id: GraphId,
   time: z.number().optional(),
   messaging: z.array(z.unknown()).optional(),
   standby: z.array(z.unknown()).optional(),
@@ -43,7 +43,15 @@ export function parseMessengerPlatformWebhook(
   rawBody: Uint8Array,
   options: ParseMessengerPlatformOptions,
 ): ParsedWebhook {
-  return parseMessengerPlatformPayload(decodeJsonBody(rawBody), options);
+  return mergeItems(mapItems(decodeJsonBody(rawBody), options));
+}
+
+/** The same, in slices of a few hundred items (`ChannelAdapter.parseWebhookSlices`). */
+export function parseMessengerPlatformWebhookSlices(
+  rawBody: Uint8Array,
+  options: ParseMessengerPlatformOptions,
+): Iterable<ParsedWebhook> {
+  return sliceItems(mapItems(decodeJsonBody(rawBody), options));
 }
 
 /** Same as {@link parseMessengerPlatformWebhook} for an already decoded body. */
@@ -51,69 +59,56 @@ export function parseMessengerPlatformPayload(
   body: unknown,
   options: ParseMessengerPlatformOptions,
 ): ParsedWebhook {
+  return mergeItems(mapItems(body, options));
+}
+
+/** One result per item (entry problems included). */
+function* mapItems(
+  body: unknown,
+  options: ParseMessengerPlatformOptions,
+): Generator<ParsedWebhook, void, undefined> {
   const envelope = Envelope.safeParse(body);
   if (!envelope.success) {
     throw new SwitchboardError(
       'PAYLOAD_INVALID',
       'webhook body is not a Messenger Platform envelope ({ object, entry[] })',
-      {
-        path: '$.entry',
-      },
+      { path: '$.entry' },
     );
   }
-  const events: ChannelEvent[] = [];
-  const problems: WebhookProblem[] = [];
   const expected = MESSENGER_PLATFORM_OBJECTS[options.channel];
   if (envelope.data.object !== expected) {
-    problems.push({
-      path: 'object',
-      message: `expected object "${expected}", got "${envelope.data.object}"`,
-    });
-    return { events, problems };
+    yield problem('object', `expected object "${expected}", got "${envelope.data.object}"`);
+    return;
   }
-  envelope.data.entry.forEach((rawEntry, e) => {
+  const now = (options.now ?? Date.now)();
+  for (const [e, rawEntry] of envelope.data.entry.entries()) {
     const entry = Entry.safeParse(rawEntry);
     if (!entry.success) {
-      problems.push({
-        path: `entry[${e}]`,
-        message: `entry: ${entry.error.issues[0]?.message ?? 'invalid'}`,
-        raw: rawEntry,
-      });
-      return;
+      yield problem(`entry[${e}]`, `entry: ${entry.error.issues[0]?.message ?? 'invalid'}`, rawEntry);
+      continue;
     }
     const { id: accountId, time, messaging, standby, changes } = entry.data;
-    const entryTime = time === undefined ? (options.now ?? Date.now)() : toEpochMs(time);
-    const walk = (items: readonly unknown[] | undefined, container: 'messaging' | 'standby') => {
-      items?.forEach((raw, i) => {
+    const entryTime = time === undefined ? now : toEpochMs(time);
+    for (const container of ['messaging', 'standby'] as const) {
+      for (const [i, raw] of ((container === 'messaging' ? messaging : standby) ?? []).entries()) {
         const path = `entry[${e}].${container}[${i}]`;
-        const result = mapMessagingItem({
-          channel: options.channel,
-          accountId,
-          entryTime,
-          path,
-          standby: container === 'standby',
-          raw,
-        });
-        events.push(...result.events);
-        problems.push(...result.problems);
-      });
-    };
-    walk(messaging, 'messaging');
-    walk(standby, 'standby');
-    changes?.forEach((raw, i) => {
-      const result = mapChangeItem({
-        channel: options.channel,
-        accountId,
-        entryTime,
-        path: `entry[${e}].changes[${i}]`,
-        raw,
-      });
-      events.push(...result.events);
-      problems.push(...result.problems);
-    });
-  });
-  return { events, problems };
+        const ctx = { channel: options.channel, accountId, entryTime, path, raw };
+        yield guardItem(path, raw, now, () => mapMessagingItem({ ...ctx, standby: container === 'standby' }));
+      }
+    }
+    for (const [i, raw] of (changes ?? []).entries()) {
+      const path = `entry[${e}].changes[${i}]`;
+      yield guardItem(path, raw, now, () =>
+        mapChangeItem({ channel: options.channel, accountId, entryTime, path, raw }),
+      );
+    }
+  }
 }
+
+const problem = (path: string, message: string, raw?: unknown): ParsedWebhook => ({
+  events: [],
+  problems: [raw === undefined ? { path, message } : { path, message, raw }],
+});
 
 function mapMessagingItem(ctx: Omit<ItemContext, 'base'>): {
   events: ChannelEvent[];
@@ -126,7 +121,7 @@ function mapMessagingItem(ctx: Omit<ItemContext, 'base'>): {
       problems: [
         {
           path: ctx.path,
-          message: 'messaging item is not an object with sender/recipient/timestamp',
+          message: `messaging item is not an object with sender/recipient/timestamp${base.success ? '' : `: ${base.error.issues[0]?.message ?? 'invalid'}`}`,
           raw: ctx.raw,
         },
       ],

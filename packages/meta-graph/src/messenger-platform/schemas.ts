@@ -1,7 +1,20 @@
 import { z } from 'zod';
 
-/** Graph ids arrive as strings, some (app_id, sticker_id) as numbers: always keep strings. */
-export const GraphId = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
+/**
+ * Graph ids arrive as strings, some (app_id, sticker_id) as numbers: always keep strings. A number above
+ * 2^53 has already lost digits in JSON.parse (two users would collapse into one id): it is a problem.
+ */
+export const GraphId = z
+  .union([
+    z.string().min(1),
+    z
+      .number()
+      .refine(
+        Number.isSafeInteger,
+        'numeric id above 2^53 lost its exact digits (Meta sends ids as strings)',
+      ),
+  ])
+  .transform((v) => String(v));
 
 const Party = z.looseObject({ id: GraphId.optional(), user_ref: GraphId.optional() });
 

@@ -126,8 +126,8 @@ export function contentOf(msg: MessageBase): ContentResult {
     const inner = (data as { type?: unknown } | undefined)?.type;
     return ok(unsupported(msg, typeof inner === 'string' ? `unsupported ${inner}` : 'unsupported message'));
   }
-  // A known type whose object is missing altogether (seen with value.errors 131000): keep it as unsupported.
-  if (data === undefined && type !== 'request_welcome')
+  // A known type whose object is missing altogether (seen with value.errors 131000) or null: keep it as unsupported.
+  if ((data === undefined || data === null) && type !== 'request_welcome')
     return ok(unsupported(msg, `${type} without its object`));
 
   switch (type) {

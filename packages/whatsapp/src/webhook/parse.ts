@@ -1,9 +1,9 @@
-import type { ChannelEvent, ParsedWebhook, WebhookProblem } from '@switchboard/core';
-import { parseWith } from '@switchboard/core';
+import type { ParsedWebhook } from '@switchboard/core';
+import { guardItem, mergeItems, parseWith, sliceItems } from '@switchboard/core';
 import { decodeJsonBody } from '@switchboard/meta-graph';
 import type { z } from 'zod';
 import { mapAccountChange } from './account.js';
-import { CHANNEL, hashOf, type ItemContext, type ItemResult, problemOf, secondsToMs } from './common.js';
+import { CHANNEL, hashOf, type ItemContext, problemOf, secondsToMs } from './common.js';
 import { mapMessage } from './messages.js';
 import { Change, Entry, Envelope, MessagingValue } from './schemas.js';
 import { mapStatus, mapValueErrors } from './statuses.js';
@@ -14,16 +14,6 @@ const MESSAGING_FIELDS = new Set(['messages', 'message_echoes', 'smb_message_ech
 export interface ParseOptions {
   /** Timestamp for items that carry none (account fields without `entry.time`). Default `Date.now`. */
   now?: () => number;
-}
-
-interface Out {
-  events: ChannelEvent[];
-  problems: WebhookProblem[];
-}
-
-function collect(out: Out, result: ItemResult<ChannelEvent>): void {
-  for (const e of result.events) out.events.push(e);
-  for (const p of result.problems) out.problems.push(p);
 }
 
 /** Timestamp (ms) of `value.errors[]`, which carry none: the newest item beside them, else entry.time, else now. */
@@ -43,46 +33,61 @@ function errorsTimestamp(
   return Math.trunc(newest >= 0 ? newest : entryTime === undefined ? now() : entryTime * 1000);
 }
 
-function parseMessagingValue(
-  out: Out,
+function* messagingItems(
   v: z.infer<typeof MessagingValue>,
   field: string,
-  base: { wabaId: string; path: string; entryTime: number | undefined; now: () => number },
-): void {
+  base: { wabaId: string; path: string; entryTime: number | undefined; now: () => number; nowMs: number },
+): Generator<ParsedWebhook, void, undefined> {
   const ctx: Omit<ItemContext, 'path'> = {
     phoneNumberId: v.metadata.phone_number_id,
     wabaId: base.wabaId,
     contacts: v.contacts ?? [],
   };
   const at = `${base.path}.value`;
-  v.messages?.forEach((m, k) => {
-    collect(out, mapMessage(m, { ...ctx, path: `${at}.messages[${k}]` }));
-  });
-  v.message_echoes?.forEach((m, k) => {
-    collect(out, mapMessage(m, { ...ctx, path: `${at}.message_echoes[${k}]` }, true));
-  });
-  v.statuses?.forEach((s, k) => {
-    collect(out, mapStatus(s, { ...ctx, path: `${at}.statuses[${k}]` }));
-  });
+  const lists = [
+    ['messages', v.messages],
+    ['message_echoes', v.message_echoes],
+    ['statuses', v.statuses],
+  ] as const;
+  for (const [name, list] of lists) {
+    for (const [k, item] of (list ?? []).entries()) {
+      const path = `${at}.${name}[${k}]`;
+      yield guardItem(path, item, base.nowMs, () =>
+        name === 'statuses'
+          ? mapStatus(item, { ...ctx, path })
+          : mapMessage(item, { ...ctx, path }, name === 'message_echoes'),
+      );
+    }
+  }
   const items = [...(v.messages ?? []), ...(v.message_echoes ?? []), ...(v.statuses ?? [])];
   const errors = v.errors ?? [];
   if (errors.length > 0) {
-    const timestamp = errorsTimestamp(items, base.entryTime, base.now);
-    const salt = JSON.stringify(items.map((it) => (it as { id?: unknown } | null)?.id ?? null));
-    out.events.push(...mapValueErrors(errors, { ...ctx, path: `${at}.errors` }, timestamp, salt));
+    yield guardItem(`${at}.errors`, errors, base.nowMs, () => {
+      const timestamp = errorsTimestamp(items, base.entryTime, base.now);
+      const salt = JSON.stringify(items.map((it) => (it as { id?: unknown } | null)?.id ?? null));
+      return {
+        events: mapValueErrors(errors, { ...ctx, path: `${at}.errors` }, timestamp, salt),
+        problems: [],
+      };
+    });
   }
   if (items.length === 0 && errors.length === 0) {
-    out.events.push({
-      kind: 'unsupported',
-      channel: CHANNEL,
-      key: `whatsapp:value:${ctx.phoneNumberId}:${field}:${hashOf(v)}`,
-      accountId: ctx.phoneNumberId,
-      timestamp: errorsTimestamp([], base.entryTime, base.now),
-      source: 'webhook',
-      raw: v,
-      itemKind: `whatsapp.${field}`,
-      reason: `a ${field} change without messages, statuses or errors`,
-    });
+    yield guardItem(at, v, base.nowMs, () => ({
+      events: [
+        {
+          kind: 'unsupported',
+          channel: CHANNEL,
+          key: `whatsapp:value:${ctx.phoneNumberId}:${field}:${hashOf(v)}`,
+          accountId: ctx.phoneNumberId,
+          timestamp: errorsTimestamp([], base.entryTime, base.now),
+          source: 'webhook',
+          raw: v,
+          itemKind: `whatsapp.${field}`,
+          reason: `a ${field} change without messages, statuses or errors`,
+        },
+      ],
+      problems: [],
+    }));
   }
 }
 
@@ -95,40 +100,62 @@ function parseMessagingValue(
  * const { events, problems } = parseWhatsAppWebhook(rawBody);
  */
 export function parseWhatsAppWebhook(rawBody: Uint8Array, options: ParseOptions = {}): ParsedWebhook {
+  return mergeItems(mapItems(rawBody, options));
+}
+
+/** The same, in slices of a few hundred items (`ChannelAdapter.parseWebhookSlices`). */
+export function parseWhatsAppWebhookSlices(
+  rawBody: Uint8Array,
+  options: ParseOptions = {},
+): Iterable<ParsedWebhook> {
+  return sliceItems(mapItems(rawBody, options));
+}
+
+const problem = (path: string, error: z.ZodError | string, raw: unknown): ParsedWebhook => ({
+  events: [],
+  problems: [problemOf(path, error, raw)],
+});
+
+function* mapItems(rawBody: Uint8Array, options: ParseOptions): Generator<ParsedWebhook, void, undefined> {
   const now = options.now ?? Date.now;
   const envelope = parseWith(Envelope, decodeJsonBody(rawBody), 'WhatsApp webhook');
-  const out: Out = { events: [], problems: [] };
   if (envelope.object !== 'whatsapp_business_account') {
-    out.problems.push({ path: 'object', message: `not a WhatsApp webhook: object is ${envelope.object}` });
-    return out;
+    yield {
+      events: [],
+      problems: [{ path: 'object', message: `not a WhatsApp webhook: object is ${envelope.object}` }],
+    };
+    return;
   }
-  envelope.entry.forEach((rawEntry, i) => {
+  const nowMs = now();
+  for (const [i, rawEntry] of envelope.entry.entries()) {
     const entryPath = `entry[${i}]`;
     const entry = Entry.safeParse(rawEntry);
     if (!entry.success) {
-      out.problems.push(problemOf(entryPath, entry.error, rawEntry));
-      return;
+      yield problem(entryPath, entry.error, rawEntry);
+      continue;
     }
     const { id: wabaId, time: entryTime } = entry.data;
-    entry.data.changes.forEach((rawChange, j) => {
+    for (const [j, rawChange] of entry.data.changes.entries()) {
       const path = `${entryPath}.changes[${j}]`;
       const change = Change.safeParse(rawChange);
       if (!change.success) {
-        out.problems.push(problemOf(path, change.error, rawChange));
-        return;
+        yield problem(path, change.error, rawChange);
+        continue;
       }
       const { field, value } = change.data;
       if (!MESSAGING_FIELDS.has(field)) {
-        out.events.push(mapAccountChange(wabaId, entryTime, field, value, now));
-        return;
+        yield guardItem(`${path}.value`, value, nowMs, () => ({
+          events: [mapAccountChange(wabaId, entryTime, field, value, now)],
+          problems: [],
+        }));
+        continue;
       }
       const messaging = MessagingValue.safeParse(value);
       if (!messaging.success) {
-        out.problems.push(problemOf(`${path}.value`, messaging.error, value));
-        return;
+        yield problem(`${path}.value`, messaging.error, value);
+        continue;
       }
-      parseMessagingValue(out, messaging.data, field, { wabaId, path, entryTime, now });
-    });
-  });
-  return out;
+      yield* messagingItems(messaging.data, field, { wabaId, path, entryTime, now, nowMs });
+    }
+  }
 }
