@@ -5,13 +5,10 @@ import { type Logger, parseWith, SwitchboardError, silentLogger } from '@switchb
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { z } from 'zod';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL } from './constants.js';
-import {
-  classifyGraphError,
-  classifyTransportError,
-  type MetaChannel,
-  type MetaErrorBody,
-} from './errors.js';
-import { assertTokenHost, META_MEDIA_HOSTS } from './media-hosts.js';
+import { classifyGraphError, classifyTransportError, type MetaChannel } from './errors.js';
+import { createDownloads, type DownloadStream } from './download.js';
+import { META_MEDIA_HOSTS } from './media-hosts.js';
+import { errorObject, flatHeaders, NOT_JSON, parseJson } from './response.js';
 import { type GraphUsage, parseUsageHeaders } from './usage.js';
 
 export interface GraphClientOptions {
@@ -77,6 +74,11 @@ export interface GraphClient {
     url: string,
     options: { maxBytes: number; bearer?: boolean },
   ): Promise<{ bytes: Uint8Array; contentType?: string; status: number }>;
+  /**
+   * `download` as a stream, for passing a file on without holding it in memory: the status is checked
+   * before it resolves; the body errors with PAYLOAD_TOO_LARGE once it passes `maxBytes`.
+   */
+  downloadStream(url: string, options: { maxBytes: number; bearer?: boolean }): Promise<DownloadStream>;
 }
 
 const PageSchema = z.looseObject({
@@ -233,46 +235,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     postForm: (path, form, schema) => call({ method: 'POST', url: path, body: form }, schema),
     delete: (path, schema, params) => call({ method: 'DELETE', url: path, params }, schema),
     paginate,
-    download: async (url, downloadOptions) => {
-      const bearer = downloadOptions.bearer !== false;
-      if (bearer) assertTokenHost(url, origin, options.mediaHosts ?? META_MEDIA_HOSTS);
-      let response: AxiosResponse<ArrayBuffer>;
-      try {
-        response = await transport.request<ArrayBuffer>({
-          method: 'GET',
-          url,
-          responseType: 'arraybuffer',
-          maxContentLength: downloadOptions.maxBytes,
-          // CDN URLs may redirect; follow-redirects drops Authorization when the host changes.
-          maxRedirects: 5,
-          headers: bearer ? { Authorization: `Bearer ${options.accessToken}` } : {},
-        });
-      } catch (cause) {
-        if (cause instanceof Error && /maxContentLength/i.test(cause.message)) {
-          throw new SwitchboardError(
-            'PAYLOAD_TOO_LARGE',
-            `download exceeds ${downloadOptions.maxBytes} bytes`,
-          );
-        }
-        throw classifyTransportError(cause);
-      }
-      const headers = flatHeaders(response.headers as Record<string, unknown>);
-      const bytes = new Uint8Array(response.data);
-      if (response.status < 200 || response.status >= 300) {
-        const text = new TextDecoder().decode(bytes);
-        const graphError = errorObject(parseJson(text));
-        throw classifyGraphError(graphError ?? { message: `HTTP ${response.status} from the download URL` }, {
-          channel: options.channel,
-          httpStatus: response.status,
-          usage: parseUsageHeaders(headers),
-        });
-      }
-      if (bytes.byteLength > downloadOptions.maxBytes) {
-        throw new SwitchboardError('PAYLOAD_TOO_LARGE', `download exceeds ${downloadOptions.maxBytes} bytes`);
-      }
-      const contentType = headers['content-type'];
-      return { bytes, status: response.status, ...(contentType ? { contentType } : {}) };
-    },
+    ...createDownloads({
+      transport,
+      origin,
+      accessToken: options.accessToken,
+      mediaHosts: options.mediaHosts ?? META_MEDIA_HOSTS,
+      channel: options.channel,
+    }),
   };
 }
 
@@ -293,31 +262,4 @@ function nextPage(
   }
   const after = paging.cursors?.after;
   return after ? { method: 'GET', url: path, params: { ...params, after } } : undefined;
-}
-
-const NOT_JSON = Symbol('not-json');
-
-function parseJson(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return NOT_JSON;
-  }
-}
-
-function errorObject(json: unknown): MetaErrorBody | undefined {
-  if (!json || typeof json !== 'object' || !('error' in json)) return undefined;
-  const error = (json as { error: unknown }).error;
-  return error && typeof error === 'object' ? (error as MetaErrorBody) : undefined;
-}
-
-function flatHeaders(headers: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (value === undefined || value === null) continue;
-    out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return out;
 }

@@ -12,6 +12,8 @@ import {
   type DownloadedMedia,
   type DownloadMediaOptions,
   downloadMedia,
+  type MediaStream,
+  openMedia,
   type UploadMediaInput,
   uploadMedia,
 } from './media.js';
@@ -25,6 +27,8 @@ export interface WhatsAppAdapter extends ChannelAdapter {
   accountIds: readonly string[];
   /** Resolves the media id and downloads the file at once, size-capped and hash-checked. */
   downloadMedia(mediaId: string, options?: DownloadMediaOptions): Promise<DownloadedMedia>;
+  /** `downloadMedia` as a stream, to pass a file on (a proxy, object storage) without holding it in memory. */
+  openMedia(mediaId: string, options?: DownloadMediaOptions): Promise<MediaStream>;
   /** Uploads a file for later sends (`{ type: 'image', mediaId }`); ids live 30 days. */
   uploadMedia(input: UploadMediaInput): Promise<{ mediaId: string }>;
   /** Subscribes our app to a WABA's webhooks again. Accepts a WABA id, or a phone number id when one WABA is configured. */
@@ -110,6 +114,8 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig = {}): Whats
     probes: () => createProbes({ config: resolved, graph, debugGraph, clock }),
     downloadMedia: async (mediaId: string, options?: DownloadMediaOptions) =>
       downloadMedia(graph(), mediaId, resolved.mediaMaxBytes, options),
+    openMedia: async (mediaId: string, options?: DownloadMediaOptions) =>
+      openMedia(graph(), mediaId, resolved.mediaMaxBytes, options),
     uploadMedia: async (input: UploadMediaInput) => uploadMedia(graph(), input),
     resubscribe: async (accountId: string) => resubscribeWaba(graph(), wabaFor(accountId)),
   } satisfies WhatsAppAdapter;

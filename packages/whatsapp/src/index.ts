@@ -4,7 +4,7 @@ export {
   type WhatsAppAdapterConfig,
   whatsAppConfigFromEnv,
 } from './config.js';
-export type { DownloadedMedia, DownloadMediaOptions, UploadMediaInput } from './media.js';
+export type { DownloadedMedia, DownloadMediaOptions, MediaStream, UploadMediaInput } from './media.js';
 export { buildSendBody, isBusinessScopedUserId, type WhatsAppSendBody } from './send/build.js';
 export { WHATSAPP_FIELD_LIMITS, WHATSAPP_LIMITS } from './send/limits.js';
 export { type ParseOptions, parseWhatsAppWebhook, parseWhatsAppWebhookSlices } from './webhook/parse.js';

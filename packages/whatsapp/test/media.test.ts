@@ -72,6 +72,8 @@ describe('media download with an expiring URL', () => {
   let hash: string | undefined = sha;
   let alwaysExpired = false;
   let cdnBase = '';
+  /** When false, neither the metadata nor the CDN announce the size (chunked transfer). */
+  let announceSize = true;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -101,7 +103,7 @@ describe('media download with an expiring URL', () => {
             url: `${cdnBase || base}/cdn/voice.ogg?expires=${issuedAt + 5 * 60_000}`,
             mime_type: 'audio/ogg',
             sha256: hash,
-            file_size: body.byteLength,
+            ...(announceSize ? { file_size: body.byteLength } : {}),
             id: '7788990011',
           }),
         );
@@ -117,7 +119,13 @@ describe('media download with an expiring URL', () => {
           res.writeHead(404, { 'content-type': 'text/plain' }).end('URL signature expired');
           return;
         }
-        res.writeHead(200, { 'content-type': 'audio/ogg' }).end(Buffer.from(body));
+        if (announceSize) {
+          res.writeHead(200, { 'content-type': 'audio/ogg' }).end(Buffer.from(body));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'audio/ogg', 'transfer-encoding': 'chunked' });
+        res.write(Buffer.from(body.subarray(0, 8)));
+        setTimeout(() => res.end(Buffer.from(body.subarray(8))), 20);
         return;
       }
       res.writeHead(404).end();
@@ -206,6 +214,44 @@ describe('media download with an expiring URL', () => {
       expect(media).toMatchObject({ sha256: sha, sha256Checked: false });
     } finally {
       hash = sha;
+    }
+  });
+
+  it('streams with openMedia: the bytes as they come, the hash checked at the end', async () => {
+    issued = 1;
+    const media = await adapter().openMedia('7788990011');
+    expect(media).toMatchObject({ mimeType: 'audio/ogg', fileSize: body.byteLength, sha256Checked: true });
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of media.body as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(body));
+    expect(await media.sha256).toBe(sha);
+
+    hash = createHash('sha256').update('something else').digest('hex');
+    try {
+      const tampered = await adapter().openMedia('7788990011');
+      await expect(new Response(tampered.body).arrayBuffer()).rejects.toMatchObject({
+        code: 'PAYLOAD_INVALID',
+      });
+    } finally {
+      hash = sha;
+    }
+  });
+
+  it('errors the stream once a file that announced no size passes the cap', async () => {
+    issued = 1;
+    announceSize = false;
+    try {
+      const whole = await adapter().openMedia('7788990011');
+      expect(whole.fileSize).toBeUndefined();
+      expect(new TextDecoder().decode(await new Response(whole.body).arrayBuffer())).toBe(
+        'OggS fake voice note',
+      );
+      const capped = await adapter().openMedia('7788990011', { maxBytes: 10 });
+      await expect(new Response(capped.body).arrayBuffer()).rejects.toMatchObject({
+        code: 'PAYLOAD_TOO_LARGE',
+      });
+    } finally {
+      announceSize = true;
     }
   });
 });

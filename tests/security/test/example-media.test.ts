@@ -121,4 +121,24 @@ describe('Switchboard Inbox media proxy (Meta mode)', () => {
     const big = await upload(new Uint8Array(26 * MiB), 'application/pdf');
     expect((await media(big)).status).toBe(413);
   });
+
+  it('streams files through instead of holding them: four 20 MiB downloads left unread take no 80 MiB', async () => {
+    const id = await upload(new Uint8Array(20 * MiB).fill(7), 'application/pdf');
+    global.gc?.();
+    const before = process.memoryUsage().arrayBuffers;
+    const open = await Promise.all(Array.from({ length: 4 }, () => media(id)));
+    expect(open.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(open[0]?.headers.get('content-length')).toBe(String(20 * MiB));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const held = process.memoryUsage().arrayBuffers - before;
+    console.log(`media proxy: ${(held / MiB).toFixed(1)} MiB of buffers held by 4 unread 20 MiB downloads`);
+    expect(held).toBeLessThan(40 * MiB);
+    // A client that walks away gives its slot back.
+    expect((await media(id)).status).toBe(503);
+    await Promise.all(open.map((r) => r.body?.cancel()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await media(id);
+    expect(again.status).toBe(200);
+    expect((await again.arrayBuffer()).byteLength).toBe(20 * MiB);
+  });
 });

@@ -26,7 +26,7 @@ export function standInImageSvg(kind: string, src: string): string {
 
 /** Meta's media CDNs: the only hosts `/api/media` redirects to (Messenger / Instagram attachment URLs). */
 export const MEDIA_CDN_HOSTS = ['fbcdn.net', 'fbsbx.com', 'cdninstagram.com'];
-/** WhatsApp downloads in flight at once; more answer 503 (each holds up to `MEDIA_MAX_BYTES`). */
+/** WhatsApp downloads in flight at once; more answer 503. */
 const MEDIA_CONCURRENCY = 4;
 /** Largest WhatsApp media file the proxy downloads. */
 const MEDIA_MAX_BYTES = 25 * 1024 * 1024;
@@ -34,10 +34,38 @@ const MEDIA_MAX_BYTES = 25 * 1024 * 1024;
 /** Types a browser may render from our origin; SVG is excluded (it can carry script). */
 const INLINE = /^(image\/(?!svg)|audio\/|video\/)[\w.+-]+$/;
 
-type Download = (
+type OpenMedia = (
   id: string,
   options: { maxBytes: number },
-) => Promise<{ bytes: Uint8Array; mimeType?: string }>;
+) => Promise<{ body: ReadableStream<Uint8Array>; mimeType?: string; fileSize?: number }>;
+
+/** Runs `release` once the stream has ended, failed or been cancelled by the client. */
+function onSettled(body: ReadableStream<Uint8Array>, release: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let released = false;
+  const done = () => {
+    if (!released) release();
+    released = true;
+  };
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { done: end, value } = await reader.read();
+        if (end) {
+          done();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        done();
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      done();
+      await reader.cancel(reason);
+    },
+  });
+}
 
 const isCdnUrl = (src: string): boolean => {
   try {
@@ -53,9 +81,10 @@ const isCdnUrl = (src: string): boolean => {
 
 /**
  * The media proxy for the UI (`/api/media`): in simulator mode a drawn stand-in; with Meta, a
- * redirect for Meta CDN links only, or, for WhatsApp media ids, the file downloaded with the
- * adapter's token (size-capped, `MEDIA_CONCURRENCY` at once). Only images, audio and video are
- * served inline; anything else (an uploaded text/html, say) is an attachment that never renders here.
+ * redirect for Meta CDN links only, or, for WhatsApp media ids, the file streamed through with the
+ * adapter's token (never held in memory, size-capped, hash-checked as it goes, `MEDIA_CONCURRENCY` at
+ * once). Only images, audio and video are served inline; anything else (an uploaded text/html, say) is
+ * an attachment that never renders here.
  */
 export function createMediaProxy(options: { simulator: boolean; adapters: readonly ChannelAdapter[] }) {
   let inFlight = 0;
@@ -71,32 +100,36 @@ export function createMediaProxy(options: { simulator: boolean; adapters: readon
       return new Response(null, { status: 302, headers: { location: src } });
     }
     const adapter = options.adapters.find((a) => a.channel === query.channel);
-    const download = (adapter as { downloadMedia?: Download } | undefined)?.downloadMedia;
-    if (!download || !/^\d+$/.test(src)) return new Response('media not available', { status: 404 });
+    const open = (adapter as { openMedia?: OpenMedia } | undefined)?.openMedia;
+    if (!open || !/^\d+$/.test(src)) return new Response('media not available', { status: 404 });
     if (inFlight >= MEDIA_CONCURRENCY)
       return new Response('too many media downloads at once', {
         status: 503,
         headers: { 'retry-after': '1' },
       });
     inFlight++;
+    const release = () => {
+      inFlight--;
+    };
     try {
-      const media = await download(src, { maxBytes: MEDIA_MAX_BYTES });
+      const media = await open(src, { maxBytes: MEDIA_MAX_BYTES });
       const type = media.mimeType?.split(';')[0]?.trim().toLowerCase() ?? '';
       const inline = INLINE.test(type);
-      return new Response(media.bytes as Uint8Array<ArrayBuffer>, {
+      // A hash mismatch or the cap found mid-stream aborts the response: the browser sees a failed load.
+      return new Response(onSettled(media.body, release), {
         headers: {
           'content-type': /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/octet-stream',
           'content-disposition': inline ? 'inline' : `attachment; filename="media-${src}"`,
           'content-security-policy': "default-src 'none'; sandbox",
           'cache-control': 'private, max-age=3600',
+          ...(media.fileSize !== undefined ? { 'content-length': String(media.fileSize) } : {}),
         },
       });
     } catch (error) {
+      release();
       if (error instanceof SwitchboardError && error.code === 'PAYLOAD_TOO_LARGE')
         return new Response(`media larger than ${MEDIA_MAX_BYTES} bytes`, { status: 413 });
       return new Response('media not available', { status: 404 });
-    } finally {
-      inFlight--;
     }
   };
 }
