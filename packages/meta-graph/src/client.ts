@@ -5,8 +5,8 @@ import { type Logger, parseWith, SwitchboardError, silentLogger } from '@switchb
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { z } from 'zod';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL } from './constants.js';
-import { classifyGraphError, classifyTransportError, type MetaChannel } from './errors.js';
 import { createDownloads, type DownloadStream } from './download.js';
+import { classifyGraphError, classifyTransportError, type MetaChannel } from './errors.js';
 import { META_MEDIA_HOSTS } from './media-hosts.js';
 import { errorObject, flatHeaders, NOT_JSON, parseJson } from './response.js';
 import { type GraphUsage, parseUsageHeaders } from './usage.js';

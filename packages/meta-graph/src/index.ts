@@ -8,6 +8,7 @@ export {
 } from './client.js';
 export { GRAPH_API_VERSION, GRAPH_BASE_URL, INSTAGRAM_GRAPH_BASE_URL } from './constants.js';
 export { DebugTokenResponse } from './debug-token.js';
+export { capBytes, collect, type DownloadStream } from './download.js';
 export { MessengerPlatformEnvelope, parseEnvelope, WhatsAppEnvelope } from './envelope.js';
 export { META_ERROR_TABLE, type MetaErrorFamily, type MetaErrorRule } from './error-table.js';
 export {
@@ -19,7 +20,6 @@ export {
   type MetaErrorBody,
 } from './errors.js';
 export { verifyMetaChallenge } from './handshake.js';
-export { capBytes, collect, type DownloadStream } from './download.js';
 export { META_MEDIA_HOSTS } from './media-hosts.js';
 export * from './messenger-platform/index.js';
 export { metaJsonStringify } from './meta-json.js';
