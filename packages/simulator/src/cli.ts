@@ -11,7 +11,9 @@ Usage: switchboard-sim [options]
   --host <addr>               address (env SWITCHBOARD_SIM_HOST, default 127.0.0.1)
   --webhook <channel>=<url>   webhook target, repeatable (messenger | instagram | whatsapp)
                               (env SWITCHBOARD_SIM_WEBHOOKS, comma-separated channel=url pairs)
-  --traffic <n>/min|<n>/s     Poisson customer traffic per account (env SWITCHBOARD_SIM_TRAFFIC)
+  --traffic <n>/min|<n>/s     customer messages per account (env SWITCHBOARD_SIM_TRAFFIC)
+  --traffic-model <m>         poisson (independent messages, default) or sessions (bursts, business
+                              answers, follow-ups) (env SWITCHBOARD_SIM_TRAFFIC_MODEL)
   --seed <n>                  world and traffic seed (env SWITCHBOARD_SIM_SEED, default 1)
   --app-secret <s>            fixed app secret (env SWITCHBOARD_SIM_APP_SECRET; default: seeded)
   --verify-token <s>          fixed webhook verify token (env SWITCHBOARD_SIM_VERIFY_TOKEN; default: seeded)
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
       ...(env.SWITCHBOARD_SIM_TRAFFIC
         ? { traffic: { type: 'string', default: env.SWITCHBOARD_SIM_TRAFFIC } }
         : { traffic: { type: 'string' } }),
+      'traffic-model': { type: 'string', default: env.SWITCHBOARD_SIM_TRAFFIC_MODEL ?? 'poisson' },
       seed: { type: 'string', default: env.SWITCHBOARD_SIM_SEED ?? '1' },
       'app-secret': { type: 'string' },
       'verify-token': { type: 'string' },
@@ -69,6 +72,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got "${values.port}"`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}"`);
+  const model = values['traffic-model'];
+  if (model !== 'poisson' && model !== 'sessions')
+    throw new Error(`--traffic-model must be poisson or sessions, got "${model}"`);
   const sim = await startMetaSimulator({
     port,
     host: values.host ?? '127.0.0.1',
@@ -82,7 +88,7 @@ async function main(): Promise<void> {
         ? { verifyToken: values['verify-token'] ?? env.SWITCHBOARD_SIM_VERIFY_TOKEN }
         : {}),
     },
-    ...(values.traffic ? { traffic: { perMinute: parseTraffic(values.traffic) } } : {}),
+    ...(values.traffic ? { traffic: { perMinute: parseTraffic(values.traffic), model } } : {}),
   });
   const w = sim.world;
   const info: Record<string, unknown> = {
