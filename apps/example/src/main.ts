@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     `  Metrics    ${url}/metrics`,
     `  Webhooks   ${url}/webhooks/{messenger,instagram,whatsapp}`,
     inbox.simulator
-      ? `  Mode       simulator at ${inbox.simulator.url} (demo traffic: ${config.demoTrafficPerMinute}/min per account)`
+      ? `  Mode       simulator at ${inbox.simulator.url} (demo traffic: ${config.demoTrafficPerMinute}/min per account, ${config.demoTrafficModel})`
       : '  Mode       Meta (real credentials)',
     `  Data       ${config.dataDir}`,
     '',
