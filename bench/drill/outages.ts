@@ -1,6 +1,6 @@
 import type { Alarm } from '@switchboard/core';
 import { createPrng, type TruthRecord } from '@switchboard/simulator';
-import { accountFor, conversationOf, isMessage, trackRecovery } from './accounting.js';
+import { accountFor, conversationOf, describe, isMessage, trackRecovery } from './accounting.js';
 import { createDrillWorld, type DrillWorld } from './world.js';
 
 const SECOND = 1_000;
@@ -41,7 +41,7 @@ export interface OutageResult {
   /** Messages (customer and business) dropped on the affected account. */
   dropped: TruthRecord[];
   /** Dropped messages followed by a delivered one in their conversation (invisible to time comparison). */
-  masked: number;
+  masked: TruthRecord[];
   held: number;
   named: number;
   countedByConversation: number;
@@ -64,6 +64,12 @@ export const OUTAGE_LENGTHS_MS = [30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE, 1
 export const OUTAGE_VARIANTS: OutageCase[] = (['messenger', 'instagram'] as const).flatMap((channel, c) =>
   OUTAGE_LENGTHS_MS.map((lengthMs, i) => ({ channel, lengthMs, seed: 200 + c * 10 + i })),
 );
+
+/** The failure message for lost-and-unreported messages: how many were masked, and their ids. */
+export function unreportedMessage(r: OutageResult): string {
+  const masked = r.unreported.filter((m) => r.masked.includes(m)).length;
+  return `${r.name}: ${r.unreported.length} lost and unreported (${masked} masked by a later delivered message in their conversation), by conversation:\n${describe(r.unreported)}`;
+}
 
 export const lengthLabel = (ms: number) =>
   ms < MINUTE ? `${ms / SECOND} s` : ms < 60 * MINUTE ? `${ms / MINUTE} min` : `${ms / (60 * MINUTE)} h`;
@@ -152,7 +158,7 @@ async function measure(
     messages.some(
       (m) => conversationOf(m) === conversationOf(d) && m.createdAt > d.createdAt && m.deliveredCount > 0,
     ),
-  ).length;
+  );
   const a = await accountFor(world, dropped);
   const alarm = world.alarms.find(
     (x) =>

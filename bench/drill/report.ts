@@ -60,7 +60,7 @@ export function outageTable(results: readonly OutageResult[]): string {
   for (const r of results) {
     const named = r.named + r.countedByConversation;
     rows.push(
-      `| ${r.name} | ${(r.phaseMs / 1000).toFixed(0)} s | ${r.dropped.length} (${r.masked}) | ${r.held} | ${named}${r.countedByConversation ? ' (by count)' : ''} | ${r.unreported.length} | ${r.duplicatesToHandlers} | ${minutes(r.detectionMs)} (${r.detectedBy ?? 'not detected'}) | ${r.recoveryMs === null ? 'never' : minutes(r.recoveryMs)} | ${r.earlyClears.length} | ${(r.realMs / 1000).toFixed(1)} s |`,
+      `| ${r.name} | ${(r.phaseMs / 1000).toFixed(0)} s | ${r.dropped.length} (${r.masked.length}) | ${r.held} | ${named}${r.countedByConversation ? ' (by count)' : ''} | ${r.unreported.length} | ${r.duplicatesToHandlers} | ${minutes(r.detectionMs)} (${r.detectedBy ?? 'not detected'}) | ${r.recoveryMs === null ? 'never' : minutes(r.recoveryMs)} | ${r.earlyClears.length} | ${(r.realMs / 1000).toFixed(1)} s |`,
     );
   }
   return rows.join('\n');
