@@ -19,7 +19,7 @@ describe('incident drill: 2024-07-11, Instagram webhooks dropped 15:56 → 00:00
     expect(r.missedByWebhook).toBe(r.sent);
     expect(r.recovered + r.lost).toBe(r.missedByWebhook);
     expect(r.lost).toBe(r.reportedUnrecoverable);
-    expect(r.lostUnreported).toBe(0);
+    expect(r.lostUnreported, `lost and unreported, by conversation:\n${r.unreported}`).toBe(0);
     // The burst of 30 messages in one conversation overflows the 20 the API details: 10 reported, not hidden.
     expect(r.lost).toBe(10);
     expect(r.unrecoverableConversations).toHaveLength(1);
