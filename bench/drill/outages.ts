@@ -91,6 +91,7 @@ export async function runOutage(c: OutageCase): Promise<OutageResult> {
   });
   try {
     const account = world.sim.account(c.channel);
+    const scope = { channel: c.channel, accountId: account.accountId };
     const affected = (r: TruthRecord) => r.channel === c.channel && r.accountId === account.accountId;
     const tracker = trackRecovery(world, affected, RECONCILE_GRACE_MS);
     world.startTraffic();
@@ -101,7 +102,7 @@ export async function runOutage(c: OutageCase): Promise<OutageResult> {
     const customer = rng.pick(account.customers);
     const say = (at: number, text: string) =>
       world.clock.setTimeout(() => {
-        world.sim.customerSends({ ...account, userId: customer.userId, kind: 'text', text });
+        world.sim.customerSends({ ...scope, userId: customer.userId, kind: 'text', text });
       }, at - world.clock.now());
     say(start - 20 * SECOND, 'hi');
     say(start + c.lengthMs / 2, 'is anyone there?');
@@ -114,12 +115,10 @@ export async function runOutage(c: OutageCase): Promise<OutageResult> {
       }
     };
     await step(start);
-    let fault: string | undefined;
+    // The outage ends by itself (a held one then delivers what it held); an unsubscribed app stays
+    // cut off until the engine's probes resubscribe it.
     if (c.fault === 'unsubscribe') world.sim.faults.unsubscribeApp(account.accountId);
-    else
-      fault = world.sim.faults.webhookOutage({ ...account, mode: c.fault ?? 'drop', durationMs: c.lengthMs });
-    await step(end);
-    if (fault) world.sim.faults.clear(fault);
+    else world.sim.faults.webhookOutage({ ...scope, mode: c.fault ?? 'drop', durationMs: c.lengthMs });
     await step(end + (c.afterMs ?? 15 * MINUTE));
     // A quiet tail: passes for what was dropped last (an unsubscribed app the engine could not fix
     // keeps losing until the traffic stops).
