@@ -88,6 +88,11 @@ export function describe(records: readonly TruthRecord[]): string {
   return [...by].map(([conv, list]) => `${conv}: ${list.join(', ')}`).join('\n');
 }
 
+/** One line per early `webhook_gap` clear (see `trackRecovery`), for a failure message. */
+export function describeClears(clears: ReadonlyArray<{ alarm: Alarm; open: TruthRecord[] }>): string[] {
+  return clears.map((e) => `cleared at ${new Date(e.alarm.at).toISOString()} with open ${describe(e.open)}`);
+}
+
 /** The parts of a drill world the tracker needs (see `DrillWorld`). */
 interface Watched {
   sim: MetaSimulator;
