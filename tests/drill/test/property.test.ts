@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describe as describeIds } from '../../../bench/drill/accounting.js';
+import { describeClears, describe as describeIds } from '../../../bench/drill/accounting.js';
 import { type OutageCase, runOutage, unreportedMessage } from '../../../bench/drill/outages.js';
 
 const SECOND = 1_000;
@@ -28,7 +28,7 @@ const outageCase: fc.Arbitrary<OutageCase> = fc.record({
 
 describe('property: outages of any start, length and kind, on session traffic', () => {
   it(
-    'every dropped message is held or named unrecoverable, and no event reaches a handler twice',
+    'every dropped message is held or named unrecoverable, no event reaches a handler twice, no alarm clears early',
     async () => {
       let dropped = 0;
       let masked = 0;
@@ -43,6 +43,9 @@ describe('property: outages of any start, length and kind, on session traffic', 
             [],
           );
           expect(r.duplicatesToHandlers, 'events delivered to handlers twice').toBe(0);
+          expect(describeClears(r.earlyClears), 'webhook_gap cleared before its window was verified').toEqual(
+            [],
+          );
         }),
         // No shrinking by default: each case is a whole simulated outage; the seed replays the failure.
         { numRuns: RUNS, seed: SEED, endOnFailure: !process.env.PROPERTY_SHRINK },
