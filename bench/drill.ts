@@ -1,6 +1,7 @@
 /**
  * The incident drill: replays 2024-07-11 (Instagram webhooks dropped 15:56 → 00:00 UTC) on the Meta
- * simulator with a manual clock, plus three variants, and writes the table to results/drill.md.
+ * simulator with a manual clock, plus three variants and outages of 30 s to 1 h on Messenger and
+ * Instagram, and writes the tables to results/drill.md.
  * Run: `npm run drill` (root) or `npm run drill -w bench`.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,7 +10,8 @@ import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { alarmThreshold, windowForThreshold } from '@switchboard/core';
-import { accountTable, lossNotes, summaryTable } from './drill/report.js';
+import { OUTAGE_VARIANTS, RECONCILE_INTERVAL_MS, runOutage } from './drill/outages.js';
+import { accountTable, lossNotes, outageTable, summaryTable } from './drill/report.js';
 import { type DrillResult, PLANS, runPlan } from './drill/scenarios.js';
 
 const MINUTE = 60_000;
@@ -32,6 +34,12 @@ async function main() {
     results.push(result);
     console.log(`${result.name}: done in ${(result.realMs / 1000).toFixed(1)} s`);
   }
+  const outages = [];
+  for (const variant of OUTAGE_VARIANTS) {
+    const result = await runOutage(variant);
+    outages.push(result);
+    console.log(`${result.name}: done in ${(result.realMs / 1000).toFixed(1)} s`);
+  }
   const total = performance.now() - started;
   const promise = [3, 1, 0.5, 0.1, 1 / 60]
     .map((r) => `| ${r >= 0.1 ? r : r.toFixed(3)} | ${(silenceWindow(r) / MINUTE).toFixed(1)} min |`)
@@ -41,7 +49,7 @@ async function main() {
     '',
     `Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Run: ${new Date().toISOString()}. Total real time ${(total / 1000).toFixed(1)} s.`,
     '',
-    'Simulated with `ManualClock` on `@switchboard/simulator`; Poisson customer traffic with a day-shaped rate',
+    'Simulated with `ManualClock` on `@switchboard/simulator`; session traffic (customers write bursts, the business answers) with a day-shaped rate',
     '(peaks per minute: Messenger 2 / 1 / 0.5, Instagram 3 / 1.5 / 0.8, WhatsApp 2.5 / 1 / 0.5), engine defaults',
     '(silence check every minute, reconciliation every 2 min with 60 s grace, probes every 5 min, `autoResubscribe: true`),',
     'four weeks of traffic history imported into the baselines. Detection = first alarm on an affected account.',
@@ -49,6 +57,19 @@ async function main() {
     summaryTable(results),
     '',
   ];
+  lines.push(
+    '## Short outages',
+    '',
+    `One Messenger or Instagram account's webhooks dropped for 30 s to 1 h, starting at a seeded moment of the ${RECONCILE_INTERVAL_MS / 60_000}-minute`,
+    'reconciliation cycle, after 20 minutes of session traffic (3 messages/min on the account, 30 customers); in every run one customer',
+    'writes just before, during and just after the outage (a masked gap: its conversation is updated by a delivered message).',
+    '"masked" = dropped messages followed by a delivered one in their conversation. Time to full recovery runs from the end of the',
+    'outage until every dropped message is held or named unrecoverable (10 s resolution); an alarm cleared early is a `webhook_gap`',
+    'clear while a message of its window was neither.',
+    '',
+    outageTable(outages),
+    '',
+  );
   for (const r of results) {
     lines.push(`## ${r.name}`, '', accountTable(r), '');
     for (const note of lossNotes(r)) lines.push(`- ${note}`);

@@ -1,3 +1,4 @@
+import type { OutageResult } from './outages.js';
 import type { DrillResult } from './scenarios.js';
 
 const minutes = (ms: number | null) => (ms === null ? '—' : `${(ms / 60_000).toFixed(1)} min`);
@@ -48,4 +49,19 @@ export function lossNotes(r: DrillResult): string[] {
     );
   if (r.resubscribedAt !== null) notes.push(`the engine resubscribed the app at ${time(r.resubscribedAt)}.`);
   return [...notes, ...r.notes];
+}
+
+/** One row per short-outage variant (`outages.ts`); the same rows go into bench/README.md. */
+export function outageTable(results: readonly OutageResult[]): string {
+  const rows = [
+    '| outage | start in pass cycle | dropped (masked) | recovered | named unrecoverable | lost unreported | duplicates to handlers | time to detect (by) | time to full recovery | alarm cleared early | real time |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    const named = r.named + r.countedByConversation;
+    rows.push(
+      `| ${r.name} | ${(r.phaseMs / 1000).toFixed(0)} s | ${r.dropped.length} (${r.masked.length}) | ${r.held} | ${named}${r.countedByConversation ? ' (by count)' : ''} | ${r.unreported.length} | ${r.duplicatesToHandlers} | ${minutes(r.detectionMs)} (${r.detectedBy ?? 'not detected'}) | ${r.recoveryMs === null ? 'never' : minutes(r.recoveryMs)} | ${r.earlyClears.length} | ${(r.realMs / 1000).toFixed(1)} s |`,
+    );
+  }
+  return rows.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { Alarm } from '@switchboard/core';
-import type { SimChannel, TruthRecord } from '@switchboard/simulator';
+import type { SimChannel } from '@switchboard/simulator';
+import { accountFor, describe, isMessage } from './accounting.js';
 import { createDrillWorld, type DrillWorld } from './world.js';
 
 const MINUTE = 60_000;
@@ -26,7 +27,7 @@ export interface DrillResult {
     alarmType: string | null;
     silenceAt: number | null;
   }>;
-  /** Messages customers sent to the affected accounts during the outage. */
+  /** Messages customers and the business sent on the affected accounts during the outage. */
   sent: number;
   /** Of those, never delivered by webhook. */
   missedByWebhook: number;
@@ -35,8 +36,9 @@ export interface DrillResult {
   /** Unrecoverable messages as the engine reported them, and in which conversations. */
   reportedUnrecoverable: number;
   unrecoverableConversations: string[];
-  /** Lost messages in conversations the engine did not report (must be 0). */
+  /** Lost messages neither held nor named (must be 0), and their ids by conversation. */
   lostUnreported: number;
+  unreported: string;
   duplicatesToHandlers: number;
   /** Alarms raised on unaffected accounts, or outside the outage (+ one reconciliation period). */
   falseAlarms: Alarm[];
@@ -104,6 +106,8 @@ export const PLANS: Record<'instagram' | 'whatsapp' | 'quiet' | 'unsubscribed', 
     peaks: { messenger: [2, 1], instagram: [1], whatsapp: [] },
     affectedIndexes: [1],
     fault: 'unsubscribe',
+    // A customer writing while the app is cut off (sessions can leave a quiet account silent for minutes).
+    burst: { at: OUTAGE_START + MINUTE, count: 3 },
   },
 };
 
@@ -174,23 +178,15 @@ async function measure(
   const relevant = raised.filter((a) => isAffected(a) && a.at >= OUTAGE_START && a.at <= incidentEnd);
   const falseAlarms = raised.filter((a) => !relevant.includes(a));
   const first = relevant[0];
-  const inbound = world.sim.truth
-    .all({ channel: plan.channel, type: 'inbound', since: OUTAGE_START, until: end })
-    .filter((r) => affected.includes(r.accountId));
-  const missed = inbound.filter((r) => r.deliveredAt === undefined);
-  const stored = async (r: TruthRecord) =>
-    r.messageId !== undefined && (await world.store.messages.get(r.channel, r.messageId))?.event != null;
-  const recovered: TruthRecord[] = [];
-  const lost: TruthRecord[] = [];
-  for (const r of missed) ((await stored(r)) ? recovered : lost).push(r);
-  const loss = (await (world.switchboard.watch as NonNullable<typeof world.switchboard.watch>).loss()).filter(
-    isAffected,
-  );
+  // Customer messages and business answers (sessions) in the window.
+  const inWindow = world.sim.truth
+    .all({ channel: plan.channel, since: OUTAGE_START, until: end })
+    .filter((r) => isMessage(r) && affected.includes(r.accountId));
+  const missed = inWindow.filter((r) => r.deliveredAt === undefined);
+  const accounting = await accountFor(world, missed);
+  const loss = (await world.loss()).filter(isAffected);
   const unrecoverableConversations = loss.flatMap((a) => Object.keys(a.unrecoverableConversations));
   const reportedUnrecoverable = loss.reduce((n, a) => n + a.unrecoverable, 0);
-  const lostUnreported = lost.filter(
-    (r) => !unrecoverableConversations.includes(`${r.channel}:${r.accountId}:${r.userId}`),
-  ).length;
   const perAccount = affected.map((accountId) => {
     const firstLost = missed
       .filter((r) => r.accountId === accountId)
@@ -215,13 +211,14 @@ async function measure(
     detectionMs: first ? first.at - OUTAGE_START : null,
     detectedBy: first ? first.type : null,
     perAccount,
-    sent: inbound.length,
+    sent: inWindow.length,
     missedByWebhook: missed.length,
-    recovered: recovered.length,
-    lost: lost.length,
+    recovered: accounting.held.length,
+    lost: missed.length - accounting.held.length,
     reportedUnrecoverable,
     unrecoverableConversations,
-    lostUnreported,
+    lostUnreported: accounting.unreported.length,
+    unreported: describe(accounting.unreported),
     duplicatesToHandlers: [...world.handled.values()].filter((n) => n > 1).length,
     falseAlarms,
     quietHourAlarms: raised.filter((a) => a.at < OUTAGE_START).length,

@@ -8,6 +8,7 @@ import {
   createMemoryStore,
   createSwitchboard,
   importTrafficHistory,
+  type LossAccount,
   ManualClock,
   type Store,
   type Switchboard,
@@ -19,7 +20,7 @@ import { createMessengerAdapter } from '@switchboard/messenger';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { createSqliteStore } from '@switchboard/store-sqlite';
 import { createWhatsAppAdapter } from '@switchboard/whatsapp';
-import { type AccountTraffic, ratePerMinute, startTraffic } from './traffic.js';
+import { type AccountTraffic, DAY_SHAPE, ratePerMinute } from './traffic.js';
 
 const HOUR = 3_600_000;
 
@@ -29,6 +30,8 @@ export interface DrillWorld {
   sim: MetaSimulator;
   store: Store;
   switchboard: Switchboard;
+  /** The engine's loss accounting (`switchboard.watch.loss()`). */
+  loss(): Promise<LossAccount[]>;
   accounts: AccountTraffic[];
   /** Every alarm event, in order. */
   alarms: Alarm[];
@@ -36,6 +39,7 @@ export interface DrillWorld {
   handled: Map<string, number>;
   /** Keys of events handled, by source. */
   handledBySource: { webhook: Set<string>; backfill: Set<string> };
+  /** The simulator's session traffic at each account's day-shaped rate. */
   startTraffic(): void;
   stopTraffic(): void;
   /** Moves the clock to `target` in `stepMs` steps, letting webhooks and Graph calls finish in between. */
@@ -156,21 +160,28 @@ export async function createDrillWorld(options: DrillWorldOptions): Promise<Dril
     sim.setWebhook(channel, `${base}/${channel}`);
   await switchboard.start();
 
-  let traffic: { stop(): void } | undefined;
+  const watch = switchboard.watch;
+  if (!watch) throw new Error('the drill needs the engine watch');
   return {
     clock,
     sim,
     store,
     switchboard,
+    loss: () => watch.loss(),
     accounts,
     alarms,
     handled,
     handledBySource,
     startTraffic() {
-      traffic = startTraffic(sim, clock, accounts, options.seed);
+      sim.traffic.start({
+        model: 'sessions',
+        perMinute: 0,
+        perMinuteByAccount: Object.fromEntries(accounts.map((a) => [a.accountId, a.peakPerMinute])),
+        dayShape: DAY_SHAPE,
+      });
     },
     stopTraffic() {
-      traffic?.stop();
+      sim.traffic.stop();
     },
     async runUntil(target, stepMs = 10_000) {
       while (clock.now() < target) {
@@ -185,7 +196,7 @@ export async function createDrillWorld(options: DrillWorldOptions): Promise<Dril
       }
     },
     async close() {
-      traffic?.stop();
+      sim.traffic.stop();
       await switchboard.stop();
       await sim.stop();
       await store.close();

@@ -25,6 +25,11 @@ export interface InboxConfig {
   simulatorSeed: number | undefined;
   /** Demo customer messages per minute per account (simulator only). Env `DEMO_TRAFFIC_PER_MINUTE`, default 3. */
   demoTrafficPerMinute: number;
+  /**
+   * Env `DEMO_TRAFFIC_MODEL`: `sessions` (default: customers write bursts, the business answers, they
+   * follow up) or `poisson` (independent messages of every content kind).
+   */
+  demoTrafficModel: 'sessions' | 'poisson';
   /** Seed a first message from every demo customer when the store is empty. Env `DEMO_SEED`, default on. */
   demoSeed: boolean;
   /** Graph host for every channel (per channel `<CHANNEL>_GRAPH_BASE_URL` wins). Env `GRAPH_BASE_URL`. */
@@ -91,6 +96,13 @@ function watchConfig(env: Record<string, string | undefined>): WatchConfig | fal
     config[key] = ms;
   }
   return config;
+}
+
+function trafficModel(value: string | undefined): InboxConfig['demoTrafficModel'] {
+  const v = (value ?? '').trim().toLowerCase() || 'sessions';
+  if (v !== 'sessions' && v !== 'poisson')
+    throw new Error(`DEMO_TRAFFIC_MODEL must be sessions or poisson, got "${value}"`);
+  return v;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -164,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     simulator,
     simulatorSeed: env.SIMULATOR_SEED?.trim() ? int(env.SIMULATOR_SEED, 1, 'SIMULATOR_SEED') : undefined,
     demoTrafficPerMinute: int(env.DEMO_TRAFFIC_PER_MINUTE, 3, 'DEMO_TRAFFIC_PER_MINUTE'),
+    demoTrafficModel: trafficModel(env.DEMO_TRAFFIC_MODEL),
     demoSeed: flag(env.DEMO_SEED, true, 'DEMO_SEED'),
     graphBaseUrl: env.GRAPH_BASE_URL?.trim() || undefined,
     publicUrl: publicUrl?.replace(/\/+$/, ''),

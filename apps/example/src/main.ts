@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     `  Metrics    ${url}/metrics${config.loginToken ? ' (Authorization: Bearer <the token>)' : ''}`,
     `  Webhooks   ${url}/webhooks/{messenger,instagram,whatsapp}`,
     inbox.simulator
-      ? `  Mode       simulator at ${inbox.simulator.url} (demo traffic: ${config.demoTrafficPerMinute}/min per account)`
+      ? `  Mode       simulator at ${inbox.simulator.url} (demo traffic: ${config.demoTrafficPerMinute}/min per account, ${config.demoTrafficModel})`
       : '  Mode       Meta (real credentials)',
     `  Data       ${config.dataDir}`,
     ...(config.loginToken

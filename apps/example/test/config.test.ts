@@ -8,6 +8,8 @@ describe('loadConfig', () => {
     expect(config.simulator).toBe(true);
     expect(config.port).toBe(3000);
     expect(config.demoTrafficPerMinute).toBe(3);
+    expect(config.demoTrafficModel).toBe('sessions');
+    expect(loadConfig({ DEMO_TRAFFIC_MODEL: 'poisson' }).demoTrafficModel).toBe('poisson');
     expect(config.dataDir.endsWith('/data')).toBe(true);
   });
 
@@ -25,6 +27,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SIMULATOR: 'maybe' })).toThrow(/SIMULATOR/);
     expect(() => loadConfig({ SIMULATOR: 'off' })).toThrow(/no channel is configured/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ DEMO_TRAFFIC_MODEL: 'bursty' })).toThrow(/DEMO_TRAFFIC_MODEL/);
   });
 
   it('reads the engine watch switches and intervals', () => {

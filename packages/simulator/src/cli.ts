@@ -11,7 +11,9 @@ Usage: switchboard-sim [options]
   --host <addr>               address (env SWITCHBOARD_SIM_HOST, default 127.0.0.1)
   --webhook <channel>=<url>   webhook target, repeatable (messenger | instagram | whatsapp)
                               (env SWITCHBOARD_SIM_WEBHOOKS, comma-separated channel=url pairs)
-  --traffic <n>/min|<n>/s     Poisson customer traffic per account (env SWITCHBOARD_SIM_TRAFFIC)
+  --traffic <n>/min|<n>/s     customer messages per account (env SWITCHBOARD_SIM_TRAFFIC)
+  --traffic-model <m>         poisson (independent messages, default) or sessions (bursts, business
+                              answers, follow-ups) (env SWITCHBOARD_SIM_TRAFFIC_MODEL)
   --seed <n>                  world, secrets and traffic seed (env SWITCHBOARD_SIM_SEED; default: seed 1's
                               world with secrets and tokens generated per run)
   --app-secret <s>            fixed app secret (env SWITCHBOARD_SIM_APP_SECRET; default: per run, or seeded)
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       ...(env.SWITCHBOARD_SIM_TRAFFIC
         ? { traffic: { type: 'string', default: env.SWITCHBOARD_SIM_TRAFFIC } }
         : { traffic: { type: 'string' } }),
+      'traffic-model': { type: 'string', default: env.SWITCHBOARD_SIM_TRAFFIC_MODEL ?? 'poisson' },
       ...(env.SWITCHBOARD_SIM_SEED
         ? { seed: { type: 'string', default: env.SWITCHBOARD_SIM_SEED } }
         : { seed: { type: 'string' } }),
@@ -76,6 +79,9 @@ async function main(): Promise<void> {
     throw new Error(`--port must be 0..65535, got "${values.port}"`);
   if (seed !== undefined && !Number.isInteger(seed))
     throw new Error(`--seed must be an integer, got "${values.seed}"`);
+  const model = values['traffic-model'];
+  if (model !== 'poisson' && model !== 'sessions')
+    throw new Error(`--traffic-model must be poisson or sessions, got "${model}"`);
   const sim = await startMetaSimulator({
     port,
     host: values.host ?? '127.0.0.1',
@@ -90,7 +96,7 @@ async function main(): Promise<void> {
         ? { verifyToken: values['verify-token'] ?? env.SWITCHBOARD_SIM_VERIFY_TOKEN }
         : {}),
     },
-    ...(values.traffic ? { traffic: { perMinute: parseTraffic(values.traffic) } } : {}),
+    ...(values.traffic ? { traffic: { perMinute: parseTraffic(values.traffic), model } } : {}),
   });
   const w = sim.world;
   const info: Record<string, unknown> = {

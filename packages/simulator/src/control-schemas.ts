@@ -87,6 +87,18 @@ export const TrafficBody = z.object({
   perMinute: z.number().positive(),
   channels: z.array(channel).optional(),
   accounts: z.array(z.string()).optional(),
+  model: z.enum(['poisson', 'sessions']).optional(),
+  perMinuteByAccount: z.record(z.string(), z.number().nonnegative()).optional(),
+  dayShape: z.array(z.number().min(0).max(1)).length(24).optional(),
+  session: z
+    .object({
+      messages: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
+      pauseMs: z.number().positive().optional(),
+      replyChance: z.number().min(0).max(1).optional(),
+      replyAfterMs: z.number().positive().optional(),
+      followUpChance: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
 });
 
 /** Body of `POST /_sim/webhooks`. */

@@ -119,3 +119,34 @@ export function afterWhatsAppSend(ctx: SimContext, send: BusinessSend, failure?:
     clock.setTimeout(status('delivered', { pricing: PRICING }), delivered);
   if (read !== null) clock.setTimeout(status('read'), read);
 }
+
+/**
+ * The business answers a customer from outside the app under test (a person in Meta Business Suite, say):
+ * the message joins the conversation and its echo / statuses are published like a Graph send's.
+ */
+export function businessReplies(
+  ctx: SimContext,
+  input: { channel: BusinessSend['channel']; accountId: string; userId: string; text: string },
+): BusinessSend {
+  const { channel, accountId, userId, text } = input;
+  const now = ctx.clock.now();
+  const messageId = ctx.state.newMessageId(channel, accountId);
+  const body =
+    channel === 'whatsapp'
+      ? { messaging_product: 'whatsapp', to: userId, type: 'text', text: { body: text } }
+      : { recipient: { id: userId }, message: { text } };
+  const send: BusinessSend = { channel, accountId, userId, messageId, at: now, kind: 'text', body };
+  ctx.state.sends.push(send);
+  if (channel === 'whatsapp') {
+    afterWhatsAppSend(ctx, send);
+    return send;
+  }
+  ctx.state.addMessage(channel, accountId, userId, {
+    id: messageId,
+    createdAt: now,
+    fromBusiness: true,
+    text,
+  });
+  afterMessagingSend(ctx, send, { text });
+  return send;
+}

@@ -6,6 +6,7 @@ import { customerSends } from './customer.js';
 import { FaultRegistry } from './faults.js';
 import { createFaultsApi, type SimFaults } from './faults-api.js';
 import { type HandshakeResult, verifyWebhookTarget } from './handshake.js';
+import { businessReplies } from './outbound.js';
 import { createPrng, randomAlnum } from './prng.js';
 import { createSimServer } from './server.js';
 import { SimState } from './state.js';
@@ -55,6 +56,11 @@ export interface MetaSimulator {
   /** What the business sent through the Graph API (ground truth of outbound). */
   businessSends(filter?: { channel?: SimChannel; accountId?: string; userId?: string }): BusinessSend[];
   truth: TruthLedger;
+  /**
+   * Whether the Conversations API still details a message: one of the newest 20 of its conversation,
+   * not deleted (what a backfill can still recover).
+   */
+  isDetailed(messageId: string): boolean;
   faults: SimFaults;
   traffic: { start(options: TrafficOptions): void; stop(): void };
   /** Sends Meta's verification GET to the channel's webhook target; `ok` when the challenge is echoed. */
@@ -128,7 +134,11 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     const messages = state.conversations.get(state.windowKey(channel, accountId, userId))?.messages ?? [];
     return messages.filter((m) => !m.deleted).at(-1)?.id;
   };
-  const traffic = new TrafficGenerator(clock, createPrng(seed + 3), world, send, latest);
+  const traffic = new TrafficGenerator(clock, createPrng(seed + 3), world, {
+    customer: send,
+    business: (input) => businessReplies(ctx, input),
+    latest,
+  });
   const faultsApi = createFaultsApi(ctx);
   const verify = async (channel: SimChannel): Promise<HandshakeResult> => {
     const target = targets[channel];
@@ -181,6 +191,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
           (!filter.userId || s.userId === filter.userId),
       ),
     truth,
+    isDetailed: (messageId) => state.isDetailed(messageId),
     faults: faultsApi,
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
     verifyWebhook: verify,

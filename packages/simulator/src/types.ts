@@ -220,10 +220,35 @@ export interface BusinessSend {
 }
 
 export interface TrafficOptions {
-  /** Mean customer messages per minute per account. */
+  /** Mean customer messages per minute per account (at the peak of `dayShape`). */
   perMinute: number;
   channels?: SimChannel[];
   accounts?: string[];
+  /**
+   * `poisson` (default): independent messages of every kind from any customer. `sessions`: a customer
+   * writes a burst of messages with pauses, the business often answers, the customer sometimes follows up.
+   */
+  model?: 'poisson' | 'sessions';
+  /** Rate of some accounts (messages per minute at the peak), overriding `perMinute`; 0 = none. */
+  perMinuteByAccount?: Record<string, number>;
+  /** 24 shares (0–1) of the rate by UTC hour, for a day-shaped rate; default flat. */
+  dayShape?: readonly number[];
+  /** The shape of a session (`sessions` model). */
+  session?: Partial<SessionShape>;
+}
+
+/** How a customer session unfolds (`sessions` traffic); every draw comes from the seed. */
+export interface SessionShape {
+  /** Customer messages in the first burst, `[min, max]`. Default `[1, 6]`. */
+  messages: [number, number];
+  /** Mean pause between two customer messages (ms, exponential, at least 2 s). Default 25 000. */
+  pauseMs: number;
+  /** Chance the business answers after the burst. Default 0.7. */
+  replyChance: number;
+  /** Mean wait before the answer (ms, at least 5 s). Default 90 000. */
+  replyAfterMs: number;
+  /** Chance the customer writes 1–3 more messages after the answer. Default 0.5. */
+  followUpChance: number;
 }
 
 export interface StatusDelays {

@@ -136,7 +136,8 @@ export async function startInbox(
   if (simulator) {
     for (const channel of CHANNELS) simulator.setWebhook(channel, `${url}/webhooks/${channel}`);
     if (config.demoSeed) await seedDemo(simulator, store);
-    if (config.demoTrafficPerMinute > 0) simulator.traffic.start({ perMinute: config.demoTrafficPerMinute });
+    if (config.demoTrafficPerMinute > 0)
+      simulator.traffic.start({ perMinute: config.demoTrafficPerMinute, model: config.demoTrafficModel });
   }
   logger.info('switchboard inbox listening', {
     url,
