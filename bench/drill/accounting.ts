@@ -4,9 +4,8 @@ import type { MetaSimulator, TruthRecord } from '@switchboard/simulator';
 /**
  * Loss accounting against the simulator's ground truth: a message no webhook delivered counts as
  * reported when the engine holds it (`store.messages`) or names it unrecoverable by id
- * (`loss.unrecoverableMessageIds`). An engine that only counts unrecoverable messages per conversation
- * (`unrecoverableConversations`, no ids) is credited with that count, oldest messages first, and the
- * result says so (`countedByConversation`).
+ * (`loss.unrecoverableMessageIds`). Unrecoverable messages an adapter could only count (no ids) are
+ * credited per conversation, oldest messages first, and the result says so (`countedByConversation`).
  */
 export interface Accounting {
   /** Messages (customer messages and business echoes) that no webhook delivered. */
@@ -14,16 +13,13 @@ export interface Accounting {
   held: TruthRecord[];
   /** Named unrecoverable by message id. */
   named: TruthRecord[];
-  /** Covered only by a per-conversation count (an engine without `unrecoverableMessageIds`). */
+  /** Covered only by a per-conversation count (an adapter that could not name the ids). */
   countedByConversation: TruthRecord[];
   /** Neither held nor named: lost silently. Must be empty. */
   unreported: TruthRecord[];
   /** Still detailed by the Conversations API (within the newest 20) but not held. Must be empty. */
   notRecovered: TruthRecord[];
 }
-
-/** `LossAccount` with the per-message field of issue 20 (absent on an engine that predates it). */
-type LossWithIds = LossAccount & { unrecoverableMessageIds?: Record<string, string[]> };
 
 /** Kinds that add a message to the conversation, i.e. what the Conversations API lists. */
 const MESSAGE_KINDS = new Set(['text', 'image', 'video', 'audio', 'file', 'sticker', 'share', 'echo']);
@@ -44,14 +40,13 @@ export async function accountFor(
   world: { sim: MetaSimulator; store: Store; loss: () => Promise<LossAccount[]> },
   dropped: readonly TruthRecord[],
 ): Promise<Accounting> {
-  const loss = (await world.loss()) as LossWithIds[];
   const ids = new Set<string>();
   const counts = new Map<string, number>();
-  for (const a of loss) {
-    if (a.unrecoverableMessageIds) {
-      for (const list of Object.values(a.unrecoverableMessageIds)) for (const id of list) ids.add(id);
-    } else {
-      for (const [conv, n] of Object.entries(a.unrecoverableConversations)) counts.set(conv, n);
+  for (const a of await world.loss()) {
+    for (const [conv, n] of Object.entries(a.unrecoverableConversations)) {
+      const named = a.unrecoverableMessageIds[conv] ?? [];
+      for (const id of named) ids.add(id);
+      if (n > named.length) counts.set(conv, n - named.length);
     }
   }
   const result: Accounting = {

@@ -57,7 +57,7 @@ function press(testid: string): ChaosAction {
 
 let inbox: RunningInbox;
 let cleanup: () => Promise<void>;
-let api: ReturnType<typeof inboxApi>;
+let api: Awaited<ReturnType<typeof inboxApi>>;
 let sim: MetaSimulator;
 let sb: Switchboard;
 /** Handler calls per event key: above 1 is a duplicate delivered to the app. */
@@ -65,7 +65,7 @@ let handled: Map<string, number>;
 
 beforeEach(async () => {
   ({ inbox, cleanup } = await startTestInbox(WATCH_ENV));
-  api = inboxApi(inbox.url);
+  api = await inboxApi(inbox);
   sim = inbox.simulator as MetaSimulator;
   sb = inbox.switchboard;
   handled = new Map();

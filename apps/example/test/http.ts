@@ -1,16 +1,18 @@
+import type { RunningInbox } from '../src/server/app.js';
 import type { ChaosAction, HealthView, SendRequest, Thread } from '../src/shared/types.js';
+import { signIn } from './browser.js';
 
 /**
- * The inbox's JSON API called as the browser's `src/client/api.ts` calls it: the one place for how a
- * test reaches `/api/*` (a login cookie or other headers go here).
+ * The inbox's JSON API called as the browser's `src/client/api.ts` calls it, logged in the way a user is
+ * (the printed URL's cookie): the one place for how a test reaches `/api/*`.
  */
-export function inboxApi(base: string) {
+export async function inboxApi(inbox: RunningInbox) {
+  const api = await signIn(inbox);
   const request = async <T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
-    const response = await fetch(`${base}${path}`, {
+    const response = await api(path, {
       method: init.method ?? 'GET',
       headers: {
         accept: 'application/json',
-        origin: base,
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),

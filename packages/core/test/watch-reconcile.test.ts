@@ -79,7 +79,7 @@ describe('reconcileAccount: verification by message id', () => {
     const { platform, switchboard } = t;
     await platform.customerSends(switchboard, 'busy', T0 - 30_000, 'before');
     platform.state.webhooks = false;
-    const sent = [];
+    const sent: Array<{ id: string; ts: number }> = [];
     for (let i = 0; i < 25; i++) sent.push(await platform.customerSends(switchboard, 'busy', T0 + i * 1000));
     await platform.customerSends(switchboard, 'new', T0 + 30_000);
     platform.state.webhooks = true;

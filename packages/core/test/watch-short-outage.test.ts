@@ -66,7 +66,7 @@ describe('a short outage in a quiet account', () => {
     const { switchboard, platform, at } = await engine();
     platform.state.webhooks = false;
     await at(10 * SECOND);
-    const lost = [];
+    const lost: Array<{ id: string; ts: number }> = [];
     for (let i = 0; i < 23; i++) {
       lost.push(await platform.customerSends(switchboard, 'chatty', START + 10 * SECOND + i * SECOND));
     }
@@ -169,7 +169,7 @@ describe('verification across a restart', () => {
     await first.clock.advanceTo(START);
     await first.switchboard.start();
     platform.state.webhooks = false;
-    const lost = [];
+    const lost: Array<{ id: string; ts: number }> = [];
     for (let i = 0; i < 4; i++)
       lost.push(await platform.customerSends(first.switchboard, `u${i}`, START + (i + 1) * SECOND));
     platform.state.webhooks = true;

@@ -41,8 +41,20 @@ describe('drill accounting (the yardstick of the drills, the property test and t
       const dropped = undelivered(sim);
       expect(dropped.map(mid)).toEqual([held, named, counted, lost].map(mid));
 
-      const base: LossAccount = { channel: 'instagram', accountId, ...EMPTY, unrecoverableConversations: {} };
-      const withIds = [{ ...base, unrecoverableMessageIds: { [conversationOf(named)]: [mid(named)] } }];
+      const base: LossAccount = {
+        channel: 'instagram',
+        accountId,
+        ...EMPTY,
+        unrecoverableConversations: {},
+        unrecoverableMessageIds: {},
+      };
+      const withIds = [
+        {
+          ...base,
+          unrecoverableConversations: { [conversationOf(named)]: 1 },
+          unrecoverableMessageIds: { [conversationOf(named)]: [mid(named)] },
+        },
+      ];
       const a = await accountFor({ sim, store, loss: async () => withIds }, dropped);
       expect(a.held.map(mid)).toEqual([mid(held)]);
       expect(a.named.map(mid)).toEqual([mid(named)]);
@@ -50,7 +62,7 @@ describe('drill accounting (the yardstick of the drills, the property test and t
       // Still among the newest 20 of their conversations: recoverable, so "not recovered" too.
       expect(a.notRecovered.map(mid)).toEqual([named, counted, lost].map(mid));
 
-      // An engine without message ids: its per-conversation count covers that many, oldest first.
+      // An adapter that could not name the ids: the per-conversation count covers that many, oldest first.
       const counts = [{ ...base, unrecoverableConversations: { [conversationOf(counted)]: 1 } }];
       const b = await accountFor({ sim, store, loss: async () => counts }, dropped);
       expect(b.countedByConversation.map(mid)).toEqual([mid(counted)]);

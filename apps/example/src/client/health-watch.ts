@@ -241,7 +241,13 @@ export function lossCard(v: HealthView) {
                     ? h(
                         'div',
                         { class: 'ids' },
-                        lost.map(([id, n]) => h('code', { title: `${n} message(s)` }, `${id} (${n})`)),
+                        lost.map(([id, n]) =>
+                          h(
+                            'code',
+                            { title: (l.unrecoverableMessageIds[id] ?? []).join('\n') || `${n} message(s)` },
+                            `${id} (${n})`,
+                          ),
+                        ),
                       )
                     : null,
                 ),

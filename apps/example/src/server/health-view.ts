@@ -130,6 +130,7 @@ function watchView(w: EngineWatch, label: HealthDeps['accountLabel']): AccountWa
       backfilled: w.loss.backfilled,
       unrecoverable: w.loss.unrecoverable,
       unrecoverableConversations: { ...w.loss.unrecoverableConversations },
+      unrecoverableMessageIds: { ...w.loss.unrecoverableMessageIds },
     },
     alarms: w.alarms.map((x) => alarmView(x, label)),
   };

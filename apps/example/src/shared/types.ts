@@ -137,6 +137,8 @@ export interface LossView {
   backfilled: number;
   unrecoverable: number;
   unrecoverableConversations: Record<string, number>;
+  /** Conversation → the ids of its unrecoverable messages, where the platform named them. */
+  unrecoverableMessageIds: Record<string, string[]>;
 }
 
 export interface AccountWatchView {
