@@ -3,10 +3,13 @@ import {
   accountRate,
   bucketRate,
   DEFAULT_PRIOR,
+  DISPERSION_BLOCK_MS,
+  dispersionIndex,
   emptyBaseline,
   expectedEvents,
   hourOfWeek,
   observedHours,
+  recordBlock,
   recordEvent,
   recordExposure,
   restoreBaseline,
@@ -100,6 +103,56 @@ describe('poisson maths', () => {
     }
     // Budget: one per 30 days, i.e. about 12 a year on average.
     expect(alarms).toBeLessThanOrEqual(days / 30);
+  });
+
+  it('customers writing in sessions do not make quiet stretches between sessions look like an outage', () => {
+    // Sessions start at 0.5/min; each is 1–6 messages with pauses of ~25 s: 1.75 messages/min on average.
+    const rand = prng(7);
+    const exp = (meanMs: number) => -Math.log(1 - rand()) * meanMs;
+    const times: number[] = [];
+    const days = 97;
+    for (let t = MONDAY; t < MONDAY + days * DAY_MS; t += exp(2 * MINUTE_MS)) {
+      let at = t;
+      const size = 1 + Math.floor(rand() * 6);
+      for (let i = 0; i < size; i++, at += 2_000 + exp(25_000)) times.push(at);
+    }
+    times.sort((a, b) => a - b);
+    const perHour = (times.length / (days * 24)) | 0;
+    const learned = emptyBaseline();
+    recordExposure(learned, MONDAY - 14 * DAY_MS, MONDAY);
+    for (let h = 0; h < 14 * 24; h++) recordEvent(learned, MONDAY - 14 * DAY_MS + h * HOUR_MS, perHour);
+    const naive = restoreBaseline(JSON.parse(JSON.stringify(learned)));
+    // The first week teaches the burstiness: counts of 5-minute blocks against the expected count.
+    const week = MONDAY + 7 * DAY_MS;
+    let i = 0;
+    for (let block = MONDAY; block < week; block += DISPERSION_BLOCK_MS) {
+      const from = i;
+      while (i < times.length && (times[i] as number) < block + DISPERSION_BLOCK_MS) i++;
+      const count = i - from;
+      recordBlock(learned, count, expectedEvents(learned, DEFAULT_PRIOR, block, block + DISPERSION_BLOCK_MS));
+    }
+    expect(dispersionIndex(learned)).toBeGreaterThan(2.5);
+    const falseAlarms = (state: typeof learned) => {
+      let alarms = 0;
+      for (let k = i; k + 1 < times.length; k++) {
+        const last = times[k] as number;
+        const lastCheck = Math.floor((times[k + 1] as number) / MINUTE_MS) * MINUTE_MS;
+        if (lastCheck - last < DEFAULT_SILENCE.minWindowMs) continue;
+        const v = checkSilence({
+          state,
+          prior: DEFAULT_PRIOR,
+          options: DEFAULT_SILENCE,
+          observedHours: observedHours(state),
+          windowStart: last,
+          now: lastCheck,
+        });
+        if (v.alarm) alarms++;
+      }
+      return alarms;
+    };
+    // 90 days checked: a budget of 3. Taken as independent messages, the same traffic alarms far more.
+    expect(falseAlarms(learned)).toBeLessThanOrEqual(3);
+    expect(falseAlarms(naive)).toBeGreaterThan(30);
   });
 });
 

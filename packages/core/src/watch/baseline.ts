@@ -27,12 +27,24 @@ export interface BaselineState {
   counts: number[];
   /** Hours observed per bucket (time the engine was watching and the account was not in alarm). */
   hours: number[];
+  /**
+   * Over observed `DISPERSION_BLOCK_MS` blocks: Σ (count − expected)² and Σ expected. Their ratio is the
+   * index of dispersion D (1 for independent arrivals, more when customers write in bursts).
+   */
+  dispersion: { squares: number; expected: number };
 }
+
+/** Block length over which the burstiness of traffic is measured: about the length of a silence alarm. */
+export const DISPERSION_BLOCK_MS = 5 * 60_000;
+
+/** Pseudo-observations at D = 1, in expected events: a new account is judged as if not bursty. */
+const DISPERSION_PRIOR = 30;
 
 export function emptyBaseline(): BaselineState {
   return {
     counts: new Array<number>(HOURS_PER_WEEK).fill(0),
     hours: new Array<number>(HOURS_PER_WEEK).fill(0),
+    dispersion: { squares: 0, expected: 0 },
   };
 }
 
@@ -41,7 +53,35 @@ export function restoreBaseline(value: unknown): BaselineState {
   const v = value as Partial<BaselineState> | undefined;
   const ok = (a: unknown): a is number[] =>
     Array.isArray(a) && a.length === HOURS_PER_WEEK && a.every((x) => typeof x === 'number' && x >= 0);
-  return v && ok(v.counts) && ok(v.hours) ? { counts: [...v.counts], hours: [...v.hours] } : emptyBaseline();
+  if (!v || !ok(v.counts) || !ok(v.hours)) return emptyBaseline();
+  const d = v.dispersion;
+  const dispersion =
+    d && Number.isFinite(d.squares) && Number.isFinite(d.expected) && d.squares >= 0 && d.expected >= 0
+      ? { squares: d.squares, expected: d.expected }
+      : { squares: 0, expected: 0 };
+  return { counts: [...v.counts], hours: [...v.hours], dispersion };
+}
+
+/** Adds one observed block: `count` inbound events where the baseline expected `expected`. */
+export function recordBlock(state: BaselineState, count: number, expected: number): void {
+  state.dispersion.squares += (count - expected) ** 2;
+  state.dispersion.expected += expected;
+}
+
+/** Index of dispersion of the account's traffic (≥ 1; regular traffic counts as independent). */
+export function dispersionIndex(state: BaselineState): number {
+  const { squares, expected } = state.dispersion;
+  return Math.max(1, (squares + DISPERSION_PRIOR) / (expected + DISPERSION_PRIOR));
+}
+
+/**
+ * How much of the expected count a silence is worth. Customers write in sessions, so a quiet stretch
+ * between two sessions is likelier than independent arrivals would make it. Taking traffic as bursts
+ * arriving independently (compound Poisson) with S messages each, P(no event) = exp(−expected / E[S]),
+ * and D = E[S²] / E[S] ≥ E[S]: `1 / D` never overstates how unlikely a silence is.
+ */
+export function silenceWeight(state: BaselineState): number {
+  return 1 / dispersionIndex(state);
 }
 
 /** Hour-of-week bucket of an epoch-ms time (UTC). 1970-01-01 was a Thursday. */

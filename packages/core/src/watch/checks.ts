@@ -5,7 +5,7 @@ import type { AwaitedSend } from './delivery.js';
 import { alarmTypeOfProbe } from './probes.js';
 import type { ReconcileResult } from './reconcile.js';
 import { checkSilence, type SilenceOptions } from './silence.js';
-import { type AccountState, accrueExposure } from './state.js';
+import { type AccountState, accrueExposure, closeBlocks } from './state.js';
 
 const RANK: Record<HealthStatus, number> = { ok: 0, degraded: 1, down: 2 };
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
@@ -31,6 +31,12 @@ export function silenceTick(input: {
   const { state, alarms, now } = input;
   const silent = alarms.isRaised('silence', state.channel, state.accountId);
   accrueExposure(state, now, silent);
+  closeBlocks(
+    state,
+    input.prior,
+    silent || alarms.isRaised('webhook_gap', state.channel, state.accountId),
+    now,
+  );
   const verdict = checkSilence({
     state: state.baseline,
     prior: input.prior,

@@ -1,4 +1,11 @@
-import { type BaselinePrior, type BaselineState, expectedEvents, rateAt } from './baseline.js';
+import {
+  type BaselinePrior,
+  type BaselineState,
+  dispersionIndex,
+  expectedEvents,
+  rateAt,
+  silenceWeight,
+} from './baseline.js';
 import { alarmThreshold, DAY_MS, HOUR_MS, silenceProbability } from './poisson.js';
 
 /** Tuning of the silence alarm. */
@@ -32,7 +39,9 @@ export interface SilenceVerdict {
   windowMs: number;
   /** Events the baseline expected during the window. */
   expected: number;
-  /** P(zero events in the window | baseline). */
+  /** Index of dispersion of the account's traffic: 1 for independent messages, more when it is bursty. */
+  dispersion: number;
+  /** P(zero events in the window | baseline), bursts accounted for. */
   probability: number;
   /** Alarm when `probability < threshold`. */
   threshold: number;
@@ -57,9 +66,11 @@ export function checkSilence(input: {
   const windowMs = now - windowStart;
   const ratePerHour = rateAt(state, prior, now);
   const expected = expectedEvents(state, prior, windowStart, now);
-  const probability = silenceProbability(expected);
+  const weight = silenceWeight(state);
+  const probability = silenceProbability(expected * weight);
   const threshold = alarmThreshold({
-    ratePerMs: ratePerHour / HOUR_MS,
+    // Silent stretches come between bursts, not between messages.
+    ratePerMs: (ratePerHour * weight) / HOUR_MS,
     checkIntervalMs: options.checkIntervalMs,
     periodMs: options.falseAlarmPeriodMs,
     budget: options.falseAlarmBudget,
@@ -69,6 +80,7 @@ export function checkSilence(input: {
     windowStart,
     windowMs,
     expected,
+    dispersion: dispersionIndex(state),
     probability,
     threshold,
     observedHours: input.observedHours,

@@ -2,8 +2,12 @@ import type { HealthProbeResult } from '../adapter.js';
 import type { ChannelEvent } from '../model/events.js';
 import type { Store } from '../store/types.js';
 import {
+  type BaselinePrior,
   type BaselineState,
+  DISPERSION_BLOCK_MS,
   emptyBaseline,
+  expectedEvents,
+  recordBlock,
   recordEvent,
   recordExposure,
   restoreBaseline,
@@ -33,6 +37,8 @@ export interface AccountState {
   verified: Map<string, number>;
   /** The loss window behind a raised `webhook_gap`: cleared only once verification has passed its end. */
   gap: { windowEnd: number; newestMissingAt: number } | null;
+  /** The dispersion block in progress: inbound events since `start`. */
+  block: { start: number; count: number };
 }
 
 const BASELINE_KEY = 'watch:baseline:';
@@ -73,6 +79,7 @@ export function newAccountState(channel: string, accountId: string, now: number)
     resubscriptions: [],
     verified: new Map(),
     gap: null,
+    block: { start: now, count: 0 },
   };
 }
 
@@ -118,6 +125,21 @@ export async function saveReconcile(store: Store, state: AccountState, at: numbe
   const id = `${state.channel}:${state.accountId}`;
   await store.health.set(`${VERIFIED_KEY}${id}`, Object.fromEntries(state.verified), at);
   await store.health.set(`${RECONCILE_KEY}${id}`, state.reconcile, at);
+}
+
+/**
+ * Closes the dispersion blocks that ended by `now`: each adds its inbound count against what the baseline
+ * expected, unless the account was in alarm (an outage is not burstiness). After a long pause (a restart)
+ * the blocks in between are skipped.
+ */
+export function closeBlocks(state: AccountState, prior: BaselinePrior, inAlarm: boolean, now: number): void {
+  if (now - state.block.start > DAY_MS) state.block = { start: now, count: 0 };
+  while (now >= state.block.start + DISPERSION_BLOCK_MS) {
+    const { start, count } = state.block;
+    const end = start + DISPERSION_BLOCK_MS;
+    if (!inAlarm) recordBlock(state.baseline, count, expectedEvents(state.baseline, prior, start, end));
+    state.block = { start: end, count: 0 };
+  }
 }
 
 /** Adds the time since the last tick to the baseline, except while the account is in a silence alarm. */

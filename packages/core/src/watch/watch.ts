@@ -265,6 +265,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
           const s = state(adapter.channel, id);
           s.watchingSince = now;
           s.exposedUntil = now;
+          s.block = { start: now, count: 0 };
           traffic.add(s);
           if (!(await loadAccount(store, s))) fresh.push(s);
         }
@@ -314,6 +315,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       const s = state(event.channel, event.accountId);
       traffic.add(s);
       recordEvent(s.baseline, Math.min(event.timestamp, now));
+      s.block.count++;
       s.lastInboundAt = Math.max(s.lastInboundAt ?? 0, Math.min(event.timestamp, now));
       alarms.clear('silence', s.channel, s.accountId, `inbound traffic again (${event.kind} ${event.key})`);
     },
