@@ -60,11 +60,12 @@ it('over node:http on a real file: bad input gets its status and a logged reason
       await post(messages({ id: 'lost' }), { 'x-hub-signature-256': sign(messages({ id: 'lost' })) }, 'fax'),
     ).toBe(404);
     const rejections = logs.slice(rejectedBefore).map((l) => [l.level, l.status, l.reason]);
+    // 4xx rejections log at warn (the sender's mistake, not ours).
     expect(rejections).toEqual([
-      ['error', 413, 'too_large'],
-      ['error', 401, 'signature'],
-      ['error', 401, 'signature'],
-      ['error', 404, 'unknown_channel'],
+      ['warn', 413, 'too_large'],
+      ['warn', 401, 'signature'],
+      ['warn', 401, 'signature'],
+      ['warn', 404, 'unknown_channel'],
     ]);
 
     // Signed but unparseable: acknowledged (parsing is not on the ack path), kept, dead-lettered.
