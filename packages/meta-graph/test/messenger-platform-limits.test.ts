@@ -38,4 +38,17 @@ describe('parseMessengerPlatformWebhook: ids stay exact', () => {
     expect(parsed.events.map((e) => e.key)).toEqual(['messenger:msg:m.ok']);
     expect(parsed.problems[0]?.message).toContain('outside the accepted range');
   });
+
+  it('takes an edit count only as a whole number: a fraction is a problem, not an event the model refuses', () => {
+    const edit = (mid: string, count: string) =>
+      `{"sender":{"id":"u1"},"recipient":{"id":"1"},"timestamp":${NOW},"message_edit":{"mid":"${mid}","text":"b","num_edit":${count}}}`;
+    const parsed = parseMessengerPlatformWebhook(raw([edit('m.tiny', '-5e-324'), edit('m.two', '"2"')]), {
+      channel: 'messenger',
+      now: () => NOW,
+    });
+    expect(parsed.events.map((e) => [e.key, 'editCount' in e ? e.editCount : undefined])).toEqual([
+      [expect.stringContaining('messenger:edit:m.two'), 2],
+    ]);
+    expect(parsed.problems.map((p) => p.path)).toEqual(['entry[0].messaging[0].message_edit.num_edit']);
+  });
 });

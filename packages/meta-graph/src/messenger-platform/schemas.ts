@@ -115,10 +115,11 @@ export const ReadPayload = z
 export const EditPayload = z.looseObject({
   mid: z.string().min(1),
   text: z.string().optional(),
-  /** Instagram's example quotes it: accept "1" and 1. */
+  /** Instagram's example quotes it: accept "1" and 1 — a whole count, nothing else. */
   num_edit: z
     .union([z.number(), z.string().regex(/^\d+$/)])
     .transform(Number)
+    .pipe(z.number().int().nonnegative())
     .optional(),
 });
 
