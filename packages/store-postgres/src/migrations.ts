@@ -127,6 +127,34 @@ CREATE TABLE {s}.counters (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'accounts',
+    // Ids collate bytewise ("C") so paging order is the same in every store and locale. Every write
+    // takes the next value of account_version under its row lock, held to commit: versions commit in
+    // order, so an instance polling changedSince(version) never skips a write.
+    sql: `
+CREATE TABLE {s}.accounts (
+  channel text COLLATE "C" NOT NULL,
+  account_id text COLLATE "C" NOT NULL,
+  tenant_id text,
+  label text,
+  login_flavour text,
+  linked_ids json NOT NULL,
+  app_id text,
+  status text NOT NULL CHECK (status IN ('active', 'paused', 'disconnected')),
+  token json,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  version bigint NOT NULL,
+  PRIMARY KEY (channel, account_id)
+);
+CREATE INDEX accounts_tenant ON {s}.accounts (tenant_id, channel, account_id);
+CREATE INDEX accounts_version ON {s}.accounts (version);
+CREATE TABLE {s}.account_version (value bigint NOT NULL);
+INSERT INTO {s}.account_version (value) VALUES (0);
+`,
+  },
 ];
 
 /** Arbitrary constant namespacing Switchboard's advisory locks (first key of the two-key form). */

@@ -1,5 +1,6 @@
 import { type Logger, type Store, silentLogger } from '@switchboard/core';
 import pg from 'pg';
+import { createPgAccounts } from './accounts.js';
 import { createDb } from './db.js';
 import { migrate } from './migrations.js';
 import { createPgOutbox } from './outbox.js';
@@ -100,6 +101,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     deadLetters: createPgDeadLetters(db),
     health: createPgHealth(db),
     counters: createPgCounters(db),
+    accounts: createPgAccounts(db),
     async close() {
       if (db.isClosed()) return;
       db.markClosed();

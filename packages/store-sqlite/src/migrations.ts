@@ -115,6 +115,26 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX inbox_due;
   CREATE INDEX inbox_pending ON inbox (id) WHERE state = 'pending';
   `,
+  // The account registry (switchboard.accounts): tenants, status and token metadata, never the tokens.
+  `
+  CREATE TABLE accounts (
+    channel TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    tenant_id TEXT,
+    label TEXT,
+    login_flavour TEXT,
+    linked_ids TEXT NOT NULL,
+    app_id TEXT,
+    status TEXT NOT NULL,
+    token TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (channel, account_id)
+  );
+  CREATE INDEX accounts_tenant ON accounts (tenant_id, channel, account_id);
+  CREATE INDEX accounts_version ON accounts (version);
+  `,
 ];
 
 /** Applies the migrations the file has not seen yet, each in its own transaction. */

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Store } from '@switchboard/core';
 import Database from 'better-sqlite3';
+import { createSqliteAccounts } from './accounts.js';
 import { createDb } from './db.js';
 import { createSqliteEvents } from './events.js';
 import { createSqliteInbox } from './inbox.js';
@@ -95,6 +96,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     deadLetters: createSqliteDeadLetters(handle),
     health: createSqliteHealth(handle),
     counters: createSqliteCounters(handle),
+    accounts: createSqliteAccounts(handle),
     close: () => handle.close(),
   };
 }

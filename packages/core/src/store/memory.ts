@@ -1,5 +1,6 @@
 import { SwitchboardError } from '../errors.js';
 import { STATUS_RANK } from '../model/events.js';
+import { createMemoryAccounts } from './memory-accounts.js';
 import { createMemoryOutbox } from './memory-outbox.js';
 import { createMemoryEvents, createMemoryInbox, type MemoryGuard } from './memory-queues.js';
 import type {
@@ -50,6 +51,7 @@ export function createMemoryStore(): MemoryStore {
     deadLetters: createMemoryDeadLetters(guard),
     health: createMemoryHealth(guard),
     counters: createMemoryCounters(guard),
+    accounts: createMemoryAccounts(guard),
     setUnavailable(value) {
       unavailable = value;
     },

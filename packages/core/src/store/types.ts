@@ -1,4 +1,5 @@
 import type { ChannelEvent, EventKind, EventSource } from '../model/events.js';
+import type { AccountStore } from './account-types.js';
 import type { OutboxStore } from './outbox-types.js';
 import type {
   ConversationStore,
@@ -8,6 +9,7 @@ import type {
   MessageStore,
 } from './read-model-types.js';
 
+export * from './account-types.js';
 export * from './outbox-types.js';
 export type * from './read-model-types.js';
 
@@ -44,6 +46,8 @@ export interface Store {
   deadLetters: DeadLetterStore;
   health: HealthStateStore;
   counters: CounterStore;
+  /** The account registry (tenants, status, token metadata) behind `switchboard.accounts`. */
+  accounts: AccountStore;
   /** Flushes pending writes and releases the backend. Further calls reject with STORE_UNAVAILABLE. */
   close(): Promise<void>;
 }

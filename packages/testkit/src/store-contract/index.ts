@@ -1,5 +1,6 @@
 import type { Store } from '@switchboard/core';
 import { describe } from 'vitest';
+import { accountCases } from './accounts.js';
 import { eventCases } from './events.js';
 import type { MakeStore } from './fixtures.js';
 import { inboxCases } from './inbox.js';
@@ -33,5 +34,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     describe('events', () => eventCases(test));
     describe('conversations, messages, dead letters, health, counters', () => readModelCases(test));
     describe('outbox', () => outboxCases(test));
+    describe('accounts', () => accountCases(test));
   });
 }
