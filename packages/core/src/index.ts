@@ -1,3 +1,4 @@
+export type * from './accounts/types.js';
 export * from './adapter.js';
 export * from './clock.js';
 export type { RejectReason } from './engine/metrics.js';

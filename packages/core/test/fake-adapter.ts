@@ -21,6 +21,8 @@ export interface FakeItem {
   ts: number;
   status?: 'sent' | 'delivered' | 'read' | 'failed';
   correlationId?: string;
+  /** Account the item arrived for (default ACCOUNT). */
+  account?: string;
 }
 
 export function sign(body: Uint8Array | string, secret = SECRET): string {
@@ -82,11 +84,12 @@ export function createFakeAdapter(options: { channel?: string; send?: SendBehavi
           return;
         }
         const userId = raw.user ?? 'user1';
+        const accountId = raw.account ?? ACCOUNT;
         const base = {
           channel,
-          accountId: ACCOUNT,
+          accountId,
           userId,
-          conversationId: conversationIdOf(channel, ACCOUNT, userId),
+          conversationId: conversationIdOf(channel, accountId, userId),
           timestamp: raw.ts,
           source: 'webhook' as const,
           raw,

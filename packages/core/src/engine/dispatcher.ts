@@ -1,3 +1,4 @@
+import type { AccountRegistry } from '../accounts/registry.js';
 import type { Clock } from '../clock.js';
 import { SwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -35,6 +36,8 @@ export function createDispatcher(deps: {
   owner: string;
   policy: ResolvedWorker;
   onAdvanced: OutboxAdvanced;
+  /** Tags each event with its account's tenant before it is persisted and handled. */
+  accounts: Pick<AccountRegistry, 'peek' | 'refresh'>;
 }): Dispatcher {
   const { store, clock, logger, metrics, owner, policy } = deps;
   const handlers = new Map<string, Set<EventHandler>>();
@@ -47,6 +50,11 @@ export function createDispatcher(deps: {
     const entry = { channel: event.channel, accountId: event.accountId, at: event.timestamp };
     metrics.lastEventAt.set(key, entry);
     touched.set(key, entry);
+  };
+
+  const withTenant = (event: ChannelEvent): ChannelEvent => {
+    const tenantId = deps.accounts.peek(event.channel, event.accountId)?.tenantId;
+    return tenantId ? { ...event, tenantId } : event;
   };
 
   const fail = async (item: Dispatchable, error: unknown) => {
@@ -121,11 +129,12 @@ export function createDispatcher(deps: {
   };
 
   const dispatchChunk = async (group: readonly Dispatchable[]) => {
+    const tagged = group.map((item) => ({ ...item, event: withTenant(item.event) }));
     const persisted = await Promise.allSettled(
-      group.map((item) => persistEvent(store, item.event, deps.onAdvanced)),
+      tagged.map((item) => persistEvent(store, item.event, deps.onAdvanced)),
     );
     const bookkeeping: Promise<void>[] = [];
-    for (const [index, item] of group.entries()) {
+    for (const [index, item] of tagged.entries()) {
       const outcome = persisted[index];
       if (outcome?.status === 'rejected') {
         bookkeeping.push(fail(item, outcome.reason));
@@ -177,6 +186,14 @@ export function createDispatcher(deps: {
     },
     async dispatch(items) {
       if (items.length === 0) return;
+      try {
+        await deps.accounts.refresh();
+      } catch (error) {
+        // Tags come from the last copy of the registry; the next dispatch tries again.
+        logger.warn('could not refresh the account registry', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
       const ordered = [...items].sort((a, b) => a.seq - b.seq);
       const groups = groupByConversation(ordered, (item) => conversationOfEvent(item.event));
       await Promise.all(groups.map(dispatchGroup));

@@ -1,3 +1,4 @@
+import type { AccountRegistry } from '../accounts/registry.js';
 import type { ChannelAdapter, HealthStatus } from '../adapter.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/types.js';
@@ -18,6 +19,7 @@ export async function computeHealth(
   store: Store,
   clock: Clock,
   metrics: EngineMetrics,
+  registry: Pick<AccountRegistry, 'entries'>,
 ): Promise<HealthReport> {
   const now = clock.now();
   const backlog = await store.outbox.backlog();
@@ -41,6 +43,8 @@ export async function computeHealth(
     return a;
   };
 
+  for (const known of registry.entries())
+    if (known.status !== 'disconnected') account(known.channel, known.accountId);
   for (const adapter of adapters) {
     for (const id of adapter.accountIds ?? []) account(adapter.channel, id);
     const results = await runAdapterProbes(adapter, clock);
@@ -70,4 +74,24 @@ export async function computeHealth(
     (x, y) => x.channel.localeCompare(y.channel) || x.accountId.localeCompare(y.accountId),
   );
   return { status: worst(list.map((a) => a.status)), checkedAt: now, accounts: list };
+}
+
+/**
+ * Tags every account of a report with its tenant and registry status; with `tenantId`, keeps only that
+ * tenant's accounts (adapter-wide checks belong to no tenant) and rates the report on them alone.
+ */
+export function scopeHealth(
+  report: HealthReport,
+  registry: Pick<AccountRegistry, 'peek'>,
+  tenantId?: string,
+): HealthReport {
+  const tagged = report.accounts.map((a) => {
+    const known = registry.peek(a.channel, a.accountId);
+    return known
+      ? { ...a, accountStatus: known.status, ...(known.tenantId ? { tenantId: known.tenantId } : {}) }
+      : a;
+  });
+  const accounts = tenantId === undefined ? tagged : tagged.filter((a) => a.tenantId === tenantId);
+  const status = tenantId === undefined ? report.status : worst(accounts.map((a) => a.status));
+  return { ...report, status, accounts, ...(tenantId !== undefined ? { tenantId } : {}) };
 }

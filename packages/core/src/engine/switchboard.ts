@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createAccountRegistry } from '../accounts/registry.js';
 import type { ChannelAdapter } from '../adapter.js';
 import { systemClock } from '../clock.js';
 import { createMemoryRateLimiter } from '../limiter.js';
@@ -10,14 +11,14 @@ import { registerWatchMetrics } from '../watch/metrics.js';
 import { createWatch, type Watch } from '../watch/watch.js';
 import { resolveWorker } from './backoff.js';
 import { createDispatcher } from './dispatcher.js';
-import { computeHealth } from './health.js';
+import { computeHealth, scopeHealth } from './health.js';
 import { createIngress, handleWebRequest } from './ingress.js';
 import { createWorkerLoop } from './loop.js';
 import { createEngineMetrics } from './metrics.js';
 import { INGRESS } from './node.js';
 import { createOutbox } from './outbox.js';
 import { createProcessor } from './processor.js';
-import type { EventHandler, Switchboard, SwitchboardOptions } from './types.js';
+import type { EventHandler, HandlerOptions, Switchboard, SwitchboardOptions } from './types.js';
 
 const MiB = 1024 * 1024;
 
@@ -64,6 +65,14 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
   });
 
   const metrics = createEngineMetrics(clock, store);
+  const accounts = createAccountRegistry({
+    store,
+    clock,
+    adapters: options.adapters,
+    ...(options.accounts ? { options: options.accounts } : {}),
+  });
+  const tenantOf = (channel: string, accountId: string) =>
+    accounts.peek(channel, accountId)?.tenantId ?? undefined;
   // Created below once the processor exists; the hooks above only call it after start().
   let watch: Watch | null = null;
   const outboxLoopRef: { wake: () => void } = { wake: () => {} };
@@ -95,6 +104,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     owner,
     policy: processorPolicy,
     onAdvanced: outbox.notify,
+    accounts,
   });
   const processor = createProcessor({
     adapters,
@@ -147,6 +157,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
         ingest: (events, opts) => processor.ingest(events, opts.source),
         reportUnrecoverable: (channel, gap) => switchboard.reportUnrecoverable(channel, gap),
         send: (message) => outbox.send(message),
+        tenantOf,
       },
       options.watch ?? {},
     );
@@ -158,11 +169,25 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     metricsContentType: metrics.registry.contentType,
     handleWebhook: (request) => handleWebRequest(ingress, request),
     watch,
-    on(kind: EventKind | '*' | 'alarm', handler: EventHandler<never> | AlarmHandler) {
-      if (kind === 'alarm') return watch ? watch.on(handler as AlarmHandler) : () => {};
-      return dispatcher.on(kind, handler as EventHandler);
+    accounts,
+    on(kind: EventKind | '*' | 'alarm', handler: EventHandler<never> | AlarmHandler, opts?: HandlerOptions) {
+      const tenantId = opts?.tenantId;
+      if (kind === 'alarm') {
+        if (!watch) return () => {};
+        const onAlarm = handler as AlarmHandler;
+        return watch.on(
+          tenantId === undefined ? onAlarm : (a) => (a.tenantId === tenantId ? onAlarm(a) : undefined),
+        );
+      }
+      const onEvent = handler as EventHandler;
+      return dispatcher.on(
+        kind,
+        tenantId === undefined ? onEvent : (e, c) => (e.tenantId === tenantId ? onEvent(e, c) : undefined),
+      );
     },
     async start() {
+      // Configured accounts are in the registry, and its copy loaded, before the first webhook is handled.
+      await accounts.refresh({ force: true });
       processorLoop.start();
       outboxLoop.start();
       await watch?.start();
@@ -190,9 +215,11 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       await watch?.recordUnrecoverable(channel, gap);
     },
     metrics: () => metrics.registry.metrics(),
-    async health() {
-      const report = await computeHealth(options.adapters, store, clock, metrics);
-      return watch ? mergeWatchHealth(report, await watch.health()) : report;
+    async health(scope) {
+      await accounts.refresh();
+      const report = await computeHealth(options.adapters, store, clock, metrics, accounts);
+      const merged = watch ? mergeWatchHealth(report, await watch.health()) : report;
+      return scopeHealth(merged, accounts, scope?.tenantId);
     },
   };
   if (watch) registerWatchMetrics(metrics.registry, watch);

@@ -1,10 +1,11 @@
+import type { Accounts, AccountsOptions } from '../accounts/types.js';
 import type { ChannelAdapter, HealthProbeResult, HealthStatus, UnrecoverableGap } from '../adapter.js';
 import type { Clock } from '../clock.js';
 import type { RateLimiter } from '../limiter.js';
 import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventKind, EventOfKind, EventSource } from '../model/events.js';
 import type { OutboundMessage, SendReceipt } from '../model/outbound.js';
-import type { OutboxEntry, Store } from '../store/types.js';
+import type { AccountStatus, OutboxEntry, Store } from '../store/types.js';
 import type { AlarmHandler } from '../watch/alarms.js';
 import type { WatchAccountHealth, WatchOptions } from '../watch/types.js';
 import type { Watch } from '../watch/watch.js';
@@ -61,6 +62,19 @@ export interface SwitchboardOptions {
    * and loss accounting (README: "Silence detection"). On by default; `false` turns it off.
    */
   watch?: WatchOptions | false;
+  /** The account registry behind `switchboard.accounts`. */
+  accounts?: AccountsOptions;
+}
+
+/**
+ * Narrows a handler to one tenant's accounts.
+ *
+ * @example
+ * switchboard.on('message', (event) => acmeInbox.push(event), { tenantId: 'acme' });
+ */
+export interface HandlerOptions {
+  /** Only events (or alarms) of accounts that belong to this tenant in `switchboard.accounts`. */
+  tenantId?: string;
 }
 
 /** What a handler receives besides the event. */
@@ -108,6 +122,10 @@ export interface SendAndWaitOptions {
 export interface AccountHealth {
   channel: string;
   accountId: string;
+  /** Tenant of the account in `switchboard.accounts`, when it has one. */
+  tenantId?: string;
+  /** Status in `switchboard.accounts` (`active`, `paused`, `disconnected`), for registered accounts. */
+  accountStatus?: AccountStatus;
   status: HealthStatus;
   /** Epoch ms of the newest inbound event seen by this instance (or stored health state), or null. */
   lastEventAt: number | null;
@@ -121,6 +139,8 @@ export interface AccountHealth {
 }
 
 export interface HealthReport {
+  /** The tenant the report was scoped to (`health({ tenantId })`). */
+  tenantId?: string;
   status: HealthStatus;
   checkedAt: number;
   accounts: AccountHealth[];
@@ -142,10 +162,16 @@ export interface Switchboard {
   /** Web-standard handler for `/webhooks/:channel` (GET handshake, POST events). */
   handleWebhook(request: Request): Promise<Response>;
   /** Registers a handler for one kind or every kind (`'*'`). Returns an unsubscribe function. */
-  on<K extends EventKind>(kind: K, handler: EventHandler<EventOfKind<K>>): () => void;
-  on(kind: '*', handler: EventHandler): () => void;
+  on<K extends EventKind>(
+    kind: K,
+    handler: EventHandler<EventOfKind<K>>,
+    options?: HandlerOptions,
+  ): () => void;
+  on(kind: '*', handler: EventHandler, options?: HandlerOptions): () => void;
   /** Alarms of the watch (silence, webhook_gap, delivery_pipeline, subscription, token, probe), raised and cleared. */
-  on(kind: 'alarm', handler: AlarmHandler): () => void;
+  on(kind: 'alarm', handler: AlarmHandler, options?: HandlerOptions): () => void;
+  /** The account registry: connect, update, disconnect, get and list accounts at runtime. */
+  readonly accounts: Accounts;
   /** The silence watch (null with `watch: false`): alarms, loss accounting, manual passes. */
   readonly watch: Watch | null;
   /** Starts the processor and outbox workers; unfinished work of a previous run (expired leases) resumes. */
@@ -168,6 +194,6 @@ export interface Switchboard {
   metrics(): Promise<string>;
   /** Content type to serve `metrics()` with. */
   readonly metricsContentType: string;
-  /** Per channel account: probes, last inbound age, outbox backlog. */
-  health(): Promise<HealthReport>;
+  /** Per channel account: probes, last inbound age, outbox backlog; with `tenantId`, that tenant's accounts only. */
+  health(options?: { tenantId?: string }): Promise<HealthReport>;
 }

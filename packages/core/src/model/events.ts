@@ -16,6 +16,8 @@ const eventBase = {
   source: EventSource,
   /** The platform's own item, untouched. */
   raw: z.unknown(),
+  /** Tenant of the account (`switchboard.accounts`), set on dispatch; absent for accounts without one. */
+  tenantId: z.string().optional(),
 };
 
 /** Fields of events that belong to one conversation. */

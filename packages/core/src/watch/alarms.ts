@@ -28,6 +28,8 @@ export interface Alarm {
   severity: 'warning' | 'critical';
   channel: string;
   accountId: string;
+  /** Tenant of the account (`switchboard.accounts`) when it has one. */
+  tenantId?: string;
   /** One readable sentence. */
   message: string;
   /** The numbers behind it (probability and window, gap counts, overdue sends...). */
@@ -70,7 +72,12 @@ export const alarmId = (type: AlarmType, channel: string, accountId: string) =>
   `${type}:${channel}:${accountId}`;
 
 /** Keeps raised alarms and emits raise/clear events to handlers; a failing handler is logged, never thrown. */
-export function createAlarmCenter(deps: { clock: Clock; logger: Logger }): AlarmCenter {
+export function createAlarmCenter(deps: {
+  clock: Clock;
+  logger: Logger;
+  /** The tenant of an account, to tag alarms with. */
+  tenantOf?: (channel: string, accountId: string) => string | undefined;
+}): AlarmCenter {
   const raised = new Map<string, Alarm>();
   const log: Alarm[] = [];
   const handlers = new Set<AlarmHandler>();
@@ -82,6 +89,7 @@ export function createAlarmCenter(deps: { clock: Clock; logger: Logger }): Alarm
       alarm: alarm.id,
       channel: alarm.channel,
       accountId: alarm.accountId,
+      ...(alarm.tenantId ? { tenantId: alarm.tenantId } : {}),
       message: alarm.message,
     };
     if (alarm.state === 'raised') deps.logger.warn(`alarm raised: ${alarm.type}`, fields);
@@ -103,6 +111,7 @@ export function createAlarmCenter(deps: { clock: Clock; logger: Logger }): Alarm
       const id = alarmId(input.type, input.channel, input.accountId);
       const now = deps.clock.now();
       const previous = raised.get(id);
+      const tenantId = deps.tenantOf?.(input.channel, input.accountId);
       const alarm: Alarm = {
         id,
         type: input.type,
@@ -110,6 +119,7 @@ export function createAlarmCenter(deps: { clock: Clock; logger: Logger }): Alarm
         severity: input.severity,
         channel: input.channel,
         accountId: input.accountId,
+        ...(tenantId ? { tenantId } : {}),
         message: input.message,
         data: input.data ?? {},
         raisedAt: previous?.raisedAt ?? now,

@@ -43,6 +43,8 @@ export interface WatchDeps {
   reportUnrecoverable(channel: string, gap: UnrecoverableGap): Promise<void>;
   /** For canaries. */
   send?(message: OutboundMessage): Promise<unknown>;
+  /** The tenant of an account, to tag alarms with. */
+  tenantOf?: (channel: string, accountId: string) => string | undefined;
 }
 
 /** The silence watch of an engine. Created by `createSwitchboard`; usable alone in tests. */
@@ -90,7 +92,11 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const reconcileInterval = options.reconcile?.intervalMs ?? 120_000;
   const graceMs = options.reconcile?.graceMs ?? 60_000;
   const deadlineMs = options.delivery?.deadlineMs ?? 120_000;
-  const alarms = createAlarmCenter({ clock, logger });
+  const alarms = createAlarmCenter({
+    clock,
+    logger,
+    ...(deps.tenantOf ? { tenantOf: deps.tenantOf } : {}),
+  });
   const delivery = createDeliveryWatch({ deadlineMs });
   const ledger = createLossLedger({ store, logger, clock });
   const schedule = createSchedule({ clock, logger });
