@@ -70,6 +70,12 @@ export const ERROR_CODES = {
     description: 'The store could not durably record the data.',
   },
   NOT_FOUND: { retryable: false, httpStatus: 404, description: 'The referenced object does not exist.' },
+  ACCOUNT_NOT_CONNECTED: {
+    retryable: false,
+    httpStatus: 409,
+    description:
+      'The channel account is unknown, paused or disconnected in switchboard.accounts: connect it first.',
+  },
 } as const satisfies Record<string, { retryable: boolean; httpStatus: number; description: string }>;
 
 export type SwitchboardErrorCode = keyof typeof ERROR_CODES;

@@ -172,14 +172,15 @@ describe('tenants', () => {
     const b = setup({ store, watch: false, instanceId: 'b', accounts: { refreshMs: 2_000 } });
     const tags: Array<string | undefined> = [];
     b.switchboard.on('*', (e) => void tags.push(e.tenantId));
-    const post = async (id: string) => {
-      await b.switchboard.handleWebhook(signedRequest(body([{ type: 'message', id, ts: 1, account: 'x1' }])));
+    const post = async (id: string, account: string) => {
+      await b.switchboard.handleWebhook(signedRequest(body([{ type: 'message', id, ts: 1, account }])));
       await b.switchboard.drain();
     };
-    await post('before'); // b has loaded its copy of the registry
+    await post('before', ACCOUNT); // b has loaded its copy of the registry
     await a.switchboard.accounts.connect({ channel: 'fake', accountId: 'x1', tenantId: 'acme' });
     await b.clock.advance(2_000);
-    await post('after');
+    // With a stale copy, x1 would be unknown to b and its event held.
+    await post('after', 'x1');
     expect(tags).toEqual([undefined, 'acme']);
   });
 

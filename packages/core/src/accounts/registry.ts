@@ -11,6 +11,13 @@ export interface AccountRegistry extends Accounts {
   peek(channel: string, accountId: string): AccountRecord | undefined;
   /** Every account of the in-process copy. */
   entries(): IterableIterator<AccountRecord>;
+  /**
+   * Whether events of this account are dispatched and sends go out: the account is `active`, or its
+   * channel has no registered account at all (a single business whose adapter lists no ids, as before).
+   */
+  admits(channel: string, accountId: string): boolean;
+  /** The ACCOUNT_NOT_CONNECTED error a send for this account fails with, or undefined when it may send. */
+  refusal(channel: string, accountId: string): SwitchboardError | undefined;
   /** Adds the configured accounts (first call) and picks up changes made by other instances, at most every `refreshMs`. */
   refresh(options?: { force?: boolean }): Promise<void>;
   /** Called after every change this instance sees (its own writes and other instances'). */
@@ -107,6 +114,8 @@ export function createAccountRegistry(deps: {
   const refreshMs = deps.options?.refreshMs ?? 2_000;
   const copy = new Map<string, AccountRecord>();
   const listeners = new Set<(account: AccountRecord) => void>();
+  /** Registered accounts per channel, any status. */
+  const perChannel = new Map<string, number>();
   let version = 0;
   let refreshedAt = Number.NEGATIVE_INFINITY;
   let seeded = false;
@@ -116,6 +125,7 @@ export function createAccountRegistry(deps: {
     const key = keyOf(record.channel, record.accountId);
     const known = copy.get(key);
     if (known && known.version >= record.version) return;
+    if (!known) perChannel.set(record.channel, (perChannel.get(record.channel) ?? 0) + 1);
     copy.set(key, record);
     for (const listener of listeners) listener(record);
   };
@@ -157,9 +167,21 @@ export function createAccountRegistry(deps: {
     return record;
   };
 
+  const admits = (channel: string, accountId: string) =>
+    !perChannel.get(channel) || copy.get(keyOf(channel, accountId))?.status === 'active';
+
   return {
     peek: (channel, accountId) => copy.get(keyOf(channel, accountId)),
     entries: () => copy.values(),
+    admits,
+    refusal(channel, accountId) {
+      if (admits(channel, accountId)) return undefined;
+      const status = copy.get(keyOf(channel, accountId))?.status;
+      return new SwitchboardError(
+        'ACCOUNT_NOT_CONNECTED',
+        `${channel} account ${accountId} is ${status ?? 'not connected'}: connect it with switchboard.accounts.connect`,
+      );
+    },
     async refresh(options) {
       if (!options?.force && clock.now() - refreshedAt < refreshMs) return;
       inFlight ??= pull().finally(() => {

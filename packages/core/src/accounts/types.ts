@@ -71,4 +71,10 @@ export interface Accounts {
 export interface AccountsOptions {
   /** How old the in-process copy of the registry may get before a read checks the store for changes made elsewhere. Default 2000 ms. */
   refreshMs?: number;
+  /**
+   * How long events of an account that is not connected (unknown, paused, disconnected) are held before
+   * they are dead-lettered; connected within that time, they are processed (within one processor lease).
+   * Default 24 h.
+   */
+  holdMs?: number;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventKind } from '../model/events.js';
 import type { Store } from '../store/types.js';
 import { exponentialDelay, type ResolvedWorker } from './backoff.js';
+import type { AccountHold } from './hold.js';
 import { yieldToLoop } from './loop.js';
 import type { EngineMetrics } from './metrics.js';
 import { conversationOfEvent, groupByConversation } from './ordering.js';
@@ -17,6 +18,8 @@ export interface Dispatchable {
   event: ChannelEvent;
   /** Failed attempts so far. */
   attempts: number;
+  /** Epoch ms the event was stored; absent when it was inserted just now by this instance. */
+  createdAt?: number;
 }
 
 /** Events of one conversation persisted and dispatched between two yields to the event loop. */
@@ -38,6 +41,8 @@ export function createDispatcher(deps: {
   onAdvanced: OutboxAdvanced;
   /** Tags each event with its account's tenant before it is persisted and handled. */
   accounts: Pick<AccountRegistry, 'peek' | 'refresh'>;
+  /** Holds events of accounts that are not connected. */
+  hold: AccountHold;
 }): Dispatcher {
   const { store, clock, logger, metrics, owner, policy } = deps;
   const handlers = new Map<string, Set<EventHandler>>();
@@ -194,7 +199,8 @@ export function createDispatcher(deps: {
           error: error instanceof Error ? error.message : String(error),
         });
       }
-      const ordered = [...items].sort((a, b) => a.seq - b.seq);
+      const admitted = await deps.hold.sift(items);
+      const ordered = admitted.sort((a, b) => a.seq - b.seq);
       const groups = groupByConversation(ordered, (item) => conversationOfEvent(item.event));
       await Promise.all(groups.map(dispatchGroup));
       await flushLastEvents();

@@ -27,6 +27,7 @@ export interface EngineMetrics {
   handlerFailures: Counter<'kind'>;
   sent: Counter<'channel'>;
   sendFailures: Counter<'channel' | 'code'>;
+  held: Counter<'channel'>;
   /** Newest event time per channel account, read by the age gauge. */
   lastEventAt: Map<string, { channel: string; accountId: string; at: number }>;
 }
@@ -108,5 +109,10 @@ export function createEngineMetrics(clock: Clock, store: Store): EngineMetrics {
       'channel',
       'code',
     ]),
+    held: counter(
+      'switchboard_events_held_total',
+      'Events held because their account is not connected (unknown, paused or disconnected).',
+      ['channel'],
+    ),
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AccountRegistry } from '../accounts/registry.js';
 import type { ChannelAdapter } from '../adapter.js';
 import type { Clock } from '../clock.js';
 import { SwitchboardError } from '../errors.js';
@@ -39,6 +40,8 @@ export function createOutbox(deps: {
   owner: string;
   policy: ResolvedWorker;
   random: () => number;
+  /** Sends only for connected accounts (ACCOUNT_NOT_CONNECTED otherwise). */
+  accounts: Pick<AccountRegistry, 'refresh' | 'refusal'>;
   wake: () => void;
   /** Called once the platform accepted a send (the watch then awaits its echo / status). */
   onSent?: (entry: OutboxEntry, receipt: SendReceipt) => void;
@@ -103,6 +106,12 @@ export function createOutbox(deps: {
       );
       return;
     }
+    // Disconnected (or paused) after the send was queued.
+    const refused = deps.accounts.refusal(entry.channel, entry.accountId);
+    if (refused) {
+      await failFinal(entry, refused);
+      return;
+    }
     if (!(await acquire(bucketsFor(adapter, entry)))) {
       await store.outbox.retry(entry.id, owner, {
         nextAttemptAt: clock.now() + policy.baseDelayMs,
@@ -147,6 +156,9 @@ export function createOutbox(deps: {
     if (!adapters.has(message.to.channel)) {
       throw new SwitchboardError('UNKNOWN_CHANNEL', `no adapter for channel "${message.to.channel}"`);
     }
+    await deps.accounts.refresh();
+    const refused = deps.accounts.refusal(message.to.channel, message.to.accountId);
+    if (refused) throw refused;
     const { entry, created } = await store.outbox.enqueue({
       id: `${OUTBOX_ID_PREFIX}${randomUUID()}`,
       idempotencyKey: message.idempotencyKey ?? null,
@@ -226,6 +238,7 @@ export function createOutbox(deps: {
         leaseMs: policy.leaseMs,
         now: clock.now(),
       });
+      if (entries.length > 0) await deps.accounts.refresh();
       const groups = groupByConversation(entries, (e) => `${e.channel}:${e.accountId}:${e.userId}`);
       await Promise.all(
         groups.map(async (group) => {

@@ -231,7 +231,9 @@ export function createProcessor(deps: {
         leaseMs: policy.leaseMs,
         now: clock.now(),
       });
-      await dispatcher.dispatch(records.map((r) => ({ seq: r.seq, event: r.event, attempts: r.attempts })));
+      await dispatcher.dispatch(
+        records.map((r) => ({ seq: r.seq, event: r.event, attempts: r.attempts, createdAt: r.createdAt })),
+      );
       return records.length;
     },
 

@@ -6,12 +6,14 @@ import { createMemoryRateLimiter } from '../limiter.js';
 import { createLogger } from '../logger.js';
 import type { EventKind } from '../model/events.js';
 import type { AlarmHandler } from '../watch/alarms.js';
+import { createAlarmCenter } from '../watch/alarms.js';
 import { mergeWatchHealth } from '../watch/health-merge.js';
 import { registerWatchMetrics } from '../watch/metrics.js';
 import { createWatch, type Watch } from '../watch/watch.js';
 import { resolveWorker } from './backoff.js';
 import { createDispatcher } from './dispatcher.js';
 import { computeHealth, scopeHealth } from './health.js';
+import { createAccountHold } from './hold.js';
 import { createIngress, handleWebRequest } from './ingress.js';
 import { createWorkerLoop } from './loop.js';
 import { createEngineMetrics } from './metrics.js';
@@ -71,8 +73,11 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     adapters: options.adapters,
     ...(options.accounts ? { options: options.accounts } : {}),
   });
-  const tenantOf = (channel: string, accountId: string) =>
-    accounts.peek(channel, accountId)?.tenantId ?? undefined;
+  const alarms = createAlarmCenter({
+    clock,
+    logger,
+    tenantOf: (channel, accountId) => accounts.peek(channel, accountId)?.tenantId ?? undefined,
+  });
   // Created below once the processor exists; the hooks above only call it after start().
   let watch: Watch | null = null;
   const outboxLoopRef: { wake: () => void } = { wake: () => {} };
@@ -86,6 +91,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     owner,
     policy: outboxPolicy,
     random,
+    accounts,
     wake: () => outboxLoopRef.wake(),
     onSent: (entry, receipt) =>
       watch?.noteSent({
@@ -105,6 +111,16 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     policy: processorPolicy,
     onAdvanced: outbox.notify,
     accounts,
+    hold: createAccountHold({
+      store,
+      clock,
+      logger,
+      metrics,
+      owner,
+      accounts,
+      alarms,
+      holdMs: options.accounts?.holdMs ?? 24 * 60 * 60_000,
+    }),
   });
   const processor = createProcessor({
     adapters,
@@ -157,7 +173,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
         ingest: (events, opts) => processor.ingest(events, opts.source),
         reportUnrecoverable: (channel, gap) => switchboard.reportUnrecoverable(channel, gap),
         send: (message) => outbox.send(message),
-        tenantOf,
+        alarms,
       },
       options.watch ?? {},
     );
@@ -173,9 +189,8 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     on(kind: EventKind | '*' | 'alarm', handler: EventHandler<never> | AlarmHandler, opts?: HandlerOptions) {
       const tenantId = opts?.tenantId;
       if (kind === 'alarm') {
-        if (!watch) return () => {};
         const onAlarm = handler as AlarmHandler;
-        return watch.on(
+        return alarms.on(
           tenantId === undefined ? onAlarm : (a) => (a.tenantId === tenantId ? onAlarm(a) : undefined),
         );
       }
@@ -199,6 +214,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       logger.info('switchboard stopped', { instanceId: owner });
     },
     async drain() {
+      await accounts.refresh();
       for (;;) {
         const work = (await processor.inboxRound()) + (await processor.eventRound()) + (await outbox.round());
         if (work === 0) return;

@@ -4,8 +4,9 @@
 
 /**
  * - `active`: webhooks are processed and sends go out;
- * - `paused`: kept and reported, nothing is dispatched or sent until it is active again;
- * - `disconnected`: the tenant left; history is kept, later webhooks are held, sends fail.
+ * - `paused`: kept and reported; its webhooks are held and its sends refused until it is active again;
+ * - `disconnected`: the tenant left; history is kept, later webhooks are held (then dead-lettered),
+ *   sends fail with ACCOUNT_NOT_CONNECTED.
  */
 export type AccountStatus = 'active' | 'paused' | 'disconnected';
 

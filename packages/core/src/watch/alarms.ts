@@ -8,9 +8,17 @@ import type { Logger } from '../logger.js';
  * - `delivery_pipeline`: a business send got no echo / status webhook within the deadline;
  * - `subscription`: the app is not subscribed to the account's webhooks (resubscribed or not);
  * - `token`: the access token is invalid, expired or about to expire;
- * - `probe`: another health probe is down.
+ * - `probe`: another health probe is down;
+ * - `account_unknown`: webhooks arrive for an account that is not connected (held, then dead-lettered).
  */
-export type AlarmType = 'silence' | 'webhook_gap' | 'delivery_pipeline' | 'subscription' | 'token' | 'probe';
+export type AlarmType =
+  | 'silence'
+  | 'webhook_gap'
+  | 'delivery_pipeline'
+  | 'subscription'
+  | 'token'
+  | 'probe'
+  | 'account_unknown';
 
 /**
  * An alarm event, emitted through `switchboard.on('alarm', handler)` when raised and again when cleared.

@@ -4,7 +4,13 @@ import type { Logger } from '../logger.js';
 import type { ChannelEvent } from '../model/events.js';
 import type { OutboundMessage } from '../model/outbound.js';
 import type { Store } from '../store/types.js';
-import { type Alarm, type AlarmHandler, type AlarmType, createAlarmCenter } from './alarms.js';
+import {
+  type Alarm,
+  type AlarmCenter,
+  type AlarmHandler,
+  type AlarmType,
+  createAlarmCenter,
+} from './alarms.js';
 import { recordEvent } from './baseline.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
 import { createDeliveryWatch } from './delivery.js';
@@ -43,8 +49,8 @@ export interface WatchDeps {
   reportUnrecoverable(channel: string, gap: UnrecoverableGap): Promise<void>;
   /** For canaries. */
   send?(message: OutboundMessage): Promise<unknown>;
-  /** The tenant of an account, to tag alarms with. */
-  tenantOf?: (channel: string, accountId: string) => string | undefined;
+  /** Where alarms go (the engine's, shared with its own alarms); a new one when absent. */
+  alarms?: AlarmCenter;
 }
 
 /** The silence watch of an engine. Created by `createSwitchboard`; usable alone in tests. */
@@ -92,11 +98,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const reconcileInterval = options.reconcile?.intervalMs ?? 120_000;
   const graceMs = options.reconcile?.graceMs ?? 60_000;
   const deadlineMs = options.delivery?.deadlineMs ?? 120_000;
-  const alarms = createAlarmCenter({
-    clock,
-    logger,
-    ...(deps.tenantOf ? { tenantOf: deps.tenantOf } : {}),
-  });
+  const alarms = deps.alarms ?? createAlarmCenter({ clock, logger });
   const delivery = createDeliveryWatch({ deadlineMs });
   const ledger = createLossLedger({ store, logger, clock });
   const schedule = createSchedule({ clock, logger });
