@@ -6,7 +6,7 @@ import {
   verifyMetaChallenge,
   verifyMetaSignature,
 } from '@switchboard/meta-graph';
-import { resolveConfig, type WhatsAppAdapterConfig } from './config.js';
+import { resolveWhatsAppConfig, type WhatsAppAdapterConfig } from './config.js';
 import { createProbes, resubscribeWaba } from './health.js';
 import {
   type DownloadedMedia,
@@ -31,28 +31,28 @@ export interface WhatsAppAdapter extends ChannelAdapter {
   openMedia(mediaId: string, options?: DownloadMediaOptions): Promise<MediaStream>;
   /** Uploads a file for later sends (`{ type: 'image', mediaId }`); ids live 30 days. */
   uploadMedia(input: UploadMediaInput): Promise<{ mediaId: string }>;
-  /** Subscribes our app to a WABA's webhooks again. Accepts a WABA id, or a phone number id when one WABA is configured. */
+  /** Subscribes our app to a WABA's webhooks again. Accepts a WABA id, or a phone number id (its WABA from `wabaIdByPhoneNumberId`, or the only WABA configured). */
   resubscribe(accountId: string): Promise<void>;
 }
 
 /**
  * Creates the WhatsApp Cloud API adapter. Parsing needs only the app secret and verify token;
- * sending, probes and media need the access token. Options missing from `config` are read from
- * `WHATSAPP_*` environment variables.
+ * sending, probes and media need the access token. The environment is read only through
+ * {@link whatsAppConfigFromEnv}.
  *
  * @example
  * const whatsapp = createWhatsAppAdapter({
- *   appSecret: process.env.WHATSAPP_APP_SECRET,
- *   verifyToken: process.env.WHATSAPP_VERIFY_TOKEN,
+ *   appSecrets: [process.env.WHATSAPP_APP_SECRET!],
+ *   verifyToken: process.env.WHATSAPP_VERIFY_TOKEN!,
  *   accessToken: process.env.WHATSAPP_ACCESS_TOKEN,
- *   phoneNumberIds: ['106540352242922'],
- *   wabaIds: ['102290129340398'],
+ *   wabaIdByPhoneNumberId: { '106540352242922': '102290129340398' },
  *   appId: '1234567890123456',
  * });
+ * // or: createWhatsAppAdapter({ ...whatsAppConfigFromEnv(), logger })
  * const switchboard = createSwitchboard({ adapters: [whatsapp], store });
  */
-export function createWhatsAppAdapter(config: WhatsAppAdapterConfig = {}): WhatsAppAdapter {
-  const resolved = resolveConfig(config);
+export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAdapter {
+  const resolved = resolveWhatsAppConfig(config);
   const clock = config.clock ?? systemClock;
   const logger = config.logger ?? silentLogger;
   const clientOptions = {
@@ -93,6 +93,8 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig = {}): Whats
 
   const wabaFor = (accountId: string): string => {
     if (resolved.wabaIds.includes(accountId)) return accountId;
+    const linked = resolved.wabaIdByPhoneNumberId[accountId];
+    if (linked) return linked;
     if (resolved.wabaIds.length === 1) return resolved.wabaIds[0]!;
     throw new SwitchboardError(
       'INVALID_REQUEST',

@@ -6,98 +6,78 @@ import { z } from 'zod';
 /** Default cap for one downloaded media file: Meta's largest inbound media (documents) is 100 MB. */
 export const DEFAULT_MEDIA_MAX_BYTES = 100 * 1024 * 1024;
 
-const ids = z.array(z.string().regex(/^\d+$/, 'Meta ids are strings of digits')).default([]);
+const metaId = z.string().regex(/^\d+$/, 'Meta ids are strings of digits');
+const ids = z.array(metaId).default([]);
+const secret = z.string().min(1);
 
 export const WhatsAppAdapterConfigSchema = z
   .object({
-    appSecret: z.string().min(1).optional(),
-    appSecrets: z.array(z.string().min(1)).optional(),
-    verifyToken: z.string().min(1),
-    accessToken: z.string().min(1).optional(),
+    /** App secret: the key of `X-Hub-Signature-256`. */
+    appSecret: secret.optional(),
+    /** Several app secrets (rotation, several apps posting to one endpoint); used with `appSecret`. */
+    appSecrets: z.array(secret).optional(),
+    /** The string typed into the App Dashboard's "Verify token" field (several during a rotation). */
+    verifyToken: z.union([secret, z.array(secret).min(1)]),
+    /** System-user (or business) token with `whatsapp_business_messaging` + `whatsapp_business_management`. Needed to send, probe and download media, not to parse. */
+    accessToken: secret.optional(),
+    /** Phone number ids this adapter sends from (the `accountId` of WhatsApp events). Numbers in `wabaIdByPhoneNumberId` are added. */
     phoneNumberIds: ids,
+    /** WhatsApp Business Account ids, for the subscription probe, the token scope check and `resubscribe`. */
     wabaIds: ids,
-    appId: z.string().regex(/^\d+$/).optional(),
+    /** The WABA of each phone number id, so `resubscribe(phoneNumberId)` finds it with several WABAs. Its WABAs are added to `wabaIds`. */
+    wabaIdByPhoneNumberId: z.record(metaId, metaId).default({}),
+    /** Meta app id: finds our app in `subscribed_apps` and builds the app token for `debug_token`. */
+    appId: metaId.optional(),
+    /** Graph host without version; the simulator's URL in tests. Default `https://graph.facebook.com`. */
     graphBaseUrl: z.string().url().default(GRAPH_BASE_URL),
+    /**
+     * Hosts (with subdomains) `downloadMedia` may send the access token to, besides `graphBaseUrl`'s origin.
+     * Default `META_MEDIA_HOSTS` (fbsbx.com, fbcdn.net, cdninstagram.com, whatsapp.net); https only, except loopback.
+     */
     mediaHosts: z.array(z.string().min(1)).optional(),
+    /** Graph API version, default the one pinned by `@switchboard/meta-graph`. */
     graphVersion: z
       .string()
       .regex(/^v\d+\.\d+$/)
       .default(GRAPH_API_VERSION),
+    /** The webhook URL Meta should call; enables the callback drift check of the probes. */
     expectedCallbackUrl: z.string().url().optional(),
+    /** Largest media file `downloadMedia` accepts, in bytes. Default 100 MB. */
     mediaMaxBytes: z.number().int().positive().default(DEFAULT_MEDIA_MAX_BYTES),
+    /** Graph call timeout in ms (meta-graph's default when absent). */
     timeoutMs: z.number().int().positive().optional(),
+    /** The token probe reports `degraded` when the token expires within this many days. Default 7. */
     tokenExpiryWarningDays: z.number().nonnegative().default(7),
+    logger: z.custom<Logger>().optional(),
+    clock: z.custom<Clock>().optional(),
   })
   .refine((c) => c.appSecret !== undefined || (c.appSecrets?.length ?? 0) > 0, {
     message: 'appSecret or appSecrets is required to verify webhook signatures',
     path: ['appSecret'],
-  });
+  })
+  .transform(({ appSecret, appSecrets, ...c }) => ({
+    ...c,
+    appSecrets: [...new Set([...(appSecret ? [appSecret] : []), ...(appSecrets ?? [])])],
+    phoneNumberIds: [...new Set([...c.phoneNumberIds, ...Object.keys(c.wabaIdByPhoneNumberId)])],
+    wabaIds: [...new Set([...c.wabaIds, ...Object.values(c.wabaIdByPhoneNumberId)])],
+    graphBaseUrl: c.graphBaseUrl.replace(/\/+$/, ''),
+  }));
 
 /**
- * Configuration of {@link createWhatsAppAdapter}. Missing fields are read from the environment
- * (`WHATSAPP_APP_SECRET`, `WHATSAPP_VERIFY_TOKEN`, ... see {@link whatsAppConfigFromEnv}).
+ * Configuration of {@link createWhatsAppAdapter}. Nothing is read from the environment unless you ask:
+ * `createWhatsAppAdapter(whatsAppConfigFromEnv())`.
  *
  * @example
  * const config: WhatsAppAdapterConfig = {
- *   appSecret: process.env.WHATSAPP_APP_SECRET,
+ *   appSecrets: [process.env.WHATSAPP_APP_SECRET!],
  *   verifyToken: 'a-long-random-string',
  *   accessToken: process.env.WHATSAPP_ACCESS_TOKEN,
- *   phoneNumberIds: ['106540352242922'],
- *   wabaIds: ['102290129340398'],
+ *   wabaIdByPhoneNumberId: { '106540352242922': '102290129340398' },
  *   appId: '1234567890123456',
  * };
  */
-export interface WhatsAppAdapterConfig {
-  /** App secret: the key of `X-Hub-Signature-256`. */
-  appSecret?: string;
-  /** Several app secrets (rotation, several apps posting to one endpoint). Used with `appSecret`. */
-  appSecrets?: readonly string[];
-  /** The string typed into the App Dashboard's "Verify token" field. */
-  verifyToken?: string;
-  /** System-user (or business) token with `whatsapp_business_messaging` + `whatsapp_business_management`. Needed to send, probe and download media, not to parse. */
-  accessToken?: string;
-  /** Phone number ids this adapter sends from (the `accountId` of WhatsApp events). */
-  phoneNumberIds?: readonly string[];
-  /** WhatsApp Business Account ids, for the subscription probe, the token scope check and `resubscribe`. */
-  wabaIds?: readonly string[];
-  /** Meta app id: finds our app in `subscribed_apps` and builds the app token for `debug_token`. */
-  appId?: string;
-  /** Graph host without version; the simulator's URL in tests. Default `https://graph.facebook.com`. */
-  graphBaseUrl?: string;
-  /** Graph API version, default the one pinned by `@switchboard/meta-graph`. */
-  graphVersion?: string;
-  /** The webhook URL Meta should call; enables the callback drift check of the probes. */
-  expectedCallbackUrl?: string;
-  /** Largest media file `downloadMedia` accepts, in bytes. Default 100 MB. */
-  mediaMaxBytes?: number;
-  /**
-   * Hosts (with subdomains) `downloadMedia` may send the access token to, besides `graphBaseUrl`'s origin.
-   * Default `META_MEDIA_HOSTS` (fbsbx.com, fbcdn.net, cdninstagram.com, whatsapp.net); https only, except loopback.
-   */
-  mediaHosts?: readonly string[];
-  /** Graph call timeout in ms (meta-graph's default when absent). */
-  timeoutMs?: number;
-  /** The token probe reports `degraded` when the token expires within this many days. Default 7. */
-  tokenExpiryWarningDays?: number;
-  logger?: Logger;
-  clock?: Clock;
-}
-
-export interface ResolvedWhatsAppConfig {
-  appSecrets: string[];
-  verifyToken: string;
-  accessToken: string | undefined;
-  phoneNumberIds: string[];
-  wabaIds: string[];
-  appId: string | undefined;
-  graphBaseUrl: string;
-  graphVersion: string;
-  expectedCallbackUrl: string | undefined;
-  mediaMaxBytes: number;
-  mediaHosts: string[] | undefined;
-  timeoutMs: number | undefined;
-  tokenExpiryWarningDays: number;
-}
+export type WhatsAppAdapterConfig = z.input<typeof WhatsAppAdapterConfigSchema>;
+export type ResolvedWhatsAppConfig = z.output<typeof WhatsAppAdapterConfigSchema>;
 
 const list = (value: string | undefined): string[] | undefined =>
   value === undefined || value.trim() === ''
@@ -107,78 +87,65 @@ const list = (value: string | undefined): string[] | undefined =>
         .map((s) => s.trim())
         .filter(Boolean);
 
+/** `k1:v1,k2:v2` → `{ k1: v1, k2: v2 }`. */
+const pairs = (value: string | undefined): Record<string, string> =>
+  Object.fromEntries(
+    (list(value) ?? []).map((pair) => {
+      const at = pair.indexOf(':');
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+
 /**
- * Reads the adapter configuration from environment variables.
+ * Reads the adapter configuration from environment variables. Only what is set is returned: spread your
+ * own options over it. The adapter itself never reads the environment.
  *
  * | variable | option |
  * | --- | --- |
- * | `WHATSAPP_APP_SECRET` (comma-separated for several) | `appSecrets` |
- * | `WHATSAPP_VERIFY_TOKEN` | `verifyToken` |
+ * | `WHATSAPP_APP_SECRET` (comma-separated for several) | `appSecret` / `appSecrets` |
+ * | `WHATSAPP_APP_SECRETS` (comma-separated) | `appSecrets` |
+ * | `WHATSAPP_VERIFY_TOKEN` (comma-separated for several) | `verifyToken` |
  * | `WHATSAPP_ACCESS_TOKEN` | `accessToken` |
  * | `WHATSAPP_PHONE_NUMBER_IDS` (comma-separated) | `phoneNumberIds` |
  * | `WHATSAPP_WABA_IDS` (comma-separated) | `wabaIds` |
+ * | `WHATSAPP_WABA_ID_BY_PHONE_NUMBER_ID` (`phoneNumberId:wabaId` pairs, comma-separated) | `wabaIdByPhoneNumberId` |
  * | `WHATSAPP_APP_ID` | `appId` |
  * | `WHATSAPP_GRAPH_BASE_URL` | `graphBaseUrl` |
  * | `WHATSAPP_MEDIA_HOSTS` (comma-separated) | `mediaHosts` |
  * | `WHATSAPP_GRAPH_VERSION` | `graphVersion` |
  * | `WHATSAPP_EXPECTED_CALLBACK_URL` | `expectedCallbackUrl` |
  * | `WHATSAPP_MEDIA_MAX_BYTES` | `mediaMaxBytes` |
+ * | `WHATSAPP_TIMEOUT_MS` | `timeoutMs` |
  *
  * @example
- * const adapter = createWhatsAppAdapter(whatsAppConfigFromEnv(process.env));
+ * const adapter = createWhatsAppAdapter({ ...whatsAppConfigFromEnv(), logger });
  */
 export function whatsAppConfigFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): WhatsAppAdapterConfig {
-  const config: WhatsAppAdapterConfig = {};
-  const secrets = list(env.WHATSAPP_APP_SECRET);
-  if (secrets) config.appSecrets = secrets;
-  if (env.WHATSAPP_VERIFY_TOKEN) config.verifyToken = env.WHATSAPP_VERIFY_TOKEN;
-  if (env.WHATSAPP_ACCESS_TOKEN) config.accessToken = env.WHATSAPP_ACCESS_TOKEN;
-  const phones = list(env.WHATSAPP_PHONE_NUMBER_IDS);
-  if (phones) config.phoneNumberIds = phones;
-  const wabas = list(env.WHATSAPP_WABA_IDS);
-  if (wabas) config.wabaIds = wabas;
-  if (env.WHATSAPP_APP_ID) config.appId = env.WHATSAPP_APP_ID;
-  if (env.WHATSAPP_GRAPH_BASE_URL) config.graphBaseUrl = env.WHATSAPP_GRAPH_BASE_URL;
-  const mediaHosts = list(env.WHATSAPP_MEDIA_HOSTS);
-  if (mediaHosts) config.mediaHosts = mediaHosts;
-  if (env.WHATSAPP_GRAPH_VERSION) config.graphVersion = env.WHATSAPP_GRAPH_VERSION;
-  if (env.WHATSAPP_EXPECTED_CALLBACK_URL) config.expectedCallbackUrl = env.WHATSAPP_EXPECTED_CALLBACK_URL;
-  if (env.WHATSAPP_MEDIA_MAX_BYTES) config.mediaMaxBytes = Number(env.WHATSAPP_MEDIA_MAX_BYTES);
-  return config;
+  const secrets = [...(list(env.WHATSAPP_APP_SECRET) ?? []), ...(list(env.WHATSAPP_APP_SECRETS) ?? [])];
+  const verify = list(env.WHATSAPP_VERIFY_TOKEN);
+  const byPhone = pairs(env.WHATSAPP_WABA_ID_BY_PHONE_NUMBER_ID);
+  return {
+    verifyToken: verify && verify.length > 1 ? verify : (env.WHATSAPP_VERIFY_TOKEN ?? ''),
+    ...(secrets.length ? { appSecrets: secrets } : {}),
+    ...(env.WHATSAPP_ACCESS_TOKEN ? { accessToken: env.WHATSAPP_ACCESS_TOKEN } : {}),
+    ...(env.WHATSAPP_PHONE_NUMBER_IDS ? { phoneNumberIds: list(env.WHATSAPP_PHONE_NUMBER_IDS) } : {}),
+    ...(env.WHATSAPP_WABA_IDS ? { wabaIds: list(env.WHATSAPP_WABA_IDS) } : {}),
+    ...(Object.keys(byPhone).length ? { wabaIdByPhoneNumberId: byPhone } : {}),
+    ...(env.WHATSAPP_APP_ID ? { appId: env.WHATSAPP_APP_ID } : {}),
+    ...(env.WHATSAPP_GRAPH_BASE_URL ? { graphBaseUrl: env.WHATSAPP_GRAPH_BASE_URL } : {}),
+    ...(env.WHATSAPP_GRAPH_VERSION ? { graphVersion: env.WHATSAPP_GRAPH_VERSION } : {}),
+    ...(env.WHATSAPP_EXPECTED_CALLBACK_URL
+      ? { expectedCallbackUrl: env.WHATSAPP_EXPECTED_CALLBACK_URL }
+      : {}),
+    ...(env.WHATSAPP_MEDIA_MAX_BYTES ? { mediaMaxBytes: Number(env.WHATSAPP_MEDIA_MAX_BYTES) } : {}),
+    ...(env.WHATSAPP_MEDIA_HOSTS ? { mediaHosts: list(env.WHATSAPP_MEDIA_HOSTS) } : {}),
+    ...(env.WHATSAPP_TIMEOUT_MS ? { timeoutMs: Number(env.WHATSAPP_TIMEOUT_MS) } : {}),
+  };
 }
 
-/** Explicit options win; missing ones come from the environment. Throws `PAYLOAD_INVALID` naming the bad option. */
-export function resolveConfig(
-  config: WhatsAppAdapterConfig,
-  env: Record<string, string | undefined> = process.env,
-): ResolvedWhatsAppConfig {
-  const fromEnv = whatsAppConfigFromEnv(env);
-  const merged: Record<string, unknown> = { ...fromEnv };
-  for (const [key, value] of Object.entries(config)) {
-    if (value !== undefined && key !== 'logger' && key !== 'clock') merged[key] = value;
-  }
-  // Explicit secrets replace the environment's, they are not mixed with them.
-  if (config.appSecret !== undefined || config.appSecrets !== undefined) {
-    if (config.appSecrets === undefined) delete merged.appSecrets;
-    if (config.appSecret === undefined) delete merged.appSecret;
-  }
-  const parsed = parseWith(WhatsAppAdapterConfigSchema, merged, 'WhatsApp adapter config');
-  const appSecrets = [...(parsed.appSecret ? [parsed.appSecret] : []), ...(parsed.appSecrets ?? [])];
-  return {
-    appSecrets: [...new Set(appSecrets)],
-    verifyToken: parsed.verifyToken,
-    accessToken: parsed.accessToken,
-    phoneNumberIds: parsed.phoneNumberIds,
-    wabaIds: parsed.wabaIds,
-    appId: parsed.appId,
-    graphBaseUrl: parsed.graphBaseUrl.replace(/\/+$/, ''),
-    graphVersion: parsed.graphVersion,
-    expectedCallbackUrl: parsed.expectedCallbackUrl,
-    mediaMaxBytes: parsed.mediaMaxBytes,
-    mediaHosts: parsed.mediaHosts,
-    timeoutMs: parsed.timeoutMs,
-    tokenExpiryWarningDays: parsed.tokenExpiryWarningDays,
-  };
+/** Validates the configuration. Throws `PAYLOAD_INVALID` naming the bad option (never its value). */
+export function resolveWhatsAppConfig(config: WhatsAppAdapterConfig): ResolvedWhatsAppConfig {
+  return parseWith(WhatsAppAdapterConfigSchema, config, 'WhatsApp adapter config');
 }

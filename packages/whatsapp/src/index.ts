@@ -2,6 +2,7 @@ export { createWhatsAppAdapter, type WhatsAppAdapter } from './adapter.js';
 export {
   DEFAULT_MEDIA_MAX_BYTES,
   type WhatsAppAdapterConfig,
+  WhatsAppAdapterConfigSchema,
   whatsAppConfigFromEnv,
 } from './config.js';
 export type { DownloadedMedia, DownloadMediaOptions, MediaStream, UploadMediaInput } from './media.js';

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createWhatsAppAdapter, WHATSAPP_LIMITS, whatsAppConfigFromEnv } from '../src/index.js';
+import {
+  createWhatsAppAdapter,
+  WHATSAPP_LIMITS,
+  type WhatsAppAdapterConfig,
+  whatsAppConfigFromEnv,
+} from '../src/index.js';
 import { APP_SECRET, P1, parserAdapter, rawFixture, signedHeaders, VERIFY_TOKEN } from './helpers.js';
 
 describe('handshake and signature', () => {
@@ -61,7 +66,7 @@ describe('configuration', () => {
   it('rejects a config without secret or verify token, naming the option and not the values', () => {
     const attempt = (config: Record<string, unknown>) => {
       try {
-        createWhatsAppAdapter(config);
+        createWhatsAppAdapter(config as WhatsAppAdapterConfig);
         return undefined;
       } catch (e) {
         return e as { code: string; message: string };
@@ -103,5 +108,55 @@ describe('configuration', () => {
     expect(adapter.limits.supportedContent).not.toContain('cards');
     expect('backfill' in adapter).toBe(false);
     expect(adapter.accountIds).toEqual([P1, '110200345501442']);
+  });
+});
+
+describe('configuration convention (same as Messenger and Instagram)', () => {
+  it('never reads process.env by itself: the environment comes only through whatsAppConfigFromEnv', () => {
+    const saved = { ...process.env };
+    process.env.WHATSAPP_VERIFY_TOKEN = 'token-from-env';
+    process.env.WHATSAPP_APP_SECRET = 'secret-from-env';
+    try {
+      const adapter = createWhatsAppAdapter({ appSecrets: [APP_SECRET], verifyToken: VERIFY_TOKEN });
+      const q = (token: string) =>
+        new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': 'c' });
+      expect(adapter.verifyChallenge(q('token-from-env'))).toBeNull();
+      const raw = rawFixture('text');
+      expect(adapter.verifySignature(raw, signedHeaders(raw, 'secret-from-env')).ok).toBe(false);
+      expect(() => createWhatsAppAdapter({ appSecrets: [APP_SECRET] } as WhatsAppAdapterConfig)).toThrow(
+        /verifyToken/,
+      );
+      expect(createWhatsAppAdapter(whatsAppConfigFromEnv()).verifyChallenge(q('token-from-env'))).toBe('c');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('accepts several verify tokens, and reads APP_SECRETS and the WABA of each number from the environment', () => {
+    const adapter = createWhatsAppAdapter({ appSecrets: [APP_SECRET], verifyToken: ['old', 'new'] });
+    for (const token of ['old', 'new'])
+      expect(
+        adapter.verifyChallenge(
+          new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': 'c' }),
+        ),
+      ).toBe('c');
+    expect(
+      whatsAppConfigFromEnv({
+        WHATSAPP_APP_SECRETS: 'a,b',
+        WHATSAPP_VERIFY_TOKEN: 'old,new',
+        WHATSAPP_WABA_ID_BY_PHONE_NUMBER_ID: '111:900, 222:901',
+      }),
+    ).toEqual({
+      appSecrets: ['a', 'b'],
+      verifyToken: ['old', 'new'],
+      wabaIdByPhoneNumberId: { '111': '900', '222': '901' },
+    });
+    const linked = createWhatsAppAdapter({
+      appSecrets: [APP_SECRET],
+      verifyToken: VERIFY_TOKEN,
+      phoneNumberIds: ['333'],
+      wabaIdByPhoneNumberId: { '111': '900', '222': '901' },
+    });
+    expect(linked.accountIds).toEqual(['333', '111', '222']);
   });
 });

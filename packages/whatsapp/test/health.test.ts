@@ -1,5 +1,6 @@
 import type { HealthProbeResult } from '@switchboard/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createWhatsAppAdapter } from '../src/index.js';
 import { startWorld } from './sim.js';
 
 let world: Awaited<ReturnType<typeof startWorld>> | undefined;
@@ -125,5 +126,30 @@ describe('health probes against the simulator', () => {
     const phone = byName(await runAll(world), 'whatsapp.phone_number', '123456789012345');
     expect(phone.status).toBe('down');
     expect(phone.data).toMatchObject({ platform: { code: 100, subcode: 33 } });
+  });
+});
+
+describe('resubscribe with several WABAs', () => {
+  it('finds the WABA of a phone number through wabaIdByPhoneNumberId', async () => {
+    const w = await startWorld({ wabaIds: ['999999999999999'] });
+    try {
+      const other = createWhatsAppAdapter({
+        appSecrets: [w.sim.world.app.secret],
+        verifyToken: w.sim.world.app.verifyToken,
+        accessToken: w.sim.world.systemUserToken,
+        wabaIds: ['999999999999999'],
+        wabaIdByPhoneNumberId: { [w.phone.id]: w.waba.id },
+        appId: w.sim.world.app.id,
+        graphBaseUrl: w.sim.url,
+      });
+      w.sim.faults.unsubscribeApp(w.waba.id);
+      await other.resubscribe(w.phone.id);
+      const results = await Promise.all(other.probes().map((p) => p.run()));
+      expect(
+        results.find((r) => r.probe === 'whatsapp.subscription' && r.accountId === w.waba.id)?.status,
+      ).toBe('ok');
+    } finally {
+      await w.sim.stop();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { createWhatsAppAdapter, type WhatsAppAdapterConfig } from '../src/index.
 
 /** A simulator plus an adapter configured against it, for the first WhatsApp number. */
 export async function startWorld(
-  overrides: WhatsAppAdapterConfig = {},
+  overrides: Partial<WhatsAppAdapterConfig> = {},
   simOptions: MetaSimulatorOptions = {},
 ) {
   const sim: MetaSimulator = await startMetaSimulator({ seed: 7, ...simOptions });
