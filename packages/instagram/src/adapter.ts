@@ -34,7 +34,9 @@ export interface InstagramAdapter extends ChannelAdapter {
   listConversations: NonNullable<ChannelAdapter['listConversations']>;
   conversationMessages: NonNullable<ChannelAdapter['conversationMessages']>;
   resubscribe(igId: string): Promise<void>;
-  /** Uploads media once and returns an `attachment_id` to send as `{ type, mediaId }`. */
+  /** Uploads media once; send the `mediaId` (an `attachment_id`) as `{ type, mediaId }`. Same name in every adapter. */
+  uploadMedia(igId: string, media: { type: UploadableMedia; url: string }): Promise<{ mediaId: string }>;
+  /** @deprecated Use `uploadMedia`, which returns `{ mediaId }`. */
   uploadAttachment(igId: string, media: { type: UploadableMedia; url: string }): Promise<string>;
 }
 
@@ -48,7 +50,7 @@ export interface InstagramAdapter extends ChannelAdapter {
  *   verifyToken: process.env.INSTAGRAM_VERIFY_TOKEN!,
  *   apiFlavour: 'facebook-login',
  *   instagramAccountIds: ['17841405822304914'],
- *   pageIds: { '17841405822304914': '105927095402516' },
+ *   pageIdByInstagramAccountId: { '17841405822304914': '105927095402516' },
  *   accessToken: process.env.INSTAGRAM_ACCESS_TOKEN, // the linked Page's token
  * });
  */
@@ -68,6 +70,7 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Instagra
     listConversations: (request) => listInstagramConversations(ctx, request),
     conversationMessages: (request) => instagramConversationMessages(ctx, request),
     resubscribe: (igId) => resubscribeInstagram(ctx, igId),
+    uploadMedia: async (igId, media) => ({ mediaId: await uploadInstagramAttachment(ctx, igId, media) }),
     uploadAttachment: (igId, media) => uploadInstagramAttachment(ctx, igId, media),
   } satisfies InstagramAdapter;
 }

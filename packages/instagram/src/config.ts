@@ -55,8 +55,10 @@ export const InstagramAdapterConfigSchema = z
     apiFlavour: InstagramApiFlavour.default('facebook-login'),
     /** Instagram professional account ids (`entry.id`, usually 1784...). Accounts in `accessTokens` are added. */
     instagramAccountIds: z.array(z.string().min(1)).default([]),
-    /** Linked Facebook Page per Instagram account id (facebook-login: sends, conversations, subscriptions go through it). */
-    pageIds: z.record(z.string(), z.string().min(1)).default({}),
+    /** The linked Facebook Page of each Instagram account id (facebook-login: sends, conversations, subscriptions go through it). */
+    pageIdByInstagramAccountId: z.record(z.string(), z.string().min(1)).default({}),
+    /** @deprecated Former name of `pageIdByInstagramAccountId` (which wins where both name an account). */
+    pageIds: z.record(z.string(), z.string().min(1)).optional(),
     /** Token for every account without its own entry in `accessTokens` (Page token or Instagram Login token). */
     accessToken: secret.optional(),
     accessTokens: z.record(z.string(), secret).default({}),
@@ -83,8 +85,9 @@ export const InstagramAdapterConfigSchema = z
     message: 'appSecret or appSecrets is required',
     path: ['appSecret'],
   })
-  .transform((c) => ({
+  .transform(({ pageIds, ...c }) => ({
     ...c,
+    pageIdByInstagramAccountId: { ...pageIds, ...c.pageIdByInstagramAccountId },
     graphBaseUrl:
       c.graphBaseUrl ?? (c.apiFlavour === 'instagram-login' ? INSTAGRAM_GRAPH_BASE_URL : GRAPH_BASE_URL),
     debugTokenBaseUrl: c.debugTokenBaseUrl ?? c.graphBaseUrl ?? GRAPH_BASE_URL,
@@ -136,7 +139,7 @@ export function instagramConfigFromEnv(
     ...(secrets ? { appSecrets: secrets } : {}),
     ...(flavour.success ? { apiFlavour: flavour.data } : {}),
     ...(env.INSTAGRAM_ACCOUNT_IDS ? { instagramAccountIds: list(env.INSTAGRAM_ACCOUNT_IDS) } : {}),
-    ...(Object.keys(pages).length ? { pageIds: pages } : {}),
+    ...(Object.keys(pages).length ? { pageIdByInstagramAccountId: pages } : {}),
     ...(env.INSTAGRAM_ACCESS_TOKEN ? { accessToken: env.INSTAGRAM_ACCESS_TOKEN } : {}),
     ...(Object.keys(tokens).length ? { accessTokens: tokens } : {}),
     ...(env.INSTAGRAM_GRAPH_BASE_URL ? { graphBaseUrl: env.INSTAGRAM_GRAPH_BASE_URL } : {}),

@@ -83,7 +83,7 @@ export function createInstagramContext(config: ResolvedInstagramConfig): Instagr
           subscribedApps: '/me/subscribed_apps',
         };
       }
-      const page = config.pageIds[igId];
+      const page = config.pageIdByInstagramAccountId[igId];
       const node = page ?? 'me';
       return {
         messages: `/${node}/messages`,

@@ -6,7 +6,7 @@ import type { InstagramContext } from './context.js';
 export function instagramProbes(ctx: InstagramContext): HealthProbe[] {
   const igLogin = ctx.config.apiFlavour === 'instagram-login';
   return ctx.accountIds.flatMap((igId) => {
-    const pageId = ctx.config.pageIds[igId];
+    const pageId = ctx.config.pageIdByInstagramAccountId[igId];
     return createMessengerPlatformProbes({
       channel: 'instagram',
       accountId: igId,

@@ -30,7 +30,7 @@ describe('Instagram backfill after a simulated webhook outage (the 2024-07-11 sc
       appSecret: sim.world.app.secret,
       verifyToken: sim.world.app.verifyToken,
       instagramAccountIds: [igId],
-      pageIds: { [igId]: linked.pageId! },
+      pageIdByInstagramAccountId: { [igId]: linked.pageId! },
       accessToken: linked.accessToken,
       graphBaseUrl: sim.url,
     });

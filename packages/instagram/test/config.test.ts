@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { resolveInstagramConfig } from '../src/config.js';
 import { createInstagramAdapter, INSTAGRAM_LIMITS, instagramConfigFromEnv } from '../src/index.js';
 
 const env = {
@@ -26,7 +27,7 @@ describe('Instagram configuration', () => {
       verifyToken: 'verify-a',
       apiFlavour: 'instagram-login',
       instagramAccountIds: ['17841405822304914'],
-      pageIds: { '17841405822304914': '105927095402516' },
+      pageIdByInstagramAccountId: { '17841405822304914': '105927095402516' },
       accessToken: 'IGAAdefault000000000',
       accessTokens: { '17841463578421093': 'IGAAsecond00000000' },
       graphBaseUrl: 'http://127.0.0.1:4010',
@@ -63,5 +64,20 @@ describe('Instagram configuration', () => {
     expect(() => createInstagramAdapter({ verifyToken: 'v' })).toThrow(
       expect.objectContaining({ code: 'PAYLOAD_INVALID' }),
     );
+  });
+
+  it('names the linked-Page map for what it maps, and still accepts its former name', () => {
+    const base = { appSecrets: ['s'], verifyToken: 'v' };
+    expect(
+      resolveInstagramConfig({ ...base, pageIdByInstagramAccountId: { ig1: 'page1' } })
+        .pageIdByInstagramAccountId,
+    ).toEqual({ ig1: 'page1' });
+    const former = resolveInstagramConfig({
+      ...base,
+      pageIds: { ig1: 'old', ig2: 'page2' },
+      pageIdByInstagramAccountId: { ig1: 'page1' },
+    });
+    expect(former.pageIdByInstagramAccountId).toEqual({ ig1: 'page1', ig2: 'page2' });
+    expect('pageIds' in former).toBe(false);
   });
 });

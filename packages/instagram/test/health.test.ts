@@ -27,7 +27,7 @@ beforeEach(async () => {
   fbLogin = createInstagramAdapter({
     ...common,
     instagramAccountIds: [igId],
-    pageIds: { [igId]: pageId },
+    pageIdByInstagramAccountId: { [igId]: pageId },
     accessToken: pageToken,
   });
   igLogin = createInstagramAdapter({

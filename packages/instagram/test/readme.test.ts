@@ -37,7 +37,7 @@ describe('README examples', () => {
       verifyToken: process.env.INSTAGRAM_VERIFY_TOKEN!,
       apiFlavour: 'facebook-login',
       instagramAccountIds: [linked.id],
-      pageIds: { [linked.id]: linked.pageId! },
+      pageIdByInstagramAccountId: { [linked.id]: linked.pageId! },
       accessToken: process.env.INSTAGRAM_ACCESS_TOKEN,
       graphBaseUrl: sim.url, // not in the README: the simulator instead of graph.facebook.com
     });

@@ -43,7 +43,7 @@ beforeAll(async () => {
     ...common,
     apiFlavour: 'facebook-login',
     instagramAccountIds: [igId],
-    pageIds: { [igId]: linked.pageId! },
+    pageIdByInstagramAccountId: { [igId]: linked.pageId! },
     accessToken: linked.accessToken,
   });
   igLogin = createInstagramAdapter({
@@ -120,13 +120,13 @@ describe('Instagram send over HTTP against the simulator', () => {
   });
 
   it('attachment upload then send by attachment_id', async () => {
-    const attachmentId = await fbLogin.uploadAttachment(igId, {
+    const { mediaId } = await fbLogin.uploadMedia(igId, {
       type: 'image',
       url: 'https://cdn.example.com/logo.png',
     });
     const receipt = await fbLogin.send({
       to: { channel: 'instagram', accountId: igId, userId: igsid },
-      content: { type: 'image', mediaId: attachmentId },
+      content: { type: 'image', mediaId },
     });
     expect(receipt.messageId.length).toBeGreaterThan(10);
   });

@@ -32,7 +32,9 @@ export interface MessengerAdapter extends ChannelAdapter {
   listConversations: NonNullable<ChannelAdapter['listConversations']>;
   conversationMessages: NonNullable<ChannelAdapter['conversationMessages']>;
   resubscribe(pageId: string): Promise<void>;
-  /** Uploads media once and returns an `attachment_id` to send as `{ type, mediaId }`. */
+  /** Uploads media once (Attachment Upload API); send the `mediaId` (an `attachment_id`) as `{ type, mediaId }`. Same name in every adapter. */
+  uploadMedia(pageId: string, media: { type: UploadableMedia; url: string }): Promise<{ mediaId: string }>;
+  /** @deprecated Use `uploadMedia`, which returns `{ mediaId }`. */
   uploadAttachment(pageId: string, media: { type: UploadableMedia; url: string }): Promise<string>;
 }
 
@@ -68,6 +70,7 @@ export function createMessengerAdapter(config: MessengerAdapterConfig): Messenge
     listConversations: (request) => listMessengerConversations(ctx, request),
     conversationMessages: (request) => messengerConversationMessages(ctx, request),
     resubscribe: (pageId) => resubscribeMessenger(ctx, pageId),
+    uploadMedia: async (pageId, media) => ({ mediaId: await uploadMessengerAttachment(ctx, pageId, media) }),
     uploadAttachment: (pageId, media) => uploadMessengerAttachment(ctx, pageId, media),
   } satisfies MessengerAdapter;
 }

@@ -107,13 +107,17 @@ describe('Messenger send over HTTP against the simulator', () => {
   );
 
   it('attachment by uploaded attachment_id', async () => {
-    const attachmentId = await adapter.uploadAttachment(pageId, {
+    const { mediaId } = await adapter.uploadMedia(pageId, {
       type: 'image',
       url: 'https://cdn.example.com/logo.png',
     });
-    expect(attachmentId).toMatch(/^\d+$/);
-    const receipt = await adapter.send({ to: to(), content: { type: 'image', mediaId: attachmentId } });
+    expect(mediaId).toMatch(/^\d+$/);
+    const receipt = await adapter.send({ to: to(), content: { type: 'image', mediaId } });
     expect(receipt.messageId).toMatch(/^m_/);
+    // The former name still works.
+    expect(
+      await adapter.uploadAttachment(pageId, { type: 'image', url: 'https://cdn.example.com/a.png' }),
+    ).toMatch(/^\d+$/);
   });
 
   it('reactions and sender actions', async () => {
