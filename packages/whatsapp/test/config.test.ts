@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   createWhatsAppAdapter,
@@ -158,5 +159,14 @@ describe('configuration convention (same as Messenger and Instagram)', () => {
       wabaIdByPhoneNumberId: { '111': '900', '222': '901' },
     });
     expect(linked.accountIds).toEqual(['333', '111', '222']);
+  });
+
+  it('the README documents exactly the variables whatsAppConfigFromEnv reads', () => {
+    const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
+    const read = [...new Set(source.match(/env\.WHATSAPP_[A-Z_]+/g)?.map((v) => v.slice(4)))].sort();
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Webhook route'));
+    expect([...new Set(section.match(/WHATSAPP_[A-Z_]+/g))].sort()).toEqual(read);
+    expect(read).toHaveLength(13);
   });
 });
