@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark in sequence, each in its own Node process (so one's heap and JIT state do not
- * colour the next): ack, group-commit, processor, memory (SQLite), parse, signature, pg-ack (PostgreSQL). Each writes
+ * colour the next): ack, group-commit, processor, memory (SQLite), parse, signature, pg-ack (PostgreSQL), fleet. Each writes
  * bench/results/<name>.md; this script then rebuilds the results section of bench/README.md from them.
  * The incident drill is separate (`npm run drill`).
  *
@@ -21,6 +21,7 @@ const SCRIPTS = [
   { file: 'parse.ts', result: 'parse' },
   { file: 'signature.ts', result: 'signature' },
   { file: 'pg-ack.ts', result: 'pg-ack' },
+  { file: 'fleet.ts', result: 'fleet' },
 ];
 
 function run(file: string): Promise<number> {

@@ -168,7 +168,7 @@ export interface Switchboard {
     options?: HandlerOptions,
   ): () => void;
   on(kind: '*', handler: EventHandler, options?: HandlerOptions): () => void;
-  /** Alarms of the watch (silence, webhook_gap, delivery_pipeline, subscription, token, probe), raised and cleared. */
+  /** Alarms (the watch's silence, webhook_gap, delivery_pipeline, subscription, token, probe; account_unknown), raised and cleared. */
   on(kind: 'alarm', handler: AlarmHandler, options?: HandlerOptions): () => void;
   /** The account registry: connect, update, disconnect, get and list accounts at runtime. */
   readonly accounts: Accounts;
