@@ -56,6 +56,7 @@ const PACKAGES: Record<string, readonly string[]> = {
     'signWebhookBody',
     'metaEscapedJson',
   ],
+  '@switchboard/cli': ['runDoctor', 'main', 'formatReport'],
 };
 
 const NAMES = Object.keys(PACKAGES);
