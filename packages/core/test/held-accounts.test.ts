@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type Alarm, type ChannelEvent, SwitchboardError } from '../src/index.js';
+import { type Alarm, type ChannelEvent, importTrafficHistory, SwitchboardError } from '../src/index.js';
 import { ACCOUNT, body, createFakeAdapter, signedRequest } from './fake-adapter.js';
 import { setup } from './helpers.js';
+import { createFakePlatform } from './watch-platform.js';
 
 const HOUR = 60 * 60_000;
 const LEASE = 30_000; // the processor's default lease: a held event is looked at again after it
@@ -144,5 +145,39 @@ describe('webhooks for accounts that are not connected', () => {
     });
     await switchboard.drain();
     expect(fake.sent).toHaveLength(1);
+  });
+});
+
+describe('the silence watch and disconnected accounts', () => {
+  it('alarms on the silence of a connected account, and stops (clearing it) once the account is disconnected', async () => {
+    const MINUTE = 60_000;
+    const START = Date.parse('2024-07-11T12:00:00Z');
+    const platform = createFakePlatform();
+    const ctx = setup({
+      adapters: [platform.adapter],
+      watch: { probes: { enabled: false }, reconcile: { enabled: false } },
+    });
+    await ctx.clock.advanceTo(START);
+    const hours = Array.from({ length: 14 * 24 }, (_, i) => ({
+      at: START - (14 * 24 - i) * HOUR,
+      count: 180,
+    }));
+    await importTrafficHistory(ctx.store, { channel: 'fake', accountId: ACCOUNT, hours });
+    const alarms: Alarm[] = [];
+    ctx.switchboard.on('alarm', (a) => void alarms.push(a));
+    await ctx.switchboard.start();
+    for (let i = 0; i < 30; i++) {
+      await ctx.clock.advance(20_000);
+      await platform.customerSends(ctx.switchboard, `u${i % 5}`, ctx.clock.now());
+    }
+    // The customers stop writing: for a connected account that is a silence worth an alarm...
+    await ctx.clock.advance(15 * MINUTE);
+    expect(alarms.map((a) => `${a.type}:${a.state}`)).toEqual(['silence:raised']);
+    // ...for a disconnected one it is expected: the alarm clears and is not raised again.
+    await ctx.switchboard.accounts.disconnect('fake', ACCOUNT);
+    await ctx.clock.advance(60 * MINUTE);
+    expect(alarms.map((a) => `${a.type}:${a.state}`)).toEqual(['silence:raised', 'silence:cleared']);
+    expect(alarms[1]?.message).toBe('the account is not connected: its silence is expected');
+    await ctx.switchboard.stop();
   });
 });

@@ -173,6 +173,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
         reportUnrecoverable: (channel, gap) => switchboard.reportUnrecoverable(channel, gap),
         send: (message) => outbox.send(message),
         alarms,
+        serves: accounts.admits,
       },
       options.watch ?? {},
     );

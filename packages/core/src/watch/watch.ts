@@ -51,6 +51,8 @@ export interface WatchDeps {
   send?(message: OutboundMessage): Promise<unknown>;
   /** Where alarms go (the engine's, shared with its own alarms); a new one when absent. */
   alarms?: AlarmCenter;
+  /** Whether an account is served (`switchboard.accounts`): the silence of one that is not is expected. */
+  serves?: (channel: string, accountId: string) => boolean;
 }
 
 /** The silence watch of an engine. Created by `createSwitchboard`; usable alone in tests. */
@@ -127,7 +129,16 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
 
   const check = async () => {
     const now = clock.now();
-    for (const s of traffic)
+    for (const s of traffic) {
+      if (deps.serves && !deps.serves(s.channel, s.accountId)) {
+        alarms.clear(
+          'silence',
+          s.channel,
+          s.accountId,
+          'the account is not connected: its silence is expected',
+        );
+        continue;
+      }
       silenceTick({
         state: s,
         prior: priorFor(options.silence ?? {}, s.channel, s.accountId),
@@ -136,6 +147,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         enabled: options.silence?.enabled !== false,
         now,
       });
+    }
     if (options.delivery?.enabled !== false)
       deliveryTick(delivery.overdue(now), state, alarms, deadlineMs, now);
     await ledger.flush();
