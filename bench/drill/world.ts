@@ -93,7 +93,7 @@ export async function createDrillWorld(options: DrillWorldOptions): Promise<Dril
     limiter,
     apiFlavour: 'facebook-login',
     instagramAccountIds: linked.map((a) => a.id),
-    pageIds: Object.fromEntries(linked.map((a) => [a.id, a.pageId as string])),
+    pageIdByInstagramAccountId: Object.fromEntries(linked.map((a) => [a.id, a.pageId as string])),
     accessTokens: Object.fromEntries(linked.map((a) => [a.id, a.accessToken])),
   });
   const whatsapp = createWhatsAppAdapter({

@@ -43,7 +43,7 @@ export function simulatorAdapters(sim: MetaSimulator, clock: Clock, logger: Logg
       ...common,
       apiFlavour: 'facebook-login',
       instagramAccountIds: linked.map((a) => a.id),
-      pageIds: Object.fromEntries(linked.map((a) => [a.id, a.pageId ?? ''])),
+      pageIdByInstagramAccountId: Object.fromEntries(linked.map((a) => [a.id, a.pageId ?? ''])),
       accessTokens: Object.fromEntries(linked.map((a) => [a.id, a.accessToken])),
       graphBaseUrl: sim.url,
       debugTokenBaseUrl: sim.url,
