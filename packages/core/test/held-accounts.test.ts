@@ -61,7 +61,7 @@ describe('webhooks for accounts that are not connected', () => {
       {
         ref: 'fake:msg:lost',
         code: 'ACCOUNT_NOT_CONNECTED',
-        reason: 'fake account stranger is not connected: held for 120 min, never connected',
+        reason: 'fake account stranger is not connected: held for 120 min, not connected in time',
       },
     ]);
     // Connecting it later does not bring a dead letter back to life.

@@ -46,7 +46,9 @@ export function createAccountHold(deps: {
     const status = accounts.peek(event.channel, event.accountId)?.status ?? 'not connected';
     metrics.held.inc({ channel: event.channel });
     await store.counters.add('events.held', 1);
-    logger.warn('webhook for an account that is not connected: held', {
+    // One warning per account (with its alarm); the following held events only at debug.
+    const first = !alarms.isRaised('account_unknown', event.channel, event.accountId);
+    logger[first ? 'warn' : 'debug']('webhook for an account that is not connected: held', {
       channel: event.channel,
       accountId: event.accountId,
       key: event.key,
@@ -64,7 +66,7 @@ export function createAccountHold(deps: {
 
   const giveUp = async ({ event, seq, attempts }: Dispatchable) => {
     const status = accounts.peek(event.channel, event.accountId)?.status ?? 'not connected';
-    const reason = `${event.channel} account ${event.accountId} is ${status}: held for ${minutes(holdMs)}, never connected`;
+    const reason = `${event.channel} account ${event.accountId} is ${status}: held for ${minutes(holdMs)}, not connected in time`;
     await store.events.kill(seq, owner, reason);
     await store.deadLetters.add({
       source: 'event',
