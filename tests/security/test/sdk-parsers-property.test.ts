@@ -61,7 +61,11 @@ describe('property: the three parsers on signed garbage (issue 13 bad-input suit
         fc.property(bodyFor(channel), (bytes) => {
           checkParse(adapter, bytes);
         }),
-        { numRuns: Number(process.env.SECURITY_PROPERTY_RUNS ?? 1500) },
+        // Seeded so a run is reproducible; SECURITY_PROPERTY_SEED and _RUNS explore further.
+        {
+          numRuns: Number(process.env.SECURITY_PROPERTY_RUNS ?? 1500),
+          seed: Number(process.env.SECURITY_PROPERTY_SEED ?? 20261206),
+        },
       );
       expect(adapter.parseWebhookSlices).toBeTypeOf('function');
     });
