@@ -1,6 +1,6 @@
 /**
  * The incident drill: replays 2024-07-11 (Instagram webhooks dropped 15:56 → 00:00 UTC) on the Meta
- * simulator with a manual clock, plus three variants and outages of 30 s to 1 h on Messenger and
+ * simulator with a manual clock, plus three variants and outages of 30 s to 8 h on Messenger and
  * Instagram, and writes the tables to results/drill.md.
  * Run: `npm run drill` (root) or `npm run drill -w bench`.
  */
@@ -60,7 +60,7 @@ async function main() {
   lines.push(
     '## Short outages',
     '',
-    `One Messenger or Instagram account's webhooks dropped for 30 s to 1 h, starting at a seeded moment of the ${RECONCILE_INTERVAL_MS / 60_000}-minute`,
+    `One Messenger or Instagram account's webhooks dropped for 30 s to 8 h, starting at a seeded moment of the ${RECONCILE_INTERVAL_MS / 60_000}-minute`,
     'reconciliation cycle, after 20 minutes of session traffic (3 messages/min on the account, 30 customers); in every run one customer',
     'writes just before, during and just after the outage (a masked gap: its conversation is updated by a delivered message).',
     '"masked" = dropped messages followed by a delivered one in their conversation. Time to full recovery runs from the end of the',

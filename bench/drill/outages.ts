@@ -58,9 +58,17 @@ export interface OutageResult {
   realMs: number;
 }
 
-export const OUTAGE_LENGTHS_MS = [30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE, 15 * MINUTE, 60 * MINUTE];
+export const OUTAGE_LENGTHS_MS = [
+  30 * SECOND,
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  15 * MINUTE,
+  60 * MINUTE,
+  8 * 60 * MINUTE,
+];
 
-/** The drill's short-outage variants: every length on Messenger and on Instagram. */
+/** The drill's outage variants, 30 s to 8 h (as on 2024-07-11): every length on Messenger and on Instagram. */
 export const OUTAGE_VARIANTS: OutageCase[] = (['messenger', 'instagram'] as const).flatMap((channel, c) =>
   OUTAGE_LENGTHS_MS.map((lengthMs, i) => ({ channel, lengthMs, seed: 200 + c * 10 + i })),
 );
