@@ -60,7 +60,11 @@ export function mapMessageItem(ctx: ItemContext, value: unknown): ItemResult {
     });
   }
   if (m.is_unsupported === true)
-    parts.push({ type: 'unsupported', reason: 'the platform marked this message as unsupported', raw: m });
+    parts.push({
+      type: 'unsupported',
+      reason: 'the platform marked this message as unsupported',
+      raw: value,
+    });
 
   const replyTo: MessageEvent['replyTo'] = m.reply_to
     ? {

@@ -16,10 +16,16 @@ export const GraphId = z
   ])
   .transform((v) => String(v));
 
-const Party = z.looseObject({ id: GraphId.optional(), user_ref: GraphId.optional() });
+const Party = z.object({ id: GraphId.optional(), user_ref: GraphId.optional() });
+
+/*
+ * Events keep the item as it arrived in `raw`, so the schemas of the hot path (item base, message) strip
+ * what they do not declare (`z.object`) instead of copying every unknown field (`looseObject`); schemas
+ * whose output is kept whole (referral, attachment) stay loose.
+ */
 
 /** Fields every `messaging[]` / `standby[]` item may carry. Delivery events may lack `timestamp`. */
-export const MessagingItemBase = z.looseObject({
+export const MessagingItemBase = z.object({
   sender: Party.optional(),
   recipient: Party.optional(),
   timestamp: z.number().optional(),
@@ -65,7 +71,7 @@ export const Attachment = z.looseObject({
 });
 export type Attachment = z.output<typeof Attachment>;
 
-export const MessagePayload = z.looseObject({
+export const MessagePayload = z.object({
   mid: z.string().min(1),
   text: z.string().optional(),
   is_echo: z.boolean().optional(),

@@ -28,9 +28,9 @@ const STATUS_MAP: Record<string, MessageStatus> = {
 };
 
 /** Maps one item of `value.statuses[]`; key `whatsapp:status:<wamid>:<status>`, one event per transition. */
-export function mapStatus(item: unknown, ctx: ItemContext): ItemResult<ChannelEvent> {
+export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemResult<ChannelEvent> {
   const parsed = Status.safeParse(item);
-  if (!parsed.success) return { events: [], problems: [problemOf(ctx.path, parsed.error, item)] };
+  if (!parsed.success) return { events: [], problems: [problemOf(path, parsed.error, item)] };
   const s = parsed.data;
   const accountId = ctx.phoneNumberId;
   const timestamp = secondsToMs(s.timestamp);
