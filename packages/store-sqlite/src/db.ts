@@ -200,6 +200,20 @@ export function createDb(db: Database.Database, options: DbOptions = {}): Db {
 }
 
 export const json = (value: unknown): string => JSON.stringify(value);
+
+const eventJsonCache = new WeakMap<object, string>();
+/**
+ * An event's JSON, serialized once: the same event object is stored in `events` and then, by the read
+ * model, in `messages`; stringifying it twice was a visible share of the processor's CPU.
+ */
+export const eventJson = (event: object): string => {
+  let text = eventJsonCache.get(event);
+  if (text === undefined) {
+    text = JSON.stringify(event);
+    eventJsonCache.set(event, text);
+  }
+  return text;
+};
 export const parseJson = <T>(text: string | null | undefined): T | null =>
   text === null || text === undefined ? null : (JSON.parse(text) as T);
 
@@ -221,6 +235,22 @@ export const workFields = (row: WorkColumns) => ({
   leaseExpiresAt: row.lease_expires_at,
   error: row.error,
 });
+
+/** Marks leased rows done in one statement (the ids travel as one JSON array); rows whose lease was lost stay. */
+export function completeAll(
+  handle: Db,
+  table: 'inbox' | 'events',
+  id: 'id' | 'seq',
+  ids: readonly number[],
+  owner: string,
+): void {
+  handle
+    .stmt(
+      `UPDATE ${table} SET state = 'done', lease_owner = NULL, lease_expires_at = NULL
+       WHERE ${id} IN (SELECT value FROM json_each(?)) AND lease_owner = ? AND state = 'pending'`,
+    )
+    .run(JSON.stringify(ids), owner);
+}
 
 /** WHERE fragment of a claimable row; parameters: now, now. */
 export const CLAIMABLE = `state = 'pending' AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_expires_at <= ?)`;

@@ -95,6 +95,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     owner,
     policy: processorPolicy,
     onAdvanced: outbox.notify,
+    readModel: options.readModel ?? true,
   });
   const processor = createProcessor({
     adapters,
