@@ -83,7 +83,7 @@ export async function chatSdk(appSecret: string, phoneNumberId: string): Promise
     const request = new Request('http://bench.local/webhooks/whatsapp', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-hub-signature-256': b.signature },
-      body: b.bytes,
+      body: b.text,
     });
     const response = await adapter.handleWebhook(request);
     if (response.status !== 200) throw new Error(`chat-sdk: ${response.status}`);
