@@ -42,17 +42,12 @@ export const Change = z.object({
 export const Contact = z.object({
   wa_id: z.string().optional(),
   user_id: z.string().optional(),
-  parent_user_id: z.string().optional(),
   profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
 });
 export type Contact = z.infer<typeof Contact>;
 
 export const MessagingValue = z.object({
-  messaging_product: z.string().optional(),
-  metadata: z.object({
-    display_phone_number: z.string().optional(),
-    phone_number_id: z.string().min(1),
-  }),
+  metadata: z.object({ phone_number_id: z.string().min(1) }),
   contacts: z.array(Contact).optional(),
   messages: JsonArray.optional(),
   message_echoes: JsonArray.optional(),
