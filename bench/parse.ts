@@ -52,12 +52,8 @@ function ours(adapter: ChannelAdapter): Peer {
   };
 }
 
-/** Collects garbage between samples (with --expose-gc) so no implementation pays for another's. */
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-
 /** Nanoseconds per body of one sample: `run` over the bodies, round after round, for SAMPLE_MS. */
 async function sample(run: Peer, bodies: readonly SignedBody[]): Promise<number> {
-  gc();
   const async = run(bodies[0]!) instanceof Promise;
   let calls = 0;
   const start = process.hrtime.bigint();
@@ -214,7 +210,7 @@ async function main(): Promise<void> {
   writeResult(
     'parse',
     'Webhook verify + parse + normalize vs the floor (one core, in-process)',
-    `Bodies, serialized compact as Meta sends them and signed with HMAC-SHA256: every fixture of the adapter package; one text message padded to 1 KB; one body whose ${BATCH_EVENTS} items cycle through every fixture item that maps to one event (WhatsApp: messages and statuses of one \`value\`; Messenger and Instagram: \`messaging[]\` of one entry). The floor is HMAC-SHA256 + compare + \`JSON.parse\` of the same bytes. ${SAMPLES} alternating samples of ${SAMPLE_MS} ms per implementation after a warm-up; "× floor" is the median over samples of (its time ÷ the floor's time in the same sample; garbage collected before each sample), lower is better, 1.3× is the issue's goal. "delivered" is how many of the body's events the implementation hands to its handlers. Load average (1 min) at the start: ${load}.\n\n` +
+    `Bodies, serialized compact as Meta sends them and signed with HMAC-SHA256: every fixture of the adapter package; one text message padded to 1 KB; one body whose ${BATCH_EVENTS} items cycle through every fixture item that maps to one event (WhatsApp: messages and statuses of one \`value\`; Messenger and Instagram: \`messaging[]\` of one entry). The floor is HMAC-SHA256 + compare + \`JSON.parse\` of the same bytes. ${SAMPLES} alternating samples of ${SAMPLE_MS} ms per implementation after a warm-up; "× floor" is the median over samples of (its time ÷ the floor's time in the same sample), lower is better, 1.3× is the issue's goal. "delivered" is how many of the body's events the implementation hands to its handlers. Load average (1 min) at the start: ${load}.\n\n` +
       markdownTable(
         [
           'channel',
