@@ -41,7 +41,7 @@ export function createInboxAppender(db: Db): (row: InboxAppend) => Promise<{ id:
         const ids = rows.map((r) => num(r.id)).sort((a, b) => a - b);
         if (ids.length !== batch.length)
           throw new Error(`inbox insert returned ${ids.length} of ${batch.length} ids`);
-        batch.forEach((w, i) => w.resolve({ id: ids[i] as number }));
+        for (let i = 0; i < batch.length; i++) batch[i]?.resolve({ id: ids[i] as number });
       } catch (error) {
         const failure = toStoreError(error, 'inbox append');
         for (const w of batch) w.reject(failure);
