@@ -1,11 +1,12 @@
 /**
- * One engine instance for bench/pg-ack.ts: createSwitchboard + PostgreSQL store + WhatsApp adapter,
- * processors running, on a free port. Config: JSON in SWITCHBOARD_BENCH_INSTANCE. Sends `{ type: 'ready', port }`.
+ * One engine instance for bench/pg-ack.ts: createSwitchboard + PostgreSQL store (or, with `sqlitePath`,
+ * the SQLite store for the comparison row) + WhatsApp adapter, on a free port. Config: JSON in SWITCHBOARD_BENCH_INSTANCE. Sends `{ type: 'ready', port }`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSwitchboard, silentLogger, toNodeListener } from '@switchboard/core';
 import { createPostgresStore } from '@switchboard/store-postgres';
+import { createSqliteStore } from '@switchboard/store-sqlite';
 import { createWhatsAppAdapter } from '@switchboard/whatsapp';
 import { VERIFY_TOKEN } from './lib/webhooks.js';
 
@@ -18,13 +19,17 @@ const config = JSON.parse(process.env.SWITCHBOARD_BENCH_INSTANCE ?? '{}') as {
   poolSize: number;
   /** false: ack path only (nothing parses or dispatches what is stored). */
   processors: boolean;
+  /** SQLite file instead of PostgreSQL (durability `full`). */
+  sqlitePath?: string;
 };
 
-const store = await createPostgresStore({
-  connectionString: config.databaseUrl,
-  schema: config.schema,
-  maxConnections: config.poolSize,
-});
+const store = config.sqlitePath
+  ? createSqliteStore({ path: config.sqlitePath })
+  : await createPostgresStore({
+      connectionString: config.databaseUrl,
+      schema: config.schema,
+      maxConnections: config.poolSize,
+    });
 const switchboard = createSwitchboard({
   adapters: [
     createWhatsAppAdapter({

@@ -1,14 +1,17 @@
 /**
  * Ack throughput on PostgreSQL: signed WhatsApp webhooks (a unique message per request) POSTed with
- * autocannon to 1 and then 3 engine instances (separate processes, one shared database, processors
- * running). Each instance gets its own autocannon run with an equal share of the connections; the
- * table sums them. Writes bench/results/pg-ack.md.
+ * autocannon to 1 and then 3 engine instances (separate processes, one shared database), processors
+ * on and off, and to one SQLite instance the same way for the ratio (issue 15). Each instance gets its
+ * own autocannon run with an equal share of the connections; the table sums them. Writes
+ * bench/results/pg-ack.md.
  *
  * Run: npm run bench:pg -w @switchboard/bench   (env SWITCHBOARD_BENCH_PG_URL, BENCH_DURATION_S)
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPostgresStore } from '@switchboard/store-postgres';
 import autocannon from 'autocannon';
@@ -50,6 +53,7 @@ function startInstance(
   instanceId: string,
   poolSize: number,
   processors: boolean,
+  sqlitePath?: string,
 ): Promise<Instance> {
   const child = fork(fileURLToPath(new URL('./pg-ack-instance.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
@@ -63,6 +67,7 @@ function startInstance(
         phoneNumberId: PHONE_NUMBER_ID,
         poolSize,
         processors,
+        sqlitePath,
       }),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -99,6 +104,7 @@ function load(port: number, connections: number, duration: number): Promise<auto
 }
 
 interface Row {
+  store: 'PostgreSQL' | 'SQLite';
   instances: number;
   processors: boolean;
   connections: number;
@@ -112,23 +118,40 @@ interface Row {
   stored: number;
 }
 
-async function run(url: string, admin: pg.Pool, count: number, processors: boolean): Promise<Row> {
+async function run(
+  url: string,
+  admin: pg.Pool,
+  count: number,
+  processors: boolean,
+  sqlite = false,
+): Promise<Row> {
   const schema = `sbbench_${randomBytes(5).toString('hex')}`;
-  await (await createPostgresStore({ connectionString: url, schema })).close();
+  const dir = sqlite ? mkdtempSync(join(tmpdir(), 'sb-bench-pg-sqlite-')) : undefined;
+  if (!dir) await (await createPostgresStore({ connectionString: url, schema })).close();
   const instances = await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      startInstance(url, schema, `bench-${i}`, Math.floor(DB_CONNECTIONS / count), processors),
+      startInstance(
+        url,
+        schema,
+        `bench-${i}`,
+        Math.floor(DB_CONNECTIONS / count),
+        processors,
+        dir && join(dir, 'bench.db'),
+      ),
     ),
   );
+  const stored = async () =>
+    dir ? 0 : Number((await admin.query(`SELECT count(*) AS n FROM "${schema}".inbox`)).rows[0].n);
   try {
     const perInstance = Math.round(CONNECTIONS / count);
     // Warm up (JIT, pool connections), then measure.
     await Promise.all(instances.map((i) => load(i.port, perInstance, 2)));
-    const before = Number((await admin.query(`SELECT count(*) AS n FROM "${schema}".inbox`)).rows[0].n);
+    const before = await stored();
     const results = await Promise.all(instances.map((i) => load(i.port, perInstance, DURATION_S)));
-    const after = Number((await admin.query(`SELECT count(*) AS n FROM "${schema}".inbox`)).rows[0].n);
+    const after = await stored();
     const requests = results.reduce((sum, r) => sum + r.requests.total, 0);
     return {
+      store: dir ? 'SQLite' : 'PostgreSQL',
       instances: count,
       processors,
       connections: perInstance * count,
@@ -143,7 +166,8 @@ async function run(url: string, admin: pg.Pool, count: number, processors: boole
     };
   } finally {
     await Promise.all(instances.map(stopInstance));
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    else await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   }
 }
 
@@ -153,14 +177,24 @@ const admin = new pg.Pool({ connectionString: url, max: 2 });
 const server = (await admin.query('SHOW server_version')).rows[0].server_version as string;
 const rows: Row[] = [];
 for (const processors of [true, false]) {
-  for (const count of [1, 3]) {
-    rows.push(await run(url, admin, count, processors));
+  for (const [count, sqlite] of [
+    [1, true],
+    [1, false],
+    [3, false],
+  ] as const) {
+    rows.push(await run(url, admin, count, processors, sqlite));
+    const r = rows.at(-1)!;
     console.info(
-      `pg-ack: ${count} instance(s), processors ${processors ? 'on' : 'off'}: ${Math.round(rows.at(-1)!.rps)} req/s`,
+      `pg-ack: ${r.store}, ${count} instance(s), processors ${processors ? 'on' : 'off'}: ${Math.round(r.rps)} req/s`,
     );
   }
 }
 await admin.end();
+const sqliteRps = (processors: boolean) =>
+  rows.find((r) => r.store === 'SQLite' && r.processors === processors)?.rps ?? Number.NaN;
+const ratio = (r: Row) => (r.store === 'SQLite' ? '1.00' : fmt(r.rps / sqliteRps(r.processors), 2));
+const pgOne = (processors: boolean) =>
+  rows.find((r) => r.store === 'PostgreSQL' && r.instances === 1 && r.processors === processors)!;
 
 const cores = cpus().length;
 const body = `Signed WhatsApp webhooks (one new message per request, HMAC-SHA256 checked) POSTed with autocannon
@@ -175,6 +209,7 @@ before the run: ${loadBefore.toFixed(2)}.
 
 ${markdownTable(
   [
+    'store',
     'instances',
     'processors',
     'HTTP connections',
@@ -186,8 +221,10 @@ ${markdownTable(
     'non-2xx',
     'errors',
     'rows stored',
+    'vs SQLite',
   ],
   rows.map((r) => [
+    r.store,
     r.instances,
     r.processors ? 'on' : 'off',
     r.connections,
@@ -198,9 +235,12 @@ ${markdownTable(
     r.p99,
     r.non2xx,
     r.errors,
-    r.stored,
+    r.store === 'SQLite' ? '—' : r.stored,
+    ratio(r),
   ]),
 )}
+
+PostgreSQL, one instance, against SQLite (\`full\`) in the same run: ${ratio(pgOne(false))} of its ack-only rate with processors off (goal ≥ 0.6), ${ratio(pgOne(true))} with processors on (goal ≥ 0.5). The PostgreSQL store groups the inbox appends that arrive while the previous INSERT commits into one multi-row INSERT (one round trip, one commit), marks a batch done in one statement, and keeps its counters in one row per instance.
 
 All processes (instances, autocannon, PostgreSQL) share the same ${cores} cores, so the 3-instance rows
 measure the overhead of running three processes on one box, not horizontal scaling (which needs
@@ -211,4 +251,4 @@ busy the machine already was. "rows stored" counts inbox rows written during the
 least the 2xx count (a request can be stored and then time out on the client).
 
 Reproduce: \`npm run bench:pg -w @switchboard/bench\` (env \`SWITCHBOARD_BENCH_PG_URL\`, \`BENCH_DURATION_S\`).`;
-writeResult('pg-ack', 'Ack throughput on PostgreSQL (1 and 3 instances)', body);
+writeResult('pg-ack', 'Ack throughput on PostgreSQL (1 and 3 instances) and SQLite', body);

@@ -1,4 +1,5 @@
 import type { ParsedWebhook } from './adapter.js';
+import type { ChannelEvent } from './model/events.js';
 
 /**
  * Deepest nesting of one webhook item that is modeled. Meta's payloads nest about ten levels; a signed
@@ -12,17 +13,18 @@ export const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
 /** Items mapped per slice of `parseWebhookSlices`: about a millisecond or two of work. */
 const ITEMS_PER_SLICE = 256;
 
-/** True when `value` nests arrays/objects more than `max` levels deep. Iterative: safe on any depth. */
+/**
+ * True when `value` nests arrays/objects more than `max` levels deep. The recursion stops at `max`
+ * levels, so it is safe on any depth; no allocation per node (it runs over every webhook item).
+ */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [node, depth] = next;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(node)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
+  if (value === null || typeof value !== 'object') return false;
+  if (max <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestsDeeperThan(value[i], max - 1)) return true;
+    return false;
   }
+  for (const key in value) if (nestsDeeperThan((value as Record<string, unknown>)[key], max - 1)) return true;
   return false;
 }
 
@@ -35,14 +37,33 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
  * items.forEach((raw, i) => collect(guardItem(`entry[0].messaging[${i}]`, raw, now(), () => mapItem(raw))));
  */
 export function guardItem(path: string, raw: unknown, now: number, map: () => ParsedWebhook): ParsedWebhook {
-  if (nestsDeeperThan(raw, MAX_ITEM_DEPTH)) {
-    return { events: [], problems: [{ path, message: `item nests deeper than ${MAX_ITEM_DEPTH} levels` }] };
-  }
-  const result = map();
+  return itemTooDeep(path, raw) ?? checkTimestamps(path, raw, now, map());
+}
+
+/** The depth half of {@link guardItem}: a problem when `raw` nests too deep, else undefined. */
+export function itemTooDeep(path: string, raw: unknown): ParsedWebhook | undefined {
+  if (!nestsDeeperThan(raw, MAX_ITEM_DEPTH)) return undefined;
+  return { events: [], problems: [{ path, message: `item nests deeper than ${MAX_ITEM_DEPTH} levels` }] };
+}
+
+/**
+ * The timestamp half of {@link guardItem}, for hot loops that map without a closure:
+ * `itemTooDeep(path, raw) ?? checkTimestamps(path, raw, now, mapItem(raw))`.
+ */
+export function checkTimestamps(
+  path: string,
+  raw: unknown,
+  now: number,
+  result: ParsedWebhook,
+): ParsedWebhook {
   const latest = now + MAX_FUTURE_SKEW_MS;
-  const wrong = result.events.find(
-    (e) => !Number.isSafeInteger(e.timestamp) || e.timestamp < 0 || e.timestamp > latest,
-  );
+  let wrong: ChannelEvent | undefined;
+  for (const e of result.events) {
+    if (!Number.isSafeInteger(e.timestamp) || e.timestamp < 0 || e.timestamp > latest) {
+      wrong = e;
+      break;
+    }
+  }
   if (!wrong) return result;
   return {
     events: [],

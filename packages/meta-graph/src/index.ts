@@ -20,6 +20,7 @@ export {
   type MetaErrorBody,
 } from './errors.js';
 export { verifyMetaChallenge } from './handshake.js';
+export { JsonArray, JsonObject } from './json-shapes.js';
 export { META_MEDIA_HOSTS } from './media-hosts.js';
 export * from './messenger-platform/index.js';
 export { metaJsonStringify } from './meta-json.js';

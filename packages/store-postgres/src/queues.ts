@@ -8,7 +8,8 @@ import type {
   WorkState,
 } from '@switchboard/core';
 import { type ChannelEvent, conversationOfEvent, SwitchboardError } from '@switchboard/core';
-import { type Db, num, numOrNull, toBuffer, toBytes } from './db.js';
+import { type Db, num, numOrNull, toBytes } from './db.js';
+import { createInboxAppender } from './group-commit.js';
 
 type Row = Record<string, unknown>;
 
@@ -82,6 +83,14 @@ function leased(db: Db, table: string, pk: string) {
   };
   return {
     complete: (id: number, owner: string) => finish(id, owner, 'done'),
+    /** The done marks of a batch in one statement (rows whose lease was lost stay as they are). */
+    async completeMany(ids: readonly number[], owner: string) {
+      await db.query(
+        `UPDATE ${table} SET state = 'done', lease_owner = NULL, lease_expires_at = NULL
+          WHERE ${pk} = ANY($1::bigint[]) AND ${HOLDS}`,
+        [ids, owner],
+      );
+    },
     kill: (id: number, owner: string, reason: string) => finish(id, owner, 'dead', reason),
     async retry(id: number, owner: string, options: { nextAttemptAt: number; error: string }) {
       const rows = await db.query(
@@ -95,17 +104,11 @@ function leased(db: Db, table: string, pk: string) {
   };
 }
 
-export function createPgInbox(db: Db): InboxStore {
+/** `db` commits the appends synchronously (the ack); `work` runs the processor's claims and marks. */
+export function createPgInbox(appendDb: Db, db: Db = appendDb): InboxStore {
   const t = db.t('inbox');
   return {
-    async append({ channel, body, headers, receivedAt }) {
-      const rows = await db.query(
-        `INSERT INTO ${t} (channel, body, headers, received_at, next_attempt_at)
-          VALUES ($1, $2, $3, $4, $4) RETURNING id`,
-        [channel, toBuffer(body), JSON.stringify(headers), receivedAt],
-      );
-      return { id: num(rows[0]?.id) };
-    },
+    append: createInboxAppender(appendDb),
     async claim(options) {
       const rows = await db.query(claimSql(t, 'id', 'id'), claimArgs(options));
       return rows.map(inboxRow).sort((a, b) => a.id - b.id);

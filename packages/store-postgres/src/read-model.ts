@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type ChannelEvent,
   type ConversationRecord,
@@ -200,24 +201,35 @@ export function createPgHealth(db: Db): HealthStateStore {
   };
 }
 
+/**
+ * Counters without a hot row: each store instance (engine process) adds to its own row, `name#<shard>`,
+ * so instances never wait on each other's row lock; reads sum the rows of a name (rows written before
+ * sharding, without a suffix, are counted too).
+ */
 export function createPgCounters(db: Db): CounterStore {
   const t = db.t('counters');
+  const shard = randomUUID().slice(0, 8);
+  const base = `split_part(name, '#', 1)`;
   return {
     async add(name, delta) {
       const rows = await db.query(
-        `INSERT INTO ${t} (name, value) VALUES ($1, $2)
-          ON CONFLICT (name) DO UPDATE SET value = ${t}.value + EXCLUDED.value RETURNING value`,
-        [name, delta],
+        `WITH mine AS (
+            INSERT INTO ${t} (name, value) VALUES ($1, $2)
+            ON CONFLICT (name) DO UPDATE SET value = ${t}.value + EXCLUDED.value RETURNING value)
+          SELECT (SELECT value FROM mine)
+            + COALESCE((SELECT sum(value) FROM ${t} WHERE ${base} = $3 AND name <> $1), 0) AS value`,
+        [`${name}#${shard}`, delta, name],
       );
       return num(rows[0]?.value);
     },
     async get(name) {
-      const rows = await db.query(`SELECT value FROM ${t} WHERE name = $1`, [name]);
-      return rows[0] ? num(rows[0].value) : 0;
+      const rows = await db.query(`SELECT sum(value) AS value FROM ${t} WHERE ${base} = $1`, [name]);
+      return rows[0]?.value === null || rows[0]?.value === undefined ? 0 : num(rows[0].value);
     },
     async list(prefix = '') {
       const rows = await db.query(
-        `SELECT name, value FROM ${t} WHERE starts_with(name, $1) ORDER BY name COLLATE "C"`,
+        `SELECT ${base} AS name, sum(value) AS value FROM ${t} WHERE starts_with(name, $1)
+          GROUP BY 1 ORDER BY ${base} COLLATE "C"`,
         [prefix],
       );
       return rows.map((r) => ({ name: r.name as string, value: num(r.value) }));

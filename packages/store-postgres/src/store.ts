@@ -20,7 +20,14 @@ export interface PostgresStoreOptions {
   pool?: pg.Pool;
   /** Schema holding Switchboard's tables; created by the migrations. Default `switchboard`. Env: `SWITCHBOARD_PG_SCHEMA`. */
   schema?: string;
-  /** Connections of the pool this store creates. Default 10. */
+  /**
+   * Connections this store opens. Default 10, in two pools: half for the ack path, sends and reads, half
+   * for the processor's writes (events, leases, done marks, read model, counters), which commit with
+   * `synchronous_commit = off`: they do not wait for their own WAL flush, because a processor write lost
+   * to a database crash is redone from the inbox (the row is not done either), and every later
+   * synchronous commit (an ack, a send) flushes the WAL up to and including them. Inbox appends and
+   * the outbox always commit synchronously. With your own `pool`, everything runs on it, synchronously.
+   */
   maxConnections?: number;
   /** How long a query waits for a connection before rejecting (→ 503). Default 5000 ms. */
   connectionTimeoutMs?: number;
@@ -59,20 +66,24 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
   const logger = options.logger ?? silentLogger;
   const ownsPool = options.pool === undefined;
   const statementTimeout = options.statementTimeoutMs ?? 15_000;
-  const pool =
-    options.pool ??
-    new pg.Pool({
-      connectionString: options.connectionString ?? process.env.DATABASE_URL,
-      max: options.maxConnections ?? 10,
-      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
-      // Server-side cap, plus a client-side one a little later for a server that stopped answering
-      // (network partition without a reset): the call rejects instead of hanging the ack path.
-      ...(statementTimeout > 0
-        ? { statement_timeout: statementTimeout, query_timeout: statementTimeout + 5_000 }
-        : {}),
-      keepAlive: true,
-      application_name: options.applicationName ?? 'switchboard',
-    });
+  const connections = options.maxConnections ?? 10;
+  const processing = ownsPool && connections >= 2 ? Math.floor(connections / 2) : 0;
+  const poolConfig = (max: number, settings?: string): pg.PoolConfig => ({
+    connectionString: options.connectionString ?? process.env.DATABASE_URL,
+    max,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    // Server-side cap, plus a client-side one a little later for a server that stopped answering
+    // (network partition without a reset): the call rejects instead of hanging the ack path.
+    ...(statementTimeout > 0
+      ? { statement_timeout: statementTimeout, query_timeout: statementTimeout + 5_000 }
+      : {}),
+    keepAlive: true,
+    application_name: options.applicationName ?? 'switchboard',
+    ...(settings ? { options: settings } : {}),
+  });
+  const pool = options.pool ?? new pg.Pool(poolConfig(connections - processing));
+  const relaxedPool =
+    processing > 0 ? new pg.Pool(poolConfig(processing, '-c synchronous_commit=off')) : undefined;
   // Without a listener, an idle connection killed by the server would crash the process. The pool
   // drops the broken client itself and opens a fresh one on the next query.
   const onPoolError = (error: Error) =>
@@ -80,33 +91,40 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
       error: error.message,
     });
   pool.on('error', onPoolError);
+  relaxedPool?.on('error', onPoolError);
   let schemaVersion = 0;
   try {
     if (options.migrate !== false) schemaVersion = await migrate(pool, schema);
   } catch (error) {
     pool.off('error', onPoolError);
     if (ownsPool) await pool.end().catch(() => {});
+    await relaxedPool?.end().catch(() => {});
     throw error;
   }
   const db = createDb(pool, schema);
+  /** The processor's writes: `synchronous_commit = off` (see `maxConnections`). */
+  const work = relaxedPool ? createDb(relaxedPool, schema) : db;
   return {
     pool,
     schema,
     schemaVersion,
-    inbox: createPgInbox(db),
-    events: createPgEvents(db),
-    conversations: createPgConversations(db),
-    messages: createPgMessages(db),
+    inbox: createPgInbox(db, work),
+    events: createPgEvents(work),
+    conversations: createPgConversations(work),
+    messages: createPgMessages(work),
     outbox: createPgOutbox(db),
     deadLetters: createPgDeadLetters(db),
-    health: createPgHealth(db),
-    counters: createPgCounters(db),
+    health: createPgHealth(work),
+    counters: createPgCounters(work),
     accounts: createPgAccounts(db),
     async close() {
       if (db.isClosed()) return;
       db.markClosed();
+      work.markClosed();
       if (ownsPool) await pool.end();
+      await relaxedPool?.end();
       pool.off('error', onPoolError);
+      relaxedPool?.off('error', onPoolError);
     },
   };
 }

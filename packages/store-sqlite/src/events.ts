@@ -5,7 +5,15 @@ import {
   type EventRecord,
   type EventStore,
 } from '@switchboard/core';
-import { CLAIMABLE, countStates, type Db, json, type WorkColumns, workFields } from './db.js';
+import {
+  CLAIMABLE,
+  completeAll,
+  countStates,
+  type Db,
+  eventJson,
+  type WorkColumns,
+  workFields,
+} from './db.js';
 
 interface EventColumns extends WorkColumns {
   seq: number;
@@ -46,6 +54,7 @@ export function createSqliteEvents(handle: Db): EventStore {
             `UPDATE events SET ${set}, lease_owner = NULL, lease_expires_at = NULL WHERE seq = ? AND lease_owner = ? AND state = 'pending'`,
           )
           .run(...args, seq, owner).changes === 1,
+      true,
     );
   return {
     async insertMany(events, { inboxId, owner, leaseMs, now }) {
@@ -65,7 +74,7 @@ export function createSqliteEvents(handle: Db): EventStore {
             e.timestamp,
             e.source,
             inboxId,
-            json(e),
+            eventJson(e),
             now,
             owner,
             now + leaseMs,
@@ -93,6 +102,13 @@ export function createSqliteEvents(handle: Db): EventStore {
     },
     async complete(seq, owner) {
       return finish('events complete', seq, owner, `state = 'done'`);
+    },
+    async completeMany(seqs, owner) {
+      await handle.write(
+        'events complete many',
+        () => completeAll(handle, 'events', 'seq', seqs, owner),
+        true,
+      );
     },
     async retry(seq, owner, { nextAttemptAt, error }) {
       return finish('events retry', seq, owner, `attempts = attempts + 1, next_attempt_at = ?, error = ?`, [

@@ -1,5 +1,14 @@
 import type { InboxRow, InboxStore } from '@switchboard/core';
-import { CLAIMABLE, countStates, type Db, json, parseJson, type WorkColumns, workFields } from './db.js';
+import {
+  CLAIMABLE,
+  completeAll,
+  countStates,
+  type Db,
+  json,
+  parseJson,
+  type WorkColumns,
+  workFields,
+} from './db.js';
 
 interface InboxColumns extends WorkColumns {
   id: number;
@@ -32,6 +41,7 @@ export function createSqliteInbox(handle: Db): InboxStore {
             `UPDATE inbox SET ${set}, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND state = 'pending'`,
           )
           .run(...args, id, owner).changes === 1,
+      true,
     );
   let inserter: ReturnType<Db['stmt']> | undefined;
   const insert = () =>
@@ -66,6 +76,9 @@ export function createSqliteInbox(handle: Db): InboxStore {
       return rows.map(toRow).sort((a, b) => a.id - b.id);
     },
     complete: (id, owner) => finish('inbox complete', id, owner, `state = 'done'`),
+    async completeMany(ids, owner) {
+      await handle.write('inbox complete many', () => completeAll(handle, 'inbox', 'id', ids, owner), true);
+    },
     retry: (id, owner, { nextAttemptAt, error }) =>
       finish('inbox retry', id, owner, `attempts = attempts + 1, next_attempt_at = ?, error = ?`, [
         nextAttemptAt,

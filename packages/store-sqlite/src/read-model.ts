@@ -11,7 +11,7 @@ import {
   type MessageStore,
   STATUS_RANK,
 } from '@switchboard/core';
-import { type Db, json, parseJson } from './db.js';
+import { type Db, eventJson, json, parseJson } from './db.js';
 
 interface ConversationColumns {
   id: string;
@@ -36,15 +36,18 @@ const toConversation = (r: ConversationColumns): ConversationRecord => ({
 export function createSqliteConversations(handle: Db): ConversationStore {
   return {
     async touch({ id, channel, accountId, userId, eventAt, inboundAt }) {
-      await handle.write('conversation touch', () =>
-        handle
-          .stmt(
-            `INSERT INTO conversations (id, channel, account_id, user_id, last_event_at, last_inbound_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      await handle.write(
+        'conversation touch',
+        () =>
+          handle
+            .stmt(
+              `INSERT INTO conversations (id, channel, account_id, user_id, last_event_at, last_inbound_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET last_event_at = MAX(last_event_at, excluded.last_event_at),
                last_inbound_at = CASE WHEN excluded.last_inbound_at IS NULL THEN last_inbound_at
                                       ELSE MAX(COALESCE(last_inbound_at, excluded.last_inbound_at), excluded.last_inbound_at) END`,
-          )
-          .run(id, channel, accountId, userId, eventAt, inboundAt ?? null, eventAt),
+            )
+            .run(id, channel, accountId, userId, eventAt, inboundAt ?? null, eventAt),
+        true,
       );
     },
     async get(id) {
@@ -111,43 +114,50 @@ export function createSqliteMessages(handle: Db): MessageStore {
       | undefined;
   return {
     async upsert(m) {
-      await handle.write('message upsert', () =>
-        handle
-          .stmt(
-            `INSERT INTO messages (channel, message_id, conversation_id, account_id, direction, timestamp, text, event, correlation_id)
+      await handle.write(
+        'message upsert',
+        () =>
+          handle
+            .stmt(
+              `INSERT INTO messages (channel, message_id, conversation_id, account_id, direction, timestamp, text, event, correlation_id)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (channel, message_id) DO UPDATE SET conversation_id = excluded.conversation_id, account_id = excluded.account_id,
                direction = excluded.direction, timestamp = excluded.timestamp, text = excluded.text, event = excluded.event,
                correlation_id = COALESCE(excluded.correlation_id, correlation_id)`,
-          )
-          .run(
-            m.channel,
-            m.messageId,
-            m.conversationId,
-            m.accountId,
-            m.direction,
-            m.timestamp,
-            m.text,
-            m.event ? json(m.event) : null,
-            m.correlationId,
-          ),
+            )
+            .run(
+              m.channel,
+              m.messageId,
+              m.conversationId,
+              m.accountId,
+              m.direction,
+              m.timestamp,
+              m.text,
+              m.event ? eventJson(m.event) : null,
+              m.correlationId,
+            ),
+        true,
       );
     },
     async setStatus({ channel, messageId, conversationId, accountId, status, at, correlationId }) {
-      return handle.write('message status', () => {
-        const rank = STATUS_RANK[status];
-        const info = handle
-          .stmt(
-            `INSERT INTO messages (channel, message_id, conversation_id, account_id, direction, timestamp, status, status_rank, status_at, correlation_id)
+      return handle.write(
+        'message status',
+        () => {
+          const rank = STATUS_RANK[status];
+          const info = handle
+            .stmt(
+              `INSERT INTO messages (channel, message_id, conversation_id, account_id, direction, timestamp, status, status_rank, status_at, correlation_id)
              VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?)
              ON CONFLICT (channel, message_id) DO UPDATE SET status = excluded.status, status_rank = excluded.status_rank,
                status_at = excluded.status_at, correlation_id = COALESCE(correlation_id, excluded.correlation_id)
              WHERE status_rank < excluded.status_rank`,
-          )
-          .run(channel, messageId, conversationId, accountId, at, status, rank, at, correlationId ?? null);
-        if (info.changes === 1) return { applied: true, status };
-        return { applied: false, status: (get(channel, messageId)?.status ?? status) as MessageStatus };
-      });
+            )
+            .run(channel, messageId, conversationId, accountId, at, status, rank, at, correlationId ?? null);
+          if (info.changes === 1) return { applied: true, status };
+          return { applied: false, status: (get(channel, messageId)?.status ?? status) as MessageStatus };
+        },
+        true,
+      );
     },
     async get(channel, messageId) {
       const row = handle.run('message get', () => get(channel, messageId));
@@ -171,12 +181,15 @@ export function createSqliteMessages(handle: Db): MessageStore {
 export function createSqliteDeadLetters(handle: Db): DeadLetterStore {
   return {
     async add(l) {
-      const info = await handle.write('dead letter add', () =>
-        handle
-          .stmt(
-            `INSERT INTO dead_letters (source, ref, channel, code, reason, attempts, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(l.source, l.ref, l.channel, l.code, l.reason, l.attempts, l.at),
+      const info = await handle.write(
+        'dead letter add',
+        () =>
+          handle
+            .stmt(
+              `INSERT INTO dead_letters (source, ref, channel, code, reason, attempts, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(l.source, l.ref, l.channel, l.code, l.reason, l.attempts, l.at),
+        true,
       );
       return { id: Number(info.lastInsertRowid) };
     },
@@ -256,6 +269,7 @@ export function createSqliteCounters(handle: Db): CounterStore {
               )
               .get(name, delta) as { value: number }
           ).value,
+        true,
       );
     },
     async get(name) {

@@ -9,7 +9,7 @@ import type { AccountHold } from './hold.js';
 import { yieldToLoop } from './loop.js';
 import type { EngineMetrics } from './metrics.js';
 import { conversationOfEvent, groupByConversation } from './ordering.js';
-import { type OutboxAdvanced, persistEvent } from './persist.js';
+import { type OutboxAdvanced, persistEvents } from './persist.js';
 import type { EventHandler } from './types.js';
 
 /** An event ready for dispatch: stored, leased to this instance. */
@@ -43,6 +43,8 @@ export function createDispatcher(deps: {
   accounts: Pick<AccountRegistry, 'peek' | 'refresh'>;
   /** Holds events of accounts that are not connected. */
   hold: AccountHold;
+  /** Write conversations and messages (`SwitchboardOptions.readModel`). */
+  readModel: boolean;
 }): Dispatcher {
   const { store, clock, logger, metrics, owner, policy } = deps;
   const handlers = new Map<string, Set<EventHandler>>();
@@ -107,12 +109,21 @@ export function createDispatcher(deps: {
     }
   };
 
-  const markDone = async (item: Dispatchable) => {
+  /** Done marks of a chunk: one statement when the store has `completeMany`. */
+  const markDone = async (items: readonly Dispatchable[]) => {
+    if (items.length === 0) return;
     try {
-      await store.events.complete(item.seq, owner);
+      if (store.events.completeMany) {
+        await store.events.completeMany(
+          items.map((item) => item.seq),
+          owner,
+        );
+      } else {
+        await Promise.all(items.map((item) => store.events.complete(item.seq, owner)));
+      }
     } catch (error) {
-      logger.error('could not mark an event done; it may be dispatched again after its lease expires', {
-        key: item.event.key,
+      logger.error('could not mark events done; they may be dispatched again after their lease expires', {
+        keys: items.map((item) => item.event.key),
         error: error instanceof Error ? error.message : String(error),
       });
     }
@@ -135,14 +146,18 @@ export function createDispatcher(deps: {
 
   const dispatchChunk = async (group: readonly Dispatchable[]) => {
     const tagged = group.map((item) => ({ ...item, event: withTenant(item.event) }));
-    const persisted = await Promise.allSettled(
-      tagged.map((item) => persistEvent(store, item.event, deps.onAdvanced)),
+    const persisted = await persistEvents(
+      store,
+      tagged.map((item) => item.event),
+      deps.onAdvanced,
+      deps.readModel,
     );
     const bookkeeping: Promise<void>[] = [];
+    const done: Dispatchable[] = [];
     for (const [index, item] of tagged.entries()) {
       const outcome = persisted[index];
-      if (outcome?.status === 'rejected') {
-        bookkeeping.push(fail(item, outcome.reason));
+      if (outcome && !outcome.ok) {
+        bookkeeping.push(fail(item, outcome.error));
         continue;
       }
       const { event } = item;
@@ -155,8 +170,9 @@ export function createDispatcher(deps: {
         continue;
       }
       if (event.kind !== 'account' && event.kind !== 'unsupported') noteEvent(event);
-      bookkeeping.push(markDone(item));
+      done.push(item);
     }
+    bookkeeping.push(markDone(done));
     await Promise.all(bookkeeping);
   };
 

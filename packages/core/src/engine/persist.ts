@@ -10,51 +10,85 @@ type Transition = 'sent' | 'delivered' | 'read' | 'failed';
 /** Called when a platform echo/status moved an outbox entry forward. */
 export type OutboxAdvanced = (entry: OutboxEntry) => void;
 
-/**
- * Writes an event into the read model (conversation, message, status) and moves the outbox entry it
- * refers to. Idempotent: a retry of the same event changes nothing more.
- */
-export async function persistEvent(
-  store: Store,
-  event: ChannelEvent,
-  onAdvanced: OutboxAdvanced,
-): Promise<void> {
-  const touched =
-    event.kind !== 'account' && event.conversationId && event.userId
-      ? touchConversation(store, event as ChannelEvent & { conversationId: string; userId: string })
-      : undefined;
-  await Promise.all([touched, persistContent(store, event, onAdvanced)]);
-}
+/** One event's outcome in {@link persistEvents}. */
+export type Persisted = { ok: true } | { ok: false; error: unknown };
 
-function touchConversation(
+type Touch = Parameters<Store['conversations']['touch']>[0];
+
+/**
+ * Writes a chunk of events into the read model (conversations, messages, statuses) and moves the outbox
+ * entries they refer to; resolves with each event's outcome. Each conversation is touched once for the
+ * chunk: a touch keeps maxima, so one touch with the chunk's latest times equals one per event. With
+ * `readModel` false only the outbox moves. Idempotent: a retry of the same events changes nothing more.
+ */
+export async function persistEvents(
   store: Store,
-  event: ChannelEvent & { conversationId: string; userId: string },
-): Promise<void> {
-  const inbound = event.kind === 'message' ? event.direction === 'inbound' : event.kind !== 'status';
-  return store.conversations.touch({
-    id: event.conversationId,
-    channel: event.channel,
-    accountId: event.accountId,
-    userId: event.userId,
-    eventAt: event.timestamp,
-    ...(inbound && event.kind !== 'unsupported' ? { inboundAt: event.timestamp } : {}),
+  events: readonly ChannelEvent[],
+  onAdvanced: OutboxAdvanced,
+  readModel: boolean,
+): Promise<Persisted[]> {
+  const touches = new Map<string, Touch>();
+  if (readModel) for (const event of events) mergeTouch(touches, event);
+  const touched = new Map<string, Promise<void>>();
+  for (const [id, touch] of touches) touched.set(id, store.conversations.touch(touch));
+  const [content, touchResults] = await Promise.all([
+    Promise.allSettled(events.map((event) => persistContent(store, event, onAdvanced, readModel))),
+    Promise.allSettled(touched.values()),
+  ]);
+  const touchFailed = new Map<string, unknown>();
+  [...touched.keys()].forEach((id, index) => {
+    const result = touchResults[index];
+    if (result?.status === 'rejected') touchFailed.set(id, result.reason);
+  });
+  return events.map((event, index): Persisted => {
+    const result = content[index];
+    if (result?.status === 'rejected') return { ok: false, error: result.reason };
+    const id = 'conversationId' in event ? event.conversationId : undefined;
+    if (id !== undefined && touchFailed.has(id)) return { ok: false, error: touchFailed.get(id) };
+    return { ok: true };
   });
 }
 
-async function persistContent(store: Store, event: ChannelEvent, onAdvanced: OutboxAdvanced): Promise<void> {
+function mergeTouch(touches: Map<string, Touch>, event: ChannelEvent): void {
+  if (event.kind === 'account' || !event.conversationId || !event.userId) return;
+  const inbound = event.kind === 'message' ? event.direction === 'inbound' : event.kind !== 'status';
+  const inboundAt = inbound && event.kind !== 'unsupported' ? event.timestamp : undefined;
+  const seen = touches.get(event.conversationId);
+  if (!seen) {
+    touches.set(event.conversationId, {
+      id: event.conversationId,
+      channel: event.channel,
+      accountId: event.accountId,
+      userId: event.userId,
+      eventAt: event.timestamp,
+      ...(inboundAt === undefined ? {} : { inboundAt }),
+    });
+    return;
+  }
+  seen.eventAt = Math.max(seen.eventAt, event.timestamp);
+  if (inboundAt !== undefined) seen.inboundAt = Math.max(seen.inboundAt ?? inboundAt, inboundAt);
+}
+
+async function persistContent(
+  store: Store,
+  event: ChannelEvent,
+  onAdvanced: OutboxAdvanced,
+  readModel: boolean,
+): Promise<void> {
   switch (event.kind) {
     case 'message': {
-      await store.messages.upsert({
-        channel: event.channel,
-        messageId: event.messageId,
-        conversationId: event.conversationId,
-        accountId: event.accountId,
-        direction: event.direction,
-        timestamp: event.timestamp,
-        text: event.text ?? null,
-        event,
-        correlationId: event.correlationId ?? null,
-      });
+      if (readModel)
+        await store.messages.upsert({
+          channel: event.channel,
+          messageId: event.messageId,
+          conversationId: event.conversationId,
+          accountId: event.accountId,
+          direction: event.direction,
+          timestamp: event.timestamp,
+          text: event.text ?? null,
+          event,
+          correlationId: event.correlationId ?? null,
+        });
       if (event.direction === 'outbound') {
         await advanceOutbox(
           store,
@@ -70,11 +104,11 @@ async function persistContent(store: Store, event: ChannelEvent, onAdvanced: Out
     }
     case 'status': {
       if (event.status === 'deleted') {
-        await setStatus(store, event, event.messageId, 'deleted', event.correlationId);
+        if (readModel) await setStatus(store, event, event.messageId, 'deleted', event.correlationId);
         return;
       }
       const error = event.error ?? event.errors?.[0];
-      await setStatus(store, event, event.messageId, event.status, event.correlationId);
+      if (readModel) await setStatus(store, event, event.messageId, event.status, event.correlationId);
       await advanceOutbox(
         store,
         event.channel,
@@ -89,20 +123,20 @@ async function persistContent(store: Store, event: ChannelEvent, onAdvanced: Out
     }
     case 'delivery': {
       const ids = new Set(event.messageIds);
-      if (event.watermark !== undefined)
+      if (readModel && event.watermark !== undefined)
         for (const id of await outboundUpTo(store, event.conversationId, event.watermark)) ids.add(id);
       for (const id of ids) {
-        await setStatus(store, event, id, 'delivered');
+        if (readModel) await setStatus(store, event, id, 'delivered');
         await advanceOutbox(store, event.channel, id, undefined, 'delivered', event.timestamp, onAdvanced);
       }
       return;
     }
     case 'read': {
       const ids = new Set<string>(event.messageId ? [event.messageId] : []);
-      if (event.watermark !== undefined)
+      if (readModel && event.watermark !== undefined)
         for (const id of await outboundUpTo(store, event.conversationId, event.watermark)) ids.add(id);
       for (const id of ids) {
-        await setStatus(store, event, id, 'read');
+        if (readModel) await setStatus(store, event, id, 'read');
         await advanceOutbox(store, event.channel, id, undefined, 'read', event.timestamp, onAdvanced);
       }
       return;

@@ -42,6 +42,19 @@ async function parseInSlices(adapter: ChannelAdapter, body: Uint8Array): Promise
   return out;
 }
 
+interface Counts {
+  inserted: number;
+  duplicates: number;
+  backfilled: number;
+}
+
+/** A row whose events are stored, waiting for the done mark of its batch. */
+interface ProcessedRow {
+  row: InboxRow;
+  fresh: Dispatchable[];
+  counts: Counts;
+}
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createProcessor(deps: {
@@ -113,15 +126,13 @@ export function createProcessor(deps: {
     }
   };
 
-  /**
-   * Dedup-inserts events (leased to us) and returns the new ones, plus the durable counter updates
-   * (awaited by the caller together with its own bookkeeping, to share one commit).
-   */
+  /** Dedup-inserts events (leased to us); returns the new ones and the counts for the durable counters. */
   const insertOnly = async (
     events: readonly ChannelEvent[],
     inboxId: number | null,
-  ): Promise<{ fresh: Dispatchable[]; counted: Promise<unknown> }> => {
-    if (events.length === 0) return { fresh: [], counted: Promise.resolve() };
+  ): Promise<{ fresh: Dispatchable[]; counts: Counts }> => {
+    const counts: Counts = { inserted: 0, duplicates: 0, backfilled: 0 };
+    if (events.length === 0) return { fresh: [], counts };
     const ordered = orderForDispatch(events);
     // In chunks, the loop handed back between them: a store such as SQLite writes synchronously, and 32k
     // events in one call held it for seconds. A crash between chunks re-runs the row; dedup drops the copies.
@@ -133,74 +144,104 @@ export function createProcessor(deps: {
       for (const result of await store.events.insertMany(chunk, options)) results.push(result);
     }
     const fresh: Dispatchable[] = [];
-    let duplicates = 0;
-    let backfilled = 0;
     results.forEach((result, index) => {
       const event = ordered[index];
       if (!event) return;
       deps.onStored?.(event, result.result);
       if (result.result === 'duplicate') {
-        duplicates += 1;
+        counts.duplicates += 1;
         metrics.deduplicated.inc({ channel: event.channel, source: event.source });
         return;
       }
+      counts.inserted += 1;
       metrics.events.inc({ channel: event.channel, kind: event.kind, source: event.source });
       if (event.source === 'backfill') {
-        backfilled += 1;
+        counts.backfilled += 1;
         metrics.backfilled.inc({ channel: event.channel });
       }
       fresh.push({ seq: result.seq, event, attempts: 0 });
     });
-    const counted = Promise.all([
-      fresh.length ? store.counters.add('events.inserted', fresh.length) : undefined,
-      duplicates ? store.counters.add('events.deduplicated', duplicates) : undefined,
-      backfilled ? store.counters.add('events.backfilled', backfilled) : undefined,
-    ]);
-    return { fresh, counted };
+    return { fresh, counts };
   };
+  /** The durable counters of one insert (or of a whole claimed batch): at most three writes. */
+  const count = (counts: Counts) =>
+    Promise.all([
+      counts.inserted ? store.counters.add('events.inserted', counts.inserted) : undefined,
+      counts.duplicates ? store.counters.add('events.deduplicated', counts.duplicates) : undefined,
+      counts.backfilled ? store.counters.add('events.backfilled', counts.backfilled) : undefined,
+    ]);
   const insert = async (events: readonly ChannelEvent[], inboxId: number | null): Promise<Dispatchable[]> => {
-    const { fresh, counted } = await insertOnly(events, inboxId);
-    await counted;
+    const { fresh, counts } = await insertOnly(events, inboxId);
+    await count(counts);
     return fresh;
   };
 
-  const processRow = async (row: InboxRow): Promise<Dispatchable[]> => {
+  const failRow = async (row: InboxRow, error: unknown) => {
+    const attempt = row.attempts + 1;
+    logger.error('could not process an inbox row; will retry', {
+      inboxId: row.id,
+      attempt,
+      error: errorText(error),
+    });
+    try {
+      if (attempt >= policy.maxAttempts) {
+        const err = SwitchboardError.is(error)
+          ? error
+          : new SwitchboardError('STORE_UNAVAILABLE', errorText(error));
+        await store.inbox.kill(row.id, owner, err.message);
+        await deadLetterBody(row, err, attempt);
+      } else {
+        await store.inbox.retry(row.id, owner, {
+          nextAttemptAt: clock.now() + exponentialDelay(policy, attempt),
+          error: errorText(error),
+        });
+      }
+    } catch {
+      // The lease expires and the row is claimed again.
+    }
+  };
+
+  /** Parses a row and inserts its events; the row is marked done later, with the rest of its batch. */
+  const processRow = async (row: InboxRow): Promise<ProcessedRow | undefined> => {
     const parsed = await parse(row);
     try {
       if (parsed instanceof SwitchboardError) {
         await store.inbox.kill(row.id, owner, `${parsed.code}: ${parsed.message}`);
         await deadLetterBody(row, parsed, row.attempts + 1);
-        return [];
+        return undefined;
       }
       await recordProblems(row, parsed);
-      const { fresh, counted } = await insertOnly(parsed.events, row.id);
-      await Promise.all([counted, store.inbox.complete(row.id, owner)]);
-      return fresh;
+      const { fresh, counts } = await insertOnly(parsed.events, row.id);
+      return { row, fresh, counts };
     } catch (error) {
-      const attempt = row.attempts + 1;
-      logger.error('could not process an inbox row; will retry', {
-        inboxId: row.id,
-        attempt,
-        error: errorText(error),
-      });
-      try {
-        if (attempt >= policy.maxAttempts) {
-          const err = SwitchboardError.is(error)
-            ? error
-            : new SwitchboardError('STORE_UNAVAILABLE', errorText(error));
-          await store.inbox.kill(row.id, owner, err.message);
-          await deadLetterBody(row, err, attempt);
-        } else {
-          await store.inbox.retry(row.id, owner, {
-            nextAttemptAt: clock.now() + exponentialDelay(policy, attempt),
-            error: errorText(error),
-          });
-        }
-      } catch {
-        // The lease expires and the row is claimed again.
-      }
+      await failRow(row, error);
+      return undefined;
+    }
+  };
+
+  /**
+   * Done marks and counters of a claimed batch, issued together (one statement each with a store that
+   * has `completeMany`, one commit). If they fail, every row is retried (dedup drops the copies).
+   */
+  const finishRows = async (rows: readonly ProcessedRow[]): Promise<Dispatchable[]> => {
+    if (rows.length === 0) return [];
+    const total: Counts = { inserted: 0, duplicates: 0, backfilled: 0 };
+    for (const { counts } of rows) {
+      total.inserted += counts.inserted;
+      total.duplicates += counts.duplicates;
+      total.backfilled += counts.backfilled;
+    }
+    const ids = rows.map((r) => r.row.id);
+    try {
+      const done = store.inbox.completeMany
+        ? store.inbox.completeMany(ids, owner)
+        : Promise.all(ids.map((id) => store.inbox.complete(id, owner)));
+      await Promise.all([count(total), done]);
+    } catch (error) {
+      await Promise.all(rows.map((r) => failRow(r.row, error)));
       return [];
     }
+    return rows.flatMap((r) => r.fresh);
   };
 
   return {
@@ -214,13 +255,13 @@ export function createProcessor(deps: {
       // Rows are processed concurrently: their writes share commits; dispatch restores per-conversation order by seq.
       // Every SLICE rows the thread is handed back to pending I/O: parsing a whole batch in one go blocks
       // acknowledgements for tens of milliseconds, which shows up directly in their tail latency.
-      const started: Promise<Dispatchable[]>[] = [];
+      const started: Promise<ProcessedRow | undefined>[] = [];
       for (const [index, row] of rows.entries()) {
         if (index > 0 && index % SLICE === 0) await yieldToLoop();
         started.push(processRow(row));
       }
-      const fresh = (await Promise.all(started)).flat();
-      await dispatcher.dispatch(fresh);
+      const processed = (await Promise.all(started)).filter((r): r is ProcessedRow => r !== undefined);
+      await dispatcher.dispatch(await finishRows(processed));
       return rows.length;
     },
 

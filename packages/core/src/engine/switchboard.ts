@@ -120,6 +120,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       alarms,
       holdMs: options.accounts?.holdMs ?? 24 * 60 * 60_000,
     }),
+    readModel: options.readModel ?? true,
   });
   const processor = createProcessor({
     adapters,

@@ -53,6 +53,14 @@ export interface SwitchboardOptions {
   instanceId?: string;
   /** Inbox/event processing. Defaults: batch 200, lease 30 s, poll 500 ms, 5 attempts, 1 s → 5 min. */
   processor?: WorkerOptions;
+  /**
+   * Keep the read model (conversations and messages with their statuses) in the store. Default `true`.
+   * `false` for apps that keep their own from the handlers: the processor then writes only events (and
+   * still moves outbox entries on echoes and statuses), which makes it cheaper; `store.conversations`
+   * and `store.messages` stay empty, and Messenger read/delivery watermarks confirm only the message ids
+   * they name.
+   */
+  readModel?: boolean;
   /** Outbox delivery. Defaults: batch 20, lease 60 s, poll 500 ms, 8 attempts, 1 s → 10 min (full jitter). */
   outbox?: WorkerOptions;
   /** Random source in [0, 1) for jitter (tests pass a fixed one). Default Math.random. */

@@ -109,6 +109,11 @@ export interface InboxStore {
   claim(options: ClaimOptions): Promise<InboxRow[]>;
   /** Marks a claimed row `done`. `false` if `owner` no longer holds the lease. */
   complete(id: number, owner: string): Promise<boolean>;
+  /**
+   * Optional: marks several claimed rows `done` in one statement (rows whose lease `owner` lost are left
+   * alone). The processor uses it for the rows of a claimed batch; without it, `complete` per row.
+   */
+  completeMany?(ids: readonly number[], owner: string): Promise<void>;
   /** Puts a claimed row back to `pending` for a later attempt. `false` if the lease was lost. */
   retry(id: number, owner: string, options: RetryOptions): Promise<boolean>;
   /** Marks a claimed row `dead` with `reason` (the caller also adds a dead letter). `false` if the lease was lost. */
@@ -185,6 +190,8 @@ export interface EventStore {
   /** Claims pending, due, unleased (or lease-expired) events in `seq` order. */
   claim(options: ClaimOptions): Promise<EventRecord[]>;
   complete(seq: number, owner: string): Promise<boolean>;
+  /** Optional: `complete` for several events in one statement (the dispatcher's done marks of a chunk). */
+  completeMany?(seqs: readonly number[], owner: string): Promise<void>;
   retry(seq: number, owner: string, options: RetryOptions): Promise<boolean>;
   kill(seq: number, owner: string, reason: string): Promise<boolean>;
   getByKey(key: string): Promise<EventRecord | undefined>;

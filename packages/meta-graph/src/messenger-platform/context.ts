@@ -43,16 +43,15 @@ export function conversational(ctx: ItemContext, userId: string, timestamp: numb
 }
 
 export function mapReferral(r: ReferralPayload): Referral {
-  const ctx = r.ads_context_data;
-  return {
-    ...(r.source === undefined ? {} : { source: r.source }),
-    ...(r.type === undefined ? {} : { type: r.type }),
-    ...(r.ref === undefined ? {} : { ref: r.ref }),
-    ...(r.ad_id === undefined ? {} : { adId: r.ad_id }),
-    ...(r.referer_uri === undefined ? {} : { url: r.referer_uri }),
-    ...(ctx?.ad_title === undefined ? {} : { headline: ctx.ad_title }),
-    raw: r,
-  };
+  const referral: Referral = {};
+  if (r.source !== undefined) referral.source = r.source;
+  if (r.type !== undefined) referral.type = r.type;
+  if (r.ref !== undefined) referral.ref = r.ref;
+  if (r.ad_id !== undefined) referral.adId = r.ad_id;
+  if (r.referer_uri !== undefined) referral.url = r.referer_uri;
+  if (r.ads_context_data?.ad_title !== undefined) referral.headline = r.ads_context_data.ad_title;
+  referral.raw = r;
+  return referral;
 }
 
 export function problem(ctx: ItemContext, message: string, subPath = ''): WebhookProblem {

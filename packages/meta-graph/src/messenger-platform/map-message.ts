@@ -1,4 +1,4 @@
-import type { ChannelEvent, ContentPart, MessageEvent } from '@switchboard/core';
+import type { ContentPart, MessageEvent } from '@switchboard/core';
 import { formatPath } from '@switchboard/core';
 import { attachmentsToParts } from './attachments.js';
 import {
@@ -41,7 +41,7 @@ export function mapMessageItem(ctx: ItemContext, value: unknown): ItemResult {
 
   const parts: ContentPart[] = [];
   if (m.text !== undefined) parts.push({ type: 'text', text: m.text });
-  parts.push(...attachmentsToParts(m.attachments ?? [], m.sticker_id));
+  if (m.attachments) for (const part of attachmentsToParts(m.attachments, m.sticker_id)) parts.push(part);
   if (m.sticker_id !== undefined && !parts.some((p) => p.type === 'sticker')) {
     parts.push({ type: 'sticker', stickerId: m.sticker_id });
   }
@@ -60,31 +60,40 @@ export function mapMessageItem(ctx: ItemContext, value: unknown): ItemResult {
     });
   }
   if (m.is_unsupported === true)
-    parts.push({ type: 'unsupported', reason: 'the platform marked this message as unsupported', raw: m });
+    parts.push({
+      type: 'unsupported',
+      reason: 'the platform marked this message as unsupported',
+      raw: value,
+    });
 
-  const replyTo: MessageEvent['replyTo'] = m.reply_to
-    ? {
-        ...(m.reply_to.mid === undefined ? {} : { messageId: m.reply_to.mid }),
-        ...(story?.id === undefined ? {} : { storyId: story.id }),
-        ...(story?.url === undefined ? {} : { storyUrl: story.url }),
-      }
-    : undefined;
-
-  const event: ChannelEvent = {
+  const event: MessageEvent = {
     kind: 'message',
-    ...common,
+    channel: ctx.channel,
+    accountId: ctx.accountId,
+    userId,
+    conversationId: common.conversationId,
+    timestamp,
+    source: 'webhook',
+    raw: ctx.raw,
     key: keys.message(ctx.channel, m.mid),
     messageId: m.mid,
     direction: echo ? 'outbound' : 'inbound',
     parts,
-    ...(echo ? { echo: true } : {}),
-    ...(m.app_id === undefined ? {} : { appId: m.app_id }),
-    ...(m.metadata === undefined ? {} : { correlationId: m.metadata }),
-    ...(m.text === undefined ? {} : { text: m.text }),
-    ...(replyTo ? { replyTo } : {}),
-    ...(ctx.standby ? { standby: true } : {}),
-    ...(m.is_self === true ? { self: true } : {}),
-    ...(m.referral ? { referral: mapReferral(m.referral) } : {}),
   };
+  // Optional fields set one by one (no spreads): this runs for every inbound message.
+  if (echo) event.echo = true;
+  if (m.app_id !== undefined) event.appId = m.app_id;
+  if (m.metadata !== undefined) event.correlationId = m.metadata;
+  if (m.text !== undefined) event.text = m.text;
+  if (m.reply_to) {
+    const replyTo: NonNullable<MessageEvent['replyTo']> = {};
+    if (m.reply_to.mid !== undefined) replyTo.messageId = m.reply_to.mid;
+    if (story?.id !== undefined) replyTo.storyId = story.id;
+    if (story?.url !== undefined) replyTo.storyUrl = story.url;
+    event.replyTo = replyTo;
+  }
+  if (ctx.standby) event.standby = true;
+  if (m.is_self === true) event.self = true;
+  if (m.referral) event.referral = mapReferral(m.referral);
   return { events: [event], problems: [] };
 }

@@ -1,7 +1,8 @@
 import type { ChannelEvent, ParsedWebhook, WebhookProblem } from '@switchboard/core';
-import { guardItem, mergeItems, SwitchboardError, sliceItems } from '@switchboard/core';
+import { checkTimestamps, itemTooDeep, mergeItems, SwitchboardError, sliceItems } from '@switchboard/core';
 import { z } from 'zod';
 import { decodeJsonBody } from '../body.js';
+import { JsonArray } from '../json-shapes.js';
 import { mapChangeItem } from './changes.js';
 import type { ItemContext } from './context.js';
 import { messengerPlatformKeys as keys, type MessengerPlatformChannel, toEpochMs } from './keys.js';
@@ -15,13 +16,14 @@ export const MESSENGER_PLATFORM_OBJECTS: Record<MessengerPlatformChannel, string
   instagram: 'instagram',
 };
 
-const Envelope = z.looseObject({ object: z.string(), entry: z.array(z.unknown()) });
-const Entry = z.looseObject({
+// Item lists are checked as arrays, not copied: each item is validated once, by its own schema.
+const Envelope = z.object({ object: z.string(), entry: JsonArray });
+const Entry = z.object({
   id: GraphId,
   time: z.number().optional(),
-  messaging: z.array(z.unknown()).optional(),
-  standby: z.array(z.unknown()).optional(),
-  changes: z.array(z.unknown()).optional(),
+  messaging: JsonArray.optional(),
+  standby: JsonArray.optional(),
+  changes: JsonArray.optional(),
 });
 
 export interface ParseMessengerPlatformOptions {
@@ -81,7 +83,9 @@ function* mapItems(
     return;
   }
   const now = (options.now ?? Date.now)();
-  for (const [e, rawEntry] of envelope.data.entry.entries()) {
+  const channel = options.channel;
+  for (let e = 0; e < envelope.data.entry.length; e++) {
+    const rawEntry = envelope.data.entry[e];
     const entry = Entry.safeParse(rawEntry);
     if (!entry.success) {
       yield problem(`entry[${e}]`, `entry: ${entry.error.issues[0]?.message ?? 'invalid'}`, rawEntry);
@@ -89,19 +93,34 @@ function* mapItems(
     }
     const { id: accountId, time, messaging, standby, changes } = entry.data;
     const entryTime = time === undefined ? now : toEpochMs(time);
-    for (const container of ['messaging', 'standby'] as const) {
-      for (const [i, raw] of ((container === 'messaging' ? messaging : standby) ?? []).entries()) {
-        const path = `entry[${e}].${container}[${i}]`;
-        const ctx = { channel: options.channel, accountId, entryTime, path, raw };
-        yield guardItem(path, raw, now, () => mapMessagingItem({ ...ctx, standby: container === 'standby' }));
-      }
+    const at = `entry[${e}]`;
+    if (messaging)
+      yield* messagingItems(messaging, `${at}.messaging`, false, channel, accountId, entryTime, now);
+    if (standby) yield* messagingItems(standby, `${at}.standby`, true, channel, accountId, entryTime, now);
+    for (let i = 0; changes && i < changes.length; i++) {
+      const path = `${at}.changes[${i}]`;
+      const raw = changes[i];
+      yield itemTooDeep(path, raw) ??
+        checkTimestamps(path, raw, now, mapChangeItem({ channel, accountId, entryTime, path, raw }));
     }
-    for (const [i, raw] of (changes ?? []).entries()) {
-      const path = `entry[${e}].changes[${i}]`;
-      yield guardItem(path, raw, now, () =>
-        mapChangeItem({ channel: options.channel, accountId, entryTime, path, raw }),
-      );
-    }
+  }
+}
+
+/** One `messaging[]` / `standby[]` list: each item guarded (depth, timestamps) and mapped, no closure per item. */
+function* messagingItems(
+  items: readonly unknown[],
+  at: string,
+  standby: boolean,
+  channel: MessengerPlatformChannel,
+  accountId: string,
+  entryTime: number,
+  now: number,
+): Generator<ParsedWebhook, void, undefined> {
+  for (let i = 0; i < items.length; i++) {
+    const path = `${at}[${i}]`;
+    const raw = items[i];
+    yield itemTooDeep(path, raw) ??
+      checkTimestamps(path, raw, now, mapMessagingItem(channel, accountId, entryTime, path, raw, standby));
   }
 }
 
@@ -110,30 +129,36 @@ const problem = (path: string, message: string, raw?: unknown): ParsedWebhook =>
   problems: [raw === undefined ? { path, message } : { path, message, raw }],
 });
 
-function mapMessagingItem(ctx: Omit<ItemContext, 'base'>): {
+function mapMessagingItem(
+  channel: MessengerPlatformChannel,
+  accountId: string,
+  entryTime: number,
+  path: string,
+  raw: unknown,
+  standby: boolean,
+): {
   events: ChannelEvent[];
   problems: WebhookProblem[];
 } {
-  const base = MessagingItemBase.safeParse(ctx.raw);
-  if (!base.success || ctx.raw === null || typeof ctx.raw !== 'object') {
+  const base = MessagingItemBase.safeParse(raw);
+  if (!base.success || raw === null || typeof raw !== 'object') {
     return {
       events: [],
       problems: [
         {
-          path: ctx.path,
+          path,
           message: `messaging item is not an object with sender/recipient/timestamp${base.success ? '' : `: ${base.error.issues[0]?.message ?? 'invalid'}`}`,
-          raw: ctx.raw,
+          raw,
         },
       ],
     };
   }
-  const full: ItemContext = { ...ctx, base: base.data };
-  if (base.data.timestamp !== undefined)
-    full.base = { ...base.data, timestamp: toEpochMs(base.data.timestamp) };
-  const item = ctx.raw as Record<string, unknown>;
-  if (item.message !== undefined) return mapMessageItem(full, item.message);
+  if (base.data.timestamp !== undefined) base.data.timestamp = toEpochMs(base.data.timestamp);
+  const ctx: ItemContext = { channel, accountId, entryTime, path, raw, standby, base: base.data };
+  const item = raw as Record<string, unknown>;
+  if (item.message !== undefined) return mapMessageItem(ctx, item.message);
   for (const [key, map] of ITEM_MAPPERS) {
-    if (item[key] !== undefined) return map(full, item[key]);
+    if (item[key] !== undefined) return map(ctx, item[key]);
   }
   const itemKind =
     Object.keys(item).find((k) => k !== 'sender' && k !== 'recipient' && k !== 'timestamp') ?? 'empty';
@@ -142,7 +167,7 @@ function mapMessagingItem(ctx: Omit<ItemContext, 'base'>): {
     kind: 'unsupported',
     channel: ctx.channel,
     accountId: ctx.accountId,
-    timestamp: full.base.timestamp ?? ctx.entryTime,
+    timestamp: ctx.base.timestamp ?? ctx.entryTime,
     source: 'webhook',
     raw: ctx.raw,
     key: keys.unsupported(ctx.channel, ctx.accountId, `messaging.${itemKind}`, ctx.raw),

@@ -75,4 +75,19 @@ export function eventCases(test: StoreTest): void {
       expect(list.map((r) => r.key)).toEqual(['test:msg:m1', 'test:msg:m3']);
       expect(await store.events.list({ since: T0 + 2, until: T0 + 3, limit: 10 })).toHaveLength(2);
     }));
+
+  it('completeMany (optional) marks the events it holds the lease of done, and only those', () =>
+    test(async (store) => {
+      // Optional method: a store without it is served by `complete` per event.
+      if (!store.events.completeMany) return;
+      const mine = await store.events.insertMany([messageEvent(1), messageEvent(2)], opts('a'));
+      const theirs = await store.events.insertMany([messageEvent(3)], opts('b'));
+      await store.events.completeMany(
+        [...mine, ...theirs].map((r) => r.seq),
+        'a',
+      );
+      expect((await store.events.getByKey('test:msg:m1'))?.state).toBe('done');
+      expect((await store.events.getByKey('test:msg:m2'))?.state).toBe('done');
+      expect(await store.events.getByKey('test:msg:m3')).toMatchObject({ state: 'pending', leaseOwner: 'b' });
+    }));
 }

@@ -106,4 +106,22 @@ export function inboxCases(test: StoreTest): void {
       });
       expect(test).toHaveLength(3);
     }));
+
+  it('completeMany (optional) marks the rows it holds the lease of done, and only those', () =>
+    test(async (store) => {
+      // Optional method: a store without it is served by `complete` per row.
+      if (!store.inbox.completeMany) return;
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++)
+        ids.push(
+          (await store.inbox.append({ channel: 'test', body: bytes(String(i)), headers: {}, receivedAt: T0 }))
+            .id,
+        );
+      await store.inbox.claim(lease('a', T0, 2));
+      await store.inbox.claim(lease('b', T0, 1));
+      await store.inbox.completeMany(ids, 'a');
+      expect((await store.inbox.get(ids[0] ?? 0))?.state).toBe('done');
+      expect((await store.inbox.get(ids[1] ?? 0))?.state).toBe('done');
+      expect(await store.inbox.get(ids[2] ?? 0)).toMatchObject({ state: 'pending', leaseOwner: 'b' });
+    }));
 }

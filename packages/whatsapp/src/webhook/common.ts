@@ -12,8 +12,6 @@ export interface ItemContext {
   /** `entry.id`: the WABA. */
   wabaId: string;
   contacts: readonly Contact[];
-  /** JSON path of the item, for problems. */
-  path: string;
 }
 
 /** Events or problems produced by one item. */
@@ -38,7 +36,7 @@ export function hashOf(value: unknown): string {
 /** Drops keys whose value is undefined, so events serialize and compare cleanly. */
 export function compact<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = v;
+  for (const k in value) if (value[k] !== undefined) out[k] = value[k];
   return out as T;
 }
 

@@ -27,7 +27,7 @@ const MEDIA_PART: Record<string, 'image' | 'video' | 'audio' | 'file' | 'sticker
   sticker: 'sticker',
 };
 
-function unsupported(msg: MessageBase, reason: string): Content {
+function unsupported(msg: MessageBase, data: unknown, reason: string): Content {
   const errors = describeErrors(msg.errors);
   const type = msg.type;
   return {
@@ -35,7 +35,7 @@ function unsupported(msg: MessageBase, reason: string): Content {
       {
         type: 'unsupported',
         reason: errors ? `${reason} (${errors})` : reason,
-        raw: compact({ type, [type]: (msg as Record<string, unknown>)[type], errors: msg.errors }),
+        raw: compact({ type, [type]: data, errors: msg.errors }),
       },
     ],
   };
@@ -74,7 +74,7 @@ function parseJsonString(text: string): unknown {
   }
 }
 
-function interactive(msg: MessageBase, data: z.infer<typeof Interactive>): Content {
+function interactive(msg: MessageBase, raw: unknown, data: z.infer<typeof Interactive>): Content {
   if (data.type === 'button_reply' && data.button_reply) {
     const { id, title } = data.button_reply;
     return { parts: [compact({ type: 'button_reply' as const, id, title })], text: title };
@@ -102,38 +102,28 @@ function interactive(msg: MessageBase, data: z.infer<typeof Interactive>): Conte
   if (data.type === 'call_permission_reply' && inner !== null && typeof inner === 'object') {
     return { parts: [{ type: 'share', shareType: data.type, payload: inner }] };
   }
-  return unsupported(msg, `interactive ${data.type}`);
+  return unsupported(msg, raw, `interactive ${data.type}`);
 }
 
 /**
  * Maps the type-specific part of an inbound message. Types the model has no part for become an
  * `unsupported` part that keeps Meta's object; a known type whose object is malformed is an error.
  */
-export function contentOf(msg: MessageBase): ContentResult {
-  const record = msg as Record<string, unknown>;
+export function contentOf(msg: MessageBase, data: unknown): ContentResult {
   const type = msg.type;
-  const data = record[type];
-  const parse = <S extends z.ZodType>(
-    schema: S,
-  ): { ok: true; value: z.output<S> } | { ok: false; error: z.ZodError } => {
-    const r = schema.safeParse(data);
-    return r.success ? { ok: true, value: r.data } : { ok: false, error: r.error };
-  };
-  const fail = (error: z.ZodError): ContentResult => ({ ok: false, error, at: `.${type}` });
-  const ok = (content: Content): ContentResult => ({ ok: true, content });
-
   if (type === 'unsupported' || type === 'unknown') {
     const inner = (data as { type?: unknown } | undefined)?.type;
-    return ok(unsupported(msg, typeof inner === 'string' ? `unsupported ${inner}` : 'unsupported message'));
+    const reason = typeof inner === 'string' ? `unsupported ${inner}` : 'unsupported message';
+    return ok(unsupported(msg, data, reason));
   }
   // A known type whose object is missing altogether (seen with value.errors 131000) or null: keep it as unsupported.
   if ((data === undefined || data === null) && type !== 'request_welcome')
-    return ok(unsupported(msg, `${type} without its object`));
+    return ok(unsupported(msg, data, `${type} without its object`));
 
   switch (type) {
     case 'text': {
       const body = (data as { body?: unknown }).body;
-      if (typeof body !== 'string') return ok(unsupported(msg, 'text without body'));
+      if (typeof body !== 'string') return ok(unsupported(msg, data, 'text without body'));
       return ok({ parts: [{ type: 'text', text: body }], text: body });
     }
     case 'image':
@@ -141,9 +131,9 @@ export function contentOf(msg: MessageBase): ContentResult {
     case 'audio':
     case 'document':
     case 'sticker': {
-      const r = parse(Media);
-      if (!r.ok) return fail(r.error);
-      const m = r.value;
+      const r = Media.safeParse(data);
+      if (!r.success) return fail(type, r.error);
+      const m = r.data;
       const part = compact({
         type: MEDIA_PART[type]!,
         mediaId: m.id,
@@ -158,32 +148,32 @@ export function contentOf(msg: MessageBase): ContentResult {
       return ok(compact({ parts: [part], text: m.caption }));
     }
     case 'location': {
-      const r = parse(Location);
-      if (!r.ok) return fail(r.error);
-      const { latitude, longitude, name, address, url } = r.value;
+      const r = Location.safeParse(data);
+      if (!r.success) return fail(type, r.error);
+      const { latitude, longitude, name, address, url } = r.data;
       return ok({ parts: [compact({ type: 'location' as const, latitude, longitude, name, address, url })] });
     }
     case 'contacts': {
-      const r = parse(WaContactCard.array());
-      if (!r.ok) return fail(r.error);
-      return ok({ parts: [{ type: 'contacts', contacts: r.value.map(contactCard) }] });
+      const r = ContactCards.safeParse(data);
+      if (!r.success) return fail(type, r.error);
+      return ok({ parts: [{ type: 'contacts', contacts: r.data.map(contactCard) }] });
     }
     case 'interactive': {
-      const r = parse(Interactive);
-      if (!r.ok) return fail(r.error);
-      return ok(interactive(msg, r.value));
+      const r = Interactive.safeParse(data);
+      if (!r.success) return fail(type, r.error);
+      return ok(interactive(msg, data, r.data));
     }
     case 'button': {
       // Quick-reply button of a template: payload is what the template defined, text what the user saw.
-      const r = parse(TemplateButton);
-      if (!r.ok) return fail(r.error);
-      const { payload, text } = r.value;
+      const r = TemplateButton.safeParse(data);
+      if (!r.success) return fail(type, r.error);
+      const { payload, text } = r.data;
       return ok(compact({ parts: [compact({ type: 'quick_reply' as const, payload, title: text })], text }));
     }
     case 'order': {
-      const r = parse(Order);
-      if (!r.ok) return fail(r.error);
-      const o = r.value;
+      const r = Order.safeParse(data);
+      if (!r.success) return fail(type, r.error);
+      const o = r.data;
       return ok(
         compact({
           parts: [
@@ -204,6 +194,10 @@ export function contentOf(msg: MessageBase): ContentResult {
       );
     }
     default:
-      return ok(unsupported(msg, `unknown message type ${type}`));
+      return ok(unsupported(msg, data, `unknown message type ${type}`));
   }
 }
+
+const ContactCards = WaContactCard.array();
+const ok = (content: Content): ContentResult => ({ ok: true, content });
+const fail = (type: string, error: z.ZodError): ContentResult => ({ ok: false, error, at: `.${type}` });

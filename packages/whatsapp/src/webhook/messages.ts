@@ -12,7 +12,7 @@ import {
   userIdOf,
 } from './common.js';
 import { contentOf } from './content.js';
-import { Edit, MessageBase, Reaction, Revoke, System, type WaReferral } from './schemas.js';
+import { type Contact, Edit, MessageBase, Reaction, Revoke, System, type WaReferral } from './schemas.js';
 
 function referralOf(r: z.infer<typeof WaReferral>): Referral {
   return compact({
@@ -33,10 +33,11 @@ function mapSystem(
   msg: MessageBase,
   item: unknown,
   ctx: ItemContext,
+  path: string,
   userId: string | undefined,
 ): ItemResult<ChannelEvent> {
-  const r = System.safeParse((msg as Record<string, unknown>).system);
-  if (!r.success) return { events: [], problems: [problemOf(`${ctx.path}.system`, r.error, item)] };
+  const r = System.safeParse((item as Record<string, unknown>).system);
+  if (!r.success) return { events: [], problems: [problemOf(`${path}.system`, r.error, item)] };
   const s = r.data;
   const event = compact({
     kind: 'account' as const,
@@ -59,85 +60,105 @@ function mapSystem(
   return { events: [event], problems: [] };
 }
 
+interface Common {
+  channel: typeof CHANNEL;
+  key: string;
+  accountId: string;
+  userId: string;
+  conversationId: string;
+  timestamp: number;
+  source: 'webhook';
+  raw: unknown;
+}
+
+const one = (event: ChannelEvent): ItemResult<ChannelEvent> => ({ events: [event], problems: [] });
+const bad = (path: string, error: z.ZodError | string, item: unknown): ItemResult<ChannelEvent> => ({
+  events: [],
+  problems: [problemOf(path, error, item)],
+});
+
+/** Reactions, edits, unsends and request_welcome: the message types that are not content. */
+function mapNonContent(msg: MessageBase, data: unknown, common: Common, path: string, echo: boolean) {
+  const at = `${path}.${msg.type}`;
+  switch (msg.type) {
+    case 'reaction': {
+      const r = Reaction.safeParse(data);
+      if (!r.success) return bad(at, r.error, common.raw);
+      // An empty (or absent) emoji removes the reaction.
+      const emoji = r.data.emoji && r.data.emoji.length > 0 ? r.data.emoji : undefined;
+      return one(
+        compact({
+          kind: 'reaction' as const,
+          ...common,
+          messageId: r.data.message_id,
+          action: emoji ? ('react' as const) : ('unreact' as const),
+          emoji,
+          direction: echo ? ('outbound' as const) : ('inbound' as const),
+        }),
+      );
+    }
+    case 'edit': {
+      const r = Edit.safeParse(data);
+      if (!r.success) return bad(at, r.error, common.raw);
+      return one(
+        compact({
+          kind: 'edit' as const,
+          ...common,
+          messageId: r.data.original_message_id,
+          text: r.data.message?.text?.body,
+        }),
+      );
+    }
+    case 'revoke': {
+      const r = Revoke.safeParse(data);
+      if (!r.success) return bad(at, r.error, common.raw);
+      return one({ kind: 'delete', ...common, messageId: r.data.original_message_id });
+    }
+    case 'request_welcome':
+      // The user opened the chat for the first time: the "Get Started" of WhatsApp.
+      return one({ kind: 'postback', ...common, payload: 'request_welcome', messageId: msg.id });
+  }
+  return undefined;
+}
+
 /**
  * Maps one item of `value.messages[]` (or, with `echo`, of `value.message_echoes[]`: messages the
- * business sent from the WhatsApp Business app of a coexistence number).
+ * business sent from the WhatsApp Business app of a coexistence number). `path` locates it for problems.
  */
-export function mapMessage(item: unknown, ctx: ItemContext, echo = false): ItemResult<ChannelEvent> {
+export function mapMessage(
+  item: unknown,
+  ctx: ItemContext,
+  path: string,
+  echo: boolean,
+): ItemResult<ChannelEvent> {
   const base = MessageBase.safeParse(item);
-  if (!base.success) return { events: [], problems: [problemOf(ctx.path, base.error, item)] };
+  if (!base.success) return bad(path, base.error, item);
   const msg = base.data;
   const phone = echo ? msg.to : msg.from;
   const bsuid = echo ? msg.to_user_id : msg.from_user_id;
   const contact = findContact(ctx.contacts, phone, bsuid);
   const userId = userIdOf(phone ?? contact?.wa_id, bsuid ?? contact?.user_id);
-  if (msg.type === 'system') return mapSystem(msg, item, ctx, userId);
-  if (!userId) {
-    const message = echo ? 'echo without to or to_user_id' : 'message without from or from_user_id';
-    return { events: [], problems: [problemOf(ctx.path, message, item)] };
-  }
+  if (msg.type === 'system') return mapSystem(msg, item, ctx, path, userId);
+  if (!userId)
+    return bad(path, echo ? 'echo without to or to_user_id' : 'message without from or from_user_id', item);
   const accountId = ctx.phoneNumberId;
-  const common = {
+  const common: Common = {
     channel: CHANNEL,
     key: `whatsapp:msg:${msg.id}`,
     accountId,
     userId,
     conversationId: conversationIdOf(accountId, userId),
     timestamp: secondsToMs(msg.timestamp),
-    source: 'webhook' as const,
+    source: 'webhook',
     raw: item,
   };
-  const record = msg as Record<string, unknown>;
-  const sub = <S extends z.ZodType>(schema: S) => schema.safeParse(record[msg.type]);
-  const bad = (error: z.ZodError): ItemResult<ChannelEvent> => ({
-    events: [],
-    problems: [problemOf(`${ctx.path}.${msg.type}`, error, item)],
-  });
+  // The type's own object is read from the item: MessageBase validates only the fields every type has.
+  const data = (item as Record<string, unknown>)[msg.type];
+  const other = mapNonContent(msg, data, common, path, echo);
+  if (other) return other;
 
-  switch (msg.type) {
-    case 'reaction': {
-      const r = sub(Reaction);
-      if (!r.success) return bad(r.error);
-      // An empty (or absent) emoji removes the reaction.
-      const emoji = r.data.emoji && r.data.emoji.length > 0 ? r.data.emoji : undefined;
-      const event = compact({
-        kind: 'reaction' as const,
-        ...common,
-        messageId: r.data.message_id,
-        action: emoji ? ('react' as const) : ('unreact' as const),
-        emoji,
-        direction: echo ? ('outbound' as const) : ('inbound' as const),
-      });
-      return { events: [event], problems: [] };
-    }
-    case 'edit': {
-      const r = sub(Edit);
-      if (!r.success) return bad(r.error);
-      const event = compact({
-        kind: 'edit' as const,
-        ...common,
-        messageId: r.data.original_message_id,
-        text: r.data.message?.text?.body,
-      });
-      return { events: [event], problems: [] };
-    }
-    case 'revoke': {
-      const r = sub(Revoke);
-      if (!r.success) return bad(r.error);
-      return { events: [{ kind: 'delete', ...common, messageId: r.data.original_message_id }], problems: [] };
-    }
-    case 'request_welcome': {
-      // The user opened the chat for the first time: the "Get Started" of WhatsApp.
-      return {
-        events: [{ kind: 'postback', ...common, payload: 'request_welcome', messageId: msg.id }],
-        problems: [],
-      };
-    }
-  }
-
-  const content = contentOf(msg);
-  if (!content.ok)
-    return { events: [], problems: [problemOf(`${ctx.path}${content.at}`, content.error, item)] };
+  const content = contentOf(msg, data);
+  if (!content.ok) return bad(`${path}${content.at}`, content.error, item);
   const parts = content.content.parts;
   const ctxInfo = msg.context;
   if (ctxInfo?.referred_product) {
@@ -150,26 +171,42 @@ export function mapMessage(item: unknown, ctx: ItemContext, echo = false): ItemR
       }),
     });
   }
-  const profile: Profile | undefined = echo
-    ? undefined
-    : compact({
-        name: contact?.profile?.name,
-        username: contact?.profile?.username,
-        phone: phone ?? contact?.wa_id,
-      });
-  const event: MessageEvent = compact({
-    kind: 'message' as const,
-    ...common,
+  // Built field by field (no spread, no compact): this is the hot path of every inbound message.
+  const event: MessageEvent = {
+    kind: 'message',
+    channel: CHANNEL,
+    key: common.key,
+    accountId,
+    userId,
+    conversationId: common.conversationId,
+    timestamp: common.timestamp,
+    source: 'webhook',
+    raw: item,
     messageId: msg.id,
-    direction: echo ? ('outbound' as const) : ('inbound' as const),
-    echo: echo ? true : undefined,
-    text: content.content.text,
+    direction: echo ? 'outbound' : 'inbound',
     parts,
-    replyTo: ctxInfo?.id ? { messageId: ctxInfo.id } : undefined,
-    forwarded: ctxInfo?.forwarded || ctxInfo?.frequently_forwarded ? true : undefined,
-    frequentlyForwarded: ctxInfo?.frequently_forwarded ? true : undefined,
-    referral: msg.referral ? referralOf(msg.referral) : undefined,
-    profile: profile && Object.keys(profile).length > 0 ? profile : undefined,
-  });
-  return { events: [event], problems: [] };
+  };
+  if (echo) event.echo = true;
+  if (content.content.text !== undefined) event.text = content.content.text;
+  if (ctxInfo?.id) event.replyTo = { messageId: ctxInfo.id };
+  if (ctxInfo?.forwarded || ctxInfo?.frequently_forwarded) event.forwarded = true;
+  if (ctxInfo?.frequently_forwarded) event.frequentlyForwarded = true;
+  if (msg.referral) event.referral = referralOf(msg.referral);
+  if (!echo) {
+    const profile = profileOf(contact, phone);
+    if (profile) event.profile = profile;
+  }
+  return one(event);
+}
+
+function profileOf(contact: Contact | undefined, phone: string | undefined): Profile | undefined {
+  const name = contact?.profile?.name;
+  const username = contact?.profile?.username;
+  const number = phone ?? contact?.wa_id;
+  if (name === undefined && username === undefined && number === undefined) return undefined;
+  const profile: Profile = {};
+  if (name !== undefined) profile.name = name;
+  if (username !== undefined) profile.username = username;
+  if (number !== undefined) profile.phone = number;
+  return profile;
 }

@@ -1,5 +1,12 @@
 import type { ParsedWebhook } from '@switchboard/core';
-import { guardItem, mergeItems, parseWith, sliceItems } from '@switchboard/core';
+import {
+  checkTimestamps,
+  guardItem,
+  itemTooDeep,
+  mergeItems,
+  parseWith,
+  sliceItems,
+} from '@switchboard/core';
 import { decodeJsonBody } from '@switchboard/meta-graph';
 import type { z } from 'zod';
 import { mapAccountChange } from './account.js';
@@ -33,55 +40,65 @@ function errorsTimestamp(
   return Math.trunc(newest >= 0 ? newest : entryTime === undefined ? now() : entryTime * 1000);
 }
 
+type ItemMapper = (item: unknown, ctx: ItemContext, path: string) => ParsedWebhook;
+const mapInbound: ItemMapper = (item, ctx, path) => mapMessage(item, ctx, path, false);
+const mapEcho: ItemMapper = (item, ctx, path) => mapMessage(item, ctx, path, true);
+
+/** One list of a messaging value, each item guarded (depth, timestamps) and mapped without a closure. */
+function* listItems(
+  list: readonly unknown[] | undefined,
+  at: string,
+  ctx: ItemContext,
+  nowMs: number,
+  map: ItemMapper,
+): Generator<ParsedWebhook, void, undefined> {
+  if (!list) return;
+  for (let k = 0; k < list.length; k++) {
+    const item = list[k];
+    const path = `${at}[${k}]`;
+    yield itemTooDeep(path, item) ?? checkTimestamps(path, item, nowMs, map(item, ctx, path));
+  }
+}
+
 function* messagingItems(
   v: z.infer<typeof MessagingValue>,
+  rawValue: Record<string, unknown>,
   field: string,
   base: { wabaId: string; path: string; entryTime: number | undefined; now: () => number; nowMs: number },
 ): Generator<ParsedWebhook, void, undefined> {
-  const ctx: Omit<ItemContext, 'path'> = {
+  const ctx: ItemContext = {
     phoneNumberId: v.metadata.phone_number_id,
     wabaId: base.wabaId,
     contacts: v.contacts ?? [],
   };
   const at = `${base.path}.value`;
-  const lists = [
-    ['messages', v.messages],
-    ['message_echoes', v.message_echoes],
-    ['statuses', v.statuses],
-  ] as const;
-  for (const [name, list] of lists) {
-    for (const [k, item] of (list ?? []).entries()) {
-      const path = `${at}.${name}[${k}]`;
-      yield guardItem(path, item, base.nowMs, () =>
-        name === 'statuses'
-          ? mapStatus(item, { ...ctx, path })
-          : mapMessage(item, { ...ctx, path }, name === 'message_echoes'),
-      );
-    }
-  }
-  const items = [...(v.messages ?? []), ...(v.message_echoes ?? []), ...(v.statuses ?? [])];
+  yield* listItems(v.messages, `${at}.messages`, ctx, base.nowMs, mapInbound);
+  yield* listItems(v.message_echoes, `${at}.message_echoes`, ctx, base.nowMs, mapEcho);
+  yield* listItems(v.statuses, `${at}.statuses`, ctx, base.nowMs, mapStatus);
   const errors = v.errors ?? [];
   if (errors.length > 0) {
+    const items = [...(v.messages ?? []), ...(v.message_echoes ?? []), ...(v.statuses ?? [])];
     yield guardItem(`${at}.errors`, errors, base.nowMs, () => {
       const timestamp = errorsTimestamp(items, base.entryTime, base.now);
       const salt = JSON.stringify(items.map((it) => (it as { id?: unknown } | null)?.id ?? null));
       return {
-        events: mapValueErrors(errors, { ...ctx, path: `${at}.errors` }, timestamp, salt),
+        events: mapValueErrors(errors, ctx, timestamp, salt),
         problems: [],
       };
     });
   }
-  if (items.length === 0 && errors.length === 0) {
-    yield guardItem(at, v, base.nowMs, () => ({
+  const none = !v.messages?.length && !v.message_echoes?.length && !v.statuses?.length;
+  if (none && errors.length === 0) {
+    yield guardItem(at, rawValue, base.nowMs, () => ({
       events: [
         {
           kind: 'unsupported',
           channel: CHANNEL,
-          key: `whatsapp:value:${ctx.phoneNumberId}:${field}:${hashOf(v)}`,
+          key: `whatsapp:value:${ctx.phoneNumberId}:${field}:${hashOf(rawValue)}`,
           accountId: ctx.phoneNumberId,
           timestamp: errorsTimestamp([], base.entryTime, base.now),
           source: 'webhook',
-          raw: v,
+          raw: rawValue,
           itemKind: `whatsapp.${field}`,
           reason: `a ${field} change without messages, statuses or errors`,
         },
@@ -155,7 +172,7 @@ function* mapItems(rawBody: Uint8Array, options: ParseOptions): Generator<Parsed
         yield problem(`${path}.value`, messaging.error, value);
         continue;
       }
-      yield* messagingItems(messaging.data, field, { wabaId, path, entryTime, now, nowMs });
+      yield* messagingItems(messaging.data, value, field, { wabaId, path, entryTime, now, nowMs });
     }
   }
 }

@@ -1,8 +1,11 @@
+import { JsonArray, JsonObject } from '@switchboard/meta-graph';
 import { z } from 'zod';
 
 /*
- * Webhook payloads in Meta's own field names. Every object is loose (unknown fields pass through, they
- * stay in `raw`); we are strict only about the fields we map.
+ * Webhook payloads in Meta's own field names; we are strict only about the fields we map. Unknown fields
+ * are tolerated: events keep the item as it arrived in `raw`, so a schema whose output is only read
+ * strips what it does not declare (`z.object`) instead of copying every field (`looseObject`); the few
+ * whose output is kept whole (errors, referral, interactive replies) stay loose.
  */
 
 /** Seconds since epoch; Meta sends strings, some SDK fixtures numbers. */
@@ -20,44 +23,39 @@ export const WaError = z.looseObject({
 });
 export type WaError = z.infer<typeof WaError>;
 
-export const Envelope = z.looseObject({
+export const Envelope = z.object({
   object: z.string(),
-  entry: z.array(z.unknown()),
+  entry: JsonArray,
 });
 
-export const Entry = z.looseObject({
+export const Entry = z.object({
   id: z.string().min(1),
   time: z.number().optional(),
-  changes: z.array(z.unknown()),
+  changes: JsonArray,
 });
 
-export const Change = z.looseObject({
+export const Change = z.object({
   field: z.string().min(1),
-  value: z.record(z.string(), z.unknown()),
+  value: JsonObject,
 });
 
-export const Contact = z.looseObject({
+export const Contact = z.object({
   wa_id: z.string().optional(),
   user_id: z.string().optional(),
-  parent_user_id: z.string().optional(),
-  profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
+  profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
 });
 export type Contact = z.infer<typeof Contact>;
 
-export const MessagingValue = z.looseObject({
-  messaging_product: z.string().optional(),
-  metadata: z.looseObject({
-    display_phone_number: z.string().optional(),
-    phone_number_id: z.string().min(1),
-  }),
+export const MessagingValue = z.object({
+  metadata: z.object({ phone_number_id: z.string().min(1) }),
   contacts: z.array(Contact).optional(),
-  messages: z.array(z.unknown()).optional(),
-  message_echoes: z.array(z.unknown()).optional(),
-  statuses: z.array(z.unknown()).optional(),
+  messages: JsonArray.optional(),
+  message_echoes: JsonArray.optional(),
+  statuses: JsonArray.optional(),
   errors: z.array(WaError).optional(),
 });
 
-export const Context = z.looseObject({
+export const Context = z.object({
   from: z.string().optional(),
   id: z.string().optional(),
   forwarded: z.boolean().optional(),
@@ -80,8 +78,8 @@ export const WaReferral = z.looseObject({
   ctwa_clid: z.string().optional(),
 });
 
-/** Fields every item of `messages[]` / `message_echoes[]` has. */
-export const MessageBase = z.looseObject({
+/** Fields every item of `messages[]` / `message_echoes[]` has (the type's own object is read from the item). */
+export const MessageBase = z.object({
   id: z.string().min(1),
   timestamp: Seconds,
   type: z.string().min(1),
@@ -95,7 +93,7 @@ export const MessageBase = z.looseObject({
 });
 export type MessageBase = z.infer<typeof MessageBase>;
 
-export const Media = z.looseObject({
+export const Media = z.object({
   id: z.string().min(1),
   mime_type: z.string().optional(),
   sha256: z.string().optional(),
@@ -106,7 +104,7 @@ export const Media = z.looseObject({
   animated: z.boolean().optional(),
 });
 
-export const Location = z.looseObject({
+export const Location = z.object({
   latitude: z.number(),
   longitude: z.number(),
   name: z.string().optional(),
@@ -114,8 +112,8 @@ export const Location = z.looseObject({
   url: z.string().optional(),
 });
 
-const typed = z.looseObject({ type: z.string().optional() });
-export const WaContactCard = z.looseObject({
+const typed = z.object({ type: z.string().optional() });
+export const WaContactCard = z.object({
   name: z.looseObject({
     formatted_name: z.string(),
     first_name: z.string().optional(),
@@ -146,10 +144,10 @@ export const Interactive = z.looseObject({
     .optional(),
 });
 
-export const TemplateButton = z.looseObject({ payload: z.string(), text: z.string().optional() });
-export const Reaction = z.looseObject({ message_id: z.string().min(1), emoji: z.string().optional() });
+export const TemplateButton = z.object({ payload: z.string(), text: z.string().optional() });
+export const Reaction = z.object({ message_id: z.string().min(1), emoji: z.string().optional() });
 
-export const Order = z.looseObject({
+export const Order = z.object({
   catalog_id: z.string().optional(),
   text: z.string().optional(),
   product_items: z.array(
@@ -162,7 +160,7 @@ export const Order = z.looseObject({
   ),
 });
 
-export const System = z.looseObject({
+export const System = z.object({
   body: z.string().optional(),
   type: z.string().optional(),
   wa_id: z.string().optional(),
@@ -171,15 +169,15 @@ export const System = z.looseObject({
   parent_user_id: z.string().optional(),
 });
 
-export const Edit = z.looseObject({
+export const Edit = z.object({
   original_message_id: z.string().min(1),
   message: z
     .looseObject({ type: z.string().optional(), text: z.looseObject({ body: z.string() }).optional() })
     .optional(),
 });
-export const Revoke = z.looseObject({ original_message_id: z.string().min(1) });
+export const Revoke = z.object({ original_message_id: z.string().min(1) });
 
-export const Status = z.looseObject({
+export const Status = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
   timestamp: Seconds,
@@ -187,8 +185,8 @@ export const Status = z.looseObject({
   recipient_user_id: z.string().optional(),
   recipient_type: z.string().optional(),
   biz_opaque_callback_data: z.string().optional(),
-  conversation: z.record(z.string(), z.unknown()).optional(),
-  pricing: z.record(z.string(), z.unknown()).optional(),
+  conversation: JsonObject.optional(),
+  pricing: JsonObject.optional(),
   errors: z.array(WaError).optional(),
 });
 export type Status = z.infer<typeof Status>;

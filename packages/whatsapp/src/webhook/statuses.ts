@@ -1,4 +1,4 @@
-import type { ChannelEvent, MessageStatus } from '@switchboard/core';
+import type { ChannelEvent, MessageStatus, StatusEvent } from '@switchboard/core';
 import {
   CHANNEL,
   compact,
@@ -28,9 +28,9 @@ const STATUS_MAP: Record<string, MessageStatus> = {
 };
 
 /** Maps one item of `value.statuses[]`; key `whatsapp:status:<wamid>:<status>`, one event per transition. */
-export function mapStatus(item: unknown, ctx: ItemContext): ItemResult<ChannelEvent> {
+export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemResult<ChannelEvent> {
   const parsed = Status.safeParse(item);
-  if (!parsed.success) return { events: [], problems: [problemOf(ctx.path, parsed.error, item)] };
+  if (!parsed.success) return { events: [], problems: [problemOf(path, parsed.error, item)] };
   const s = parsed.data;
   const accountId = ctx.phoneNumberId;
   const timestamp = secondsToMs(s.timestamp);
@@ -54,24 +54,25 @@ export function mapStatus(item: unknown, ctx: ItemContext): ItemResult<ChannelEv
     return { events: [event], problems: [] };
   }
   const errors = s.errors?.map(mapError);
-  const event = compact({
-    kind: 'status' as const,
+  // Built field by field (no compact): statuses are most of the webhooks a sending business receives.
+  const event: StatusEvent = {
+    kind: 'status',
     channel: CHANNEL,
     key: `whatsapp:status:${s.id}:${s.status}`,
     accountId,
     userId,
     conversationId: conversationIdOf(accountId, userId),
     timestamp,
-    source: 'webhook' as const,
+    source: 'webhook',
     raw: item,
     messageId: s.id,
     status,
-    error: errors?.[0],
-    errors: errors && errors.length > 0 ? errors : undefined,
-    correlationId: s.biz_opaque_callback_data,
-    pricing: s.pricing,
-    conversation: s.conversation,
-  });
+  };
+  if (errors?.[0]) event.error = errors[0];
+  if (errors && errors.length > 0) event.errors = errors;
+  if (s.biz_opaque_callback_data !== undefined) event.correlationId = s.biz_opaque_callback_data;
+  if (s.pricing !== undefined) event.pricing = s.pricing;
+  if (s.conversation !== undefined) event.conversation = s.conversation;
   return { events: [event], problems: [] };
 }
 
