@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import {
   type ChannelEvent,
   type ConversationRecord,
@@ -201,14 +201,17 @@ export function createPgHealth(db: Db): HealthStateStore {
   };
 }
 
+/** Rows per counter: enough that instances rarely share one, few enough that restarts add no rows. */
+const COUNTER_SHARDS = 16;
+
 /**
- * Counters without a hot row: each store instance (engine process) adds to its own row, `name#<shard>`,
- * so instances never wait on each other's row lock; reads sum the rows of a name (rows written before
- * sharding, without a suffix, are counted too).
+ * Counters without a hot row: each store instance (engine process) adds to one of `COUNTER_SHARDS` rows,
+ * `name#<shard>`, picked at random when it starts, so instances seldom wait on each other's row lock;
+ * reads sum the rows of a name (rows written before sharding, without a suffix, are counted too).
  */
 export function createPgCounters(db: Db): CounterStore {
   const t = db.t('counters');
-  const shard = randomUUID().slice(0, 8);
+  const shard = String(randomInt(COUNTER_SHARDS));
   const base = `split_part(name, '#', 1)`;
   return {
     async add(name, delta) {
