@@ -114,6 +114,10 @@ describe('Switchboard Inbox in a real browser', () => {
     await page.locator('input[name="replies"]').fill('S, M, L');
     await page.locator('[data-testid="send"]').click();
     const sent = page.locator('.msg.out', { hasText: 'Which size do you need?' });
+    // The composer shows why a send was refused: say it instead of timing out.
+    const refused = page.locator('.composer-error:not([hidden])');
+    await sent.locator('.chip', { hasText: 'M' }).or(refused).first().waitFor();
+    expect((await refused.isVisible()) ? await refused.textContent() : null).toBeNull();
     await sent.locator('.chip', { hasText: 'M' }).waitFor();
     await expect.poll(() => sent.getAttribute('data-state'), { timeout: 20_000 }).toBe('read');
   });
