@@ -78,13 +78,12 @@ export function deliveryTick(
     const state = states(first.channel, first.accountId);
     state.deliveryOverdue += sends.length;
     state.lastOverdueAt = now;
-    const kind = first.channel === 'whatsapp' ? 'status' : 'echo';
     alarms.raise({
       type: 'delivery_pipeline',
       channel: first.channel,
       accountId: first.accountId,
       severity: 'critical',
-      message: `${sends.length} send(s) got no ${kind} webhook within ${minutes(deadlineMs)}: webhooks may not be arriving`,
+      message: `${sends.length} send(s) got no echo or status webhook within ${minutes(deadlineMs)}: webhooks may not be arriving`,
       data: {
         overdue: sends.length,
         totalOverdue: state.deliveryOverdue,
