@@ -11,7 +11,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSwitchboard, silentLogger, toNodeListener } from '@switchboard/core';
+import { createSwitchboard, silentLogger } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
 import { createSqliteStore } from '@switchboard/store-sqlite';
 import { createWhatsAppAdapter } from '@switchboard/whatsapp';
 import { APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN } from './lib/webhooks.js';

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { alarmThreshold, windowForThreshold } from '@switchboard/core';
+import { alarmThreshold, windowForThreshold } from '@switchboard/core/watch';
 import { OUTAGE_VARIANTS, RECONCILE_INTERVAL_MS, runOutage } from './drill/outages.js';
 import { accountTable, lossNotes, outageTable, summaryTable } from './drill/report.js';
 import { type DrillResult, PLANS, runPlan } from './drill/scenarios.js';

@@ -4,7 +4,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSwitchboard, silentLogger, toNodeListener } from '@switchboard/core';
+import { createSwitchboard, silentLogger } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
 import { createPostgresStore } from '@switchboard/store-postgres';
 import { createSqliteStore } from '@switchboard/store-sqlite';
 import { createWhatsAppAdapter } from '@switchboard/whatsapp';

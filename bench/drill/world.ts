@@ -7,14 +7,14 @@ import {
   createMemoryRateLimiter,
   createMemoryStore,
   createSwitchboard,
-  importTrafficHistory,
   type LossAccount,
   ManualClock,
   type Store,
   type Switchboard,
-  toNodeListener,
   type WatchOptions,
 } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
+import { importTrafficHistory } from '@switchboard/core/watch';
 import { createInstagramAdapter } from '@switchboard/instagram';
 import { createMessengerAdapter } from '@switchboard/messenger';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';

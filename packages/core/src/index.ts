@@ -1,13 +1,13 @@
+// The root entry: what an app (consumer) and a plugin author (adapter, store) build on.
+// Bridges, the watch's tools and helpers for sibling packages live behind subpaths:
+// `@switchboard/core/node`, `/watch`, `/adapter`, `/internal`. tests/packaging checks the surface.
 export type * from './accounts/types.js';
 export * from './adapter.js';
 export * from './clock.js';
 export type { RejectReason } from './engine/metrics.js';
-export { type NodeListener, toNodeListener } from './engine/node.js';
-export { conversationOfEvent, orderForDispatch } from './engine/ordering.js';
 export { createSwitchboard } from './engine/switchboard.js';
 export type * from './engine/types.js';
 export * from './errors.js';
-export * from './item-guard.js';
 export * from './limiter.js';
 export * from './logger.js';
 export * from './model/content.js';
@@ -15,5 +15,9 @@ export * from './model/events.js';
 export * from './model/ids.js';
 export * from './model/outbound.js';
 export * from './store/index.js';
-export * from './validate.js';
-export * from './watch/index.js';
+export type { Alarm, AlarmHandler, AlarmType } from './watch/alarms.js';
+export type { LossAccount } from './watch/loss.js';
+export type { ConversationGap, ReconcileResult } from './watch/reconcile.js';
+export type { SilenceOptions, SilenceVerdict } from './watch/silence.js';
+export type { CanaryOptions, ReconcileHealth, WatchAccountHealth, WatchOptions } from './watch/types.js';
+export type { Watch } from './watch/watch.js';

@@ -5,7 +5,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener } from '../src/index.js';
+import { toNodeListener } from '../src/node.js';
 import { body, sign } from './fake-adapter.js';
 import { setup, uploadPastTheCap } from './helpers.js';
 

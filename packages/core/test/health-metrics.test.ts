@@ -32,6 +32,22 @@ describe('health() and metrics()', () => {
     expect(await store.counters.get('events.unrecoverable')).toBe(3);
     expect(await switchboard.metrics()).toContain('switchboard_events_unrecoverable_total{channel="fake"} 3');
     expect(lines.some((l) => l.level === 'error' && l.missing === 3)).toBe(true);
+    // Recorded against its account by the watch, and counted once (engine → watch → count, no loop back).
+    const loss = await switchboard.watch?.loss();
+    expect(loss?.find((l) => l.accountId === ACCOUNT)?.unrecoverable).toBe(3);
+    expect(lines.filter((l) => l.msg === 'messages lost beyond recovery')).toHaveLength(1);
+  });
+
+  it('counts unrecoverable messages without a watch too', async () => {
+    const { switchboard, store } = setup({ watch: false });
+    await switchboard.reportUnrecoverable('fake', {
+      conversationId: 'fake:acct1:u',
+      accountId: ACCOUNT,
+      missing: 2,
+      reason: 'older than the newest 20',
+    });
+    expect(await store.counters.get('events.unrecoverable')).toBe(2);
+    expect(await switchboard.metrics()).toContain('switchboard_events_unrecoverable_total{channel="fake"} 2');
   });
 
   it('exposes the outbox backlog gauge and uses its own registry', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Alarm, type ChannelEvent, importTrafficHistory, SwitchboardError } from '../src/index.js';
+import { type Alarm, type ChannelEvent, SwitchboardError } from '../src/index.js';
+import { importTrafficHistory } from '../src/watch/index.js';
 import { ACCOUNT, body, createFakeAdapter, signedRequest } from './fake-adapter.js';
 import { setup } from './helpers.js';
 import { createFakePlatform } from './watch-platform.js';

@@ -160,3 +160,57 @@ describe('handleWebhook: the ack path', () => {
     ]);
   });
 });
+
+describe('switchboard.ingress: the public seam for bridges', () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const request = (url: string, headers: Record<string, string>, raw: Uint8Array, method = 'POST') => ({
+    method,
+    url,
+    headers: { get: (name: string) => headers[name.toLowerCase()] ?? null },
+    readBody: async (maxBytes: number) => (raw.byteLength > maxBytes ? null : raw),
+  });
+
+  it('stores a signed body from a hand-written bridge and answers 200; forged → 401, unknown channel → 404', async () => {
+    const { switchboard, store } = setup();
+    const ok = await switchboard.ingress.handle(
+      request('/webhooks/fake', { 'x-hub-signature-256': sign(valid) }, encode(valid)),
+    );
+    expect(ok.status).toBe(200);
+    const forged = await switchboard.ingress.handle(
+      request('/webhooks/fake', { 'x-hub-signature-256': sign(valid, 'wrong') }, encode(valid)),
+    );
+    expect(forged.status).toBe(401);
+    expect((await switchboard.ingress.handle(request('/webhooks/nope', {}, encode(valid)))).status).toBe(404);
+    const rows = await store.inbox.listByReceivedAt({ since: 0, until: Number.MAX_SAFE_INTEGER, limit: 10 });
+    expect(rows.map((r) => new TextDecoder().decode(r.body))).toEqual([valid]);
+  });
+
+  it('asks the bridge for at most maxBodyBytes and answers 413 when the bridge reports more', async () => {
+    const { switchboard, store } = setup();
+    let asked = 0;
+    const big = encode('x'.repeat(switchboard.ingress.maxBodyBytes + 1));
+    const res = await switchboard.ingress.handle({
+      ...request('/webhooks/fake', { 'x-hub-signature-256': sign(valid) }, big),
+      readBody: async (maxBytes) => {
+        asked = maxBytes;
+        return big.byteLength > maxBytes ? null : big;
+      },
+    });
+    expect(asked).toBe(switchboard.ingress.maxBodyBytes);
+    expect(res.status).toBe(413);
+    expect((await store.inbox.count()).pending).toBe(0);
+  });
+
+  it('answers 500 with the reason, and logs it, when the bridge cannot give the raw bytes', async () => {
+    const { switchboard, store, lines } = setup();
+    const res = await switchboard.ingress.handle({
+      ...request('/webhooks/fake', { 'x-hub-signature-256': sign(valid) }, encode(valid)),
+      readBody: async () => {
+        throw new Error('body already parsed by the framework');
+      },
+    });
+    expect(res).toEqual({ status: 500, body: 'body already parsed by the framework' });
+    expect(lines.filter((l) => l.reason === 'body_consumed' && l.level === 'error')).toHaveLength(1);
+    expect((await store.inbox.count()).pending).toBe(0);
+  });
+});

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type ChannelEvent,
   guardItem,
   MAX_ITEM_DEPTH,
   mergeItems,
   nestsDeeperThan,
   type ParsedWebhook,
   sliceItems,
-} from '../src/index.js';
+} from '../src/adapter-kit.js';
+import type { ChannelEvent } from '../src/index.js';
 
 const NOW = Date.UTC(2026, 11, 6);
 const event = (key: string, timestamp: number): ChannelEvent => ({

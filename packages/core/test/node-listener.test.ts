@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryStore, toNodeListener } from '../src/index.js';
+import { createMemoryStore } from '../src/index.js';
+import { toNodeListener } from '../src/node.js';
 import { body, sign } from './fake-adapter.js';
 import { setup, uploadPastTheCap } from './helpers.js';
 
@@ -120,8 +121,8 @@ describe('toNodeListener with node:http', () => {
     expect(res.status).toBe(503);
   });
 
-  it('works as Express-style middleware (originalUrl, next) and refuses a body a JSON parser already consumed', async () => {
-    const { switchboard, store } = setup();
+  it('works as Express-style middleware (originalUrl, next) and refuses, with a logged 500, a body a JSON parser already consumed', async () => {
+    const { switchboard, store, lines } = setup();
     const listener = toNodeListener(switchboard);
     const errors: unknown[] = [];
     const base = await listen((req, res) => {
@@ -153,7 +154,13 @@ describe('toNodeListener with node:http', () => {
       body: payload,
     });
     expect(parsed.status).toBe(500);
-    expect(String(errors[0])).toContain('body parser');
+    expect(await parsed.text()).toContain('mount the Switchboard listener before express.json()');
+    // Answered by the listener itself, and logged: nothing for the app's error handler to swallow.
+    expect(errors).toEqual([]);
+    const logged = lines.filter((l) => l.reason === 'body_consumed');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 'error', status: 500, channel: 'fake' });
+    expect(String(logged[0]?.msg)).toContain('body parser');
     expect((await store.inbox.count()).pending).toBe(1);
   });
 });

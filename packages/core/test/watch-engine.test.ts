@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Alarm, importTrafficHistory, type Switchboard, type WatchOptions } from '../src/index.js';
+import type { Alarm, Switchboard, WatchOptions } from '../src/index.js';
+import { importTrafficHistory } from '../src/watch/index.js';
 import { ACCOUNT, body, signedRequest } from './fake-adapter.js';
 import { setup } from './helpers.js';
 import { createFakePlatform } from './watch-platform.js';

@@ -1,5 +1,5 @@
 import type { Clock, Logger, RateLimiter } from '@switchboard/core';
-import { parseWith } from '@switchboard/core';
+import { parseWith } from '@switchboard/core/internal';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL } from '@switchboard/meta-graph';
 import { z } from 'zod';
 

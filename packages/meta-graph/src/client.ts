@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { type Logger, parseWith, SwitchboardError, silentLogger } from '@switchboard/core';
+import { type Logger, SwitchboardError, silentLogger } from '@switchboard/core';
+import { parseWith } from '@switchboard/core/internal';
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { z } from 'zod';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL } from './constants.js';

@@ -8,8 +8,7 @@ export {
 } from './client.js';
 export { GRAPH_API_VERSION, GRAPH_BASE_URL, INSTAGRAM_GRAPH_BASE_URL } from './constants.js';
 export { DebugTokenResponse } from './debug-token.js';
-export { capBytes, collect, type DownloadStream } from './download.js';
-export { MessengerPlatformEnvelope, parseEnvelope, WhatsAppEnvelope } from './envelope.js';
+export { collect, type DownloadStream } from './download.js';
 export { META_ERROR_TABLE, type MetaErrorFamily, type MetaErrorRule } from './error-table.js';
 export {
   type ClassifyContext,
@@ -22,7 +21,27 @@ export {
 export { verifyMetaChallenge } from './handshake.js';
 export { JsonArray, JsonObject } from './json-shapes.js';
 export { META_MEDIA_HOSTS } from './media-hosts.js';
-export * from './messenger-platform/index.js';
+// The Messenger Platform pieces the Messenger and Instagram adapters are built from (its mappers,
+// schemas and key helpers stay internal).
+export {
+  backfillMessengerPlatform,
+  buildMessengerPlatformSendRequest,
+  type ConversationsAccess,
+  conversationMessagesMessengerPlatform,
+  createMessengerPlatformProbes,
+  listMessengerPlatformConversations,
+  MESSENGER_PLATFORM_SUPPORTED_CONTENT,
+  type MessengerPlatformChannel,
+  type MessengerPlatformProbeOptions,
+  type MessengerPlatformSendRequest,
+  type ParseMessengerPlatformOptions,
+  parseMessengerPlatformWebhook,
+  parseMessengerPlatformWebhookSlices,
+  resubscribeMessengerPlatform,
+  sendMessengerPlatformMessage,
+  type UploadableMedia,
+  uploadMessengerPlatformAttachment,
+} from './messenger-platform/index.js';
 export { metaJsonStringify } from './meta-json.js';
 export { signMetaBody, verifyMetaSignature } from './signature.js';
 export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';

@@ -1,4 +1,4 @@
-import { parseWith } from '@switchboard/core';
+import { parseWith } from '@switchboard/core/internal';
 import type { SimContext } from './context.js';
 import { CustomerSendBody, FaultBody, TrafficBody, WebhookBody } from './control-schemas.js';
 import type { SimFaults } from './faults-api.js';

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { type ChannelAdapter, createSwitchboard, type Switchboard, toNodeListener } from '@switchboard/core';
+import { type ChannelAdapter, createSwitchboard, type Switchboard } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
 import { createRedisRateLimiter } from '@switchboard/redis';
 import { createPostgresStore } from '@switchboard/store-postgres';
 

@@ -1,11 +1,5 @@
-import {
-  OUTBOX_STATE_RANK,
-  type OutboundMessage,
-  type OutboxEntry,
-  type OutboxState,
-  type OutboxStore,
-  type SendReceipt,
-} from '@switchboard/core';
+import type { OutboundMessage, OutboxEntry, OutboxState, OutboxStore, SendReceipt } from '@switchboard/core';
+import { OUTBOX_STATE_RANK } from '@switchboard/core/internal';
 import { type Db, num, numOrNull } from './db.js';
 import { claimSql } from './queues.js';
 

@@ -7,7 +7,8 @@ import type {
   InboxStore,
   WorkState,
 } from '@switchboard/core';
-import { type ChannelEvent, conversationOfEvent, SwitchboardError } from '@switchboard/core';
+import { type ChannelEvent, SwitchboardError } from '@switchboard/core';
+import { conversationOfEvent } from '@switchboard/core/internal';
 import { type Db, num, numOrNull, toBytes } from './db.js';
 import { createInboxAppender } from './group-commit.js';
 

@@ -1,17 +1,17 @@
 import { randomInt } from 'node:crypto';
-import {
-  type ChannelEvent,
-  type ConversationRecord,
-  type ConversationStore,
-  type CounterStore,
-  type DeadLetter,
-  type DeadLetterStore,
-  type HealthStateStore,
-  type MessageRecord,
-  type MessageStatus,
-  type MessageStore,
-  STATUS_RANK,
+import type {
+  ChannelEvent,
+  ConversationRecord,
+  ConversationStore,
+  CounterStore,
+  DeadLetter,
+  DeadLetterStore,
+  HealthStateStore,
+  MessageRecord,
+  MessageStatus,
+  MessageStore,
 } from '@switchboard/core';
+import { STATUS_RANK } from '@switchboard/core/internal';
 import { type Db, num, numOrNull } from './db.js';
 
 type Row = Record<string, unknown>;

@@ -1,10 +1,5 @@
-import {
-  type ChannelEvent,
-  conversationOfEvent,
-  type EventInsertResult,
-  type EventRecord,
-  type EventStore,
-} from '@switchboard/core';
+import type { ChannelEvent, EventInsertResult, EventRecord, EventStore } from '@switchboard/core';
+import { conversationOfEvent } from '@switchboard/core/internal';
 import {
   CLAIMABLE,
   completeAll,

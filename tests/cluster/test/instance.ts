@@ -6,7 +6,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ChannelAdapter, createLogger, createSwitchboard, toNodeListener } from '@switchboard/core';
+import { type ChannelAdapter, createLogger, createSwitchboard } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
 import { createRedisRateLimiter } from '@switchboard/redis';
 import { createPostgresStore } from '@switchboard/store-postgres';
 import { createWhatsAppAdapter } from '@switchboard/whatsapp';

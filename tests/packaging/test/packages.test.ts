@@ -12,8 +12,6 @@ const PACKAGES: Record<string, readonly string[]> = {
     'ContentPart',
     'OutboundMessage',
     'SendReceipt',
-    'parseWith',
-    'formatPath',
     'createLogger',
     'redact',
     'ManualClock',
@@ -21,8 +19,16 @@ const PACKAGES: Record<string, readonly string[]> = {
     'conversationIdOf',
     'createSwitchboard',
     'createMemoryStore',
-    'toNodeListener',
   ],
+  '@switchboard/core/node': ['toNodeListener'],
+  '@switchboard/core/watch': [
+    'alarmThreshold',
+    'windowForThreshold',
+    'importTrafficHistory',
+    'createAlarmNotifier',
+  ],
+  '@switchboard/core/adapter': ['guardItem', 'sliceItems', 'mergeItems', 'checkTimestamps'],
+  '@switchboard/core/internal': ['parseWith', 'formatPath', 'STATUS_RANK', 'OUTBOX_STATE_RANK'],
   '@switchboard/meta-graph': [
     'GRAPH_API_VERSION',
     'GRAPH_BASE_URL',
@@ -38,9 +44,6 @@ const PACKAGES: Record<string, readonly string[]> = {
     'META_ERROR_TABLE',
     'createGraphClient',
     'DebugTokenResponse',
-    'MessengerPlatformEnvelope',
-    'WhatsAppEnvelope',
-    'parseEnvelope',
     'parseMessengerPlatformWebhook',
   ],
   '@switchboard/messenger': ['createMessengerAdapter', 'messengerConfigFromEnv', 'MESSENGER_LIMITS'],
@@ -86,6 +89,34 @@ describe('the conformance suites', () => {
 
   it("refuse CommonJS with vitest's own explanation instead of half-loading", () => {
     expect(() => require('@switchboard/testkit/contracts')).toThrow(/use "import" instead/);
+  });
+});
+
+describe("@switchboard/core's subpaths share one copy of each module", () => {
+  // An error thrown by code behind one entry must still be `instanceof` the class a user imports from the root.
+  const invalid = (parseWith: (schema: unknown, data: unknown, what: string) => unknown) => {
+    try {
+      parseWith(
+        { safeParse: () => ({ success: false, error: { issues: [{ path: ['a'], message: 'bad' }] } }) },
+        {},
+        'x',
+      );
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it('as ES modules', async () => {
+    const root = await import('@switchboard/core');
+    const internal = await import('@switchboard/core/internal');
+    expect(invalid(internal.parseWith as never)).toBeInstanceOf(root.SwitchboardError);
+  });
+
+  it('as CommonJS', () => {
+    const root = require('@switchboard/core') as typeof import('@switchboard/core');
+    const internal = require('@switchboard/core/internal') as typeof import('@switchboard/core/internal');
+    expect(invalid(internal.parseWith as never)).toBeInstanceOf(root.SwitchboardError);
   });
 });
 

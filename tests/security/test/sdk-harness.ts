@@ -9,8 +9,8 @@ import {
   createSwitchboard,
   type Store,
   type Switchboard,
-  toNodeListener,
 } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
 import { createInstagramAdapter } from '@switchboard/instagram';
 import { createMessengerAdapter } from '@switchboard/messenger';
 import { metaJsonStringify, signMetaBody } from '@switchboard/meta-graph';

@@ -1,18 +1,18 @@
-import {
-  type ChannelEvent,
-  type ContentPart,
-  type MessageRecord,
-  OUTBOX_STATE_RANK,
-  type OutboundMessage,
-  type OutboxEntry,
-  type Store,
+import type {
+  ChannelEvent,
+  ContentPart,
+  MessageRecord,
+  OutboundMessage,
+  OutboxEntry,
+  Store,
 } from '@switchboard/core';
 import { describeParts } from '../shared/format.js';
 import type { DeliveryState, MessageItem, ThreadItem } from '../shared/types.js';
 
 /** Newest items shown in a conversation. */
 const MAX_ITEMS = 400;
-const RANK: Record<DeliveryState, number> = OUTBOX_STATE_RANK;
+/** A delivery state only moves forward (as the outbox's own states do); `failed` is final. */
+const RANK: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
 const higher = (a: DeliveryState | undefined, b: DeliveryState | undefined): DeliveryState | undefined =>
   a === undefined ? b : b === undefined ? a : RANK[b] > RANK[a] ? b : a;

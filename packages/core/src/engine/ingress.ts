@@ -16,24 +16,35 @@ const KEPT_HEADERS = [
 /** Past the size cap, at most this many more bytes are read (and dropped) before the connection is given up. */
 export const DRAIN_LIMIT = 64 * 1024 * 1024;
 
-/** A request as both bridges (web Request, node:http) hand it to the engine. */
+/**
+ * A request as a bridge hands it to `switchboard.ingress` (the web-standard `handleWebhook` and
+ * `toNodeListener` are two such bridges; write your own for another server the same way).
+ */
 export interface IngressRequest {
   method: string;
   /** Path plus query, e.g. `/webhooks/whatsapp?hub.mode=subscribe`. */
   url: string;
   headers: WebhookHeaders;
-  /** Reads the body with the cap enforced while reading; `null` when it exceeds the cap. */
+  /**
+   * Reads the exact raw bytes (the signature covers them) with the cap enforced while reading; `null`
+   * when the body exceeds the cap. Throw when the bytes are gone (a body parser ran first): the
+   * ingress answers 500 and logs why.
+   */
   readBody(maxBytes: number): Promise<Uint8Array | null>;
 }
 
+/** What to answer: a plain-text body with this status. */
 export interface IngressResponse {
   status: number;
   body: string;
 }
 
+/** The engine's webhook entry point for bridges: one `IngressRequest` in, one `IngressResponse` out. */
 export interface Ingress {
+  /** GET handshake, POST size cap → signature → durable store → 200; never throws. */
   handle(request: IngressRequest): Promise<IngressResponse>;
-  maxBodyBytes: number;
+  /** The size cap `readBody` is called with (`maxBodyBytes` of `createSwitchboard`). */
+  readonly maxBodyBytes: number;
 }
 
 interface Counted {
@@ -141,7 +152,12 @@ export function createIngress(deps: {
           `body of ${declared} bytes exceeds the ${maxBodyBytes}-byte cap`,
         );
       }
-      const body = await request.readBody(maxBodyBytes);
+      let body: Uint8Array | null;
+      try {
+        body = await request.readBody(maxBodyBytes);
+      } catch (error) {
+        return reject(channel, 500, 'body_consumed', error instanceof Error ? error.message : String(error));
+      }
       if (body === null) {
         return reject(channel, 413, 'too_large', `body exceeds the ${maxBodyBytes}-byte cap`);
       }

@@ -3,9 +3,6 @@ import type { WebhookHeaders } from '../adapter.js';
 import { DRAIN_LIMIT, type Ingress, type IngressResponse } from './ingress.js';
 import type { Switchboard } from './types.js';
 
-/** Where `createSwitchboard` keeps the ingress for the Node bridge (not part of the public surface). */
-export const INGRESS = Symbol.for('switchboard.ingress');
-
 /** A `(req, res, next?)` listener usable by node:http, Express (as middleware) and Fastify (raw req/res). */
 export type NodeListener = (
   req: IncomingMessage,
@@ -20,7 +17,7 @@ interface MaybeParsed extends IncomingMessage {
 }
 
 /**
- * Bridges the engine to Node's http API. Reads the raw body itself (the signature covers the exact
+ * Bridges the engine to Node's http API over the public `switchboard.ingress` seam. Reads the raw body itself (the signature covers the exact
  * bytes) with the size cap enforced while reading, so no body parser may run before it.
  *
  * @example
@@ -36,7 +33,7 @@ interface MaybeParsed extends IncomingMessage {
  * });
  */
 export function toNodeListener(switchboard: Switchboard): NodeListener {
-  const ingress = (switchboard as unknown as Record<symbol, Ingress | undefined>)[INGRESS];
+  const { ingress } = switchboard;
   if (!ingress) throw new TypeError('toNodeListener needs a switchboard made by createSwitchboard');
   return (req, res, next) => {
     handleNode(ingress, req as MaybeParsed, res).catch((error: unknown) => {

@@ -1,22 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { createAccountRegistry } from '../accounts/registry.js';
-import type { ChannelAdapter } from '../adapter.js';
+import type { ChannelAdapter, UnrecoverableGap } from '../adapter.js';
 import { systemClock } from '../clock.js';
 import { createMemoryRateLimiter } from '../limiter.js';
 import { createLogger } from '../logger.js';
 import type { EventKind } from '../model/events.js';
 import { type AlarmHandler, createAlarmCenter } from '../watch/alarms.js';
-import { mergeWatchHealth } from '../watch/health-merge.js';
 import { registerWatchMetrics } from '../watch/metrics.js';
 import { createWatch, type Watch } from '../watch/watch.js';
 import { resolveWorker } from './backoff.js';
 import { createDispatcher } from './dispatcher.js';
 import { computeHealth, scopeHealth } from './health.js';
+import { mergeWatchHealth } from './health-merge.js';
 import { createAccountHold } from './hold.js';
 import { createIngress, handleWebRequest } from './ingress.js';
 import { createWorkerLoop } from './loop.js';
 import { createEngineMetrics } from './metrics.js';
-import { INGRESS } from './node.js';
 import { createOutbox } from './outbox.js';
 import { createProcessor } from './processor.js';
 import type { EventHandler, HandlerOptions, Switchboard, SwitchboardOptions } from './types.js';
@@ -163,6 +162,13 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     onAppended: processorLoop.wake,
   });
 
+  /** The engine's side of a loss: metrics, counter, log. A leaf: it never calls back into the watch. */
+  const countUnrecoverable = async (channel: string, gap: UnrecoverableGap) => {
+    metrics.unrecoverable.inc({ channel }, gap.missing);
+    await store.counters.add('events.unrecoverable', gap.missing);
+    logger.error('messages lost beyond recovery', { channel, ...gap });
+  };
+
   if (options.watch !== false)
     watch = createWatch(
       {
@@ -171,7 +177,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
         clock,
         logger,
         ingest: (events, opts) => processor.ingest(events, opts.source),
-        reportUnrecoverable: (channel, gap) => switchboard.reportUnrecoverable(channel, gap),
+        countUnrecoverable,
         send: (message) => outbox.send(message),
         alarms,
         serves: accounts.admits,
@@ -179,8 +185,8 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       options.watch ?? {},
     );
 
-  const switchboard: Switchboard & { [INGRESS]: typeof ingress } = {
-    [INGRESS]: ingress,
+  const switchboard: Switchboard = {
+    ingress,
     store,
     clock,
     metricsContentType: metrics.registry.contentType,
@@ -225,12 +231,9 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     sendAndWait: outbox.sendAndWait,
     replay: processor.replay,
     ingest: (events, opts) => processor.ingest(events, opts?.source),
-    async reportUnrecoverable(channel, gap) {
-      metrics.unrecoverable.inc({ channel }, gap.missing);
-      await store.counters.add('events.unrecoverable', gap.missing);
-      logger.error('messages lost beyond recovery', { channel, ...gap });
-      await watch?.recordUnrecoverable(channel, gap);
-    },
+    // The watch records the gap against its account, then counts it; without a watch, only the count.
+    reportUnrecoverable: (channel, gap) =>
+      watch ? watch.recordUnrecoverable(channel, gap) : countUnrecoverable(channel, gap),
     metrics: () => metrics.registry.metrics(),
     async health(scope) {
       await accounts.refresh();

@@ -9,6 +9,9 @@ import type { AccountStatus, OutboxEntry, Store } from '../store/types.js';
 import type { AlarmHandler } from '../watch/alarms.js';
 import type { WatchAccountHealth, WatchOptions } from '../watch/types.js';
 import type { Watch } from '../watch/watch.js';
+import type { Ingress } from './ingress.js';
+
+export type { Ingress, IngressRequest, IngressResponse } from './ingress.js';
 
 /** Tuning of a retrying worker. Delays are in ms of the engine's Clock. */
 export interface RetryPolicy {
@@ -169,6 +172,11 @@ export interface Switchboard {
   readonly clock: Clock;
   /** Web-standard handler for `/webhooks/:channel` (GET handshake, POST events). */
   handleWebhook(request: Request): Promise<Response>;
+  /**
+   * The seam bridges are built on (`toNodeListener` from `@switchboard/core/node` is one): hand it
+   * method, path, headers and a capped body reader, get a status and a body back.
+   */
+  readonly ingress: Ingress;
   /** Registers a handler for one kind or every kind (`'*'`). Returns an unsubscribe function. */
   on<K extends EventKind>(
     kind: K,

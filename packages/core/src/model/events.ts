@@ -162,15 +162,6 @@ export const HandoverEvent = z.object({
 export const MessageStatus = z.enum(['sent', 'delivered', 'read', 'failed', 'deleted']);
 export type MessageStatus = z.infer<typeof MessageStatus>;
 
-/** Order in which statuses may replace each other: a status never goes backwards. */
-export const STATUS_RANK: Record<MessageStatus, number> = {
-  sent: 1,
-  delivered: 2,
-  read: 3,
-  failed: 4,
-  deleted: 5,
-};
-
 export const PlatformError = z.object({
   code: z.number().optional(),
   subcode: z.number().optional(),

@@ -1,5 +1,6 @@
 import type { MemoryGuard } from './memory-queues.js';
-import { OUTBOX_STATE_RANK, type OutboxEntry, type OutboxStore } from './types.js';
+import { OUTBOX_STATE_RANK } from './ranks.js';
+import type { OutboxEntry, OutboxStore } from './types.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 

@@ -1,8 +1,8 @@
 import { SwitchboardError } from '../errors.js';
-import { STATUS_RANK } from '../model/events.js';
 import { createMemoryAccounts } from './memory-accounts.js';
 import { createMemoryOutbox } from './memory-outbox.js';
 import { createMemoryEvents, createMemoryInbox, type MemoryGuard } from './memory-queues.js';
+import { STATUS_RANK } from './ranks.js';
 import type {
   ConversationRecord,
   ConversationStore,

@@ -7,15 +7,6 @@ import type { ClaimOptions } from './types.js';
 /** `pending` waits for (re)delivery; then the platform's lifecycle, ranked like STATUS_RANK; `failed` is final. */
 export type OutboxState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
-/** Rank for monotonic transitions: pending < sent < delivered < read < failed. */
-export const OUTBOX_STATE_RANK: Record<OutboxState, number> = {
-  pending: 0,
-  sent: 1,
-  delivered: 2,
-  read: 3,
-  failed: 4,
-};
-
 export interface OutboxEntry {
   /** Engine-generated unique id (`ob_…`); travels as the message's `correlationId`. */
   id: string;

@@ -45,8 +45,12 @@ export interface WatchDeps {
     events: readonly ChannelEvent[],
     options: { source: 'backfill' },
   ): Promise<{ inserted: number; duplicates: number }>;
-  /** The engine's loss report (counters, log); the watch records the conversation itself. */
-  reportUnrecoverable(channel: string, gap: UnrecoverableGap): Promise<void>;
+  /**
+   * The engine's count of a loss (metrics, counter, log), called after the watch recorded the gap
+   * against its account. It must not call back into the watch: the engine depends on the watch, not
+   * the other way round.
+   */
+  countUnrecoverable(channel: string, gap: UnrecoverableGap): Promise<void>;
   /** For canaries. */
   send?(message: OutboundMessage): Promise<unknown>;
   /** Where alarms go (the engine's, shared with its own alarms); a new one when absent. */
@@ -69,7 +73,7 @@ export interface Watch {
     at: number;
     outboxId?: string;
   }): void;
-  /** Records an unrecoverable gap against its account (called by the engine's `reportUnrecoverable`). */
+  /** Records an unrecoverable gap against its account, then counts it (`WatchDeps.countUnrecoverable`). */
   recordUnrecoverable(channel: string, gap: UnrecoverableGap): Promise<void>;
   on(handler: AlarmHandler): () => void;
   /** Raised alarms. */
@@ -116,6 +120,11 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     if (deps.adapters.some((a) => a.channel === alarm.channel && canVerify(a)))
       void schedule.runNow('reconcile');
   });
+
+  const recordUnrecoverable = async (channel: string, gap: UnrecoverableGap) => {
+    await ledger.unrecoverable(channel, gap.accountId, gap.conversationId, gap.missing, gap.messageIds);
+    await deps.countUnrecoverable(channel, gap);
+  };
 
   const state = (channel: string, accountId: string): AccountState => {
     const k = `${channel}:${accountId}`;
@@ -192,7 +201,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         graceMs,
         maxConversations: options.reconcile?.maxConversationsPerPass ?? Math.floor(callsPerPass * 0.75),
         ingest: (events) => deps.ingest(events, { source: 'backfill' }),
-        onUnrecoverable: (gap) => deps.reportUnrecoverable(adapter.channel, gap),
+        onUnrecoverable: (gap) => recordUnrecoverable(adapter.channel, gap),
         signal: stopping.signal,
       });
       applyReconcile(s, result, alarms);
@@ -349,9 +358,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         ...(send.outboxId ? { outboxId: send.outboxId } : {}),
       });
     },
-    async recordUnrecoverable(channel, gap) {
-      await ledger.unrecoverable(channel, gap.accountId, gap.conversationId, gap.missing, gap.messageIds);
-    },
+    recordUnrecoverable,
     on: (handler) => alarms.on(handler),
     alarms: () => alarms.active(),
     alarmHistory: () => alarms.history(),

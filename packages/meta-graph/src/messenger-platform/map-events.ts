@@ -1,5 +1,5 @@
 import type { ChannelEvent, HandoverEvent } from '@switchboard/core';
-import { formatPath } from '@switchboard/core';
+import { formatPath } from '@switchboard/core/internal';
 import type { z } from 'zod';
 import {
   conversational,

@@ -1,5 +1,5 @@
 import type { ContentPart, MessageEvent } from '@switchboard/core';
-import { formatPath } from '@switchboard/core';
+import { formatPath } from '@switchboard/core/internal';
 import { attachmentsToParts } from './attachments.js';
 import {
   conversational,

@@ -1,5 +1,6 @@
 import type { ChannelEvent, ParsedWebhook, WebhookProblem } from '@switchboard/core';
-import { checkTimestamps, itemTooDeep, mergeItems, SwitchboardError, sliceItems } from '@switchboard/core';
+import { SwitchboardError } from '@switchboard/core';
+import { checkTimestamps, itemTooDeep, mergeItems, sliceItems } from '@switchboard/core/adapter';
 import { z } from 'zod';
 import { decodeJsonBody } from '../body.js';
 import { JsonArray } from '../json-shapes.js';

@@ -5,7 +5,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createSwitchboard, silentLogger, toNodeListener } from '@switchboard/core';
+import { createSwitchboard, silentLogger } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
 import { createSqliteStore } from '@switchboard/store-sqlite';
 
 const SECRET = 'crash-secret';

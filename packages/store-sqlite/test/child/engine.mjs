@@ -2,7 +2,8 @@
 // each dispatched event key as { dispatched }, and shuts down cleanly on SIGTERM.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createSwitchboard, silentLogger, toNodeListener } from '@switchboard/core';
+import { createSwitchboard, silentLogger } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
 import { createSqliteStore } from '@switchboard/store-sqlite';
 
 const SECRET = 'child-secret';

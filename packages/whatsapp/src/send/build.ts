@@ -1,5 +1,6 @@
 import type { ContactCard, OutboundContent, OutboundMessage } from '@switchboard/core';
-import { OutboundMessage as OutboundMessageSchema, parseWith } from '@switchboard/core';
+import { OutboundMessage as OutboundMessageSchema } from '@switchboard/core';
+import { parseWith } from '@switchboard/core/internal';
 import { buildButtons, buildList, buildQuickReplies } from './interactive.js';
 import { checkLength, invalid, WHATSAPP_FIELD_LIMITS as L, notSupported } from './limits.js';
 import { buildTemplate } from './template.js';

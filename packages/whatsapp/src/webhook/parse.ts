@@ -1,12 +1,6 @@
 import type { ParsedWebhook } from '@switchboard/core';
-import {
-  checkTimestamps,
-  guardItem,
-  itemTooDeep,
-  mergeItems,
-  parseWith,
-  sliceItems,
-} from '@switchboard/core';
+import { checkTimestamps, guardItem, itemTooDeep, mergeItems, sliceItems } from '@switchboard/core/adapter';
+import { parseWith } from '@switchboard/core/internal';
 import { decodeJsonBody } from '@switchboard/meta-graph';
 import type { z } from 'zod';
 import { mapAccountChange } from './account.js';

@@ -1,7 +1,7 @@
 import type { HealthStatus } from '../adapter.js';
-import type { AccountHealth, HealthReport } from '../engine/types.js';
-import type { Alarm } from './alarms.js';
-import type { WatchAccountHealth } from './types.js';
+import type { Alarm } from '../watch/alarms.js';
+import type { WatchAccountHealth } from '../watch/types.js';
+import type { AccountHealth, HealthReport } from './types.js';
 
 const RANK: Record<HealthStatus, number> = { ok: 0, degraded: 1, down: 2 };
 const worse = (a: HealthStatus, b: HealthStatus): HealthStatus => (RANK[b] > RANK[a] ? b : a);

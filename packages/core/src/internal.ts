@@ -1,0 +1,5 @@
+// `@switchboard/core/internal`: what the @switchboard/* packages share with core. Not for apps or
+// plugins: no compatibility promise, any release may change it.
+export { conversationOfEvent, orderForDispatch } from './engine/ordering.js';
+export { OUTBOX_STATE_RANK, STATUS_RANK } from './store/ranks.js';
+export { formatPath, parseWith } from './validate.js';
