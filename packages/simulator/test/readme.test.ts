@@ -47,3 +47,32 @@ describe('README', () => {
     }
   }, 60_000);
 });
+
+describe('README: the control API section', () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const section = readme.slice(readme.indexOf('## Control API'), readme.indexOf('### Who may use'));
+  const control = readFileSync(`${root}src/control.ts`, 'utf8');
+
+  it('documents every endpoint the control handler serves', () => {
+    const served = [...control.matchAll(/what === '([a-z-]+)' && method === '([A-Z]+)'/g)].map(
+      ([, what, method]) => `${method} /_sim/${what}`,
+    );
+    expect(served.length).toBeGreaterThanOrEqual(10);
+    for (const endpoint of served) expect(section, endpoint).toContain(endpoint);
+  });
+
+  it('documents every field of every body', async () => {
+    const { CustomerSendBody, FaultBody, TrafficBody, WebhookBody } = await import(
+      '../src/control-schemas.js'
+    );
+    for (const schema of [CustomerSendBody, TrafficBody, WebhookBody])
+      for (const field of Object.keys(schema.shape)) expect(section, field).toContain(field);
+    // Fault bodies: every type and field, in this section or the Faults table it points to.
+    const faults = readme.slice(readme.indexOf('## Faults'), readme.indexOf('### Who may use'));
+    for (const option of FaultBody.options) {
+      expect(faults, option.shape.type.value).toContain(`\`${option.shape.type.value}\``);
+      for (const field of Object.keys(option.shape))
+        expect(faults, `${option.shape.type.value}.${field}`).toContain(field);
+    }
+  });
+});
