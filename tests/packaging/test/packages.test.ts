@@ -123,10 +123,11 @@ describe("@switchboard/core's subpaths share one copy of each module", () => {
 describe('every built package loads from ES modules and CommonJS', () => {
   let esm: ChildResult = {};
   let cjs: ChildResult = {};
+  // Two node processes loading every entry: seconds on a loaded machine.
   beforeAll(() => {
     esm = loadInChild('esm');
     cjs = loadInChild('cjs');
-  });
+  }, 60_000);
 
   describe.each(NAMES)('%s', (name) => {
     const expected = PACKAGES[name] ?? [];
