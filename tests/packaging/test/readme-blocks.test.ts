@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * Every ```ts block of these READMEs runs here, against the built packages, as a user pastes it into a
+ * file: the names a fragment takes from the text around it (a `switchboard`, an Express `app`, secrets)
+ * come from a small setup per block, written below and keyed by the block's heading. A block without
+ * a setup fails the test: a new example gets one, or is marked ```typescript (an illustration).
+ * Ports become 0 and file paths a temporary directory; each block runs in its own Node process.
+ */
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const dir = mkdtempSync(`${ROOT}tests/packaging/.readme-blocks-`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** An engine on the memory store with a WhatsApp adapter whose Graph calls go nowhere (127.0.0.1:9). */
+const engine = `import { createMemoryStore as __memory, createSwitchboard as __create } from '@switchboard/core';
+import { createWhatsAppAdapter as __whatsapp } from '@switchboard/whatsapp';
+const switchboard = __create({
+  adapters: [__whatsapp({ appSecret: 'app-secret', verifyToken: 'verify-token', accessToken: 'token', graphBaseUrl: 'http://127.0.0.1:9' })],
+  store: __memory(),
+});`;
+
+/** An adapter that accepts every send at once, for the outbox examples. */
+const acceptingEngine = `import { createMemoryStore as __memory, createSwitchboard as __create } from '@switchboard/core';
+const switchboard = __create({
+  store: __memory(),
+  adapters: [{
+    channel: 'whatsapp',
+    limits: { textMaxLength: 4096, textLengthUnit: 'chars', buttonsMax: 3, quickRepliesMax: 0, windowHours: 24, sendPerSecond: 80, supportedContent: ['text'] },
+    verifyChallenge: () => null,
+    verifySignature: () => ({ ok: false, reason: 'missing' }),
+    parseWebhook: () => ({ events: [], problems: [] }),
+    send: async () => ({ messageId: 'wamid.1', acceptedAt: Date.now(), raw: null }),
+    probes: () => [],
+  }],
+});
+await switchboard.start();`;
+
+const adapters = `import { createInstagramAdapter, } from '@switchboard/instagram';
+import { createMessengerAdapter } from '@switchboard/messenger';
+import { createWhatsAppAdapter } from '@switchboard/whatsapp';
+const graphBaseUrl = 'http://127.0.0.1:9';`;
+
+const SETUPS: Record<string, Record<string, string>> = {
+  core: {
+    'Quick start (node:http)': `const appSecret = 'app-secret', verifyToken = 'verify-token', accessToken = 'token';`,
+    Express: `import express from 'express';\nimport { toNodeListener } from '@switchboard/core/node';\n${engine}`,
+    Fastify: `import Fastify from 'fastify';\nimport { toNodeListener } from '@switchboard/core/node';\n${engine}\nconst fastify = Fastify();`,
+    'Web-standard': `import { Hono } from 'hono';\n${engine}\nconst app = new Hono();`,
+    'Another server': `${engine}\nconst headers: Record<string, string> = {};\nconst rawBody = new TextEncoder().encode('{}');`,
+    'Sending: the outbox': `${acceptingEngine}
+const to = { channel: 'whatsapp', accountId: '106540352242922', userId: '33612345678' };
+const message = { to, content: { type: 'text' as const, text: 'Your order is on its way' } };`,
+    'Many businesses': `${adapters}
+import { createMemoryStore } from '@switchboard/core';
+const store = createMemoryStore();
+const businessToken = 'EAAG-business-token';
+const acmeInbox: unknown[] = [];
+const pageAcme = (_alarm: unknown) => {};`,
+    'Running in a child process': `import http from 'node:http';
+import { createSwitchboard } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
+import { createSqliteStore } from '@switchboard/store-sqlite';
+import { createWhatsAppAdapter } from '@switchboard/whatsapp';
+const adapters = [createWhatsAppAdapter({ appSecret: 'app-secret', verifyToken: 'verify-token', accessToken: 'token', graphBaseUrl: 'http://127.0.0.1:9' })];`,
+    'Silence detection': `${adapters}
+import { createMemoryRateLimiter, createMemoryStore, createSwitchboard } from '@switchboard/core';
+const store = createMemoryStore();
+const limiter = createMemoryRateLimiter();
+const common = { appSecret: 'app-secret', verifyToken: 'verify-token', accessToken: 'token', graphBaseUrl, limiter };
+const messenger = createMessengerAdapter(common);
+const instagram = createInstagramAdapter(common);
+const whatsapp = createWhatsAppAdapter(common);`,
+  },
+  'store-sqlite': {
+    'Quick start': `import { createWhatsAppAdapter } from '@switchboard/whatsapp';
+const adapters = [createWhatsAppAdapter({ appSecret: 'app-secret', verifyToken: 'verify-token', accessToken: 'token', graphBaseUrl: 'http://127.0.0.1:9' })];`,
+  },
+};
+
+function blocksOf(name: string): { heading: string; code: string }[] {
+  const readme = readFileSync(`${ROOT}packages/${name}/README.md`, 'utf8');
+  const out: { heading: string; code: string }[] = [];
+  let heading = '';
+  for (const part of readme.split(/^(```ts\n[\s\S]*?^```)$/m)) {
+    if (part.startsWith('```ts\n')) out.push({ heading, code: part.slice(6, -3) });
+    else heading = [...part.matchAll(/^#{2,3} (.+)$/gm)].pop()?.[1] ?? heading;
+  }
+  return out;
+}
+
+const env = {
+  ...process.env,
+  VERIFY_TOKEN: 'verify-token',
+  META_APP_ID: '605992674944142',
+  META_APP_SECRET: 'app-secret',
+  SWITCHBOARD_CREDENTIAL_KEY: randomBytes(32).toString('base64'),
+  SWITCHBOARD_ALARM_URL: 'http://127.0.0.1:9/alarms',
+  DB_PATH: `${dir}/child.db`,
+  PORT: '0',
+  LOG_LEVEL: 'silent',
+};
+
+describe.each(Object.keys(SETUPS))('%s README', (name) => {
+  const blocks = blocksOf(name);
+  it('has ts blocks', () => expect(blocks.length).toBeGreaterThan(0));
+
+  it.each(blocks.map((b, i) => [i, b.heading, b.code] as const))(
+    'block %i (%s) runs',
+    (i, heading, code) => {
+      const setups = SETUPS[name] ?? {};
+      const key = Object.keys(setups).find((k) => heading.includes(k));
+      expect(key, `no setup for the block under "${heading}"`).toBeDefined();
+      const body = code
+        .replaceAll("'./data/switchboard.db'", JSON.stringify(`${dir}/${name}-${i}.db`))
+        .replace(/\.listen\(3000\)/g, ".listen(0, '127.0.0.1')");
+      const file = `${dir}/${name}-${i}.mts`;
+      writeFileSync(file, `${setups[key ?? '']}\n${body}\nprocess.exit(0);\n`);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status, `${heading}\n${run.stderr}`).toBe(0);
+    },
+    90_000,
+  );
+});
