@@ -3,7 +3,12 @@ import { MESSENGER_PLATFORM_SUPPORTED_CONTENT } from '@switchboard/meta-graph';
 import { backfillInstagram, instagramConversationMessages, listInstagramConversations } from './backfill.js';
 import { type InstagramAdapterConfig, resolveInstagramConfig } from './config.js';
 import { createInstagramContext } from './context.js';
-import { instagramProbes, resubscribeInstagram } from './health.js';
+import {
+  inspectInstagramToken,
+  instagramProbes,
+  refreshInstagramToken,
+  resubscribeInstagram,
+} from './health.js';
 import { sendInstagram, type UploadableMedia, uploadInstagramAttachment } from './send/index.js';
 import {
   parseInstagramWebhook,
@@ -72,6 +77,8 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Instagra
     resubscribe: (igId) => resubscribeInstagram(ctx, igId),
     uploadMedia: async (igId, media) => ({ mediaId: await uploadInstagramAttachment(ctx, igId, media) }),
     uploadAttachment: (igId, media) => uploadInstagramAttachment(ctx, igId, media),
+    inspectToken: (igId) => inspectInstagramToken(ctx, igId),
+    refreshCredentials: (igId, current) => refreshInstagramToken(ctx, igId, current),
     attach: (host) => ctx.access.attach(host),
   } satisfies InstagramAdapter;
 }

@@ -72,6 +72,8 @@ export function createMessengerAdapter(config: MessengerAdapterConfig): Messenge
     resubscribe: (pageId) => resubscribeMessenger(ctx, pageId),
     uploadMedia: async (pageId, media) => ({ mediaId: await uploadMessengerAttachment(ctx, pageId, media) }),
     uploadAttachment: (pageId, media) => uploadMessengerAttachment(ctx, pageId, media),
+    inspectToken: (pageId) =>
+      ctx.access.inspectToken(pageId, { requiredScopes: ctx.config.requiredScopes, targetIds: [pageId] }),
     attach: (host) => ctx.access.attach(host),
   } satisfies MessengerAdapter;
 }

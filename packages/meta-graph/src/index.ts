@@ -27,4 +27,5 @@ export { META_MEDIA_HOSTS } from './media-hosts.js';
 export * from './messenger-platform/index.js';
 export { metaJsonStringify } from './meta-json.js';
 export { signMetaBody, verifyMetaSignature } from './signature.js';
+export { inspectMetaToken } from './token-inspection.js';
 export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';
