@@ -16,6 +16,33 @@ describe('handleWebhook: the ack path', () => {
     expect(row?.channel).toBe('fake');
   });
 
+  it("acks with the adapter's declared body and keeps its declared headers; without a declaration, 'OK' and the generic headers only", async () => {
+    const declared = setup();
+    declared.fake.adapter.capabilities = {
+      sendConfirmation: 'none',
+      ackBody: 'THANKS',
+      keptHeaders: ['X-Hub-Signature-256', 'x-request-id'],
+    };
+    const request = signedRequest(valid);
+    request.headers.set('x-request-id', 'r-1');
+    request.headers.set('x-other', 'dropped');
+    const response = await declared.switchboard.handleWebhook(request);
+    expect(await response.text()).toBe('THANKS');
+    const [row] = await declared.store.inbox.listByReceivedAt({ since: 0, until: Number.MAX_SAFE_INTEGER, limit: 1 });
+    expect(row?.headers).toEqual({
+      'x-hub-signature-256': sign(valid),
+      'x-request-id': 'r-1',
+      'content-type': 'application/json',
+    });
+
+    const plain = setup();
+    delete plain.fake.adapter.capabilities;
+    const ack = await plain.switchboard.handleWebhook(signedRequest(valid));
+    expect([ack.status, await ack.text()]).toEqual([200, 'OK']);
+    const [kept] = await plain.store.inbox.listByReceivedAt({ since: 0, until: Number.MAX_SAFE_INTEGER, limit: 1 });
+    expect(kept?.headers).toEqual({ 'content-type': 'application/json' });
+  });
+
   it('acks garbage bytes, truncated JSON and wrong shapes that are correctly signed (parsing is not on the ack path)', async () => {
     const { switchboard, store } = setup();
     const bodies = [
