@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { type Logger, parseWith, SwitchboardError, silentLogger } from '@switchboard/core';
@@ -8,6 +7,7 @@ import { GRAPH_API_VERSION, GRAPH_BASE_URL } from './constants.js';
 import { createDownloads, type DownloadStream } from './download.js';
 import { classifyGraphError, classifyTransportError, type MetaChannel } from './errors.js';
 import { META_MEDIA_HOSTS } from './media-hosts.js';
+import { appSecretProof } from './wire.js';
 import { errorObject, flatHeaders, NOT_JSON, parseJson } from './response.js';
 import { type GraphUsage, parseUsageHeaders } from './usage.js';
 
@@ -119,9 +119,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const logger = options.logger ?? silentLogger;
   const auth = options.auth ?? 'query';
   const origin = new URL(baseUrl).origin;
-  const proof = options.appSecret
-    ? createHmac('sha256', options.appSecret).update(options.accessToken).digest('hex')
-    : undefined;
+  const proof = options.appSecret ? appSecretProof(options.accessToken, options.appSecret) : undefined;
   const transport: AxiosInstance = axios.create({
     timeout: options.timeoutMs ?? 10_000,
     httpAgent: new http.Agent({ keepAlive: true }),

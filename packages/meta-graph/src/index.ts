@@ -19,10 +19,16 @@ export {
   type MetaChannel,
   type MetaErrorBody,
 } from './errors.js';
+export { META_ACK_BODY, META_SIGNATURE_HEADERS, metaCapabilities } from './capabilities.js';
 export { verifyMetaChallenge } from './handshake.js';
 export { JsonArray, JsonObject } from './json-shapes.js';
 export { META_MEDIA_HOSTS } from './media-hosts.js';
 export * from './messenger-platform/index.js';
-export { metaJsonStringify } from './meta-json.js';
-export { signMetaBody, verifyMetaSignature } from './signature.js';
+export { verifyMetaSignature } from './signature.js';
 export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';
+export {
+  appSecretProof,
+  metaJsonStringify,
+  signMetaBody,
+  signMetaBodySha1,
+} from './wire.js';

@@ -3,6 +3,7 @@ import { SwitchboardError, silentLogger, systemClock } from '@switchboard/core';
 import {
   createGraphClient,
   type GraphClient,
+  metaCapabilities,
   verifyMetaChallenge,
   verifyMetaSignature,
 } from '@switchboard/meta-graph';
@@ -104,6 +105,8 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
 
   const adapter = {
     channel: 'whatsapp' as const,
+    // Sends are confirmed by status webhooks (sent, delivered, read, failed).
+    capabilities: metaCapabilities('status'),
     limits: WHATSAPP_LIMITS,
     accountIds: resolved.phoneNumberIds,
     verifyChallenge: (query: URLSearchParams) => verifyMetaChallenge(query, resolved.verifyToken),
