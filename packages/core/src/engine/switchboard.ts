@@ -121,6 +121,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       holdMs: options.accounts?.holdMs ?? 24 * 60 * 60_000,
     }),
     readModel: options.readModel ?? true,
+    send: (message) => outbox.send(message),
   });
   const processor = createProcessor({
     adapters,
