@@ -67,6 +67,7 @@ describe('context.reply: replies that happen once', () => {
       accountId: ACCOUNT,
       timestamp: 1,
       source: 'webhook',
+      raw: {},
       field: 'quality',
       data: {},
     };
