@@ -61,7 +61,7 @@ export function sendChecks(
     fresh({ kind: 'accept' });
     const text = 'contract check: order 4711 shipped';
     const r = await sendText(text);
-    const sent = `send({ to: ${show(to())}, content: { type: 'text', text: ${show(text)} } })`;
+    const sent = `send({ to: ${show(to())}, content: { type: 'text', text: ${JSON.stringify(text)} } })`;
     const carrying = platform.requests.filter(
       (q) => q.body.includes(text) || safeDecode(q.url).includes(text),
     );

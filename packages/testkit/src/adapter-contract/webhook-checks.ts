@@ -180,7 +180,7 @@ export function webhookChecks(
       () =>
         `${parsed.events.length} event(s), ${parsed.problems.length} problem(s); ` +
         (wrong.length
-          ? `wrong: ${wrong.map(([k, v]) => `${k} = ${show(event?.[k])} (expected ${show(v)})`).join(', ')}`
+          ? `wrong: ${wrong.map(([k, v]) => `${k} = ${JSON.stringify(event?.[k])} (expected ${JSON.stringify(v)})`).join(', ')}`
           : show(parsed)),
     );
     const invalid = invalidEvents(parsed);
