@@ -28,7 +28,11 @@ describe('handleWebhook: the ack path', () => {
     request.headers.set('x-other', 'dropped');
     const response = await declared.switchboard.handleWebhook(request);
     expect(await response.text()).toBe('THANKS');
-    const [row] = await declared.store.inbox.listByReceivedAt({ since: 0, until: Number.MAX_SAFE_INTEGER, limit: 1 });
+    const [row] = await declared.store.inbox.listByReceivedAt({
+      since: 0,
+      until: Number.MAX_SAFE_INTEGER,
+      limit: 1,
+    });
     expect(row?.headers).toEqual({
       'x-hub-signature-256': sign(valid),
       'x-request-id': 'r-1',
@@ -39,7 +43,11 @@ describe('handleWebhook: the ack path', () => {
     delete plain.fake.adapter.capabilities;
     const ack = await plain.switchboard.handleWebhook(signedRequest(valid));
     expect([ack.status, await ack.text()]).toEqual([200, 'OK']);
-    const [kept] = await plain.store.inbox.listByReceivedAt({ since: 0, until: Number.MAX_SAFE_INTEGER, limit: 1 });
+    const [kept] = await plain.store.inbox.listByReceivedAt({
+      since: 0,
+      until: Number.MAX_SAFE_INTEGER,
+      limit: 1,
+    });
     expect(kept?.headers).toEqual({ 'content-type': 'application/json' });
   });
 

@@ -24,8 +24,14 @@ describe('context.reply: replies that happen once', () => {
     await switchboard.drain();
     expect(attempts).toEqual([1, 2, 3]);
     expect(fake.sent.map((m) => [m.to, m.content])).toEqual([
-      [{ channel: 'fake', accountId: ACCOUNT, userId: 'u9' }, { type: 'text', text: 'echo: hi' }],
-      [{ channel: 'fake', accountId: ACCOUNT, userId: 'u9' }, { type: 'text', text: 'anything else?' }],
+      [
+        { channel: 'fake', accountId: ACCOUNT, userId: 'u9' },
+        { type: 'text', text: 'echo: hi' },
+      ],
+      [
+        { channel: 'fake', accountId: ACCOUNT, userId: 'u9' },
+        { type: 'text', text: 'anything else?' },
+      ],
     ]);
     expect((await store.outbox.list({ limit: 10 })).length).toBe(2);
     expect(await store.events.count()).toEqual({ pending: 0, done: 1, dead: 0 });

@@ -7,9 +7,9 @@ import { GRAPH_API_VERSION, GRAPH_BASE_URL } from './constants.js';
 import { createDownloads, type DownloadStream } from './download.js';
 import { classifyGraphError, classifyTransportError, type MetaChannel } from './errors.js';
 import { META_MEDIA_HOSTS } from './media-hosts.js';
-import { appSecretProof } from './wire.js';
 import { errorObject, flatHeaders, NOT_JSON, parseJson } from './response.js';
 import { type GraphUsage, parseUsageHeaders } from './usage.js';
+import { appSecretProof } from './wire.js';
 
 /** The token of one call and the app secret to prove it with. */
 export interface GraphCredentials {

@@ -1,5 +1,6 @@
 export { createMetaAccess, type MetaAccess, type MetaAccessConfig } from './access.js';
 export { decodeJsonBody } from './body.js';
+export { META_ACK_BODY, META_SIGNATURE_HEADERS, metaCapabilities } from './capabilities.js';
 export {
   createGraphClient,
   type GraphClient,
@@ -21,7 +22,6 @@ export {
   type MetaChannel,
   type MetaErrorBody,
 } from './errors.js';
-export { META_ACK_BODY, META_SIGNATURE_HEADERS, metaCapabilities } from './capabilities.js';
 export { verifyMetaChallenge } from './handshake.js';
 export { JsonArray, JsonObject } from './json-shapes.js';
 export { META_MEDIA_HOSTS } from './media-hosts.js';

@@ -1,6 +1,6 @@
-import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { extractToken, tokenProblem } from './auth.js';
 import type { GraphRequest, SimContext } from './context.js';
 import { GraphError } from './graph-error.js';

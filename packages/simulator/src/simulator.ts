@@ -1,6 +1,6 @@
-import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '@switchboard/core';
+import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import type { SimContext } from './context.js';
 import { createControl } from './control.js';
 import { customerSends } from './customer.js';

@@ -45,7 +45,7 @@ describe('the adapter kit fails each bug the issue lists, saying what it sent an
   it('a send() that never sends', async () => {
     const failed = await failuresOf('send-never-sends');
     const message = failed.get("send delivers a text to the platform and returns the platform's message id");
-    expect(message).toContain("content: { type: 'text', text: \"contract check: order 4711 shipped\" }");
+    expect(message).toContain('content: { type: \'text\', text: "contract check: order 4711 shipped" }');
     expect(message).toContain('expected: a request to the platform (baseUrl) carrying the text');
     expect(message).toContain('got:      0 request(s)');
   });
@@ -88,7 +88,9 @@ describe('the adapter kit fails each bug the issue lists, saying what it sent an
     ]);
     const message = [...failed.values()][0];
     expect(message).toContain('sent:     body {"broken');
-    expect(message).toContain('expected: a SwitchboardError PAYLOAD_INVALID (or no events and a problem), not a SyntaxError');
+    expect(message).toContain(
+      'expected: a SwitchboardError PAYLOAD_INVALID (or no events and a problem), not a SyntaxError',
+    );
     expect(message).toContain('got:      threw SyntaxError');
   });
 });
@@ -111,13 +113,23 @@ describe('the kit itself', () => {
     const meta = adapterContractChecks({
       createAdapter: ({ baseUrl }) => {
         const sms = createSmsAdapter({ apiUrl: baseUrl });
-        return { ...sms, verifySignature: (raw, h) => sms.verifySignature(raw, { get: (n) => h.get(n === 'x-sms-signature' ? 'x-hub-signature-256' : n) }) };
+        return {
+          ...sms,
+          verifySignature: (raw, h) =>
+            sms.verifySignature(raw, {
+              get: (n) => h.get(n === 'x-sms-signature' ? 'x-hub-signature-256' : n),
+            }),
+        };
       },
       ...smsContract,
     });
     await meta.start();
-    const check = meta.checks.find((c) => c.name.startsWith("verifySignature accepts the platform's signature"));
-    await expect(check?.run()).rejects.toThrow(/expected: \{ ok: true \}\n\s+got:\s+returned \{"ok":false,"reason":"missing"\}/);
+    const check = meta.checks.find((c) =>
+      c.name.startsWith("verifySignature accepts the platform's signature"),
+    );
+    await expect(check?.run()).rejects.toThrow(
+      /expected: \{ ok: true \}\n\s+got:\s+returned \{"ok":false,"reason":"missing"\}/,
+    );
     await meta.stop();
   });
 });

@@ -10,7 +10,10 @@ const readme = readFileSync(fileURLToPath(new URL('../../core/README.md', import
 const section = readme.slice(readme.indexOf('## Writing an adapter'));
 const code = /```ts\n([\s\S]*?)```/.exec(section.slice(0, section.indexOf('\n## ', 3)))?.[1] ?? '';
 const resolved = code
-  .replaceAll("'@switchboard/testkit/contracts'", JSON.stringify(fileURLToPath(new URL('../src/contracts.ts', import.meta.url))))
+  .replaceAll(
+    "'@switchboard/testkit/contracts'",
+    JSON.stringify(fileURLToPath(new URL('../src/contracts.ts', import.meta.url))),
+  )
   .replaceAll("'@switchboard/core'", JSON.stringify(fileURLToPath(import.meta.resolve('@switchboard/core'))));
 const dir = mkdtempSync(join(tmpdir(), 'core-readme-adapter-'));
 const file = join(dir, 'adapter.ts');

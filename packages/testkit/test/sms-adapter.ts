@@ -7,6 +7,7 @@ import {
   type WebhookProblem,
 } from '@switchboard/core';
 import { z } from 'zod';
+import type { ContractMessage } from '../src/contracts.js';
 
 /** A small SMS gateway channel, written as a plugin author would: its own signature header, no handshake. */
 export const SMS_SECRET = 'sms-signing-secret';
@@ -108,7 +109,10 @@ export function createSmsAdapter(options: { apiUrl: string; bug?: SmsBug }): Cha
       if (content.type !== 'text')
         throw new SwitchboardError('NOT_SUPPORTED', `sms carries text only, not ${content.type}`);
       if (bug !== 'no-length-check' && [...content.text].length > 160)
-        throw new SwitchboardError('INVALID_REQUEST', `text is ${[...content.text].length} characters, sms allows 160`);
+        throw new SwitchboardError(
+          'INVALID_REQUEST',
+          `text is ${[...content.text].length} characters, sms allows 160`,
+        );
       if (bug === 'send-never-sends') return { messageId: 'sms-local-1', acceptedAt: Date.now(), raw: {} };
       let response: Response;
       try {
@@ -123,9 +127,11 @@ export function createSmsAdapter(options: { apiUrl: string; bug?: SmsBug }): Cha
       if (response.status === 429) throw new SwitchboardError('RATE_LIMITED', 'sms gateway: slow down');
       if (response.status >= 500 && bug !== 'http-500-invalid')
         throw new SwitchboardError('TEMPORARY', `sms gateway answered ${response.status}`);
-      if (!response.ok) throw new SwitchboardError('INVALID_REQUEST', `sms gateway answered ${response.status}`);
+      if (!response.ok)
+        throw new SwitchboardError('INVALID_REQUEST', `sms gateway answered ${response.status}`);
       const accepted = Accepted.safeParse(await response.json().catch(() => undefined));
-      if (!accepted.success) throw new SwitchboardError('PAYLOAD_INVALID', 'sms gateway answer without an id');
+      if (!accepted.success)
+        throw new SwitchboardError('PAYLOAD_INVALID', 'sms gateway answer without an id');
       return { messageId: accepted.data.id, acceptedAt: Date.now(), raw: accepted.data };
     },
     probes: () => [],
@@ -137,11 +143,11 @@ export const smsContract = {
   wire: {
     sign: (body: Uint8Array) => ({ 'X-Sms-Signature': signSms(body) }),
     handshake: null,
-    textMessageBody: (m: { accountId: string; userId: string; messageId: string; text: string; timestamp: number }) => ({
+    textMessageBody: (m: ContractMessage) => ({
       account: m.accountId,
       messages: [{ id: m.messageId, from: m.userId, text: m.text, ts: m.timestamp / 1000 }],
     }),
-    bodyWithBadItem: (m: { accountId: string; userId: string; messageId: string; text: string; timestamp: number }) => ({
+    bodyWithBadItem: (m: ContractMessage) => ({
       account: m.accountId,
       messages: [
         { id: m.messageId, from: m.userId, text: m.text, ts: m.timestamp / 1000 },

@@ -3,7 +3,8 @@ import type { Clock } from '../clock.js';
 import { SwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventKind } from '../model/events.js';
-import type { Store } from '../store/types.js';
+import type { OutboundMessage } from '../model/outbound.js';
+import type { OutboxEntry, Store } from '../store/types.js';
 import { exponentialDelay, type ResolvedWorker } from './backoff.js';
 import type { AccountHold } from './hold.js';
 import { yieldToLoop } from './loop.js';
@@ -12,8 +13,6 @@ import { conversationOfEvent, groupByConversation } from './ordering.js';
 import { type OutboxAdvanced, persistEvents } from './persist.js';
 import { createReply } from './reply.js';
 import type { EventHandler } from './types.js';
-import type { OutboundMessage } from '../model/outbound.js';
-import type { OutboxEntry } from '../store/types.js';
 
 /** An event ready for dispatch: stored, leased to this instance. */
 export interface Dispatchable {

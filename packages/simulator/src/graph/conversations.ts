@@ -134,7 +134,8 @@ function messagesEdge(
     rendered,
     start,
     limit,
-    (after) => `${ctx.baseUrl}/${GRAPH_API_VERSION}/${conv.id}/messages?fields=${names}&limit=${limit}&after=${after}`,
+    (after) =>
+      `${ctx.baseUrl}/${GRAPH_API_VERSION}/${conv.id}/messages?fields=${names}&limit=${limit}&after=${after}`,
   );
 }
 

@@ -32,7 +32,9 @@ const CONTENT_SAMPLES: Record<OutboundContentType, OutboundContent> = {
   sender_action: { type: 'sender_action', action: 'typing_on', messageId: 'mid.1' },
 };
 
-async function settle(run: () => Promise<SendReceipt>): Promise<{ value: SendReceipt } | { thrown: unknown }> {
+async function settle(
+  run: () => Promise<SendReceipt>,
+): Promise<{ value: SendReceipt } | { thrown: unknown }> {
   try {
     return { value: await run() };
   } catch (thrown) {
@@ -49,7 +51,8 @@ export function sendChecks(
   platform: FakePlatform,
 ): ContractCheck[] {
   const to = () => ({ channel: adapter().channel, ...options.recipient });
-  const sendText = (text: string) => settle(() => adapter().send({ to: to(), content: { type: 'text', text } }));
+  const sendText = (text: string) =>
+    settle(() => adapter().send({ to: to(), content: { type: 'text', text } }));
   const fresh = (mode: FakePlatform['mode']) => {
     platform.mode = mode;
     platform.requests.length = 0;
@@ -120,7 +123,9 @@ export function sendChecks(
     fresh({ kind: 'accept' });
     const over = await sendText('a'.repeat(max + 1));
     check(
-      'thrown' in over && SwitchboardError.is(over.thrown, 'INVALID_REQUEST') && platform.requests.length === 0,
+      'thrown' in over &&
+        SwitchboardError.is(over.thrown, 'INVALID_REQUEST') &&
+        platform.requests.length === 0,
       `a text of textMaxLength + 1 (${max + 1}) ASCII characters`,
       'a SwitchboardError INVALID_REQUEST and no request to the platform',
       () => `${platform.requests.length} request(s); send ${outcome(over)}`,
@@ -129,7 +134,9 @@ export function sendChecks(
 
   add('content the channel cannot carry fails with NOT_SUPPORTED before any request', async () => {
     const supported = new Set<string>(adapter().limits.supportedContent);
-    const unsupported = (Object.keys(CONTENT_SAMPLES) as OutboundContentType[]).filter((t) => !supported.has(t));
+    const unsupported = (Object.keys(CONTENT_SAMPLES) as OutboundContentType[]).filter(
+      (t) => !supported.has(t),
+    );
     fresh({ kind: 'accept' });
     for (const type of unsupported) {
       const r = await settle(() => adapter().send({ to: to(), content: CONTENT_SAMPLES[type] }));

@@ -144,9 +144,7 @@ export function webhookChecks(
       check('value' in ok && ok.value === challenge, `GET ?${accept}`, show(challenge), () => outcome(ok));
       for (const q of [...refuse, new URLSearchParams()]) {
         const r = attempt(() => adapter().verifyChallenge(q));
-        check('value' in r && r.value === null, `GET ?${q}`, 'null (→ 403), no exception', () =>
-          outcome(r),
-        );
+        check('value' in r && r.value === null, `GET ?${q}`, 'null (→ 403), no exception', () => outcome(r));
       }
     });
   }
@@ -249,11 +247,8 @@ export function webhookChecks(
       const ok =
         ('thrown' in r && SwitchboardError.is(r.thrown, 'PAYLOAD_INVALID')) ||
         ('value' in r && invalidEvents(r.value).length === 0);
-      check(
-        ok,
-        `body ${text}`,
-        'a SwitchboardError PAYLOAD_INVALID, or valid events and problems',
-        () => outcome(r),
+      check(ok, `body ${text}`, 'a SwitchboardError PAYLOAD_INVALID, or valid events and problems', () =>
+        outcome(r),
       );
     }
   });
@@ -330,7 +325,9 @@ export function webhookChecks(
         const raw = encode(body);
         const r = attempt(() => adapter().parseWebhook(raw));
         check(
-          'value' in r && r.value.events.some((e) => e.kind === 'unsupported') && invalidEvents(r.value).length === 0,
+          'value' in r &&
+            r.value.events.some((e) => e.kind === 'unsupported') &&
+            invalidEvents(r.value).length === 0,
           `body ${show(raw)}`,
           'valid events, among them an unsupported one',
           () => outcome(r),

@@ -48,7 +48,13 @@ function whatsappBody(wabaId: string, m: ContractMessage, extra: unknown[] = [])
               metadata: { display_phone_number: '15550783881', phone_number_id: m.accountId },
               contacts: [{ profile: { name: 'Contract Check' }, wa_id: m.userId }],
               messages: [
-                { from: m.userId, id: m.messageId, timestamp: seconds(m.timestamp), type: 'text', text: { body: m.text } },
+                {
+                  from: m.userId,
+                  id: m.messageId,
+                  timestamp: seconds(m.timestamp),
+                  type: 'text',
+                  text: { body: m.text },
+                },
                 ...extra,
               ],
             },
@@ -85,7 +91,10 @@ function metaError(status: number) {
  *   recipient: { accountId: PAGE, userId: PSID },
  * });
  */
-export function metaContract(options: MetaContractOptions): { wire: ContractWire; platform: ContractPlatform } {
+export function metaContract(options: MetaContractOptions): {
+  wire: ContractWire;
+  platform: ContractPlatform;
+} {
   const { channel, appSecret, verifyToken } = options;
   const whatsapp = channel === 'whatsapp';
   const wabaId = options.wabaId ?? '102290129340398';
@@ -104,7 +113,9 @@ export function metaContract(options: MetaContractOptions): { wire: ContractWire
     bodyWithBadItem: (m) =>
       whatsapp
         ? whatsappBody(wabaId, m, [{ from: 5, id: null, timestamp: 'soon', type: 'text' }])
-        : messengerPlatformBody(object, m, [{ sender: { id: 42 }, recipient: 7, timestamp: 'soon', message: { mid: 9 } }]),
+        : messengerPlatformBody(object, m, [
+            { sender: { id: 42 }, recipient: 7, timestamp: 'soon', message: { mid: 9 } },
+          ]),
   };
   const platform: ContractPlatform = {
     accept: (request, messageId) => {
