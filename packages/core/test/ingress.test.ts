@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../src/index.js';
-import { body, SECRET, sign, signedRequest, VERIFY_TOKEN } from './fake-adapter.js';
+import { createMemoryStore, createSwitchboard } from '../src/index.js';
+import { body, createFakeAdapter, SECRET, sign, signedRequest, VERIFY_TOKEN } from './fake-adapter.js';
 import { setup } from './helpers.js';
 
 const valid = body([{ type: 'message', id: 'm1', text: 'hi', ts: 1 }]);
@@ -49,6 +49,16 @@ describe('handleWebhook: the ack path', () => {
       limit: 1,
     });
     expect(kept?.headers).toEqual({ 'content-type': 'application/json' });
+  });
+
+  it('refuses, at creation, an adapter that asks to keep a header carrying a secret', () => {
+    for (const name of ['authorization', 'x-telegram-bot-api-secret-token', 'cookie', 'x-api-key']) {
+      const fake = createFakeAdapter();
+      fake.adapter.capabilities = { sendConfirmation: 'none', keptHeaders: ['x-request-id', name] };
+      expect(() => createSwitchboard({ adapters: [fake.adapter], store: createMemoryStore() })).toThrow(
+        `asks to keep header "${name}", which carries a secret`,
+      );
+    }
   });
 
   it('acks garbage bytes, truncated JSON and wrong shapes that are correctly signed (parsing is not on the ack path)', async () => {

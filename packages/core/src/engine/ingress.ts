@@ -7,6 +7,18 @@ import type { EngineMetrics, RejectReason } from './metrics.js';
 /** Headers kept with every raw body; an adapter adds its own (`capabilities.keptHeaders`, e.g. its signature). */
 const GENERIC_KEPT_HEADERS = ['content-type', 'content-length', 'user-agent'] as const;
 
+/** Header names that carry credentials: never stored with a body, whatever an adapter declares. */
+const SECRET_HEADER = /authorization|cookie|secret|token|api[-_]?key|password/i;
+
+/** Refuses an adapter that asks to keep a header carrying a secret (it would land in the store in clear). */
+export function checkKeptHeaders(adapter: ChannelAdapter): void {
+  for (const name of adapter.capabilities?.keptHeaders ?? [])
+    if (SECRET_HEADER.test(name))
+      throw new TypeError(
+        `adapter "${adapter.channel}" asks to keep header "${name}", which carries a secret: stored bodies never keep one`,
+      );
+}
+
 /** Acknowledgement body when the adapter declares none. */
 export const DEFAULT_ACK_BODY = 'OK';
 
