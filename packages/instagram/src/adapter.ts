@@ -1,5 +1,5 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
-import { MESSENGER_PLATFORM_SUPPORTED_CONTENT } from '@switchboard/meta-graph';
+import { MESSENGER_PLATFORM_SUPPORTED_CONTENT, metaCapabilities } from '@switchboard/meta-graph';
 import { backfillInstagram, instagramConversationMessages, listInstagramConversations } from './backfill.js';
 import { type InstagramAdapterConfig, resolveInstagramConfig } from './config.js';
 import { createInstagramContext } from './context.js';
@@ -63,6 +63,8 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Instagra
   const ctx = createInstagramContext(resolveInstagramConfig(config));
   return {
     channel: 'instagram',
+    // Every send comes back as an echo webhook.
+    capabilities: metaCapabilities('echo'),
     limits: INSTAGRAM_LIMITS,
     accountIds: ctx.accountIds,
     verifyChallenge: (query) => verifyInstagramChallenge(ctx, query),

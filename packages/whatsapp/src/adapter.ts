@@ -10,6 +10,7 @@ import {
   createGraphClient,
   createMetaAccess,
   type GraphClient,
+  metaCapabilities,
   verifyMetaChallenge,
 } from '@switchboard/meta-graph';
 import { resolveWhatsAppConfig, type WhatsAppAdapterConfig } from './config.js';
@@ -134,6 +135,8 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
 
   const adapter = {
     channel: 'whatsapp' as const,
+    // Sends are confirmed by status webhooks (sent, delivered, read, failed).
+    capabilities: metaCapabilities('status'),
     limits: WHATSAPP_LIMITS,
     accountIds: resolved.phoneNumberIds,
     verifyChallenge: (query: URLSearchParams) => verifyMetaChallenge(query, resolved.verifyToken),
