@@ -1,6 +1,7 @@
 // The root entry: what an app (consumer) and a plugin author (adapter, store) build on.
 // Bridges, the watch's tools and helpers for sibling packages live behind subpaths:
 // `@switchboard/core/node`, `/watch`, `/adapter`, `/internal`. tests/packaging checks the surface.
+export type { TokenOptions, TokenStatus, Tokens } from './accounts/tokens.js';
 export type * from './accounts/types.js';
 export * from './adapter.js';
 export * from './clock.js';

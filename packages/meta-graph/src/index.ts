@@ -1,5 +1,6 @@
 export { createMetaAccess, type MetaAccess, type MetaAccessConfig } from './access.js';
 export { decodeJsonBody } from './body.js';
+export { META_ACK_BODY, META_SIGNATURE_HEADERS, metaCapabilities } from './capabilities.js';
 export {
   createGraphClient,
   type GraphClient,
@@ -44,6 +45,12 @@ export {
   type UploadableMedia,
   uploadMessengerPlatformAttachment,
 } from './messenger-platform/index.js';
-export { metaJsonStringify } from './meta-json.js';
-export { signMetaBody, verifyMetaSignature } from './signature.js';
+export { verifyMetaSignature } from './signature.js';
+export { inspectMetaToken } from './token-inspection.js';
 export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';
+export {
+  appSecretProof,
+  metaJsonStringify,
+  signMetaBody,
+  signMetaBodySha1,
+} from './wire.js';

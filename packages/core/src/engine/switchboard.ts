@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createAccountRegistry } from '../accounts/registry.js';
+import { createTokenKeeper } from '../accounts/tokens.js';
 import type { ChannelAdapter, UnrecoverableGap } from '../adapter.js';
 import { systemClock } from '../clock.js';
 import { createCredentialVault } from '../credentials/vault.js';
@@ -14,7 +15,7 @@ import { createDispatcher } from './dispatcher.js';
 import { computeHealth, scopeHealth } from './health.js';
 import { mergeWatchHealth } from './health-merge.js';
 import { createAccountHold } from './hold.js';
-import { createIngress, handleWebRequest } from './ingress.js';
+import { checkKeptHeaders, createIngress, handleWebRequest } from './ingress.js';
 import { createWorkerLoop } from './loop.js';
 import { createEngineMetrics } from './metrics.js';
 import { createOutbox } from './outbox.js';
@@ -46,6 +47,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
   const adapters = new Map<string, ChannelAdapter>();
   for (const adapter of options.adapters) {
     if (adapters.has(adapter.channel)) throw new TypeError(`two adapters for channel "${adapter.channel}"`);
+    checkKeptHeaders(adapter);
     adapters.set(adapter.channel, adapter);
   }
   const processorPolicy = resolveWorker(options.processor, {
@@ -98,6 +100,20 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     logger,
     tenantOf: (channel, accountId) => accounts.peek(channel, accountId)?.tenantId ?? undefined,
   });
+  const tokens =
+    options.tokens === false
+      ? null
+      : createTokenKeeper({
+          adapters,
+          registry: accounts,
+          vault,
+          store,
+          clock,
+          logger,
+          alarms,
+          owner,
+          ...(options.tokens ? { options: options.tokens } : {}),
+        });
   // Created below once the processor exists; the hooks above only call it after start().
   let watch: Watch | null = null;
   const outboxLoopRef: { wake: () => void } = { wake: () => {} };
@@ -142,6 +158,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       holdMs: options.accounts?.holdMs ?? 24 * 60 * 60_000,
     }),
     readModel: options.readModel ?? true,
+    send: (message) => outbox.send(message),
   });
   const processor = createProcessor({
     adapters,
@@ -224,6 +241,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       },
       reencrypt: vault.reencrypt,
     },
+    tokens: tokens && { pass: tokens.pass, check: tokens.check, status: tokens.status },
     on(kind: EventKind | '*' | 'alarm', handler: EventHandler<never> | AlarmHandler, opts?: HandlerOptions) {
       const tenantId = opts?.tenantId;
       if (kind === 'alarm') {
@@ -244,11 +262,12 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       processorLoop.start();
       outboxLoop.start();
       await watch?.start();
+      tokens?.start();
       logger.info('switchboard started', { instanceId: owner, channels: [...adapters.keys()] });
     },
     async stop() {
       await watch?.stop();
-      await Promise.all([processorLoop.stop(), outboxLoop.stop()]);
+      await Promise.all([processorLoop.stop(), outboxLoop.stop(), tokens?.stop()]);
       logger.info('switchboard stopped', { instanceId: owner });
     },
     async drain() {
