@@ -10,5 +10,6 @@ export {
   type TelegramAdapterConfig,
   telegramConfigFromEnv,
 } from './config.js';
+export { telegramRecipient } from './ids.js';
 export { TELEGRAM_FIELD_LIMITS, TELEGRAM_LIMITS } from './send/build.js';
 export { SECRET_TOKEN_HEADER } from './signature.js';
