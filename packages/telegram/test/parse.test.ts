@@ -282,6 +282,12 @@ describe('parseWebhook: other updates', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it("the bot's own message (business chats, channel posts it made) is outbound", () => {
+    const raw = JSON.parse(new TextDecoder().decode(fixture('message-text')));
+    raw.message.from = { id: Number(BOT), is_bot: true, first_name: 'Inbox' };
+    expect(telegram.parseWebhook(bytes(raw)).events[0]).toMatchObject({ direction: 'outbound', userId: ANN });
+  });
+
   it('uses a configured bot id when no token is given (parse-only deployments)', () => {
     const parseOnly = adapter({ botToken: undefined, botId: '42' });
     expect(parseOnly.parseWebhook(fixture('message-text')).events[0]).toMatchObject({

@@ -98,7 +98,9 @@ function mapField(field: string, raw: unknown, updateId: number, ctx: ParseConte
     const m = parse(Message);
     if (isProblem(m)) return problem(m);
     const chat = chatKey(m.chat.id, m.business_connection_id);
-    const sender = m.from?.id ?? m.sender_chat?.id ?? m.chat.id;
+    const outbound = m.from?.is_bot === true && String(m.from.id) === ctx.botId;
+    // The customer: the sender, or for the bot's own messages the chat it wrote in (as Meta echoes name the recipient).
+    const sender = outbound ? m.chat.id : (m.from?.id ?? m.sender_chat?.id ?? m.chat.id);
     const conversational = {
       ...base,
       userId: String(sender),
@@ -125,7 +127,7 @@ function mapField(field: string, raw: unknown, updateId: number, ctx: ParseConte
         ...conversational,
         key: `${CHANNEL}:${ctx.botId}:msg:${chat}:${m.message_id}`,
         timestamp: m.date * 1000,
-        direction: m.from?.is_bot && String(m.from.id) === ctx.botId ? 'outbound' : 'inbound',
+        direction: outbound ? 'outbound' : 'inbound',
         ...(m.text !== undefined ? { text: m.text } : {}),
         parts: contentParts(m, raw as Record<string, unknown>),
         ...(m.reply_to_message
