@@ -1,4 +1,11 @@
-import type { ChannelAdapter, OutboundMessage, SendReceipt, WebhookHeaders } from '@switchboard/core';
+import type {
+  AdapterHost,
+  ChannelAdapter,
+  OutboundMessage,
+  SendReceipt,
+  SignatureCheck,
+  WebhookHeaders,
+} from '@switchboard/core';
 import { SwitchboardError, silentLogger, systemClock } from '@switchboard/core';
 import { z } from 'zod';
 import { type BotApiClient, createBotApiClient } from './client.js';
@@ -60,19 +67,45 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   const resolved = resolveTelegramConfig(config);
   const clock = config.clock ?? systemClock;
   const logger = config.logger ?? silentLogger;
-  let client: BotApiClient | undefined;
-  const api = (): BotApiClient => {
-    if (!resolved.botToken) {
-      throw new SwitchboardError('AUTH_FAILED', 'Telegram botToken is not configured (TELEGRAM_BOT_TOKEN)');
+  let host: AdapterHost | undefined;
+  let client: { token: string; api: BotApiClient } | undefined;
+  // The registry's token first (rotated without a restart), then the configuration's.
+  const api = async (): Promise<BotApiClient> => {
+    const token = (await host?.credentials(resolved.botId))?.botToken ?? resolved.botToken;
+    if (!token) {
+      throw new SwitchboardError(
+        'AUTH_FAILED',
+        `no token for Telegram bot ${resolved.botId}: configure botToken (TELEGRAM_BOT_TOKEN) or connect the bot with credentials: { botToken }`,
+      );
     }
-    client ??= createBotApiClient({
-      baseUrl: resolved.apiBaseUrl,
-      token: resolved.botToken,
-      timeoutMs: resolved.timeoutMs,
-    });
-    return client;
+    if (!token.startsWith(`${resolved.botId}:`)) {
+      throw new SwitchboardError(
+        'AUTH_FAILED',
+        `the token registered for bot ${resolved.botId} belongs to another bot`,
+      );
+    }
+    if (client?.token !== token) {
+      client = {
+        token,
+        api: createBotApiClient({ baseUrl: resolved.apiBaseUrl, token, timeoutMs: resolved.timeoutMs }),
+      };
+    }
+    return client.api;
   };
-  const deps = { config: resolved, client: api, clock };
+  /** Configured secret tokens, then those registered for this bot with `switchboard.apps.put(botId, …)`. */
+  const registered = () =>
+    host
+      ?.appSecrets()
+      .filter((s) => s.appId === resolved.botId)
+      .map((s) => s.secret) ?? [];
+  const secretTokens = () => [...resolved.secretTokens, ...registered()];
+  const verifySignature = (headers: WebhookHeaders): SignatureCheck => {
+    const check = verifySecretToken(headers, secretTokens());
+    return check.ok && check.secretIndex >= resolved.secretTokens.length
+      ? { ...check, appId: resolved.botId }
+      : check;
+  };
+  const deps = { config: resolved, client: api, clock, secretTokens };
   const ownAccount = (accountId: string) => {
     if (accountId !== resolved.botId) {
       throw new SwitchboardError(
@@ -90,8 +123,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     capabilities: TELEGRAM_CAPABILITIES,
     // Telegram has no GET handshake.
     verifyChallenge: () => null,
-    verifySignature: (_rawBody: Uint8Array, headers: WebhookHeaders) =>
-      verifySecretToken(headers, resolved.secretTokens),
+    verifySignature: (_rawBody: Uint8Array, headers: WebhookHeaders) => verifySignature(headers),
     parseWebhook: (rawBody: Uint8Array) =>
       parseTelegramWebhook(rawBody, { botId: resolved.botId, now: () => clock.now() }),
     send: async (message: OutboundMessage): Promise<SendReceipt> => {
@@ -105,6 +137,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       ownAccount(accountId);
       await setWebhook(deps);
     },
+    attach: (value: AdapterHost) => {
+      host = value;
+    },
     answerCallbackQuery: async (query, options = {}) => {
       const id = typeof query === 'string' ? query : callbackIdOf(query);
       if (options.text !== undefined && options.text.length > 200) {
@@ -112,7 +147,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
           path: 'text',
         });
       }
-      await api().call(
+      await (await api()).call(
         'answerCallbackQuery',
         {
           callback_query_id: id,

@@ -29,7 +29,10 @@ const secretToken = z
 
 export const TelegramAdapterConfigSchema = z
   .object({
-    /** `<bot id>:<secret>` from @BotFather. Needed to send, probe and resubscribe, not to parse. */
+    /**
+     * `<bot id>:<secret>` from @BotFather. Needed to send, probe and resubscribe, not to parse. A token
+     * stored with `switchboard.accounts.connect({ channel: 'telegram', accountId: botId, credentials: { botToken } })` wins.
+     */
     botToken: z
       .string()
       .regex(/^\d+:[A-Za-z0-9_-]+$/, 'a bot token looks like 123456789:AA...')
@@ -38,9 +41,10 @@ export const TelegramAdapterConfigSchema = z
     botId: z.string().regex(/^\d+$/, 'a bot id is a string of digits').optional(),
     /**
      * Accepted values of the `X-Telegram-Bot-Api-Secret-Token` header (several during a rotation). The
-     * first one is what `resubscribe` registers with `setWebhook`.
+     * first one is what `resubscribe` registers with `setWebhook`. May instead be registered at runtime
+     * with `switchboard.apps.put(botId, [token])`; with neither, every webhook is refused.
      */
-    secretToken: z.union([secretToken, z.array(secretToken).min(1)]),
+    secretToken: z.union([secretToken, z.array(secretToken)]).optional(),
     /** The public HTTPS URL Telegram should post to (`…/webhooks/telegram`): checked by the probes, set by `resubscribe`. */
     webhookUrl: z.string().url().optional(),
     /** Update types to subscribe to. Default {@link DEFAULT_ALLOWED_UPDATES}. */
@@ -64,7 +68,7 @@ export const TelegramAdapterConfigSchema = z
   })
   .transform(({ secretToken, ...c }) => ({
     ...c,
-    secretTokens: typeof secretToken === 'string' ? [secretToken] : [...new Set(secretToken)],
+    secretTokens: typeof secretToken === 'string' ? [secretToken] : [...new Set(secretToken ?? [])],
     botId: c.botId ?? c.botToken?.slice(0, c.botToken.indexOf(':')),
     allowedUpdates: c.allowedUpdates ?? [...DEFAULT_ALLOWED_UPDATES],
     apiBaseUrl: c.apiBaseUrl.replace(/\/+$/, ''),

@@ -34,8 +34,10 @@ type Verdict = Omit<HealthProbeResult, 'probe' | 'checkedAt' | 'accountId'>;
 
 export interface ProbeDeps {
   config: ResolvedTelegramConfig;
-  /** Throws AUTH_FAILED when no token is configured. */
-  client: () => BotApiClient;
+  /** Rejects with AUTH_FAILED when no token is configured or registered. */
+  client: () => Promise<BotApiClient>;
+  /** Accepted webhook secret tokens: configured, then registered with `switchboard.apps`. */
+  secretTokens: () => readonly string[];
   clock: Clock;
 }
 
@@ -75,7 +77,7 @@ function redact(url: string, token: string | undefined): string {
 }
 
 async function checkToken(deps: ProbeDeps): Promise<Verdict> {
-  const me = await deps.client().call('getMe', {}, BotUser);
+  const me = await (await deps.client()).call('getMe', {}, BotUser);
   if (String(me.id) !== deps.config.botId) {
     return {
       status: 'down',
@@ -161,7 +163,7 @@ function deliveryVerdict(info: WebhookInfo, config: ResolvedTelegramConfig, now:
 
 export function createProbes(deps: ProbeDeps): HealthProbe[] {
   const { config, clock } = deps;
-  const info = () => deps.client().call('getWebhookInfo', {}, WebhookInfo.loose());
+  const info = async () => (await deps.client()).call('getWebhookInfo', {}, WebhookInfo.loose());
   return [
     probe('telegram.token', 'getMe: the bot token works and belongs to this bot.', deps, () =>
       checkToken(deps),
@@ -190,11 +192,18 @@ export async function setWebhook(deps: ProbeDeps): Promise<void> {
       'Telegram webhookUrl is not configured (TELEGRAM_WEBHOOK_URL)',
     );
   }
-  await deps.client().call(
+  const secretToken = deps.secretTokens()[0];
+  if (!secretToken) {
+    throw new SwitchboardError(
+      'INVALID_REQUEST',
+      'no Telegram secret token: configure secretToken (TELEGRAM_SECRET_TOKEN) or register one with switchboard.apps.put(botId, [token])',
+    );
+  }
+  await (await deps.client()).call(
     'setWebhook',
     {
       url: config.webhookUrl,
-      secret_token: config.secretTokens[0],
+      secret_token: secretToken,
       allowed_updates: config.allowedUpdates,
       ...(config.maxConnections ? { max_connections: config.maxConnections } : {}),
     },

@@ -24,6 +24,13 @@ export function verifySecretToken(headers: WebhookHeaders, secretTokens: readonl
       hint: `no ${SECRET_TOKEN_HEADER} header: is secret_token set with setWebhook?`,
     };
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(value)) return { ok: false, reason: 'malformed' };
+  if (secretTokens.length === 0) {
+    return {
+      ok: false,
+      reason: 'mismatch',
+      hint: 'no secret token is configured or registered for this bot',
+    };
+  }
   const given = digest(value);
   let matched = -1;
   secretTokens.forEach((token, index) => {

@@ -50,7 +50,6 @@ describe('config', () => {
 
   it.each([
     [{ secretToken: 'with+plus=' }, 'secretToken'],
-    [{ secretToken: [] }, 'secretToken'],
     [{ secretToken: 'x'.repeat(257) }, 'secretToken'],
     [{ botToken: 'not-a-token' }, 'botToken'],
     [{ botToken: undefined, botId: undefined }, 'botId'],

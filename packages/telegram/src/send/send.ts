@@ -13,14 +13,14 @@ const SentMessage = z.object({
 
 /** Sends one message; errors are classified by the client. Reactions and chat actions return `true` and no message id. */
 export async function sendMessage(
-  client: () => BotApiClient,
+  client: () => Promise<BotApiClient>,
   botId: string,
   message: OutboundMessage,
   clock: Clock,
 ): Promise<SendReceipt> {
   const request = buildRequest(message);
   if (request === null) return { messageId: '', acceptedAt: clock.now(), raw: null };
-  const api = client();
+  const api = await client();
   if (request.method === 'sendChatAction' || request.method === 'setMessageReaction') {
     const result = await api.call(request.method, request.params, z.literal(true));
     return { messageId: '', acceptedAt: clock.now(), raw: result };
