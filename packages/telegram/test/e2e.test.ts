@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   createMemoryStore,
   createSwitchboard,
+  ManualClock,
   type MessageEvent,
   type PostbackEvent,
   type Switchboard,
@@ -144,5 +145,42 @@ describe('end to end through createSwitchboard', () => {
     } finally {
       fake.unblock(100000001);
     }
+  });
+
+  it('a 429 is retried after retry_after on the engine clock, then delivered once', async () => {
+    const clock = new ManualClock(Date.parse('2026-01-05T10:00:00Z'));
+    const limited = createSwitchboard({
+      adapters: [
+        createTelegramAdapter({ botToken: BOT_TOKEN, secretToken: SECRET, apiBaseUrl: fake.url, clock }),
+      ],
+      store: createMemoryStore(),
+      logger: silentLogger,
+      watch: false,
+      clock,
+      random: () => 0,
+    });
+    fake.failNext('sendMessage', {
+      code: 429,
+      description: 'Too Many Requests: retry after 30',
+      retryAfter: 30,
+    });
+    const before = fake.sent.length;
+    const entry = await limited.send({
+      to: { channel: 'telegram', accountId: BOT, userId: '100000001' },
+      content: { type: 'text', text: 'after the flood' },
+    });
+    await limited.drain();
+    expect(await limited.store.outbox.get(entry.id)).toMatchObject({
+      state: 'pending',
+      nextAttemptAt: clock.now() + 30_000,
+    });
+    await clock.advance(29_000);
+    await limited.drain();
+    expect(fake.sent.length).toBe(before);
+    await clock.advance(1_000);
+    await limited.drain();
+    expect(fake.sent.slice(before).map((m) => m.params.text)).toEqual(['after the flood']);
+    expect(await limited.store.outbox.get(entry.id)).toMatchObject({ state: 'sent' });
+    await limited.stop();
   });
 });
