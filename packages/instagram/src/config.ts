@@ -86,8 +86,9 @@ export const InstagramAdapterConfigSchema = z
     clock: z.custom<Clock>().optional(),
     limiter: z.custom<RateLimiter>().optional(),
   })
-  .refine((c) => c.appSecret !== undefined || (c.appSecrets?.length ?? 0) > 0, {
-    message: 'appSecret or appSecrets is required',
+  .refine((c) => c.appSecret !== undefined || c.appSecrets !== undefined, {
+    message:
+      'appSecret or appSecrets is required (appSecrets: [] when every app is registered at runtime with switchboard.apps)',
     path: ['appSecret'],
   })
   .transform(({ pageIds, ...c }) => ({

@@ -6,7 +6,12 @@ import {
   silentLogger,
   systemClock,
 } from '@switchboard/core';
-import { createGraphClient, createMetaAccess, type GraphClient, type MetaAccess } from '@switchboard/meta-graph';
+import {
+  createGraphClient,
+  createMetaAccess,
+  type GraphClient,
+  type MetaAccess,
+} from '@switchboard/meta-graph';
 import { InstagramApiFlavour, type ResolvedInstagramConfig } from './config.js';
 
 /** Graph paths of one Instagram account, which differ per API flavour. */

@@ -6,7 +6,12 @@ import {
   silentLogger,
   systemClock,
 } from '@switchboard/core';
-import { createGraphClient, createMetaAccess, type GraphClient, type MetaAccess } from '@switchboard/meta-graph';
+import {
+  createGraphClient,
+  createMetaAccess,
+  type GraphClient,
+  type MetaAccess,
+} from '@switchboard/meta-graph';
 import type { ResolvedMessengerConfig } from './config.js';
 
 /** What send, health and backfill share: resolved config, credentials and one Graph client per Page. */

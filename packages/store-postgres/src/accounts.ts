@@ -114,7 +114,9 @@ export function createPgCredentials(db: Db): CredentialStore {
     async put(name, sealed, { now }) {
       return db.tx(async (query) => {
         // Held to commit, like account_version: versions commit in order.
-        const [next] = await query(`UPDATE ${db.t('credential_version')} SET value = value + 1 RETURNING value`);
+        const [next] = await query(
+          `UPDATE ${db.t('credential_version')} SET value = value + 1 RETURNING value`,
+        );
         const [row] = await query(
           `INSERT INTO ${t} (name, sealed, updated_at, version) VALUES ($1, $2, $3, $4)
            ON CONFLICT (name) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = EXCLUDED.updated_at,

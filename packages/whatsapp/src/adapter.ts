@@ -73,8 +73,7 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     access.account(phoneNumberId)?.linkedIds.wabaId ?? resolved.wabaIdByPhoneNumberId[phoneNumberId];
   const access = createMetaAccess({
     // A WABA's own token, else the adapter's: for a number (via its WABA) or a WABA id itself.
-    configuredToken: (id) =>
-      resolved.accessTokenByWabaId[wabaOf(id) ?? id] ?? resolved.accessToken,
+    configuredToken: (id) => resolved.accessTokenByWabaId[wabaOf(id) ?? id] ?? resolved.accessToken,
     appSecrets: resolved.appSecrets,
     appsecretProof: true,
     describe: (id) => `WhatsApp account ${id}`,

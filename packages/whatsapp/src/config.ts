@@ -53,8 +53,9 @@ export const WhatsAppAdapterConfigSchema = z
     logger: z.custom<Logger>().optional(),
     clock: z.custom<Clock>().optional(),
   })
-  .refine((c) => c.appSecret !== undefined || (c.appSecrets?.length ?? 0) > 0, {
-    message: 'appSecret or appSecrets is required to verify webhook signatures',
+  .refine((c) => c.appSecret !== undefined || c.appSecrets !== undefined, {
+    message:
+      'appSecret or appSecrets is required (appSecrets: [] when every app is registered at runtime with switchboard.apps)',
     path: ['appSecret'],
   })
   .transform(({ appSecret, appSecrets, ...c }) => ({

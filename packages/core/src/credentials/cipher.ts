@@ -71,7 +71,9 @@ export function createCredentialCipher(keys: readonly CredentialKey[]): Credenti
           'utf8',
         );
       } catch {
-        return fail(`credentials of ${name} do not decrypt with key ${keyId}: altered, or sealed under another name`);
+        return fail(
+          `credentials of ${name} do not decrypt with key ${keyId}: altered, or sealed under another name`,
+        );
       }
     },
     isStale: (sealed) => sealed.split(':', 2)[1] !== first.id,
@@ -98,7 +100,9 @@ const fingerprint = (key: Uint8Array) => `k${createHash('sha256').update(key).di
  * @example
  * createSwitchboard({ adapters, store, credentials: { keys: credentialKeysFromEnv() } });
  */
-export function credentialKeysFromEnv(env: Record<string, string | undefined> = process.env): CredentialKey[] {
+export function credentialKeysFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): CredentialKey[] {
   const many = env.SWITCHBOARD_CREDENTIAL_KEYS?.trim();
   if (many) {
     return many

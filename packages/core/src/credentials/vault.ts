@@ -5,8 +5,8 @@ import type { CredentialStore, SealedCredential } from '../store/types.js';
 import { type CredentialCipher, createCredentialCipher } from './cipher.js';
 import type {
   AccountCredentials,
-  Apps,
   AppSecret,
+  Apps,
   CredentialReference,
   CredentialsAdmin,
   CredentialsOptions,
@@ -174,7 +174,8 @@ export function createCredentialVault(deps: {
       const entry = entries.get(name);
       return entry ? open<AccountCredentials | undefined>(name, entry) : undefined;
     },
-    hasStored: (channel, accountId) => (entries.get(accountName(channel, accountId))?.sealed ?? null) !== null,
+    hasStored: (channel, accountId) =>
+      (entries.get(accountName(channel, accountId))?.sealed ?? null) !== null,
     async setAccount(channel, accountId, credentials) {
       const name = accountName(channel, accountId);
       if (credentials !== null) {

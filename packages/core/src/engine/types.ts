@@ -1,7 +1,7 @@
 import type { Accounts, AccountsOptions } from '../accounts/types.js';
-import type { Apps, CredentialsAdmin, CredentialsOptions } from '../credentials/types.js';
 import type { ChannelAdapter, HealthProbeResult, HealthStatus, UnrecoverableGap } from '../adapter.js';
 import type { Clock } from '../clock.js';
+import type { Apps, CredentialsAdmin, CredentialsOptions } from '../credentials/types.js';
 import type { RateLimiter } from '../limiter.js';
 import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventKind, EventOfKind, EventSource } from '../model/events.js';
