@@ -71,9 +71,9 @@ function probe(
   };
 }
 
-/** The bot token may be written into a webhook URL path by the user: never report it. */
-function redact(url: string, token: string | undefined): string {
-  return token ? url.split(token).join('<bot token>') : url;
+/** A bot token may be written into a webhook URL path by the user: never report one (any token's shape). */
+function redact(url: string): string {
+  return url.replace(/\d{5,}:[A-Za-z0-9_-]{20,}/g, '<bot token>');
 }
 
 async function checkToken(deps: ProbeDeps): Promise<Verdict> {
@@ -94,7 +94,7 @@ async function checkToken(deps: ProbeDeps): Promise<Verdict> {
 
 /** Subscription: a webhook is set, to our URL, with our update types. Fixed by `resubscribe` (setWebhook). */
 function subscriptionVerdict(info: WebhookInfo, config: ResolvedTelegramConfig): Verdict {
-  const url = redact(info.url, config.botToken);
+  const url = redact(info.url);
   const data = { url, allowedUpdates: info.allowed_updates ?? 'default' };
   if (!info.url) {
     return {
@@ -107,7 +107,7 @@ function subscriptionVerdict(info: WebhookInfo, config: ResolvedTelegramConfig):
   if (config.webhookUrl && !sameUrl(info.url, config.webhookUrl)) {
     return {
       status: 'down',
-      reason: `The webhook points to ${url}, not ${redact(config.webhookUrl, config.botToken)}: another deployment overwrote it.`,
+      reason: `The webhook points to ${url}, not ${redact(config.webhookUrl)}: another deployment overwrote it.`,
       data,
     };
   }
