@@ -4,13 +4,14 @@ import type {
   OutboundMessage,
   SendReceipt,
   SignatureCheck,
+  TokenInspection,
   WebhookHeaders,
 } from '@switchboard/core';
 import { SwitchboardError, silentLogger, systemClock } from '@switchboard/core';
 import { z } from 'zod';
 import { type BotApiClient, createBotApiClient } from './client.js';
 import { resolveTelegramConfig, type TelegramAdapterConfig } from './config.js';
-import { createProbes, setWebhook } from './health.js';
+import { BotUser, createProbes, setWebhook } from './health.js';
 import { TELEGRAM_LIMITS } from './send/build.js';
 import { sendMessage } from './send/send.js';
 import { verifySecretToken } from './signature.js';
@@ -38,6 +39,8 @@ export interface TelegramAdapter extends ChannelAdapter {
   capabilities: typeof TELEGRAM_CAPABILITIES;
   /** setWebhook with the configured URL, first secret token and update types. */
   resubscribe(accountId: string): Promise<void>;
+  /** getMe: bot tokens do not expire, so only validity (a revoked token is a 401). */
+  inspectToken(accountId: string): Promise<TokenInspection>;
   /**
    * Stops the button's progress spinner (answerCallbackQuery). Telegram asks bots to answer every
    * callback query, within seconds; `text` (≤ 200 characters) shows as a toast, or an alert with `showAlert`.
@@ -136,6 +139,20 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     resubscribe: async (accountId: string) => {
       ownAccount(accountId);
       await setWebhook(deps);
+    },
+    inspectToken: async (accountId: string): Promise<TokenInspection> => {
+      ownAccount(accountId);
+      const answer = { expiresAt: null, scopes: [] };
+      try {
+        const me = await (await api()).call('getMe', {}, BotUser);
+        return String(me.id) === resolved.botId
+          ? { valid: true, ...answer }
+          : { valid: false, ...answer, reason: `the token belongs to bot ${me.id}` };
+      } catch (error) {
+        if (SwitchboardError.is(error, 'AUTH_FAILED'))
+          return { valid: false, ...answer, reason: error.message };
+        throw error;
+      }
     },
     attach: (value: AdapterHost) => {
       host = value;

@@ -101,6 +101,22 @@ describe('probes', () => {
     expect(JSON.stringify(r)).not.toContain(BOT_TOKEN.split(':')[1]);
   });
 
+  it('inspectToken: valid for a working token (bot tokens never expire), invalid when revoked, throws when Telegram is down', async () => {
+    expect(await adapter({ apiBaseUrl: fake.url }).inspectToken(BOT)).toEqual({
+      valid: true,
+      expiresAt: null,
+      scopes: [],
+    });
+    const revoked = await adapter({ apiBaseUrl: fake.url, botToken: '7000000001:AArevoked' }).inspectToken(
+      BOT,
+    );
+    expect(revoked).toMatchObject({ valid: false, reason: expect.stringMatching(/Unauthorized/) });
+    fake.failNext('getMe', { code: 502, description: 'Bad Gateway' });
+    await expect(adapter({ apiBaseUrl: fake.url }).inspectToken(BOT)).rejects.toMatchObject({
+      code: 'TEMPORARY',
+    });
+  });
+
   it('resubscribe without a webhook URL or for another bot is INVALID_REQUEST', async () => {
     await expect(adapter({ apiBaseUrl: fake.url }).resubscribe(BOT)).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
