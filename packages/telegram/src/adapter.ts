@@ -1,4 +1,5 @@
 import type {
+  AdapterCapabilities,
   AdapterHost,
   ChannelAdapter,
   OutboundMessage,
@@ -18,19 +19,15 @@ import { verifySecretToken } from './signature.js';
 import { parseTelegramWebhook } from './webhook/parse.js';
 
 /**
- * What the engine needs to know about Telegram, as data (core's `AdapterCapabilities`): no delivery
- * receipts, so no send is ever confirmed by a webhook; a plain `OK` acknowledges a stored update; no
- * header is worth keeping (the secret-token header is a secret).
+ * What the engine needs to know about Telegram, as data: no delivery receipts, so no send is ever
+ * confirmed by a webhook; a plain `OK` acknowledges a stored update; no header is worth keeping (the
+ * secret-token header is a secret).
  */
 export const TELEGRAM_CAPABILITIES = {
   sendConfirmation: 'none',
   ackBody: 'OK',
   keptHeaders: [],
-} as const satisfies {
-  sendConfirmation: 'echo' | 'status' | 'none';
-  ackBody?: string;
-  keptHeaders?: readonly string[];
-};
+} as const satisfies AdapterCapabilities;
 
 /** The Telegram adapter: the `ChannelAdapter` contract plus callback answers. No backfill: the Bot API has no history. */
 export interface TelegramAdapter extends ChannelAdapter {

@@ -74,10 +74,15 @@ export function sendChecks(
       'a request to the platform (baseUrl) carrying the text',
       () => `${platform.requests.length} request(s): ${show(platform.requests)}; send ${outcome(r)}`,
     );
-    const last = platform.messageIds.at(-1);
+    const accepted = platform.messageIds.at(-1);
+    const request = carrying.at(-1);
+    const last =
+      accepted !== undefined && request && options.platform.receiptMessageId
+        ? options.platform.receiptMessageId(accepted, request)
+        : accepted;
     check(
       'value' in r && r.value.messageId === last,
-      `${sent}; the platform accepted it as ${show(last)}`,
+      `${sent}; the platform accepted it as ${show(accepted)}`,
       `a receipt with messageId ${show(last)}`,
       () => outcome(r),
     );
