@@ -89,6 +89,22 @@ describe('end to end through createSwitchboard', () => {
     expect(stored).toBeTruthy();
   });
 
+  it("acknowledges a stored update with the adapter's ack body (OK)", async () => {
+    const response = await switchboard.handleWebhook(
+      new Request('http://127.0.0.1/webhooks/telegram', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify({
+          update_id: 6001,
+          message: fake.textMessage({ chatId: 100000002, text: 'ack?' }),
+        }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('OK');
+    await switchboard.drain();
+  });
+
   it('a button press comes back as a postback and is answered', async () => {
     const status = await fake.deliver({
       callback_query: {
