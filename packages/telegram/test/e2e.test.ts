@@ -199,4 +199,43 @@ describe('end to end through createSwitchboard', () => {
     expect(await limited.store.outbox.get(entry.id)).toMatchObject({ state: 'sent' });
     await limited.stop();
   });
+
+  it('reply() from a handler answers in the group, not privately to the sender', async () => {
+    const group = createSwitchboard({
+      adapters: [createTelegramAdapter({ botToken: BOT_TOKEN, secretToken: SECRET, apiBaseUrl: fake.url })],
+      store: createMemoryStore(),
+      logger: silentLogger,
+      watch: false,
+    });
+    group.on('message', async (event, { reply }) => {
+      await reply(
+        { type: 'text', text: `Thanks ${event.profile?.name}` },
+        { message: { replyTo: event.messageId } },
+      );
+    });
+    const update = {
+      update_id: 7001,
+      message: {
+        message_id: 501,
+        from: { id: 100000002, is_bot: false, first_name: 'Dan' },
+        chat: { id: -1001234567890, title: 'Support', type: 'supergroup' },
+        date: Math.floor(Date.now() / 1000),
+        text: 'anyone here?',
+      },
+    };
+    const response = await group.handleWebhook(
+      new Request('http://127.0.0.1/webhooks/telegram', {
+        method: 'POST',
+        headers: { 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify(update),
+      }),
+    );
+    expect(response.status).toBe(200);
+    await group.drain();
+    expect(fake.sent.at(-1)).toMatchObject({
+      chatId: '-1001234567890',
+      params: { text: 'Thanks Dan', reply_parameters: { message_id: 501 } },
+    });
+    await group.stop();
+  });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SwitchboardError } from '../errors.js';
 import type { ChannelEvent } from '../model/events.js';
+import { parseConversationId } from '../model/ids.js';
 import type { OutboundContent, OutboundMessage } from '../model/outbound.js';
 import type { OutboxEntry } from '../store/types.js';
 import type { ReplyOptions } from './types.js';
@@ -26,7 +27,14 @@ export function createReply(
   let count = 0;
   return async (content, options = {}) => {
     count++;
-    const userId = 'userId' in event ? event.userId : undefined;
+    // The conversation, not the sender: in a group chat (Telegram, WhatsApp groups) `userId` is the
+    // sender and the reply belongs in the group. Identical for one-to-one conversations.
+    const userId =
+      'conversationId' in event && event.conversationId
+        ? parseConversationId(event.conversationId).userId
+        : 'userId' in event
+          ? event.userId
+          : undefined;
     if (!userId) {
       throw new SwitchboardError(
         'INVALID_REQUEST',
