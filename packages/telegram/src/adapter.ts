@@ -12,6 +12,7 @@ import { SwitchboardError, silentLogger, systemClock } from '@switchboard/core';
 import { z } from 'zod';
 import { type BotApiClient, createBotApiClient } from './client.js';
 import { resolveTelegramConfig, type TelegramAdapterConfig } from './config.js';
+import { type DownloadedFile, downloadFile } from './files.js';
 import { BotUser, createProbes, setWebhook } from './health.js';
 import { TELEGRAM_LIMITS } from './send/build.js';
 import { sendMessage } from './send/send.js';
@@ -36,6 +37,11 @@ export interface TelegramAdapter extends ChannelAdapter {
   capabilities: typeof TELEGRAM_CAPABILITIES;
   /** setWebhook with the configured URL, first secret token and update types. */
   resubscribe(accountId: string): Promise<void>;
+  /**
+   * Downloads an inbound file by its `file_id` (a part's `mediaId`): getFile, then the file, capped at
+   * `maxBytes` (default and Telegram's own limit: 20 MB).
+   */
+  downloadFile(fileId: string, options?: { maxBytes?: number }): Promise<DownloadedFile>;
   /** getMe: bot tokens do not expire, so only validity (a revoked token is a 401). */
   inspectToken(accountId: string): Promise<TokenInspection>;
   /**
@@ -136,6 +142,16 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     resubscribe: async (accountId: string) => {
       ownAccount(accountId);
       await setWebhook(deps);
+    },
+    downloadFile: async (fileId: string, options: { maxBytes?: number } = {}) => {
+      const bot = await api();
+      const token = client?.token ?? '';
+      return downloadFile(
+        bot,
+        { baseUrl: resolved.apiBaseUrl, token, timeoutMs: resolved.timeoutMs },
+        fileId,
+        options.maxBytes,
+      );
     },
     inspectToken: async (accountId: string): Promise<TokenInspection> => {
       ownAccount(accountId);

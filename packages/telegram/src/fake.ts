@@ -37,6 +37,8 @@ export interface FakeBotApi {
     update: Record<string, unknown>,
     options?: { url?: string; secretToken?: string | null },
   ): Promise<number>;
+  /** Stores a file the bot can fetch with getFile and download; returns its `file_id`. */
+  addFile(bytes: Uint8Array, options?: { fileId?: string; path?: string }): string;
   /** A private-chat text Message from user `chatId` (the `message` field of an update). */
   textMessage(input: {
     chatId: number;
@@ -106,6 +108,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   const webhook: FakeWebhookState = { url: '', pendingUpdateCount: 0 };
   const failures: Array<{ method: string; error: FakeError; times: number }> = [];
   const blocked = new Set<string>();
+  const files = new Map<string, { bytes: Uint8Array; path: string }>();
   let nextMessageId = 1;
   let nextUpdateId = 900_000_001;
   const seconds = () => Math.floor(now() / 1000);
@@ -171,6 +174,16 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
       case 'sendchataction':
       case 'setmessagereaction':
         return ok(true);
+      case 'getfile': {
+        const file = files.get(String(params.file_id ?? ''));
+        if (!file) return badRequest('invalid file_id');
+        return ok({
+          file_id: params.file_id,
+          file_unique_id: `u-${params.file_id}`,
+          file_size: file.bytes.byteLength,
+          file_path: file.path,
+        });
+      }
       case 'answercallbackquery':
         return params.callback_query_id
           ? ok(true)
@@ -227,6 +240,15 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
       const match = /^\/bot([^/]+)\/(?:test\/)?([A-Za-z]+)$/.exec(url.pathname);
       const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
         res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+      if (download) {
+        const file =
+          download[1] === token ? [...files.values()].find((f) => f.path === download[2]) : undefined;
+        if (!file) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+        return res
+          .writeHead(200, { 'content-type': 'application/octet-stream' })
+          .end(Buffer.from(file.bytes));
+      }
       if (!match) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
       if (match[1] !== token) return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
       const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
@@ -300,6 +322,11 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
         webhook.lastErrorMessage = reason;
       }
       return status;
+    },
+    addFile(bytes, fileOptions = {}) {
+      const fileId = fileOptions.fileId ?? `BQAC-fake-${files.size + 1}`;
+      files.set(fileId, { bytes, path: fileOptions.path ?? `documents/file_${files.size + 1}.bin` });
+      return fileId;
     },
     textMessage({ chatId, text, firstName = 'Ann', messageId, date }) {
       return {

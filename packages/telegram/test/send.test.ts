@@ -273,3 +273,44 @@ describe('send errors are classified', () => {
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
 });
+
+describe('downloadFile', () => {
+  it('fetches an inbound file by file_id through getFile', async () => {
+    const bytes = new TextEncoder().encode('%PDF-1.7 invoice');
+    const fileId = fake.addFile(bytes, { path: 'documents/invoice.pdf' });
+    const file = await telegram.downloadFile(fileId);
+    expect(new TextDecoder().decode(file.bytes)).toBe('%PDF-1.7 invoice');
+    expect(file).toMatchObject({ filePath: 'documents/invoice.pdf', fileSize: bytes.byteLength });
+  });
+
+  it('refuses a file over the cap before downloading it, and an unknown id as INVALID_REQUEST', async () => {
+    const fileId = fake.addFile(new Uint8Array(2048));
+    await expect(telegram.downloadFile(fileId, { maxBytes: 1024 })).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+    await expect(telegram.downloadFile('nope')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+});
+
+describe('downloadFile without a size from getFile', () => {
+  it('stops reading past the cap (PAYLOAD_TOO_LARGE)', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      if (req.url?.includes('/getFile')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: true, result: { file_id: 'f', file_path: 'videos/big.mp4' } }));
+      } else res.writeHead(200).end(Buffer.alloc(5000));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const e = await failure(
+        adapter({ apiBaseUrl: `http://127.0.0.1:${port}` }).downloadFile('f', { maxBytes: 1000 }),
+      );
+      expect(e.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(`${e.message}`).not.toContain('AAfakeToken');
+    } finally {
+      server.close();
+    }
+  });
+});
