@@ -97,6 +97,7 @@ const SEND_METHODS: Record<string, string> = {
   sendsticker: 'sticker',
   sendlocation: 'latitude',
   sendcontact: 'phone_number',
+  sendpoll: 'question',
 };
 
 export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<FakeBotApi> {

@@ -314,3 +314,25 @@ describe('downloadFile without a size from getFile', () => {
     }
   });
 });
+
+describe('raw sends', () => {
+  it('calls the named Bot API method with the chat added and returns the message id', async () => {
+    const receipt = await send({
+      type: 'raw',
+      body: { method: 'sendPoll', question: 'Lunch?', options: [{ text: 'Yes' }, { text: 'No' }] },
+    });
+    expect(fake.calls.at(-1)).toEqual({
+      method: 'sendPoll',
+      params: { chat_id: Number(ANN), question: 'Lunch?', options: [{ text: 'Yes' }, { text: 'No' }] },
+    });
+    expect(receipt.messageId).toBe(`${BOT}:${ANN}:${fake.sent.at(-1)?.messageId}`);
+  });
+
+  it('refuses a method that is not a send, before any call', async () => {
+    for (const method of ['setWebhook', 'deleteWebhook', 'logOut', undefined]) {
+      const e = await failure(send({ type: 'raw', body: { method, url: '' } } as OutboundContent));
+      expect(e.code).toBe('INVALID_REQUEST');
+    }
+    expect(fake.calls).toHaveLength(0);
+  });
+});

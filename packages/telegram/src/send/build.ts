@@ -38,6 +38,7 @@ export const TELEGRAM_LIMITS: ChannelLimits = {
     'location',
     'contacts',
     'sender_action',
+    'raw',
   ],
 };
 
@@ -184,6 +185,18 @@ export function buildRequest(input: OutboundMessage): BotApiRequest | null {
           reaction: content.emoji ? [{ type: 'emoji', emoji: content.emoji }] : [],
         },
       };
+    case 'raw': {
+      // A Bot API send the model does not cover (sendPoll, sendMediaGroup, sendInvoice, copyMessage…):
+      // `body.method` names it, the rest are its parameters; the chat (and reply) are added here.
+      const { method, ...params } = content.body;
+      if (typeof method !== 'string' || !/^(send|copy|forward)[A-Z][A-Za-z]*$/.test(method)) {
+        throw invalid(
+          'a raw Telegram send needs body.method, a send* / copy* / forward* Bot API method (e.g. "sendPoll")',
+          'content.body.method',
+        );
+      }
+      return send(method, params);
+    }
     case 'sender_action': {
       if (content.action === 'mark_seen') throw notSupported('Telegram bots cannot mark messages as read');
       // The typing status ends by itself after 5 s or with the next message; there is no call to stop it.

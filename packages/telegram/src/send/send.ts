@@ -25,13 +25,20 @@ export async function sendMessage(
     const result = await api.call(request.method, request.params, z.literal(true));
     return { messageId: '', acceptedAt: clock.now(), raw: result };
   }
-  const sent = await api.call(request.method, request.params, SentMessage.loose());
+  // Raw sends may answer a Message, several (sendMediaGroup) or `true`; the receipt names the first message.
+  const result = await api.call(
+    request.method,
+    request.params,
+    z.union([SentMessage.loose(), z.array(SentMessage.loose()).min(1), z.literal(true)]),
+  );
+  if (result === true) return { messageId: '', acceptedAt: clock.now(), raw: result };
+  const sent = Array.isArray(result) ? result[0]! : result;
   const { businessConnectionId } = parseChatKey(message.to.userId);
   const chat = chatKey(sent.chat.id, businessConnectionId);
   return {
     messageId: messageRef(botId, chat, sent.message_id),
     acceptedAt: clock.now(),
     recipientId: String(sent.chat.id),
-    raw: sent,
+    raw: result,
   };
 }
