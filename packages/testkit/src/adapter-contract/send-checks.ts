@@ -30,6 +30,8 @@ const CONTENT_SAMPLES: Record<OutboundContentType, OutboundContent> = {
   location: { type: 'location', latitude: 52.52, longitude: 13.405 },
   contacts: { type: 'contacts', contacts: [{ name: { formattedName: 'Ann Example' } }] },
   sender_action: { type: 'sender_action', action: 'typing_on', messageId: 'mid.1' },
+  flow: { type: 'flow', flowId: '1234567890', cta: 'Book', body: 'Pick a time' },
+  raw: { type: 'raw', body: { note: 'contract check' } },
 };
 
 async function settle(
