@@ -87,31 +87,6 @@ describe('context.reply: replies that happen once', () => {
     expect(fake.sent).toEqual([]);
   });
 
-  it('replies into the conversation, not to the sender, when they differ (a group chat)', async () => {
-    const { switchboard, fake } = setup();
-    const inGroup: ChannelEvent = {
-      kind: 'message',
-      channel: 'fake',
-      key: 'fake:msg:g1',
-      accountId: ACCOUNT,
-      userId: 'u1',
-      conversationId: `fake:${ACCOUNT}:group-7`,
-      messageId: 'g1',
-      direction: 'inbound',
-      parts: [],
-      timestamp: 1,
-      source: 'webhook',
-      raw: {},
-    };
-    fake.adapter.parseWebhook = () => ({ events: [inGroup], problems: [] });
-    switchboard.on('message', async (_event, { reply }) => {
-      await reply({ type: 'text', text: 'to the group' });
-    });
-    await switchboard.handleWebhook(signedRequest(body([])));
-    await switchboard.drain();
-    expect(fake.sent.map((m) => m.to)).toEqual([{ channel: 'fake', accountId: ACCOUNT, userId: 'group-7' }]);
-  });
-
   it('derives keys from channel, event key and position, hashing keys past the outbox limit', () => {
     const event = { channel: 'fake', key: 'fake:msg:1' } as ChannelEvent;
     expect(replyKey(event, '1')).toBe('reply:fake:fake:msg:1:1');

@@ -38,28 +38,3 @@ export function messageIdOf(ref: string, path: string): number {
   }
   return n;
 }
-
-/**
- * Where to answer an event: its chat. In a private chat that is the user; in a group `event.userId`
- * is the sender, so `to: event` would write to the sender privately — answer the conversation instead.
- *
- * @example
- * switchboard.on('message', (event) => switchboard.send({ to: telegramRecipient(event), content: { type: 'text', text: 'Hi' } }));
- */
-export function telegramRecipient(event: { channel: string; accountId: string; conversationId?: string }): {
-  channel: string;
-  accountId: string;
-  userId: string;
-} {
-  const prefix = `${event.channel}:${event.accountId}:`;
-  if (!event.conversationId?.startsWith(prefix)) {
-    throw new SwitchboardError('INVALID_REQUEST', 'the event belongs to no Telegram conversation', {
-      path: 'conversationId',
-    });
-  }
-  return {
-    channel: event.channel,
-    accountId: event.accountId,
-    userId: event.conversationId.slice(prefix.length),
-  };
-}

@@ -11,6 +11,5 @@ export {
   telegramConfigFromEnv,
 } from './config.js';
 export { type DownloadedFile, TELEGRAM_DOWNLOAD_MAX_BYTES } from './files.js';
-export { telegramRecipient } from './ids.js';
 export { TELEGRAM_FIELD_LIMITS, TELEGRAM_LIMITS } from './send/build.js';
 export { SECRET_TOKEN_HEADER } from './signature.js';

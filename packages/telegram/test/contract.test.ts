@@ -1,4 +1,3 @@
-import type { ChannelEvent } from '@switchboard/core';
 import { adapterContract, type ContractMessage } from '@switchboard/testkit/contracts';
 import { createTelegramAdapter } from '../src/index.js';
 import { ANN, BOT, BOT_TOKEN, FIXTURES, SECRET } from './helpers.js';
@@ -13,19 +12,6 @@ const textMessage = (m: ContractMessage) => ({
   date: m.timestamp / 1000,
   text: m.text,
 });
-
-/** The chat of a fixture event, read from Telegram's own item: a group's conversation is its chat, not the sender. */
-function conversationIdOf(event: ChannelEvent): string | undefined {
-  const raw = event.raw as {
-    chat?: { id: number };
-    message?: { chat?: { id: number } };
-    business_connection_id?: string;
-  };
-  const chat = raw.chat?.id ?? raw.message?.chat?.id;
-  if (chat === undefined) return undefined;
-  const key = raw.business_connection_id ? `biz:${raw.business_connection_id}:${chat}` : String(chat);
-  return `telegram:${event.accountId}:${key}`;
-}
 
 adapterContract({
   name: 'telegram',
@@ -71,7 +57,6 @@ adapterContract({
   },
   recipient: { accountId: BOT, userId: ANN },
   fixturesDir: FIXTURES,
-  conversationIdOf,
   unknownItemBodies: [
     {
       update_id: 1,

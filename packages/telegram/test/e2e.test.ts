@@ -12,7 +12,7 @@ import {
 } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeBotApi, startFakeBotApi } from '../src/fake.js';
-import { createTelegramAdapter, type TelegramAdapter, telegramRecipient } from '../src/index.js';
+import { createTelegramAdapter, type TelegramAdapter } from '../src/index.js';
 import { BOT, BOT_TOKEN, SECRET } from './helpers.js';
 
 let fake: FakeBotApi;
@@ -44,7 +44,7 @@ beforeAll(async () => {
     seen.push(event);
     if (event.direction === 'inbound') {
       await switchboard.send({
-        to: telegramRecipient(event),
+        to: event, // the user, or the group for an event of a group
         content: {
           type: 'buttons',
           text: `You said: ${event.text}`,

@@ -109,11 +109,12 @@ describe('parseWebhook: messages', () => {
     });
   });
 
-  it('in a group, the conversation is the chat and the user is the sender', () => {
+  it('in a group, the conversation is the group (groupId) and the user is the sender', () => {
     const e = only('message-group');
     expect(e).toMatchObject({
       userId: '100000002',
-      conversationId: `telegram:${BOT}:-1001234567890`,
+      conversationId: `telegram:${BOT}:group:-1001234567890`,
+      groupId: '-1001234567890',
       messageId: `${BOT}:-1001234567890:501`,
     });
   });
@@ -131,7 +132,7 @@ describe('parseWebhook: messages', () => {
       kind: 'message',
       conversationId: `telegram:${BOT}:biz:AbCdEf:100000003`,
       key: `telegram:${BOT}:msg:biz:AbCdEf:100000003:55`,
-      userId: '100000003',
+      userId: 'biz:AbCdEf:100000003',
     });
     const deleted = parse('deleted-business-messages');
     expect(deleted.events.map((e) => e.kind === 'delete' && e.messageId)).toEqual([

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SwitchboardError } from '../errors.js';
 import type { ChannelEvent } from '../model/events.js';
-import { parseConversationId } from '../model/ids.js';
 import type { OutboundContent, OutboundMessage } from '../model/outbound.js';
 import type { OutboxEntry } from '../store/types.js';
 import type { ReplyOptions } from './types.js';
@@ -27,14 +26,7 @@ export function createReply(
   let count = 0;
   return async (content, options = {}) => {
     count++;
-    // The conversation, not the sender: in a group chat (Telegram, WhatsApp groups) `userId` is the
-    // sender and the reply belongs in the group. Identical for one-to-one conversations.
-    const userId =
-      'conversationId' in event && event.conversationId
-        ? parseConversationId(event.conversationId).userId
-        : 'userId' in event
-          ? event.userId
-          : undefined;
+    const userId = 'userId' in event ? event.userId : undefined;
     if (!userId) {
       throw new SwitchboardError(
         'INVALID_REQUEST',
@@ -43,7 +35,13 @@ export function createReply(
     }
     return send({
       ...options.message,
-      to: { channel: event.channel, accountId: event.accountId, userId },
+      // In a group, the reply goes to the group, not privately to the participant.
+      to: {
+        channel: event.channel,
+        accountId: event.accountId,
+        userId,
+        ...('groupId' in event && event.groupId ? { groupId: event.groupId } : {}),
+      },
       content,
       idempotencyKey: replyKey(event, options.key === undefined ? String(count) : `k:${options.key}`),
     });

@@ -90,7 +90,10 @@ export function buildRequest(input: OutboundMessage): BotApiRequest | null {
   if (!TELEGRAM_LIMITS.supportedContent.includes(content.type)) {
     throw notSupported(`Telegram cannot send ${content.type} content`);
   }
-  const { chatId, businessConnectionId } = parseChatKey(message.to.userId);
+  // A group (events of a group carry `groupId`) or the user's private chat.
+  const { chatId, businessConnectionId } = message.to.groupId
+    ? parseChatKey(message.to.groupId)
+    : parseChatKey(message.to.userId);
   const target: Record<string, unknown> = {
     chat_id: /^-?\d+$/.test(chatId) ? Number(chatId) : chatId,
     ...(businessConnectionId ? { business_connection_id: businessConnectionId } : {}),

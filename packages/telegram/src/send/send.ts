@@ -33,7 +33,7 @@ export async function sendMessage(
   );
   if (result === true) return { messageId: '', acceptedAt: clock.now(), raw: result };
   const sent = Array.isArray(result) ? result[0]! : result;
-  const { businessConnectionId } = parseChatKey(message.to.userId);
+  const { businessConnectionId } = parseChatKey(message.to.groupId ?? message.to.userId);
   const chat = chatKey(sent.chat.id, businessConnectionId);
   return {
     messageId: messageRef(botId, chat, sent.message_id),

@@ -99,12 +99,10 @@ function mapField(field: string, raw: unknown, updateId: number, ctx: ParseConte
     if (isProblem(m)) return problem(m);
     const chat = chatKey(m.chat.id, m.business_connection_id);
     const outbound = m.from?.is_bot === true && String(m.from.id) === ctx.botId;
-    // The customer: the sender, or for the bot's own messages the chat it wrote in (as Meta echoes name the recipient).
-    const sender = outbound ? m.chat.id : (m.from?.id ?? m.sender_chat?.id ?? m.chat.id);
+    const sender = m.from?.id ?? m.sender_chat?.id ?? m.chat.id;
     const conversational = {
       ...base,
-      userId: String(sender),
-      conversationId: `${CHANNEL}:${ctx.botId}:${chat}`,
+      ...where(ctx.botId, m.chat, sender, m.business_connection_id),
       messageId: messageRef(ctx.botId, chat, m.message_id),
     };
     if (EDIT_KINDS.has(field)) {
@@ -155,8 +153,9 @@ function mapField(field: string, raw: unknown, updateId: number, ctx: ParseConte
           key: `${CHANNEL}:${ctx.botId}:callback:${q.id}`,
           // A callback query has no time of its own; the message's date is when the buttons were sent.
           timestamp: ctx.now(),
-          userId: String(q.from.id),
-          conversationId: `${CHANNEL}:${ctx.botId}:${chat}`,
+          ...(q.message
+            ? where(ctx.botId, q.message.chat, q.from.id)
+            : { userId: chat, conversationId: `${CHANNEL}:${ctx.botId}:${chat}` }),
           ...(payload !== undefined ? { payload } : {}),
           ...(title !== undefined ? { title } : {}),
           ...(q.message ? { messageId: messageRef(ctx.botId, chat, q.message.message_id) } : {}),
@@ -180,8 +179,7 @@ function mapField(field: string, raw: unknown, updateId: number, ctx: ParseConte
           ...base,
           key: `${CHANNEL}:${ctx.botId}:reaction:${chat}:${r.message_id}:${actor}:${r.date}:${action}:${reaction}`,
           timestamp: r.date * 1000,
-          userId: String(actor),
-          conversationId: `${CHANNEL}:${ctx.botId}:${chat}`,
+          ...where(ctx.botId, r.chat, actor),
           messageId: messageRef(ctx.botId, chat, r.message_id),
           action,
           reaction,
@@ -240,8 +238,7 @@ function mapField(field: string, raw: unknown, updateId: number, ctx: ParseConte
           ...base,
           key: `${CHANNEL}:${ctx.botId}:delete:${chat}:${id}`,
           timestamp: ctx.now(),
-          userId: String(d.chat.id),
-          conversationId: `${CHANNEL}:${ctx.botId}:${chat}`,
+          ...where(ctx.botId, d.chat, d.chat.id, d.business_connection_id),
           messageId: messageRef(ctx.botId, chat, id),
         })),
       );
@@ -261,6 +258,28 @@ function mapField(field: string, raw: unknown, updateId: number, ctx: ParseConte
       ]);
     }
   }
+}
+
+/**
+ * Who and where, in the core's conversation model. A private chat is the conversation with its user
+ * (`userId` = the chat, also for the bot's own messages in it). Groups, supergroups and channels are
+ * group conversations (`telegram:<bot>:group:<chat id>`, `groupId`), `userId` staying the sender.
+ */
+function where(
+  botId: string,
+  chat: { id: number; type: string },
+  sender: number,
+  businessConnectionId?: string,
+): { userId: string; conversationId: string; groupId?: string } {
+  if (chat.type === 'private') {
+    const key = chatKey(chat.id, businessConnectionId);
+    return { userId: key, conversationId: `${CHANNEL}:${botId}:${key}` };
+  }
+  return {
+    userId: String(sender),
+    conversationId: `${CHANNEL}:${botId}:group:${chat.id}`,
+    groupId: String(chat.id),
+  };
 }
 
 function isProblem(value: unknown): value is WebhookProblem {

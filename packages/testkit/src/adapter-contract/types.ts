@@ -1,4 +1,4 @@
-import type { ChannelAdapter, ChannelEvent } from '@switchboard/core';
+import type { ChannelAdapter } from '@switchboard/core';
 
 /** An inbound text message, as the kit asks the setup to put it on the wire. */
 export interface ContractMessage {
@@ -89,11 +89,6 @@ export interface AdapterContractOptions {
   recipient: { accountId: string; userId: string };
   /** Directory of recorded webhook bodies (`*.json`, one payload kind per file), each parsed with no problems. */
   fixturesDir?: string;
-  /**
-   * The conversation a fixture event belongs to when it is not `channel:accountId:userId` (a group chat,
-   * where `userId` is the sender); undefined for the default.
-   */
-  conversationIdOf?(event: ChannelEvent): string | undefined;
   /** Bodies whose items the adapter cannot model: each must yield `unsupported` events, never throw. */
   unknownItemBodies?: readonly unknown[];
 }
