@@ -8,8 +8,8 @@ import {
   type PostbackEvent,
   type Switchboard,
   silentLogger,
-  toNodeListener,
 } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeBotApi, startFakeBotApi } from '../src/fake.js';
 import { createTelegramAdapter, type TelegramAdapter } from '../src/index.js';

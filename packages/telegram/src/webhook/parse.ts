@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
   type ChannelEvent,
-  guardItem,
   type ParsedWebhook,
   SwitchboardError,
   type WebhookProblem,
 } from '@switchboard/core';
+import { guardItem } from '@switchboard/core/adapter';
 import type { z } from 'zod';
 import { chatKey, messageRef } from '../ids.js';
 import { contentParts } from './content.js';
