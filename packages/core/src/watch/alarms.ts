@@ -9,7 +9,9 @@ import type { Logger } from '../logger.js';
  * - `subscription`: the app is not subscribed to the account's webhooks (resubscribed or not);
  * - `token`: the access token is invalid, expired or about to expire;
  * - `probe`: another health probe is down;
- * - `account_unknown`: webhooks arrive for an account that is not connected (held, then dead-lettered).
+ * - `account_unknown`: webhooks arrive for an account that is not connected (held, then dead-lettered);
+ * - `platform_outage`: the accounts of one (channel, app) pool went silent together, improbably and
+ *   broadly (`accountId` is `app:<appId>`; `data.scope` says `platform` or `app`).
  */
 export type AlarmType =
   | 'silence'
@@ -18,7 +20,8 @@ export type AlarmType =
   | 'subscription'
   | 'token'
   | 'probe'
-  | 'account_unknown';
+  | 'account_unknown'
+  | 'platform_outage';
 
 /**
  * An alarm event, emitted through `switchboard.on('alarm', handler)` when raised and again when cleared.

@@ -8,3 +8,19 @@ export type { SilenceOptions, SilenceVerdict } from './silence.js';
 export { importTrafficHistory } from './state.js';
 export type { CanaryOptions, ReconcileHealth, WatchAccountHealth, WatchOptions } from './types.js';
 export { createWatch, type Watch, type WatchDeps } from './watch.js';
+export {
+  DEFAULT_FLEET,
+  type FleetOptions,
+  type FleetOutage,
+  type FleetPoolHealth,
+  type FleetWindowVerdict,
+} from './fleet.js';
+export {
+  type EscalationPacket,
+  escalationPacket,
+  type Incident,
+  type IncidentEvent,
+  type IncidentEvidence,
+  type IncidentHandler,
+  incidentStatusText,
+} from './incidents.js';

@@ -1,6 +1,7 @@
 import type { HealthProbeResult } from '../adapter.js';
 import type { Alarm } from './alarms.js';
 import type { BaselinePrior } from './baseline.js';
+import type { FleetOptions } from './fleet.js';
 import type { LossAccount } from './loss.js';
 import type { AlarmNotifierOptions } from './notifier.js';
 import type { SilenceOptions, SilenceVerdict } from './silence.js';
@@ -65,8 +66,10 @@ export interface WatchOptions {
   };
   /** Resubscribe the app when a probe finds it unsubscribed (and record that it did). Default false. */
   autoResubscribe?: boolean;
-  /** POST every alarm as JSON to this URL. */
+  /** POST every alarm and incident transition as JSON to this URL. */
   notifier?: AlarmNotifierOptions;
+  /** Pooled detection per (channel, app): `platform_outage` when a pool goes silent together. */
+  fleet?: Partial<FleetOptions>;
 }
 
 /** Reconciliation (verification) numbers of one account. */

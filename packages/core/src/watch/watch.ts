@@ -11,9 +11,23 @@ import {
   type AlarmType,
   createAlarmCenter,
 } from './alarms.js';
-import { recordEvent } from './baseline.js';
+import { observedHours, rateAt, recordEvent, silenceWeight } from './baseline.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
 import { createDeliveryWatch } from './delivery.js';
+import {
+  createFleetDetector,
+  DEFAULT_FLEET,
+  type FleetCalibration,
+  type FleetPoolHealth,
+  type FleetTransition,
+} from './fleet.js';
+import {
+  createIncidentManager,
+  escalationPacket,
+  type Incident,
+  type IncidentHandler,
+  incidentStatusText,
+} from './incidents.js';
 import { createLossLedger, type LossAccount } from './loss.js';
 import { createAlarmNotifier } from './notifier.js';
 import { isUnsubscribed, runAdapterProbes } from './probes.js';
@@ -53,7 +67,20 @@ export interface WatchDeps {
   alarms?: AlarmCenter;
   /** Whether an account is served (`switchboard.accounts`): the silence of one that is not is expected. */
   serves?: (channel: string, accountId: string) => boolean;
+  /** The registry's record of an account: its Meta app (pooled detection) and tenant (incidents). */
+  accountInfo?: (
+    channel: string,
+    accountId: string,
+  ) => { appId?: string | null; tenantId?: string | null } | undefined;
 }
+
+const FLEET_KEY = 'watch:fleet:calibration';
+
+/** App of accounts the registry names no app for. */
+export const DEFAULT_APP = 'default';
+
+/** Account alarms that explain an account's own silence (it then leaves the fleet pool). */
+const ACCOUNT_ALARMS: readonly AlarmType[] = ['silence', 'subscription', 'token', 'webhook_gap'];
 
 /** The silence watch of an engine. Created by `createSwitchboard`; usable alone in tests. */
 export interface Watch {
@@ -88,6 +115,20 @@ export interface Watch {
   settled(): Promise<void>;
   /** True while a watch task (check, reconciliation, probes, canary) runs: drills step the clock finely then. */
   busy(): boolean;
+  /** Runs the pooled (fleet) check now. */
+  checkFleet(): Promise<void>;
+  /** Pooled detection per (channel, app): rates, windows, outages. */
+  fleet(): FleetPoolHealth[];
+  incidents: {
+    /** Newest first; `active` = open or recovering. */
+    list(options?: { state?: Incident['state'] | 'active' }): Incident[];
+    get(id: string): Incident | undefined;
+    on(handler: IncidentHandler): () => void;
+    /** The escalation packet for the platform's support (JSON + Markdown). */
+    packet(id: string): ReturnType<typeof escalationPacket> | undefined;
+    /** Plain-language status of an incident for one tenant. */
+    statusText(id: string, tenantId: string): string | undefined;
+  };
 }
 
 /**
@@ -108,7 +149,66 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const states = new Map<string, AccountState>();
   /** Accounts whose inbound traffic is watched for silence. */
   const traffic = new Set<AccountState>();
-  if (options.notifier) alarms.on(createAlarmNotifier({ logger, ...options.notifier }));
+  const fleetOptions = { ...DEFAULT_FLEET, ...options.fleet };
+  const fleet = createFleetDetector(fleetOptions);
+  const appOf = (channel: string, accountId: string) =>
+    deps.accountInfo?.(channel, accountId)?.appId ?? DEFAULT_APP;
+  const incidents = createIncidentManager({
+    store,
+    clock,
+    logger,
+    sources: {
+      tenantOf: (channel, accountId) => deps.accountInfo?.(channel, accountId)?.tenantId ?? undefined,
+      evidence: (channel, accountIds, since) => {
+        const lastWebhookAt: Record<string, number | null> = {};
+        const probes = { ok: 0, degraded: 0, down: 0, reasons: [] as string[] };
+        for (const id of accountIds) {
+          const s = states.get(`${channel}:${id}`);
+          lastWebhookAt[id] = s?.lastInboundAt ?? null;
+          for (const p of s?.probes ?? []) {
+            probes[p.status]++;
+            if (p.status !== 'ok' && probes.reasons.length < 10) probes.reasons.push(`${id}: ${p.reason}`);
+          }
+        }
+        const pools = fleet.pools().filter((p) => p.channel === channel);
+        const confirmedAt = Math.max(0, ...pools.map((p) => p.lastConfirmationAt ?? 0));
+        const awaiting = pools.some((p) => p.unconfirmedAccounts > 0);
+        return {
+          lastWebhookAt,
+          probes,
+          graphReachable: probes.ok + probes.degraded + probes.down === 0 ? null : probes.ok + probes.degraded > 0,
+          sendsConfirmed: confirmedAt >= since ? true : awaiting ? false : null,
+        };
+      },
+      loss: async (channel, accountIds) => {
+        const wanted = new Set(accountIds);
+        const out = new Map<string, { backfilled: number; unrecoverable: number; named: string[] }>();
+        for (const l of await ledger.snapshot())
+          if (l.channel === channel && wanted.has(l.accountId))
+            out.set(l.accountId, {
+              backfilled: l.backfilled,
+              unrecoverable: l.unrecoverable,
+              named: Object.values(l.unrecoverableMessageIds).flat(),
+            });
+        return out;
+      },
+      caughtUp: (channel, accountIds, through) => {
+        const adapter = deps.adapters.find((a) => a.channel === channel);
+        // Nothing to catch up without a history API (WhatsApp) or with reconciliation off.
+        if (!adapter || !canVerify(adapter) || options.reconcile?.enabled === false) return true;
+        const served = new Set(adapter.accountIds ?? []);
+        return accountIds.every(
+          (id) => !served.has(id) || (states.get(`${channel}:${id}`)?.reconcile?.verifiedThrough ?? 0) >= through,
+        );
+      },
+    },
+  });
+  if (options.notifier) {
+    const notify = createAlarmNotifier({ logger, ...options.notifier });
+    alarms.on(notify);
+    incidents.on(notify);
+  }
+  alarms.on((alarm) => incidents.onAlarm(alarm));
   // Suspected loss: verify now instead of at the next period. Verification always starts where each
   // conversation was last verified, so the window reaches back before the earliest possible loss.
   alarms.on((alarm) => {
@@ -123,8 +223,74 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     if (!s) {
       s = newAccountState(channel, accountId, clock.now());
       states.set(k, s);
+      fleet.track(channel, appOf(channel, accountId), accountId, null);
     }
     return s;
+  };
+
+  const fleetInfo = (channel: string, accountId: string) => {
+    const s = states.get(`${channel}:${accountId}`);
+    if (!s || !traffic.has(s)) return undefined;
+    const prior = priorFor(options.silence ?? {}, channel, accountId);
+    return {
+      weightedRatePerHour: rateAt(s.baseline, prior, clock.now()) * silenceWeight(s.baseline),
+      observedHours: observedHours(s.baseline),
+      watchingSince: s.watchingSince,
+      served: deps.serves ? deps.serves(channel, accountId) : true,
+      inAccountAlarm: ACCOUNT_ALARMS.some((t) => alarms.isRaised(t, channel, accountId)),
+    };
+  };
+
+  /** Platform-wide when no other app of the channel still speaks where it was expected to. */
+  const scopeOf = (outage: FleetTransition['outage'], pools: readonly FleetPoolHealth[]) => {
+    const others = pools.filter(
+      (p) => p.channel === outage.channel && p.appId !== outage.appId && !p.outage,
+    );
+    const speaking = others.some((p) =>
+      p.windows.some((w) => w.expectedSpeakers >= fleetOptions.minAccounts && !w.broad && !w.improbable),
+    );
+    return speaking ? 'app' : 'platform';
+  };
+
+  const checkFleet = async () => {
+    const transitions = fleet.check(clock.now(), fleetInfo);
+    if (transitions.length === 0) return;
+    const pools = fleet.pools();
+    for (const t of transitions) {
+      const { outage } = t;
+      const id = `app:${outage.appId}`;
+      if (t.type === 'cleared') {
+        alarms.clear('platform_outage', outage.channel, id, t.reason);
+        continue;
+      }
+      const scope = scopeOf(outage, pools);
+      const v = outage.verdict;
+      const tenants = new Set<string>();
+      for (const a of outage.silentAccounts) {
+        const tenant = deps.accountInfo?.(outage.channel, a)?.tenantId;
+        if (tenant) tenants.add(tenant);
+      }
+      alarms.raise({
+        type: 'platform_outage',
+        channel: outage.channel,
+        accountId: id,
+        severity: 'critical',
+        message: v
+          ? `${scope === 'platform' ? 'platform-wide' : `app ${outage.appId}`}: ${v.speakers} of ${v.expectedSpeakers.toFixed(1)} expected ${outage.channel} accounts spoke in the last ${v.windowMs / 1000} s ` +
+            `(P = ${v.probability.toExponential(2)} < ${v.threshold.toExponential(2)}); ${outage.silentAccounts.length} of ${outage.pooled} accounts silent`
+          : `${scope === 'platform' ? 'platform-wide' : `app ${outage.appId}`}: sends on ${outage.silentAccounts.length} ${outage.channel} accounts got no echo / status webhook since ${new Date(outage.since).toISOString()}`,
+        data: {
+          scope,
+          appId: outage.appId,
+          signal: outage.signal,
+          since: outage.since,
+          ...(v ? { ...v } : {}),
+          pooled: outage.pooled,
+          silentAccounts: outage.silentAccounts,
+          tenants: tenants.size,
+        },
+      });
+    }
   };
 
   const check = async () => {
@@ -152,6 +318,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       deliveryTick(delivery.overdue(now), state, alarms, deadlineMs, now);
     await ledger.flush();
     for (const s of traffic) await saveBaseline(store, s, now);
+    await store.health.set(FLEET_KEY, fleet.calibrations(), now);
+    await incidents.tick();
   };
 
   const reconcile = async (): Promise<ReconcileResult[]> => {
@@ -280,6 +448,9 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       stopping = new AbortController();
       const now = clock.now();
       const fresh: AccountState[] = [];
+      await incidents.load();
+      const calibrations = await store.health.get<Record<string, FleetCalibration>>(FLEET_KEY);
+      if (calibrations && typeof calibrations === 'object') fleet.restoreCalibrations(calibrations);
       for (const adapter of deps.adapters)
         for (const id of adapter.accountIds ?? []) {
           const s = state(adapter.channel, id);
@@ -291,7 +462,9 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         }
       const seen = await bootstrapFromEvents(store, fresh, now);
       if (seen) logger.info('traffic baselines seeded from stored events', { events: seen });
+      for (const s of traffic) fleet.track(s.channel, appOf(s.channel, s.accountId), s.accountId, s.lastInboundAt);
       schedule.every('check', silence.checkIntervalMs, check);
+      if (fleetOptions.enabled) schedule.every('fleet', fleetOptions.checkIntervalMs, checkFleet);
       if (options.reconcile?.enabled !== false)
         schedule.every('reconcile', reconcileInterval, async () => {
           await reconcile();
@@ -324,23 +497,30 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       ledger.add(event.channel, event.accountId, event.source === 'backfill' ? 'backfilled' : 'received', 1);
       if (event.source !== 'webhook') return;
       const now = clock.now();
-      if (delivery.observe(event, now))
+      const app = appOf(event.channel, event.accountId);
+      if (delivery.observe(event, now)) {
+        fleet.confirmed(event.channel, app, event.accountId, now);
         alarms.clear(
           'delivery_pipeline',
           event.channel,
           event.accountId,
           `a send was confirmed by its ${event.kind} webhook again`,
         );
+      }
       if (!isInboundTraffic(event)) return;
       const s = state(event.channel, event.accountId);
       traffic.add(s);
-      recordEvent(s.baseline, Math.min(event.timestamp, now));
+      const at = Math.min(event.timestamp, now);
+      fleet.inbound(event.channel, app, event.accountId, at);
+      incidents.inbound(event.channel, event.accountId, at, now);
+      recordEvent(s.baseline, at);
       s.block.count++;
       s.lastInboundAt = Math.max(s.lastInboundAt ?? 0, Math.min(event.timestamp, now));
       alarms.clear('silence', s.channel, s.accountId, `inbound traffic again (${event.kind} ${event.key})`);
     },
     noteSent(send) {
       if (options.delivery?.enabled === false) return;
+      fleet.sent(send.channel, appOf(send.channel, send.accountId), send.accountId, send.at);
       delivery.expect({
         channel: send.channel,
         accountId: send.accountId,
@@ -395,5 +575,20 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     loss: () => ledger.snapshot(),
     settled: () => schedule.settled(),
     busy: () => schedule.busy(),
+    checkFleet,
+    fleet: () => fleet.pools(),
+    incidents: {
+      list: (o) => incidents.list(o),
+      get: (id) => incidents.get(id),
+      on: (handler) => incidents.on(handler),
+      packet(id) {
+        const i = incidents.get(id);
+        return i ? escalationPacket(i) : undefined;
+      },
+      statusText(id, tenantId) {
+        const i = incidents.get(id);
+        return i ? incidentStatusText(i, tenantId, clock.now()) : undefined;
+      },
+    },
   };
 }

@@ -1,0 +1,500 @@
+import { alarmThreshold, DAY_MS, MINUTE_MS } from './poisson.js';
+
+/**
+ * Pooled (fleet) detection. One account's silence says little when it gets a few messages a day; the
+ * accounts of one (channel, Meta app) together say a lot. Per pool, the detector counts how many of its
+ * accounts spoke (sent at least one inbound event) in each of a few trailing windows and compares that
+ * with how many were expected to, from each account's own hour-of-week baseline:
+ *
+ *   expected speakers μ_w = Σ_a (1 − exp(−λ_a · w / D_a))   (λ_a: the account's rate now, D_a: its burstiness)
+ *
+ * The number of speakers is a sum of independent Bernoulli trials; its lower tail is bounded by the
+ * Poisson(μ_w) lower tail, which the alarm uses (conservative: it overstates how likely a dip is). An
+ * alarm needs both:
+ * - improbable: P(speakers ≤ observed) below the false-alarm threshold (same budget discipline as the
+ *   per-account detector, split over the windows tried);
+ * - broad: μ_w ≥ `minAccounts` and at most `maxSpeakingShare` of the expected speakers spoke. One
+ *   account going silent lowers the count by at most one, so it can never raise the alarm alone.
+ *
+ * Cost: O(1) per event (a histogram of each pool's "last spoke" times in 10 s slots), O(pool) per
+ * refresh (every `refreshMs`, when the hour changes, and when membership changes), O(windows × slots)
+ * per check. No per-account timer.
+ */
+export interface FleetOptions {
+  /** Default true. */
+  enabled: boolean;
+  /** How often each pool is checked. Default 10 000. */
+  checkIntervalMs: number;
+  /** Trailing windows tried at each check. Default 30 s, 1, 2, 5, 15 and 60 min. */
+  windowsMs: readonly number[];
+  /** No pooled alarm on fewer expected speakers than this. Default 5. */
+  minAccounts: number;
+  /** Broad: at most this share of the expected speakers spoke. Default 0.25. */
+  maxSpeakingShare: number;
+  /** Allowed false platform alarms per pool per `falseAlarmPeriodMs`. Default 1. */
+  falseAlarmBudget: number;
+  /** Default 30 days. */
+  falseAlarmPeriodMs: number;
+  /** Expected rates are recomputed this often, aligned to the clock (a divisor of an hour). Default 5 min. */
+  refreshMs: number;
+  /** An account takes part once its baseline has this many observed hours. Default 1. */
+  minObservedHours: number;
+  /**
+   * Outbound signal: sends accepted by the platform whose echo / status did not come back within this
+   * long, on at least `minAccounts` accounts of a pool with no confirmation at all since. Default 120 000.
+   */
+  confirmationDeadlineMs: number;
+}
+
+export const DEFAULT_FLEET: FleetOptions = {
+  enabled: true,
+  checkIntervalMs: 10_000,
+  windowsMs: [30_000, MINUTE_MS, 2 * MINUTE_MS, 5 * MINUTE_MS, 15 * MINUTE_MS, 60 * MINUTE_MS],
+  minAccounts: 5,
+  maxSpeakingShare: 0.25,
+  falseAlarmBudget: 1,
+  falseAlarmPeriodMs: 30 * DAY_MS,
+  refreshMs: 5 * MINUTE_MS,
+  minObservedHours: 1,
+  confirmationDeadlineMs: 120_000,
+};
+
+/** What the detector needs to know about an account at refresh time. */
+export interface FleetAccountInfo {
+  /** Expected inbound events per hour now, already divided by the account's burstiness. */
+  weightedRatePerHour: number;
+  observedHours: number;
+  /** Watched since (the account's silence before that says nothing). */
+  watchingSince: number;
+  /** Connected and served; a disconnected or paused account is out of the pool. */
+  served: boolean;
+  /** Already in an account-level alarm before this window (its silence is explained). */
+  inAccountAlarm: boolean;
+}
+
+/** One pool's numbers at a check, for one window. */
+export interface FleetWindowVerdict {
+  windowMs: number;
+  /** Accounts expected to speak in the window. */
+  expectedSpeakers: number;
+  /** Accounts that spoke. */
+  speakers: number;
+  /** P(speakers ≤ observed | baselines). */
+  probability: number;
+  threshold: number;
+  improbable: boolean;
+  broad: boolean;
+}
+
+/** The state of one (channel, app) pool, as `fleet()` shows it. */
+export interface FleetPoolHealth {
+  channel: string;
+  appId: string;
+  /** Accounts known in the pool / taking part in detection. */
+  accounts: number;
+  pooled: number;
+  /** Expected inbound events per hour across the pool now (burstiness-weighted). */
+  ratePerHour: number;
+  lastInboundAt: number | null;
+  lastConfirmationAt: number | null;
+  /** The windows at the last check. */
+  windows: FleetWindowVerdict[];
+  /** Accounts with sends older than the deadline and no echo / status since. */
+  unconfirmedAccounts: number;
+  /** Set while the pool is in a pooled alarm. */
+  outage: FleetOutage | null;
+}
+
+/** A pooled outage as the detector saw it when it raised. */
+export interface FleetOutage {
+  channel: string;
+  appId: string;
+  signal: 'inbound' | 'outbound';
+  raisedAt: number;
+  /** Earliest moment the silence can have begun (start of the window that alarmed). */
+  since: number;
+  verdict: FleetWindowVerdict | null;
+  /** Pooled accounts silent in the window (ids). */
+  silentAccounts: string[];
+  pooled: number;
+}
+
+/** What a check reports for one pool. */
+export type FleetTransition =
+  | { type: 'raised'; outage: FleetOutage }
+  | { type: 'cleared'; outage: FleetOutage; at: number; reason: string };
+
+interface Member {
+  accountId: string;
+  lastInboundAt: number | null;
+  /** Events per ms, burstiness-weighted, at the last refresh; null = not pooled. */
+  rate: number | null;
+  watchingSince: number;
+  /** Ring slot counted for this member's last inbound, or null when not counted. */
+  slot: number | null;
+  unconfirmedSince: number | null;
+}
+
+interface Pool {
+  channel: string;
+  appId: string;
+  members: Map<string, Member>;
+  pooled: number;
+  ratePerMs: number;
+  /** Expected speakers per window (by index of `windowsMs`), at the last refresh. */
+  expected: number[];
+  /** Pooled members whose last inbound fell in each slot of the ring. */
+  ring: Int32Array;
+  /** Newest slot the ring covers; older slots than `head - ring.length` are gone. */
+  head: number;
+  lastInboundAt: number | null;
+  lastConfirmationAt: number | null;
+  windows: FleetWindowVerdict[];
+  outage: FleetOutage | null;
+  dirty: boolean;
+  calibration: FleetCalibration;
+  /** Expected speakers of the calibration window at the last refresh (compared at the next). */
+  pendingCalibration: { at: number; expected: number } | null;
+}
+
+/**
+ * The pool's own check of its baselines: speakers observed against speakers expected, over past
+ * calibration windows. Quiet accounts cannot learn their burstiness (a few messages a day), so the
+ * pool learns how far the sum of their baselines overstates how many of them speak; `factor` scales the
+ * expected speakers down (never up).
+ */
+export interface FleetCalibration {
+  observed: number;
+  expected: number;
+}
+
+/** Pseudo-observations of the calibration (factor 1 until the pool has seen that many speakers). */
+const CALIBRATION_PRIOR = 50;
+/** Old calibration windows fade: each new one multiplies the sums by this (about a week of 5 min windows). */
+const CALIBRATION_DECAY = 1 - 1 / 2016;
+export const calibrationFactor = (c: FleetCalibration) =>
+  Math.min(1, (c.observed + CALIBRATION_PRIOR) / (c.expected + CALIBRATION_PRIOR));
+
+const SLOT_MS = 10_000;
+
+/** P(X ≤ k) for X ~ Poisson(mu). */
+export function poissonCdf(k: number, mu: number): number {
+  if (mu <= 0) return 1;
+  let term = Math.exp(-mu);
+  let total = term;
+  for (let i = 1; i <= k; i++) {
+    term *= mu / i;
+    total += term;
+  }
+  return Math.min(1, total);
+}
+
+export interface FleetDetector {
+  /** An inbound (customer) event of an account: O(1). */
+  inbound(channel: string, appId: string, accountId: string, at: number): void;
+  /** A send the platform accepted. */
+  sent(channel: string, appId: string, accountId: string, at: number): void;
+  /** An echo / status webhook: the platform confirmed a send. */
+  confirmed(channel: string, appId: string, accountId: string, at: number): void;
+  /** Adds an account to its pool (idempotent); moving apps moves it. */
+  track(channel: string, appId: string, accountId: string, lastInboundAt: number | null): void;
+  /** Recomputes expected rates where due and evaluates every pool. */
+  check(now: number, info: (channel: string, accountId: string) => FleetAccountInfo | undefined): FleetTransition[];
+  pools(): FleetPoolHealth[];
+  /** Calibration per pool (`channel\u0000appId`), to persist across restarts. */
+  calibrations(): Record<string, FleetCalibration>;
+  restoreCalibrations(saved: Record<string, FleetCalibration>): void;
+  /** The pool of an account, if tracked. */
+  poolOf(channel: string, accountId: string): { channel: string; appId: string } | undefined;
+}
+
+export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetDetector {
+  const o: FleetOptions = { ...DEFAULT_FLEET, ...options };
+  const windows = [...o.windowsMs].sort((a, b) => a - b);
+  const calibrationMs = o.refreshMs;
+  const span = Math.ceil((windows[windows.length - 1] ?? MINUTE_MS) / SLOT_MS) + 2;
+  const pools = new Map<string, Pool>();
+  const poolByAccount = new Map<string, Pool>();
+  let lastRefreshSlot = Number.NaN;
+
+  const poolFor = (channel: string, appId: string): Pool => {
+    const k = `${channel}\u0000${appId}`;
+    let p = pools.get(k);
+    if (!p) {
+      p = {
+        channel,
+        appId,
+        members: new Map(),
+        pooled: 0,
+        ratePerMs: 0,
+        expected: windows.map(() => 0),
+        ring: new Int32Array(span),
+        head: 0,
+        lastInboundAt: null,
+        lastConfirmationAt: null,
+        windows: [],
+        outage: null,
+        dirty: true,
+        calibration: { observed: 0, expected: 0 },
+        pendingCalibration: null,
+      };
+      pools.set(k, p);
+    }
+    return p;
+  };
+
+  /** Moves the ring's head to `slot`, emptying the slots that fall out of it. */
+  const advance = (p: Pool, slot: number) => {
+    if (slot <= p.head) return;
+    if (slot - p.head >= span) p.ring.fill(0);
+    else for (let s = p.head + 1; s <= slot; s++) p.ring[s % span] = 0;
+    p.head = slot;
+  };
+  const live = (p: Pool, slot: number) => slot > p.head - span && slot <= p.head;
+
+  const uncount = (p: Pool, m: Member) => {
+    if (m.slot !== null && live(p, m.slot)) p.ring[m.slot % span] = (p.ring[m.slot % span] ?? 0) - 1;
+    m.slot = null;
+  };
+  const count = (p: Pool, m: Member) => {
+    if (m.rate === null || m.lastInboundAt === null) return;
+    const slot = Math.floor(m.lastInboundAt / SLOT_MS);
+    if (!live(p, slot)) return;
+    p.ring[slot % span] = (p.ring[slot % span] ?? 0) + 1;
+    m.slot = slot;
+  };
+
+  const member = (channel: string, appId: string, accountId: string): [Pool, Member] => {
+    const key = `${channel}\u0000${accountId}`;
+    let p = poolByAccount.get(key);
+    if (p && p.appId !== appId) {
+      const m = p.members.get(accountId);
+      if (m) {
+        uncount(p, m);
+        p.members.delete(accountId);
+      }
+      p.dirty = true;
+      p = undefined;
+    }
+    if (!p) {
+      p = poolFor(channel, appId);
+      poolByAccount.set(key, p);
+    }
+    let m = p.members.get(accountId);
+    if (!m) {
+      m = { accountId, lastInboundAt: null, rate: null, watchingSince: 0, slot: null, unconfirmedSince: null };
+      p.members.set(accountId, m);
+      p.dirty = true;
+    }
+    return [p, m];
+  };
+
+  /** Pooled members that spoke in the last `ms` (slot resolution: a little generous, i.e. conservative). */
+  const speakers = (p: Pool, now: number, ms: number) => {
+    const from = Math.floor((now - ms) / SLOT_MS);
+    let n = 0;
+    for (let s = Math.max(from, p.head - span + 1); s <= p.head; s++) n += p.ring[s % span] ?? 0;
+    return n;
+  };
+
+  const refresh = (p: Pool, now: number, info: (c: string, a: string) => FleetAccountInfo | undefined) => {
+    advance(p, Math.floor(now / SLOT_MS));
+    const pending = p.pendingCalibration;
+    // The calibration window that just ended, unless an outage or a membership change spoiled it.
+    if (pending && !p.outage && !p.dirty && Math.abs(now - pending.at - calibrationMs) < o.checkIntervalMs && pending.expected > 0) {
+      p.calibration.observed = p.calibration.observed * CALIBRATION_DECAY + speakers(p, now, calibrationMs);
+      p.calibration.expected = p.calibration.expected * CALIBRATION_DECAY + pending.expected;
+    }
+    p.ring.fill(0);
+    p.pooled = 0;
+    p.ratePerMs = 0;
+    p.expected = windows.map(() => 0);
+    for (const m of p.members.values()) {
+      m.slot = null;
+      const i = info(p.channel, m.accountId);
+      // During an outage the pool is frozen: the account alarms it causes must not shrink it.
+      m.rate =
+        i?.served && (!i.inAccountAlarm || p.outage !== null) && i.observedHours >= o.minObservedHours && i.weightedRatePerHour > 0
+          ? i.weightedRatePerHour / 3_600_000
+          : null;
+      if (m.rate === null || !i) continue;
+      m.watchingSince = i.watchingSince;
+      p.pooled++;
+      p.ratePerMs += m.rate;
+      for (let w = 0; w < windows.length; w++) {
+        const ms = windows[w] as number;
+        // Only accounts watched over the whole window are expected to have spoken in it.
+        if (i.watchingSince <= now - ms) p.expected[w] = (p.expected[w] ?? 0) + (1 - Math.exp(-m.rate * ms));
+      }
+      count(p, m);
+    }
+    const factor = calibrationFactor(p.calibration);
+    p.expected = p.expected.map((mu) => mu * factor);
+    const w = windows.indexOf(calibrationMs);
+    p.pendingCalibration = w >= 0 ? { at: now, expected: (p.expected[w] ?? 0) / factor } : null;
+    p.dirty = false;
+  };
+
+  const evaluate = (p: Pool, now: number): FleetWindowVerdict[] =>
+    windows.map((ms, w) => {
+      const mu = p.expected[w] ?? 0;
+      const spoke = speakers(p, now, ms);
+      const probability = poissonCdf(spoke, mu);
+      const threshold =
+        alarmThreshold({
+          // Speaker turnover in this window: the episodes a false alarm could start from.
+          ratePerMs: mu / ms,
+          checkIntervalMs: o.checkIntervalMs,
+          periodMs: o.falseAlarmPeriodMs,
+          budget: o.falseAlarmBudget,
+        }) / windows.length;
+      return {
+        windowMs: ms,
+        expectedSpeakers: mu,
+        speakers: spoke,
+        probability,
+        threshold,
+        improbable: probability < threshold,
+        broad: mu >= o.minAccounts && spoke <= o.maxSpeakingShare * mu,
+      };
+    });
+
+  const silentIds = (p: Pool, since: number) => {
+    const ids: string[] = [];
+    for (const m of p.members.values())
+      if (m.rate !== null && (m.lastInboundAt === null || m.lastInboundAt < since)) ids.push(m.accountId);
+    return ids;
+  };
+
+  const outboundStalled = (p: Pool, now: number) => {
+    const deadline = now - o.confirmationDeadlineMs;
+    if (p.lastConfirmationAt !== null && p.lastConfirmationAt >= deadline) return [];
+    const ids: string[] = [];
+    for (const m of p.members.values())
+      if (m.unconfirmedSince !== null && m.unconfirmedSince < deadline) ids.push(m.accountId);
+    return ids.length >= o.minAccounts ? ids : [];
+  };
+
+  return {
+    inbound(channel, appId, accountId, at) {
+      const [p, m] = member(channel, appId, accountId);
+      if (m.lastInboundAt !== null && at <= m.lastInboundAt) return;
+      m.lastInboundAt = at;
+      p.lastInboundAt = Math.max(p.lastInboundAt ?? 0, at);
+      advance(p, Math.floor(at / SLOT_MS));
+      uncount(p, m);
+      count(p, m);
+    },
+    sent(channel, appId, accountId, at) {
+      const [, m] = member(channel, appId, accountId);
+      m.unconfirmedSince ??= at;
+    },
+    confirmed(channel, appId, accountId, at) {
+      const [p, m] = member(channel, appId, accountId);
+      m.unconfirmedSince = null;
+      p.lastConfirmationAt = Math.max(p.lastConfirmationAt ?? 0, at);
+    },
+    track(channel, appId, accountId, lastInboundAt) {
+      const [p, m] = member(channel, appId, accountId);
+      if (lastInboundAt !== null && (m.lastInboundAt === null || lastInboundAt > m.lastInboundAt)) {
+        m.lastInboundAt = lastInboundAt;
+        p.lastInboundAt = Math.max(p.lastInboundAt ?? 0, lastInboundAt);
+      }
+    },
+    check(now, info) {
+      // Aligned to the clock, so every hour starts a refresh (the rates are per hour of week).
+      const slot = Math.floor(now / o.refreshMs);
+      const due = slot !== lastRefreshSlot;
+      lastRefreshSlot = slot;
+      const out: FleetTransition[] = [];
+      for (const p of pools.values()) {
+        if (due || p.dirty) refresh(p, now, info);
+        advance(p, Math.floor(now / SLOT_MS));
+        p.windows = evaluate(p, now);
+        if (!o.enabled) continue;
+        if (!p.outage) {
+          const hit = p.windows.find((v) => v.windowMs >= 30_000 && v.improbable && v.broad);
+          if (hit) {
+            p.outage = {
+              channel: p.channel,
+              appId: p.appId,
+              signal: 'inbound',
+              raisedAt: now,
+              since: now - hit.windowMs,
+              verdict: hit,
+              silentAccounts: silentIds(p, now - hit.windowMs),
+              pooled: p.pooled,
+            };
+            out.push({ type: 'raised', outage: p.outage });
+            continue;
+          }
+          const stalled = outboundStalled(p, now);
+          if (stalled.length > 0) {
+            p.outage = {
+              channel: p.channel,
+              appId: p.appId,
+              signal: 'outbound',
+              raisedAt: now,
+              since: Math.min(...stalled.map((id) => p.members.get(id)?.unconfirmedSince ?? now)),
+              verdict: null,
+              silentAccounts: stalled,
+              pooled: p.pooled,
+            };
+            out.push({ type: 'raised', outage: p.outage });
+          }
+          continue;
+        }
+        const outage = p.outage;
+        if (outage.signal === 'outbound') {
+          if ((p.lastConfirmationAt ?? 0) > outage.raisedAt - o.confirmationDeadlineMs) {
+            p.outage = null;
+            out.push({ type: 'cleared', outage, at: now, reason: 'sends are confirmed by webhooks again' });
+          }
+          continue;
+        }
+        // Traffic resumed: the shortest window that expects enough speakers has at least half of them.
+        const probe = p.windows.find((v) => v.expectedSpeakers >= o.minAccounts);
+        if (probe && probe.speakers >= 0.5 * probe.expectedSpeakers) {
+          p.outage = null;
+          out.push({
+            type: 'cleared',
+            outage,
+            at: now,
+            reason: `${probe.speakers} of ${probe.expectedSpeakers.toFixed(1)} expected accounts spoke in the last ${probe.windowMs / 1000} s`,
+          });
+        }
+      }
+      return out;
+    },
+    pools: () =>
+      [...pools.values()].map((p) => {
+        let unconfirmed = 0;
+        for (const m of p.members.values()) if (m.unconfirmedSince !== null) unconfirmed++;
+        return {
+          channel: p.channel,
+          appId: p.appId,
+          accounts: p.members.size,
+          pooled: p.pooled,
+          ratePerHour: p.ratePerMs * 3_600_000,
+          lastInboundAt: p.lastInboundAt,
+          lastConfirmationAt: p.lastConfirmationAt,
+          windows: p.windows,
+          unconfirmedAccounts: unconfirmed,
+          outage: p.outage,
+        };
+      }),
+    calibrations: () =>
+      Object.fromEntries([...pools].map(([k, p]) => [k, { ...p.calibration }])),
+    restoreCalibrations(saved) {
+      for (const [k, c] of Object.entries(saved)) {
+        const [channel, appId] = k.split('\u0000');
+        if (!channel || appId === undefined || !(c.observed >= 0) || !(c.expected >= 0)) continue;
+        poolFor(channel, appId).calibration = { observed: c.observed, expected: c.expected };
+      }
+    },
+    poolOf(channel, accountId) {
+      const p = poolByAccount.get(`${channel}\u0000${accountId}`);
+      return p ? { channel: p.channel, appId: p.appId } : undefined;
+    },
+  };
+}
