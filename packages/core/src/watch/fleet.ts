@@ -151,6 +151,8 @@ interface Pool {
   lastConfirmationAt: number | null;
   windows: FleetWindowVerdict[];
   outage: FleetOutage | null;
+  /** When the last outage cleared: windows reaching back before it would see the outage again. */
+  clearedAt: number | null;
   dirty: boolean;
   calibration: FleetCalibration;
   /** Expected speakers of the calibration window at the last refresh (compared at the next). */
@@ -234,6 +236,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         lastConfirmationAt: null,
         windows: [],
         outage: null,
+        clearedAt: null,
         dirty: true,
         calibration: { observed: 0, expected: 0 },
         pendingCalibration: null,
@@ -413,7 +416,9 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         p.windows = evaluate(p, now);
         if (!o.enabled) continue;
         if (!p.outage) {
-          const hit = p.windows.find((v) => v.windowMs >= 30_000 && v.improbable && v.broad);
+          const hit = p.windows.find(
+            (v) => v.improbable && v.broad && (p.clearedAt === null || now - v.windowMs >= p.clearedAt),
+          );
           if (hit) {
             p.outage = {
               channel: p.channel,
@@ -448,6 +453,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         if (outage.signal === 'outbound') {
           if ((p.lastConfirmationAt ?? 0) > outage.raisedAt - o.confirmationDeadlineMs) {
             p.outage = null;
+            p.clearedAt = now;
             out.push({ type: 'cleared', outage, at: now, reason: 'sends are confirmed by webhooks again' });
           }
           continue;
@@ -456,6 +462,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         const probe = p.windows.find((v) => v.expectedSpeakers >= o.minAccounts);
         if (probe && probe.speakers >= 0.5 * probe.expectedSpeakers) {
           p.outage = null;
+          p.clearedAt = now;
           out.push({
             type: 'cleared',
             outage,

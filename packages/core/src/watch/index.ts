@@ -1,4 +1,4 @@
-export type { Alarm, AlarmHandler, AlarmType } from './alarms.js';
+export { type Alarm, type AlarmCenter, type AlarmHandler, type AlarmType, createAlarmCenter } from './alarms.js';
 export type { BaselinePrior } from './baseline.js';
 export type { LossAccount } from './loss.js';
 export { type AlarmNotifierOptions, createAlarmNotifier } from './notifier.js';

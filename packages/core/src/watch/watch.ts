@@ -75,6 +75,8 @@ export interface WatchDeps {
 }
 
 const FLEET_KEY = 'watch:fleet:calibration';
+/** A baseline is written at most this often (and on stop): a crash loses at most this much learning. */
+const BASELINE_SAVE_MS = 10 * 60_000;
 
 /** App of accounts the registry names no app for. */
 export const DEFAULT_APP = 'default';
@@ -149,6 +151,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const states = new Map<string, AccountState>();
   /** Accounts whose inbound traffic is watched for silence. */
   const traffic = new Set<AccountState>();
+  /** When each baseline was last written to the store. */
+  const savedAt = new Map<AccountState, number>();
   const fleetOptions = { ...DEFAULT_FLEET, ...options.fleet };
   const fleet = createFleetDetector(fleetOptions);
   const appOf = (channel: string, accountId: string) =>
@@ -241,15 +245,54 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     };
   };
 
-  /** Platform-wide when no other app of the channel still speaks where it was expected to. */
+  /**
+   * One app when another app of the channel demonstrably still speaks (over the same window, at least
+   * half of its expected accounts spoke); platform-wide otherwise, and as soon as two apps are down.
+   */
   const scopeOf = (outage: FleetTransition['outage'], pools: readonly FleetPoolHealth[]) => {
-    const others = pools.filter(
-      (p) => p.channel === outage.channel && p.appId !== outage.appId && !p.outage,
-    );
+    const others = pools.filter((p) => p.channel === outage.channel && p.appId !== outage.appId);
+    if (others.some((p) => p.outage)) return 'platform';
+    const windowMs = outage.verdict?.windowMs ?? fleetOptions.windowsMs[0];
     const speaking = others.some((p) =>
-      p.windows.some((w) => w.expectedSpeakers >= fleetOptions.minAccounts && !w.broad && !w.improbable),
+      p.windows.some(
+        (w) =>
+          w.windowMs === windowMs &&
+          w.expectedSpeakers >= fleetOptions.minAccounts &&
+          w.speakers >= 0.5 * w.expectedSpeakers,
+      ),
     );
     return speaking ? 'app' : 'platform';
+  };
+
+  const raisePooled = (outage: FleetTransition['outage'], scope: 'app' | 'platform', repeat: boolean) => {
+    const v = outage.verdict;
+    const tenants = new Set<string>();
+    for (const a of outage.silentAccounts) {
+      const tenant = deps.accountInfo?.(outage.channel, a)?.tenantId;
+      if (tenant) tenants.add(tenant);
+    }
+    const where = scope === 'platform' ? 'platform-wide' : `app ${outage.appId}`;
+    alarms.raise({
+      type: 'platform_outage',
+      channel: outage.channel,
+      accountId: `app:${outage.appId}`,
+      severity: 'critical',
+      repeat,
+      message: v
+        ? `${where}: ${v.speakers} of ${v.expectedSpeakers.toFixed(1)} expected ${outage.channel} accounts spoke in the last ${v.windowMs / 1000} s ` +
+          `(P = ${v.probability.toExponential(2)} < ${v.threshold.toExponential(2)}); ${outage.silentAccounts.length} of ${outage.pooled} accounts silent`
+        : `${where}: sends on ${outage.silentAccounts.length} ${outage.channel} accounts got no echo / status webhook since ${new Date(outage.since).toISOString()}`,
+      data: {
+        scope,
+        appId: outage.appId,
+        signal: outage.signal,
+        since: outage.since,
+        ...(v ? { ...v } : {}),
+        pooled: outage.pooled,
+        silentAccounts: outage.silentAccounts,
+        tenants: tenants.size,
+      },
+    });
   };
 
   const checkFleet = async () => {
@@ -264,32 +307,17 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         continue;
       }
       const scope = scopeOf(outage, pools);
-      const v = outage.verdict;
-      const tenants = new Set<string>();
-      for (const a of outage.silentAccounts) {
-        const tenant = deps.accountInfo?.(outage.channel, a)?.tenantId;
-        if (tenant) tenants.add(tenant);
-      }
-      alarms.raise({
-        type: 'platform_outage',
-        channel: outage.channel,
-        accountId: id,
-        severity: 'critical',
-        message: v
-          ? `${scope === 'platform' ? 'platform-wide' : `app ${outage.appId}`}: ${v.speakers} of ${v.expectedSpeakers.toFixed(1)} expected ${outage.channel} accounts spoke in the last ${v.windowMs / 1000} s ` +
-            `(P = ${v.probability.toExponential(2)} < ${v.threshold.toExponential(2)}); ${outage.silentAccounts.length} of ${outage.pooled} accounts silent`
-          : `${scope === 'platform' ? 'platform-wide' : `app ${outage.appId}`}: sends on ${outage.silentAccounts.length} ${outage.channel} accounts got no echo / status webhook since ${new Date(outage.since).toISOString()}`,
-        data: {
-          scope,
-          appId: outage.appId,
-          signal: outage.signal,
-          since: outage.since,
-          ...(v ? { ...v } : {}),
-          pooled: outage.pooled,
-          silentAccounts: outage.silentAccounts,
-          tenants: tenants.size,
-        },
-      });
+      raisePooled(outage, scope, false);
+      // A second app of the channel down too: the ones raised as one app's problem are platform-wide.
+      if (scope === 'platform')
+        for (const p of pools)
+          if (
+            p.outage &&
+            p.channel === outage.channel &&
+            p.appId !== outage.appId &&
+            alarms.active().some((x) => x.id === `platform_outage:${p.channel}:app:${p.appId}` && x.data.scope === 'app')
+          )
+            raisePooled(p.outage, 'platform', true);
     }
   };
 
@@ -317,7 +345,14 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     if (options.delivery?.enabled !== false)
       deliveryTick(delivery.overdue(now), state, alarms, deadlineMs, now);
     await ledger.flush();
-    for (const s of traffic) await saveBaseline(store, s, now);
+    // Every baseline at most every BASELINE_SAVE_MS, spread over the checks (thousands of accounts).
+    for (const s of traffic) {
+      const saved = savedAt.get(s);
+      if (saved !== undefined && now - saved < BASELINE_SAVE_MS) continue;
+      // The first save at once; later ones staggered so that not every account is written at one check.
+      savedAt.set(s, saved === undefined ? now - ((savedAt.size * 7_919) % BASELINE_SAVE_MS) : now);
+      await saveBaseline(store, s, now);
+    }
     await store.health.set(FLEET_KEY, fleet.calibrations(), now);
     await incidents.tick();
   };
