@@ -214,6 +214,7 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
     t = next;
   }
   await watch.check();
+  if (process.env.FLEET_DEBUG) console.log(JSON.stringify(watch.fleet().map((p) => ({ c: p.channel, a: p.appId, k: p.calibration, pooled: p.pooled, rate: p.ratePerHour, w: p.windows.map((w) => [w.windowMs / 1000, +w.expectedSpeakers.toFixed(1), w.speakers]) }))));
   await watch.stop();
 
   const pooled = raised.filter((a) => a.type === 'platform_outage');

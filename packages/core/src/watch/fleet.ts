@@ -103,6 +103,8 @@ export interface FleetPoolHealth {
   unconfirmedAccounts: number;
   /** Set while the pool is in a pooled alarm. */
   outage: FleetOutage | null;
+  /** Per window: observed ÷ expected speakers learned so far, the factor applied to the summed baselines. */
+  calibration: number[];
 }
 
 /** A pooled outage as the detector saw it when it raised. */
@@ -148,6 +150,8 @@ interface Pool {
   /** Newest slot the ring covers; older slots than `head - ring.length` are gone. */
   head: number;
   lastInboundAt: number | null;
+  /** Newest inbound event of a pooled account (the pool's silence starts there). */
+  lastPooledInboundAt: number | null;
   lastConfirmationAt: number | null;
   windows: FleetWindowVerdict[];
   outage: FleetOutage | null;
@@ -155,27 +159,28 @@ interface Pool {
   clearedAt: number | null;
   dirty: boolean;
   calibration: FleetCalibration;
-  /** Expected speakers of the calibration window at the last refresh (compared at the next). */
-  pendingCalibration: { at: number; expected: number } | null;
+  /** Expected speakers per window before calibration, at the last refresh (compared at the next). */
+  rawExpected: number[];
+  refreshedAt: number | null;
 }
 
 /**
- * The pool's own check of its baselines: speakers observed against speakers expected, over past
- * calibration windows. Quiet accounts cannot learn their burstiness (a few messages a day), so the
- * pool learns how far the sum of their baselines overstates how many of them speak; `factor` scales the
- * expected speakers down (never up).
+ * The pool's own check of its baselines, per window: speakers observed against speakers expected at
+ * past refreshes. Quiet accounts cannot learn their burstiness (a few messages a day) and busy ones
+ * overstate it (bursts of bursts), so the pool learns, window by window, how the sum of its baselines
+ * relates to what it really sees, and scales its expectation by that (between 0.25 and 2).
  */
 export interface FleetCalibration {
-  observed: number;
-  expected: number;
+  observed: number[];
+  expected: number[];
 }
 
-/** Pseudo-observations of the calibration (factor 1 until the pool has seen that many speakers). */
+/** Pseudo-observations per window (factor 1 until the pool has seen that many expected speakers). */
 const CALIBRATION_PRIOR = 50;
-/** Old calibration windows fade: each new one multiplies the sums by this (about a week of 5 min windows). */
+/** Old samples fade: each new one multiplies the sums by this (about a week of 5 min refreshes). */
 const CALIBRATION_DECAY = 1 - 1 / 2016;
-export const calibrationFactor = (c: FleetCalibration) =>
-  Math.min(1, (c.observed + CALIBRATION_PRIOR) / (c.expected + CALIBRATION_PRIOR));
+const calibrationFactor = (c: FleetCalibration, w: number) =>
+  Math.min(2, Math.max(0.25, ((c.observed[w] ?? 0) + CALIBRATION_PRIOR) / ((c.expected[w] ?? 0) + CALIBRATION_PRIOR)));
 
 const SLOT_MS = 10_000;
 
@@ -206,6 +211,10 @@ export interface FleetDetector {
   /** Calibration per pool (`channel\u0000appId`), to persist across restarts. */
   calibrations(): Record<string, FleetCalibration>;
   restoreCalibrations(saved: Record<string, FleetCalibration>): void;
+  /** Pooled accounts of a pool that spoke at or after `since`. */
+  speakersSince(channel: string, appId: string, since: number): number;
+  /** Pooled accounts of every pool of the channel silent since `since` (a platform-wide outage's scope). */
+  silentSince(channel: string, since: number): string[];
   /** The pool of an account, if tracked. */
   poolOf(channel: string, accountId: string): { channel: string; appId: string } | undefined;
 }
@@ -213,7 +222,7 @@ export interface FleetDetector {
 export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetDetector {
   const o: FleetOptions = { ...DEFAULT_FLEET, ...options };
   const windows = [...o.windowsMs].sort((a, b) => a - b);
-  const calibrationMs = o.refreshMs;
+  const longest = windows[windows.length - 1] ?? MINUTE_MS;
   const span = Math.ceil((windows[windows.length - 1] ?? MINUTE_MS) / SLOT_MS) + 2;
   const pools = new Map<string, Pool>();
   const poolByAccount = new Map<string, Pool>();
@@ -233,13 +242,15 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         ring: new Int32Array(span),
         head: 0,
         lastInboundAt: null,
+        lastPooledInboundAt: null,
         lastConfirmationAt: null,
         windows: [],
         outage: null,
         clearedAt: null,
         dirty: true,
-        calibration: { observed: 0, expected: 0 },
-        pendingCalibration: null,
+        calibration: { observed: windows.map(() => 0), expected: windows.map(() => 0) },
+        rawExpected: windows.map(() => 0),
+        refreshedAt: null,
       };
       pools.set(k, p);
     }
@@ -302,13 +313,17 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
 
   const refresh = (p: Pool, now: number, info: (c: string, a: string) => FleetAccountInfo | undefined) => {
     advance(p, Math.floor(now / SLOT_MS));
-    const pending = p.pendingCalibration;
-    // The calibration window that just ended, unless an outage or a membership change spoiled it.
-    if (pending && !p.outage && !p.dirty && Math.abs(now - pending.at - calibrationMs) < o.checkIntervalMs && pending.expected > 0) {
-      p.calibration.observed = p.calibration.observed * CALIBRATION_DECAY + speakers(p, now, calibrationMs);
-      p.calibration.expected = p.calibration.expected * CALIBRATION_DECAY + pending.expected;
-    }
+    // One calibration sample per window, unless an outage (recent enough to be in a window) or a
+    // membership change spoiled it.
+    const quietSince = p.clearedAt === null ? true : now - p.clearedAt > longest;
+    if (p.refreshedAt !== null && !p.outage && !p.dirty && quietSince && now - p.refreshedAt <= o.refreshMs + o.checkIntervalMs)
+      for (let w = 0; w < windows.length; w++) {
+        const c = p.calibration;
+        c.observed[w] = (c.observed[w] ?? 0) * CALIBRATION_DECAY + speakers(p, now, windows[w] as number);
+        c.expected[w] = (c.expected[w] ?? 0) * CALIBRATION_DECAY + (p.rawExpected[w] ?? 0);
+      }
     p.ring.fill(0);
+    p.lastPooledInboundAt = null;
     p.pooled = 0;
     p.ratePerMs = 0;
     p.expected = windows.map(() => 0);
@@ -324,6 +339,8 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
       m.watchingSince = i.watchingSince;
       p.pooled++;
       p.ratePerMs += m.rate;
+      if (m.lastInboundAt !== null)
+        p.lastPooledInboundAt = Math.max(p.lastPooledInboundAt ?? 0, m.lastInboundAt);
       for (let w = 0; w < windows.length; w++) {
         const ms = windows[w] as number;
         // Only accounts watched over the whole window are expected to have spoken in it.
@@ -331,17 +348,35 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
       }
       count(p, m);
     }
-    const factor = calibrationFactor(p.calibration);
-    p.expected = p.expected.map((mu) => mu * factor);
-    const w = windows.indexOf(calibrationMs);
-    p.pendingCalibration = w >= 0 ? { at: now, expected: (p.expected[w] ?? 0) / factor } : null;
+    p.rawExpected = [...p.expected];
+    p.expected = p.expected.map((mu, w) => mu * calibrationFactor(p.calibration, w));
+    p.refreshedAt = now;
     p.dirty = false;
   };
 
-  const evaluate = (p: Pool, now: number): FleetWindowVerdict[] =>
-    windows.map((ms, w) => {
-      const mu = p.expected[w] ?? 0;
-      const spoke = speakers(p, now, ms);
+  /** Expected speakers over any window, interpolated between the windows (μ is concave: an underestimate). */
+  const expectedOver = (p: Pool, ms: number) => {
+    let i = 0;
+    while (i < windows.length - 1 && (windows[i + 1] as number) <= ms) i++;
+    const lo = windows[i] as number;
+    const hi = windows[i + 1];
+    const a = p.expected[i] ?? 0;
+    if (hi === undefined || ms <= lo) return a;
+    return a + (((p.expected[i + 1] ?? 0) - a) * (ms - lo)) / (hi - lo);
+  };
+
+  /**
+   * The windows, plus the pool's current silence (since its last pooled account spoke) as one more
+   * window: a fleet-wide stop is seen as soon as the silence is long enough, not when a window fits it.
+   */
+  const evaluate = (p: Pool, now: number): FleetWindowVerdict[] => {
+    const tests = [...windows];
+    const silentFor = p.lastPooledInboundAt === null ? 0 : now - p.lastPooledInboundAt;
+    if (silentFor > (windows[0] as number) && silentFor < longest && !windows.includes(silentFor)) tests.push(silentFor);
+    return tests.map((ms, w) => {
+      const silence = w >= windows.length;
+      const mu = silence ? expectedOver(p, ms) : (p.expected[w] ?? 0);
+      const spoke = silence ? 0 : speakers(p, now, ms);
       const probability = poissonCdf(spoke, mu);
       const threshold =
         alarmThreshold({
@@ -350,7 +385,8 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
           checkIntervalMs: o.checkIntervalMs,
           periodMs: o.falseAlarmPeriodMs,
           budget: o.falseAlarmBudget,
-        }) / windows.length;
+        }) /
+        (windows.length + 1);
       return {
         windowMs: ms,
         expectedSpeakers: mu,
@@ -361,6 +397,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         broad: mu >= o.minAccounts && spoke <= o.maxSpeakingShare * mu,
       };
     });
+  };
 
   const silentIds = (p: Pool, since: number) => {
     const ids: string[] = [];
@@ -384,6 +421,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
       if (m.lastInboundAt !== null && at <= m.lastInboundAt) return;
       m.lastInboundAt = at;
       p.lastInboundAt = Math.max(p.lastInboundAt ?? 0, at);
+      if (m.rate !== null) p.lastPooledInboundAt = Math.max(p.lastPooledInboundAt ?? 0, at);
       advance(p, Math.floor(at / SLOT_MS));
       uncount(p, m);
       count(p, m);
@@ -488,16 +526,32 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
           windows: p.windows,
           unconfirmedAccounts: unconfirmed,
           outage: p.outage,
+          calibration: windows.map((_, w) => calibrationFactor(p.calibration, w)),
         };
       }),
     calibrations: () =>
-      Object.fromEntries([...pools].map(([k, p]) => [k, { ...p.calibration }])),
+      Object.fromEntries(
+        [...pools].map(([k, p]) => [k, { observed: [...p.calibration.observed], expected: [...p.calibration.expected] }]),
+      ),
     restoreCalibrations(saved) {
       for (const [k, c] of Object.entries(saved)) {
         const [channel, appId] = k.split('\u0000');
-        if (!channel || appId === undefined || !(c.observed >= 0) || !(c.expected >= 0)) continue;
-        poolFor(channel, appId).calibration = { observed: c.observed, expected: c.expected };
+        const ok = (xs: unknown): xs is number[] =>
+          Array.isArray(xs) && xs.length === windows.length && xs.every((x) => typeof x === 'number' && x >= 0);
+        if (!channel || appId === undefined || !ok(c?.observed) || !ok(c?.expected)) continue;
+        poolFor(channel, appId).calibration = { observed: [...c.observed], expected: [...c.expected] };
       }
+    },
+    speakersSince(channel, appId, since) {
+      let n = 0;
+      for (const m of pools.get(`${channel}\u0000${appId}`)?.members.values() ?? [])
+        if (m.rate !== null && m.lastInboundAt !== null && m.lastInboundAt >= since) n++;
+      return n;
+    },
+    silentSince(channel, since) {
+      const ids: string[] = [];
+      for (const p of pools.values()) if (p.channel === channel) ids.push(...silentIds(p, since));
+      return ids;
     },
     poolOf(channel, accountId) {
       const p = poolByAccount.get(`${channel}\u0000${accountId}`);

@@ -13,7 +13,7 @@ import {
 } from './alarms.js';
 import { observedHours, rateAt, recordEvent, silenceWeight } from './baseline.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
-import { createDeliveryWatch } from './delivery.js';
+import { confirmedIds, createDeliveryWatch } from './delivery.js';
 import {
   createFleetDetector,
   DEFAULT_FLEET,
@@ -246,28 +246,22 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   };
 
   /**
-   * One app when another app of the channel demonstrably still speaks (over the same window, at least
-   * half of its expected accounts spoke); platform-wide otherwise, and as soon as two apps are down.
+   * One app when another app of the channel demonstrably still speaks (at least two of its accounts
+   * received webhooks since the silence began); platform-wide otherwise, and as soon as two apps are down.
    */
   const scopeOf = (outage: FleetTransition['outage'], pools: readonly FleetPoolHealth[]) => {
     const others = pools.filter((p) => p.channel === outage.channel && p.appId !== outage.appId);
     if (others.some((p) => p.outage)) return 'platform';
-    const windowMs = outage.verdict?.windowMs ?? fleetOptions.windowsMs[0];
-    const speaking = others.some((p) =>
-      p.windows.some(
-        (w) =>
-          w.windowMs === windowMs &&
-          w.expectedSpeakers >= fleetOptions.minAccounts &&
-          w.speakers >= 0.5 * w.expectedSpeakers,
-      ),
-    );
+    const speaking = others.some((p) => fleet.speakersSince(p.channel, p.appId, outage.since) >= 2);
     return speaking ? 'app' : 'platform';
   };
 
   const raisePooled = (outage: FleetTransition['outage'], scope: 'app' | 'platform', repeat: boolean) => {
     const v = outage.verdict;
+    // Platform-wide: every app's silent accounts are in scope, those of pools too small to alarm too.
+    const silent = scope === 'platform' && outage.signal === 'inbound' ? fleet.silentSince(outage.channel, outage.since) : outage.silentAccounts;
     const tenants = new Set<string>();
-    for (const a of outage.silentAccounts) {
+    for (const a of silent) {
       const tenant = deps.accountInfo?.(outage.channel, a)?.tenantId;
       if (tenant) tenants.add(tenant);
     }
@@ -289,7 +283,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         since: outage.since,
         ...(v ? { ...v } : {}),
         pooled: outage.pooled,
-        silentAccounts: outage.silentAccounts,
+        silentAccounts: silent,
         tenants: tenants.size,
       },
     });
@@ -533,8 +527,9 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       if (event.source !== 'webhook') return;
       const now = clock.now();
       const app = appOf(event.channel, event.accountId);
+      // Any echo / status shows the platform's confirmations flow for the pool, matched to a send or not.
+      if (confirmedIds(event).length > 0) fleet.confirmed(event.channel, app, event.accountId, now);
       if (delivery.observe(event, now)) {
-        fleet.confirmed(event.channel, app, event.accountId, now);
         alarms.clear(
           'delivery_pipeline',
           event.channel,
