@@ -175,8 +175,14 @@ export interface FleetCalibration {
   expected: number[];
 }
 
-/** Pseudo-observations per window (factor 1 until the pool has seen that many expected speakers). */
-const CALIBRATION_PRIOR = 50;
+/** Pseudo-observations per window at factor 1. */
+const CALIBRATION_PRIOR = 10;
+/**
+ * Expected speakers a window's calibration must have accumulated before that window may alarm: a pool
+ * first learns how its baselines compare with what it sees (hours after a first start; the calibration
+ * is kept in the store across restarts).
+ */
+export const CALIBRATION_MIN = 200;
 /** Old samples fade: each new one multiplies the sums by this (about a week of 5 min refreshes). */
 const CALIBRATION_DECAY = 1 - 1 / 2016;
 const calibrationFactor = (c: FleetCalibration, w: number) =>
@@ -311,6 +317,20 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     return n;
   };
 
+  /** `speakers` for every window at once: one pass over the ring, newest slot first. */
+  const speakersPerWindow = (p: Pool, now: number): number[] => {
+    const out: number[] = [];
+    let n = 0;
+    let s = p.head;
+    const oldest = p.head - span + 1;
+    for (const ms of windows) {
+      const from = Math.max(Math.floor((now - ms) / SLOT_MS), oldest);
+      for (; s >= from; s--) n += p.ring[s % span] ?? 0;
+      out.push(n);
+    }
+    return out;
+  };
+
   const refresh = (p: Pool, now: number, info: (c: string, a: string) => FleetAccountInfo | undefined) => {
     advance(p, Math.floor(now / SLOT_MS));
     // One calibration sample per window, unless an outage (recent enough to be in a window) or a
@@ -354,6 +374,10 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     p.dirty = false;
   };
 
+  /** Whether the windows up to `ms` have learned their calibration. */
+  const calibrated = (p: Pool, ms: number) =>
+    windows.every((x, w) => x > ms || (p.calibration.expected[w] ?? 0) >= CALIBRATION_MIN);
+
   /** Expected speakers over any window, interpolated between the windows (μ is concave: an underestimate). */
   const expectedOver = (p: Pool, ms: number) => {
     let i = 0;
@@ -371,12 +395,13 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
    */
   const evaluate = (p: Pool, now: number): FleetWindowVerdict[] => {
     const tests = [...windows];
+    const counts = speakersPerWindow(p, now);
     const silentFor = p.lastPooledInboundAt === null ? 0 : now - p.lastPooledInboundAt;
     if (silentFor > (windows[0] as number) && silentFor < longest && !windows.includes(silentFor)) tests.push(silentFor);
     return tests.map((ms, w) => {
       const silence = w >= windows.length;
       const mu = silence ? expectedOver(p, ms) : (p.expected[w] ?? 0);
-      const spoke = silence ? 0 : speakers(p, now, ms);
+      const spoke = silence ? 0 : (counts[w] ?? 0);
       const probability = poissonCdf(spoke, mu);
       const threshold =
         alarmThreshold({
@@ -393,7 +418,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         speakers: spoke,
         probability,
         threshold,
-        improbable: probability < threshold,
+        improbable: probability < threshold && calibrated(p, ms),
         broad: mu >= o.minAccounts && spoke <= o.maxSpeakingShare * mu,
       };
     });

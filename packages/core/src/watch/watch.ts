@@ -76,7 +76,7 @@ export interface WatchDeps {
 
 const FLEET_KEY = 'watch:fleet:calibration';
 /** A baseline is written at most this often (and on stop): a crash loses at most this much learning. */
-const BASELINE_SAVE_MS = 10 * 60_000;
+const BASELINE_SAVE_MS = 30 * 60_000;
 
 /** App of accounts the registry names no app for. */
 export const DEFAULT_APP = 'default';
@@ -232,12 +232,20 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     return s;
   };
 
+  const rates = new Map<AccountState, { hour: number; rate: number }>();
   const fleetInfo = (channel: string, accountId: string) => {
     const s = states.get(`${channel}:${accountId}`);
     if (!s || !traffic.has(s)) return undefined;
-    const prior = priorFor(options.silence ?? {}, channel, accountId);
+    // The rate moves with the hour of week: once per account and hour is enough.
+    const hour = Math.floor(clock.now() / 3_600_000);
+    let cached = rates.get(s);
+    if (cached?.hour !== hour) {
+      const prior = priorFor(options.silence ?? {}, channel, accountId);
+      cached = { hour, rate: rateAt(s.baseline, prior, clock.now()) * silenceWeight(s.baseline) };
+      rates.set(s, cached);
+    }
     return {
-      weightedRatePerHour: rateAt(s.baseline, prior, clock.now()) * silenceWeight(s.baseline),
+      weightedRatePerHour: cached.rate,
       observedHours: observedHours(s.baseline),
       watchingSince: s.watchingSince,
       served: deps.serves ? deps.serves(channel, accountId) : true,
