@@ -83,7 +83,7 @@ export function createFleetTraffic(accounts: readonly FleetAccount[], seed: numb
   const scaled = weights.map((w) => (w * n) / total);
   const small: number[] = [];
   const large: number[] = [];
-  scaled.forEach((p, i) => (p < 1 ? small : large).push(i));
+  for (const [i, p] of scaled.entries()) (p < 1 ? small : large).push(i);
   while (small.length && large.length) {
     const s = small.pop() as number;
     const l = large.pop() as number;
@@ -98,7 +98,16 @@ export function createFleetTraffic(accounts: readonly FleetAccount[], seed: numb
     return rng.next() < (prob[i] as number) ? i : (alias[i] as number);
   };
   const poisson = (mu: number) => {
-    if (mu > 30) return Math.max(0, Math.round(mu + Math.sqrt(mu) * Math.sqrt(-2 * Math.log(Math.max(1e-12, rng.next()))) * Math.cos(2 * Math.PI * rng.next())));
+    if (mu > 30)
+      return Math.max(
+        0,
+        Math.round(
+          mu +
+            Math.sqrt(mu) *
+              Math.sqrt(-2 * Math.log(Math.max(1e-12, rng.next()))) *
+              Math.cos(2 * Math.PI * rng.next()),
+        ),
+      );
     let k = 0;
     let p = Math.exp(-mu);
     let s = p;

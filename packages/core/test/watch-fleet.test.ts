@@ -139,7 +139,8 @@ async function fleetWorld(options: { channels?: string[]; seed?: number } = {}) 
         for (const a of accounts) {
           const key = `${a.channel}:${a.accountId}`;
           if (!served.has(key) || dropped.has(key)) continue;
-          if (rand() < (a.perHour * SECOND) / HOUR) watch.observe(event(a, from + Math.floor(rand() * SECOND), 'inbound'), 'inserted');
+          if (rand() < (a.perHour * SECOND) / HOUR)
+            watch.observe(event(a, from + Math.floor(rand() * SECOND), 'inbound'), 'inserted');
         }
         if (watch.busy()) await watch.settled();
       }
@@ -176,7 +177,9 @@ describe('pooled (fleet) detection', { timeout: 120_000 }, () => {
     expect(incident?.startedAt).toBeLessThanOrEqual(stop);
     // The escalation packet and a tenant's status say what stopped, since when, for whom.
     const packet = escalationPacket(incident as NonNullable<typeof incident>);
-    expect(packet.json.appIds.sort()).toEqual(['app-a', 'app-b'].filter((x) => incident?.scope.appIds.includes(x)));
+    expect(packet.json.appIds.sort()).toEqual(
+      ['app-a', 'app-b'].filter((x) => incident?.scope.appIds.includes(x)),
+    );
     expect(packet.json.accountsAffected).toBe(incident?.scope.accounts.length);
     expect(packet.markdown).toContain('Platform-wide webhook outage: instagram');
     expect(packet.markdown).toContain(new Date(incident?.startedAt as number).toISOString());
@@ -205,7 +208,14 @@ describe('pooled (fleet) detection', { timeout: 120_000 }, () => {
     w.dropped.add('instagram:instagram-0');
     for (let i = 100; i < 140; i++) w.served.delete(`instagram:instagram-${i}`);
     for (let i = 0; i < 10; i++)
-      w.watch.observe(w.event({ channel: 'instagram', accountId: `new-${i}`, appId: 'app-a', tenantId: 't1', perHour: 2 }, w.clock.now(), 'inbound'), 'inserted');
+      w.watch.observe(
+        w.event(
+          { channel: 'instagram', accountId: `new-${i}`, appId: 'app-a', tenantId: 't1', perHour: 2 },
+          w.clock.now(),
+          'inbound',
+        ),
+        'inserted',
+      );
     await w.run(START + 4 * HOUR);
     expect(pooled(w.raised)).toEqual([]);
     // The silent busy account gets its own alarm.
@@ -221,7 +231,9 @@ describe('pooled (fleet) detection', { timeout: 120_000 }, () => {
     await w.run(stop + 5 * MINUTE);
     const alarms = pooled(w.raised);
     expect(alarms.map((a) => [a.accountId, a.data.scope])).toEqual([['app:app-a', 'app']]);
-    expect(w.watch.incidents.list({ state: 'active' }).find((i) => i.kind === 'app')?.scope.appIds).toEqual(['app-a']);
+    expect(w.watch.incidents.list({ state: 'active' }).find((i) => i.kind === 'app')?.scope.appIds).toEqual([
+      'app-a',
+    ]);
     await w.watch.stop();
   });
 

@@ -186,7 +186,10 @@ export const CALIBRATION_MIN = 200;
 /** Old samples fade: each new one multiplies the sums by this (about a week of 5 min refreshes). */
 const CALIBRATION_DECAY = 1 - 1 / 2016;
 const calibrationFactor = (c: FleetCalibration, w: number) =>
-  Math.min(2, Math.max(0.25, ((c.observed[w] ?? 0) + CALIBRATION_PRIOR) / ((c.expected[w] ?? 0) + CALIBRATION_PRIOR)));
+  Math.min(
+    2,
+    Math.max(0.25, ((c.observed[w] ?? 0) + CALIBRATION_PRIOR) / ((c.expected[w] ?? 0) + CALIBRATION_PRIOR)),
+  );
 
 const SLOT_MS = 10_000;
 
@@ -212,7 +215,10 @@ export interface FleetDetector {
   /** Adds an account to its pool (idempotent); moving apps moves it. */
   track(channel: string, appId: string, accountId: string, lastInboundAt: number | null): void;
   /** Recomputes expected rates where due and evaluates every pool. */
-  check(now: number, info: (channel: string, accountId: string) => FleetAccountInfo | undefined): FleetTransition[];
+  check(
+    now: number,
+    info: (channel: string, accountId: string) => FleetAccountInfo | undefined,
+  ): FleetTransition[];
   pools(): FleetPoolHealth[];
   /** Calibration per pool (`channel\u0000appId`), to persist across restarts. */
   calibrations(): Record<string, FleetCalibration>;
@@ -302,7 +308,14 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     }
     let m = p.members.get(accountId);
     if (!m) {
-      m = { accountId, lastInboundAt: null, rate: null, watchingSince: 0, slot: null, unconfirmedSince: null };
+      m = {
+        accountId,
+        lastInboundAt: null,
+        rate: null,
+        watchingSince: 0,
+        slot: null,
+        unconfirmedSince: null,
+      };
       p.members.set(accountId, m);
       p.dirty = true;
     }
@@ -336,7 +349,13 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     // One calibration sample per window, unless an outage (recent enough to be in a window) or a
     // membership change spoiled it.
     const quietSince = p.clearedAt === null ? true : now - p.clearedAt > longest;
-    if (p.refreshedAt !== null && !p.outage && !p.dirty && quietSince && now - p.refreshedAt <= o.refreshMs + o.checkIntervalMs)
+    if (
+      p.refreshedAt !== null &&
+      !p.outage &&
+      !p.dirty &&
+      quietSince &&
+      now - p.refreshedAt <= o.refreshMs + o.checkIntervalMs
+    )
       for (let w = 0; w < windows.length; w++) {
         const c = p.calibration;
         c.observed[w] = (c.observed[w] ?? 0) * CALIBRATION_DECAY + speakers(p, now, windows[w] as number);
@@ -352,7 +371,10 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
       const i = info(p.channel, m.accountId);
       // During an outage the pool is frozen: the account alarms it causes must not shrink it.
       m.rate =
-        i?.served && (!i.inAccountAlarm || p.outage !== null) && i.observedHours >= o.minObservedHours && i.weightedRatePerHour > 0
+        i?.served &&
+        (!i.inAccountAlarm || p.outage !== null) &&
+        i.observedHours >= o.minObservedHours &&
+        i.weightedRatePerHour > 0
           ? i.weightedRatePerHour / 3_600_000
           : null;
       if (m.rate === null || !i) continue;
@@ -374,9 +396,12 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     p.dirty = false;
   };
 
-  /** Whether the windows up to `ms` have learned their calibration. */
-  const calibrated = (p: Pool, ms: number) =>
-    windows.every((x, w) => x > ms || (p.calibration.expected[w] ?? 0) >= CALIBRATION_MIN);
+  /** Whether the window `ms` (for the pool's silence: the windows around it) has learned its calibration. */
+  const calibrated = (p: Pool, ms: number) => {
+    const hi = windows.findIndex((x) => x >= ms);
+    const lo = windows[hi] === ms ? hi : hi - 1;
+    return [lo, hi].every((w) => w < 0 || (p.calibration.expected[w] ?? 0) >= CALIBRATION_MIN);
+  };
 
   /** Expected speakers over any window, interpolated between the windows (μ is concave: an underestimate). */
   const expectedOver = (p: Pool, ms: number) => {
@@ -397,7 +422,8 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     const tests = [...windows];
     const counts = speakersPerWindow(p, now);
     const silentFor = p.lastPooledInboundAt === null ? 0 : now - p.lastPooledInboundAt;
-    if (silentFor > (windows[0] as number) && silentFor < longest && !windows.includes(silentFor)) tests.push(silentFor);
+    if (silentFor > (windows[0] as number) && silentFor < longest && !windows.includes(silentFor))
+      tests.push(silentFor);
     return tests.map((ms, w) => {
       const silence = w >= windows.length;
       const mu = silence ? expectedOver(p, ms) : (p.expected[w] ?? 0);
@@ -556,13 +582,18 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
       }),
     calibrations: () =>
       Object.fromEntries(
-        [...pools].map(([k, p]) => [k, { observed: [...p.calibration.observed], expected: [...p.calibration.expected] }]),
+        [...pools].map(([k, p]) => [
+          k,
+          { observed: [...p.calibration.observed], expected: [...p.calibration.expected] },
+        ]),
       ),
     restoreCalibrations(saved) {
       for (const [k, c] of Object.entries(saved)) {
         const [channel, appId] = k.split('\u0000');
         const ok = (xs: unknown): xs is number[] =>
-          Array.isArray(xs) && xs.length === windows.length && xs.every((x) => typeof x === 'number' && x >= 0);
+          Array.isArray(xs) &&
+          xs.length === windows.length &&
+          xs.every((x) => typeof x === 'number' && x >= 0);
         if (!channel || appId === undefined || !ok(c?.observed) || !ok(c?.expected)) continue;
         poolFor(channel, appId).calibration = { observed: [...c.observed], expected: [...c.expected] };
       }

@@ -337,7 +337,11 @@ export function createIncidentManager(deps: {
 
 const iso = (at: number | null) => (at === null ? '—' : new Date(at).toISOString());
 const duration = (ms: number) =>
-  ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`;
+  ms < 120_000
+    ? `${Math.round(ms / 1000)} s`
+    : ms < 7_200_000
+      ? `${Math.round(ms / 60_000)} min`
+      : `${(ms / 3_600_000).toFixed(1)} h`;
 
 /** The escalation packet for the platform's support: what stopped when, for which app and objects. */
 export interface EscalationPacket {
@@ -369,10 +373,15 @@ export function escalationPacket(i: Incident): { json: EscalationPacket; markdow
   const ruledOut: string[] = [];
   if (e.graphReachable) ruledOut.push('Graph API reachable: our tokens and network work (probes answered)');
   if (e.probes.down === 0 && e.probes.ok > 0)
-    ruledOut.push(`health probes pass for the affected accounts (${e.probes.ok} ok): subscription and tokens valid`);
+    ruledOut.push(
+      `health probes pass for the affected accounts (${e.probes.ok} ok): subscription and tokens valid`,
+    );
   if (i.kind !== 'account' && i.scope.accounts.length > 1)
-    ruledOut.push(`not one account: ${i.scope.accounts.length} accounts across ${i.scope.tenants.length} tenants`);
-  if (e.sendsConfirmed === true) ruledOut.push('sends are still confirmed by webhooks: our endpoint receives webhooks');
+    ruledOut.push(
+      `not one account: ${i.scope.accounts.length} accounts across ${i.scope.tenants.length} tenants`,
+    );
+  if (e.sendsConfirmed === true)
+    ruledOut.push('sends are still confirmed by webhooks: our endpoint receives webhooks');
   const sample = i.scope.accounts.slice(0, 10);
   const json: EscalationPacket = {
     incident: i.id,
@@ -389,7 +398,9 @@ export function escalationPacket(i: Incident): { json: EscalationPacket; markdow
     accountsAffected: i.scope.accounts.length,
     tenantsAffected: i.scope.tenants.length,
     sampleAccountIds: sample,
-    lastWebhookAt: Object.fromEntries(sample.map((id) => [id, e.lastWebhookAt[id] ? iso(e.lastWebhookAt[id] as number) : null])),
+    lastWebhookAt: Object.fromEntries(
+      sample.map((id) => [id, e.lastWebhookAt[id] ? iso(e.lastWebhookAt[id] as number) : null]),
+    ),
     sampleLostMessageIds: e.sampleLostIds,
     counts: i.counts,
     ruledOut,

@@ -1,13 +1,11 @@
-export { type Alarm, type AlarmCenter, type AlarmHandler, type AlarmType, createAlarmCenter } from './alarms.js';
+export {
+  type Alarm,
+  type AlarmCenter,
+  type AlarmHandler,
+  type AlarmType,
+  createAlarmCenter,
+} from './alarms.js';
 export type { BaselinePrior } from './baseline.js';
-export type { LossAccount } from './loss.js';
-export { type AlarmNotifierOptions, createAlarmNotifier } from './notifier.js';
-export { alarmThreshold, expectedFalseAlarms, silenceProbability, windowForThreshold } from './poisson.js';
-export type { ConversationGap, ReconcileResult } from './reconcile.js';
-export type { SilenceOptions, SilenceVerdict } from './silence.js';
-export { importTrafficHistory } from './state.js';
-export type { CanaryOptions, ReconcileHealth, WatchAccountHealth, WatchOptions } from './types.js';
-export { createWatch, type Watch, type WatchDeps } from './watch.js';
 export {
   DEFAULT_FLEET,
   type FleetOptions,
@@ -24,3 +22,11 @@ export {
   type IncidentHandler,
   incidentStatusText,
 } from './incidents.js';
+export type { LossAccount } from './loss.js';
+export { type AlarmNotifierOptions, createAlarmNotifier } from './notifier.js';
+export { alarmThreshold, expectedFalseAlarms, silenceProbability, windowForThreshold } from './poisson.js';
+export type { ConversationGap, ReconcileResult } from './reconcile.js';
+export type { SilenceOptions, SilenceVerdict } from './silence.js';
+export { importTrafficHistory } from './state.js';
+export type { CanaryOptions, ReconcileHealth, WatchAccountHealth, WatchOptions } from './types.js';
+export { createWatch, type Watch, type WatchDeps } from './watch.js';

@@ -27,7 +27,9 @@ export interface AlarmNotifierOptions {
  * // or by hand:
  * switchboard.on('alarm', createAlarmNotifier({ url: 'https://hooks.example.com/switchboard' }));
  */
-export function createAlarmNotifier(options: AlarmNotifierOptions): ((event: Notification) => Promise<void>) & {
+export function createAlarmNotifier(options: AlarmNotifierOptions): ((
+  event: Notification,
+) => Promise<void>) & {
   /** Resolves when every POST started so far has finished. */
   flush(): Promise<void>;
 } {

@@ -180,7 +180,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         return {
           lastWebhookAt,
           probes,
-          graphReachable: probes.ok + probes.degraded + probes.down === 0 ? null : probes.ok + probes.degraded > 0,
+          graphReachable:
+            probes.ok + probes.degraded + probes.down === 0 ? null : probes.ok + probes.degraded > 0,
           sendsConfirmed: confirmedAt >= since ? true : awaiting ? false : null,
         };
       },
@@ -202,7 +203,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         if (!adapter || !canVerify(adapter) || options.reconcile?.enabled === false) return true;
         const served = new Set(adapter.accountIds ?? []);
         return accountIds.every(
-          (id) => !served.has(id) || (states.get(`${channel}:${id}`)?.reconcile?.verifiedThrough ?? 0) >= through,
+          (id) =>
+            !served.has(id) || (states.get(`${channel}:${id}`)?.reconcile?.verifiedThrough ?? 0) >= through,
         );
       },
     },
@@ -267,7 +269,10 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const raisePooled = (outage: FleetTransition['outage'], scope: 'app' | 'platform', repeat: boolean) => {
     const v = outage.verdict;
     // Platform-wide: every app's silent accounts are in scope, those of pools too small to alarm too.
-    const silent = scope === 'platform' && outage.signal === 'inbound' ? fleet.silentSince(outage.channel, outage.since) : outage.silentAccounts;
+    const silent =
+      scope === 'platform' && outage.signal === 'inbound'
+        ? fleet.silentSince(outage.channel, outage.since)
+        : outage.silentAccounts;
     const tenants = new Set<string>();
     for (const a of silent) {
       const tenant = deps.accountInfo?.(outage.channel, a)?.tenantId;
@@ -317,7 +322,9 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
             p.outage &&
             p.channel === outage.channel &&
             p.appId !== outage.appId &&
-            alarms.active().some((x) => x.id === `platform_outage:${p.channel}:app:${p.appId}` && x.data.scope === 'app')
+            alarms
+              .active()
+              .some((x) => x.id === `platform_outage:${p.channel}:app:${p.appId}` && x.data.scope === 'app')
           )
             raisePooled(p.outage, 'platform', true);
     }
@@ -499,7 +506,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         }
       const seen = await bootstrapFromEvents(store, fresh, now);
       if (seen) logger.info('traffic baselines seeded from stored events', { events: seen });
-      for (const s of traffic) fleet.track(s.channel, appOf(s.channel, s.accountId), s.accountId, s.lastInboundAt);
+      for (const s of traffic)
+        fleet.track(s.channel, appOf(s.channel, s.accountId), s.accountId, s.lastInboundAt);
       schedule.every('check', silence.checkIntervalMs, check);
       if (fleetOptions.enabled) schedule.every('fleet', fleetOptions.checkIntervalMs, checkFleet);
       if (options.reconcile?.enabled !== false)
