@@ -13,6 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { alarmThreshold, windowForThreshold } from '@switchboard/core';
 import { CI_FLEET, type FleetDrillResult, FULL_FLEET, fleetLine, runFleetDrill } from './drill/fleet.js';
+import { promiseTable } from './drill/fleet-promise.js';
 import { OUTAGE_VARIANTS, RECONCILE_INTERVAL_MS, runOutage } from './drill/outages.js';
 import { accountTable, lossNotes, outageTable, summaryTable } from './drill/report.js';
 import { type DrillResult, PLANS, runPlan } from './drill/scenarios.js';
@@ -69,6 +70,12 @@ async function fleetDrill() {
     ...rows,
     '',
     ...results.map((r) => fleetLine(r)),
+    '',
+    '## What the pooled alarm can promise',
+    '',
+    'Silence of a whole pool before `platform_outage` fires (false alarms ≤ 1 per pool per 30 days), for pools drawn like this fleet:',
+    '',
+    promiseTable(),
     '',
   ].join('\n');
   console.log(`\n${text}`);
