@@ -275,3 +275,75 @@ describe('pooled (fleet) detection', { timeout: 120_000 }, () => {
     expect(d.pools()[0]?.windows.every((v) => !v.broad)).toBe(true);
   });
 });
+
+describe('reconciliation budget for a fleet', () => {
+  it('spreads passes over the accounts, urgent ones first, and reports coverage', async () => {
+    const clock = new ManualClock(START);
+    const store = createMemoryStore();
+    const logger = createLogger({ level: 'silent' });
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const listed: string[] = [];
+    const adapter = {
+      channel: 'instagram',
+      accountIds: ids,
+      limits: { backfillPerSecond: 2 },
+      async *listConversations(request: { accountId: string }) {
+        listed.push(request.accountId);
+      },
+      conversationMessages: async () => ({ messages: [], complete: true }),
+    } as unknown as ChannelAdapter;
+    const alarms = createAlarmCenter({ clock, logger });
+    const watch = createWatch(
+      {
+        adapters: [adapter],
+        store,
+        clock,
+        logger,
+        ingest: async () => ({ inserted: 0, duplicates: 0 }),
+        reportUnrecoverable: async () => {},
+        alarms,
+      },
+      {
+        reconcile: { maxAccountsPerPass: 2, intervalMs: HOUR },
+        probes: { enabled: false },
+        fleet: { enabled: false },
+      },
+    );
+    await watch.start();
+    expect(watch.coverage()).toEqual([
+      {
+        channel: 'instagram',
+        accounts: 5,
+        neverReconciled: 5,
+        oldestAgeMs: null,
+        fullRoundMs: 3 * HOUR,
+      },
+    ]);
+    // 'e' goes silent: from then on it is reconciled first, whatever else waits.
+    alarms.raise({
+      type: 'silence',
+      channel: 'instagram',
+      accountId: 'e',
+      severity: 'critical',
+      message: 'quiet',
+    });
+    await watch.settled();
+    await clock.advance(5 * MINUTE);
+    listed.length = 0;
+    await watch.reconcile();
+    expect(listed).toHaveLength(2);
+    expect(listed).toContain('e');
+    alarms.clear('silence', 'instagram', 'e', 'back');
+    // Two accounts a pass: the others follow in the next passes, the never checked first.
+    for (let pass = 0; pass < 2; pass++) {
+      listed.length = 0;
+      await clock.advance(MINUTE);
+      await watch.reconcile();
+      expect(listed).toHaveLength(2);
+    }
+    const coverage = watch.coverage()[0];
+    expect(coverage?.neverReconciled).toBe(0);
+    expect(coverage?.oldestAgeMs).toBeLessThanOrEqual(3 * MINUTE);
+    await watch.stop();
+  });
+});

@@ -59,6 +59,11 @@ export interface IncidentEvidence {
   sendsConfirmed: boolean | null;
   /** Sample lost message ids (named), for the escalation packet. */
   sampleLostIds: string[];
+  /**
+   * Backfill of the affected accounts: how many are not yet verified up to now (or the resumption) and
+   * how long reconciliation needs for them at its budget. Null on channels without a history API.
+   */
+  catchUp: { pending: number; etaMs: number } | null;
 }
 
 /** An incident transition, as `on('incident')` and the notifier receive it. */
@@ -76,12 +81,18 @@ export interface IncidentSources {
     channel: string,
     accountIds: readonly string[],
     since: number,
-  ): Omit<IncidentEvidence, 'detector' | 'sampleLostIds'>;
+  ): Omit<IncidentEvidence, 'detector' | 'sampleLostIds' | 'catchUp'>;
   /** Loss numbers per account (cumulative). */
   loss(
     channel: string,
     accountIds: readonly string[],
   ): Promise<Map<string, { backfilled: number; unrecoverable: number; named: string[] }>>;
+  /** Accounts not yet verified up to `through`, and how long reconciliation needs for them (null: no history API). */
+  catchUp(
+    channel: string,
+    accountIds: readonly string[],
+    through: number,
+  ): { pending: number; etaMs: number } | null;
   /** True when every account's messages up to `through` were verified (or the channel has no history API). */
   caughtUp(channel: string, accountIds: readonly string[], through: number): boolean;
 }
@@ -192,6 +203,7 @@ export function createIncidentManager(deps: {
         graphReachable: null,
         sendsConfirmed: null,
         sampleLostIds: [],
+        catchUp: null,
       },
       counts: { recovered: 0, lost: 0, named: 0, deliveredLate: 0 },
       alarms: [alarm.id],
@@ -283,6 +295,7 @@ export function createIncidentManager(deps: {
         }
         i.counts = { ...i.counts, recovered, lost, named };
         i.evidence.sampleLostIds = sample;
+        i.evidence.catchUp = sources.catchUp(i.scope.channel, i.scope.accounts, i.resumedAt ?? clock.now());
         refreshEvidence(i);
         if (
           i.state === 'recovering' &&
@@ -418,6 +431,7 @@ export function escalationPacket(i: Incident): { json: EscalationPacket; markdow
     `- **Sample account ids:** ${sample.join(', ') || '—'}`,
     `- **Sample lost message ids:** ${e.sampleLostIds.join(', ') || '—'}`,
     `- **Counts:** ${i.counts.recovered} recovered by the history API, ${i.counts.lost} lost (${i.counts.named} named), ${i.counts.deliveredLate} delivered late by retries`,
+    `- **Catch-up:** ${e.catchUp === null ? 'no history API on this channel' : e.catchUp.pending === 0 ? 'done' : `${e.catchUp.pending} accounts to backfill, about ${duration(e.catchUp.etaMs)}`}`,
     '',
     '## Already ruled out',
     ...(ruledOut.length ? ruledOut.map((r) => `- ${r}`) : ['- nothing yet']),
@@ -445,7 +459,9 @@ export function incidentStatusText(i: Incident, tenantId: string, now: number): 
   const since = new Date(i.startedAt).toISOString().slice(0, 16).replace('T', ' ');
   if (i.state === 'closed')
     return `Resolved: ${i.scope.channel} messages stopped arriving from ${since} UTC for ${duration((i.resumedAt ?? now) - i.startedAt)}. ${i.counts.recovered} messages were recovered; ${i.counts.lost} could not be (the platform no longer offers them) and were listed for you.`;
-  if (i.state === 'recovering')
-    return `Recovering: messages arrive again. We are fetching the ones missed since ${since} UTC (${i.counts.recovered} recovered so far).`;
+  if (i.state === 'recovering') {
+    const eta = i.evidence.catchUp?.pending ? ` About ${duration(i.evidence.catchUp.etaMs)} to go.` : '';
+    return `Recovering: messages arrive again. We are fetching the ones missed since ${since} UTC (${i.counts.recovered} recovered so far).${eta}`;
+  }
   return `Investigating: ${where} since ${since} UTC (${duration(now - i.startedAt)}). Messages your customers send are kept by the platform or fetched once it recovers; you do not need to do anything. Replies you send may be delayed.`;
 }

@@ -28,5 +28,11 @@ export { alarmThreshold, expectedFalseAlarms, silenceProbability, windowForThres
 export type { ConversationGap, ReconcileResult } from './reconcile.js';
 export type { SilenceOptions, SilenceVerdict } from './silence.js';
 export { importTrafficHistory } from './state.js';
-export type { CanaryOptions, ReconcileHealth, WatchAccountHealth, WatchOptions } from './types.js';
+export type {
+  CanaryOptions,
+  ReconcileCoverage,
+  ReconcileHealth,
+  WatchAccountHealth,
+  WatchOptions,
+} from './types.js';
 export { createWatch, type Watch, type WatchDeps } from './watch.js';

@@ -43,7 +43,7 @@ import {
   saveBaseline,
   saveReconcile,
 } from './state.js';
-import type { WatchAccountHealth, WatchOptions } from './types.js';
+import type { ReconcileCoverage, WatchAccountHealth, WatchOptions } from './types.js';
 
 /** Alarms after which messages may be missing: a reconciliation pass runs at once. */
 const SUSPECTS_LOSS = new Set<AlarmType>(['silence', 'delivery_pipeline', 'subscription', 'probe']);
@@ -117,6 +117,8 @@ export interface Watch {
   settled(): Promise<void>;
   /** True while a watch task (check, reconciliation, probes, canary) runs: drills step the clock finely then. */
   busy(): boolean;
+  /** Reconciliation coverage per verifiable channel (`reconcile.maxAccountsPerPass` spreads it over passes). */
+  coverage(): ReconcileCoverage[];
   /** Runs the pooled (fleet) check now. */
   checkFleet(): Promise<void>;
   /** Pooled detection per (channel, app): rates, windows, outages. */
@@ -196,6 +198,17 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
               named: Object.values(l.unrecoverableMessageIds).flat(),
             });
         return out;
+      },
+      catchUp: (channel, accountIds, through) => {
+        const adapter = deps.adapters.find((a) => a.channel === channel);
+        if (!adapter || !canVerify(adapter) || options.reconcile?.enabled === false) return null;
+        const pending = accountIds.filter(
+          (id) => (states.get(`${channel}:${id}`)?.reconcile?.verifiedThrough ?? 0) < through,
+        ).length;
+        const budget = options.reconcile?.maxAccountsPerPass ?? Number.POSITIVE_INFINITY;
+        // Each pass verifies up to `budget` accounts; a pass covers what is older than the grace period.
+        const passes = pending === 0 ? 0 : Math.ceil(pending / Math.max(1, budget));
+        return { pending, etaMs: passes === 0 ? 0 : passes * reconcileInterval + graceMs };
       },
       caughtUp: (channel, accountIds, through) => {
         const adapter = deps.adapters.find((a) => a.channel === channel);
@@ -366,13 +379,70 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     await incidents.tick();
   };
 
+  /**
+   * Order of reconciliation when a pass cannot cover every account (`reconcile.maxAccountsPerPass`):
+   * accounts in an alarm or an open incident first (just gone silent), then those never checked, then
+   * the longest unchecked, busiest first among equals. Unpicked accounts wait for the next pass.
+   */
+  const reconcileOrder = (channel: string, ids: readonly string[]) => {
+    const incidentAccounts = new Set(
+      incidents
+        .list({ state: 'active' })
+        .filter((i) => i.scope.channel === channel)
+        .flatMap((i) => i.scope.accounts),
+    );
+    const keyed = ids.map((id) => {
+      const s = states.get(`${channel}:${id}`);
+      const urgent = incidentAccounts.has(id) || ACCOUNT_ALARMS.some((t) => alarms.isRaised(t, channel, id));
+      const lastRunAt = s?.reconcile?.lastRunAt ?? null;
+      return {
+        id,
+        rank: urgent ? 0 : lastRunAt === null ? 1 : 2,
+        lastRunAt: lastRunAt ?? 0,
+        rate: s?.silence?.ratePerHour ?? 0,
+      };
+    });
+    keyed.sort((a, b) => a.rank - b.rank || a.lastRunAt - b.lastRunAt || b.rate - a.rate);
+    return keyed.map((k) => k.id);
+  };
+
   const reconcile = async (): Promise<ReconcileResult[]> => {
     const jobs: Promise<ReconcileResult | undefined>[] = [];
+    const budget = options.reconcile?.maxAccountsPerPass;
     for (const adapter of deps.adapters) {
       if (!canVerify(adapter)) continue;
-      for (const accountId of adapter.accountIds ?? []) jobs.push(reconcileOne(adapter, accountId));
+      const ids = adapter.accountIds ?? [];
+      const picked =
+        budget === undefined || budget >= ids.length
+          ? ids
+          : reconcileOrder(adapter.channel, ids).slice(0, budget);
+      for (const accountId of picked) jobs.push(reconcileOne(adapter, accountId));
     }
     return (await Promise.all(jobs)).filter((r): r is ReconcileResult => !!r);
+  };
+
+  /** How recently every account of each verifiable channel was reconciled, and how long a full round takes. */
+  const coverage = (): ReconcileCoverage[] => {
+    const now = clock.now();
+    const budget = options.reconcile?.maxAccountsPerPass;
+    return deps.adapters.filter(canVerify).map((adapter) => {
+      const ids = adapter.accountIds ?? [];
+      let never = 0;
+      let oldest = 0;
+      for (const id of ids) {
+        const at = states.get(`${adapter.channel}:${id}`)?.reconcile?.lastRunAt ?? null;
+        if (at === null) never++;
+        else oldest = Math.max(oldest, now - at);
+      }
+      const passes = budget === undefined ? 1 : Math.max(1, Math.ceil(ids.length / Math.max(1, budget)));
+      return {
+        channel: adapter.channel,
+        accounts: ids.length,
+        neverReconciled: never,
+        oldestAgeMs: never > 0 ? null : oldest,
+        fullRoundMs: passes * reconcileInterval,
+      };
+    });
   };
 
   const reconcileOne = async (adapter: VerifyingAdapter, accountId: string) => {
@@ -622,6 +692,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     settled: () => schedule.settled(),
     busy: () => schedule.busy(),
     checkFleet,
+    coverage,
     fleet: () => fleet.pools(),
     incidents: {
       list: (o) => incidents.list(o),
