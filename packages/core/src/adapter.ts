@@ -1,9 +1,17 @@
+import type { AccountCredentials, AppSecret } from './credentials/types.js';
 import type { ChannelEvent } from './model/events.js';
 import type { OutboundContentType, OutboundMessage, SendReceipt } from './model/outbound.js';
+import type { AccountRecord } from './store/account-types.js';
 
 /** Result of checking a webhook signature. Never an exception. */
 export type SignatureCheck =
-  | { ok: true /** Index of the secret that matched (rotation, several apps). */; secretIndex: number }
+  | {
+      ok: true;
+      /** Index of the secret that matched (rotation, several apps). */
+      secretIndex: number;
+      /** The app whose secret matched, when it is one registered with `switchboard.apps`. */
+      appId?: string;
+    }
   | {
       ok: false;
       reason: 'missing' | 'malformed' | 'mismatch';
@@ -133,6 +141,59 @@ export interface WebhookHeaders {
   get(name: string): string | null;
 }
 
+/** What the platform says about an account's credentials (`inspectToken`). */
+export interface TokenInspection {
+  valid: boolean;
+  /** Epoch ms; null when the token does not expire. */
+  expiresAt: number | null;
+  /** Permissions granted (empty when the platform does not say). */
+  scopes: string[];
+  /** Required permissions the token lacks. */
+  missingScopes?: string[];
+  /** Why it is invalid, as the platform says it. */
+  reason?: string;
+}
+
+/** Fresh credentials from `refreshCredentials`. */
+export interface RefreshedCredentials {
+  credentials: AccountCredentials;
+  /** Epoch ms; null when they do not expire. */
+  expiresAt: number | null;
+}
+
+/**
+ * What the engine needs to know about a channel, as data (the engine never branches on a channel name).
+ *
+ * @example
+ * const capabilities: AdapterCapabilities = { sendConfirmation: 'none', ackBody: 'OK', keptHeaders: ['x-sms-signature'] };
+ */
+export interface AdapterCapabilities {
+  /** How the platform confirms an outbound send: an echo webhook (Messenger/Instagram), a status webhook (WhatsApp), or nothing (the delivery-pipeline check then skips the channel). */
+  sendConfirmation: 'echo' | 'status' | 'none';
+  /** Body of the 200 that acknowledges a stored webhook. Default 'OK'; Meta adapters say 'EVENT_RECEIVED'. */
+  ackBody?: string;
+  /** Request headers (lower-case) kept with each stored body for re-verification, e.g. ['x-hub-signature-256']. Never a header that carries a secret. */
+  keptHeaders?: readonly string[];
+}
+
+/**
+ * What the engine gives an adapter at creation (`attach`): the accounts and credentials of
+ * `switchboard.accounts` and `switchboard.apps`, so one adapter serves accounts connected at runtime,
+ * each with its own token. Everything is scoped to the adapter's channel.
+ */
+export interface AdapterHost {
+  /**
+   * The account's credentials: the resolver's answer, else the stored ones (decrypted, cached; a change
+   * on any instance is seen within `accounts.refreshMs`). Undefined when it has none: fall back to the
+   * adapter's configuration.
+   */
+  credentials(accountId: string): Promise<AccountCredentials | undefined>;
+  /** The account as registered (tenant, login flavour, linked ids, app), from the in-process copy. */
+  account(accountId: string): AccountRecord | undefined;
+  /** Secrets of the apps registered with `switchboard.apps`, to check webhook signatures with. */
+  appSecrets(): readonly AppSecret[];
+}
+
 /**
  * What a channel plugin implements. Adapters hold no state and no store: the engine owns persistence,
  * dedup and dispatch.
@@ -145,6 +206,11 @@ export interface ChannelAdapter {
   /** `messenger` | `instagram` | `whatsapp` | a plugin's own lower-case name; the webhook route segment. */
   channel: string;
   limits: ChannelLimits;
+  /**
+   * What the engine needs to know about the channel. Without it: ack body 'OK', only the generic headers
+   * (content-type, content-length, user-agent) kept, and no send confirmation expected (no delivery-pipeline alarm).
+   */
+  capabilities?: AdapterCapabilities;
   /** Accounts this adapter serves (Page ids, IG ids, phone number ids), for health and baselines. */
   accountIds?: readonly string[];
   /** GET handshake: the challenge to answer with, or null (→ 403). */
@@ -184,4 +250,24 @@ export interface ChannelAdapter {
   }): Promise<ConversationMessages>;
   /** Subscribes the app to the account's webhooks again (after Meta unsubscribed it). */
   resubscribe?(accountId: string): Promise<void>;
+  /**
+   * Asks the platform whether the account's token is valid, when it expires and what it may do (Meta:
+   * `debug_token`). With it, the engine checks every registered account's token once a day, within a
+   * call budget, and raises `token_invalid` / `token_expiring`. Throws a classified error when the
+   * platform cannot be asked (the check is retried later).
+   */
+  inspectToken?(accountId: string): Promise<TokenInspection>;
+  /**
+   * Exchanges the account's current credentials for fresh ones before they expire (Instagram Login:
+   * `ig_refresh_token`), or resolves null when this account's login cannot be refreshed. The engine
+   * stores the result and calls it on one instance at a time, for tokens at least a day old that expire
+   * within `tokens.refreshWithinDays`.
+   */
+  refreshCredentials?(accountId: string, current: AccountCredentials): Promise<RefreshedCredentials | null>;
+  /**
+   * Called once by `createSwitchboard` with the engine's registry and credentials. An adapter that
+   * implements it takes each account's credentials from the host before its own configuration. An
+   * adapter object serves one engine.
+   */
+  attach?(host: AdapterHost): void;
 }

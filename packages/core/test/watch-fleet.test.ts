@@ -78,6 +78,7 @@ async function fleetWorld(options: { channels?: string[]; seed?: number } = {}) 
             channel,
             accountIds: accounts.filter((a) => a.channel === channel).map((a) => a.accountId),
             limits: {},
+            capabilities: { sendConfirmation: 'echo' },
           }) as unknown as ChannelAdapter,
       ),
       store,

@@ -1,8 +1,11 @@
+export { createMetaAccess, type MetaAccess, type MetaAccessConfig } from './access.js';
 export { decodeJsonBody } from './body.js';
+export { META_ACK_BODY, META_SIGNATURE_HEADERS, metaCapabilities } from './capabilities.js';
 export {
   createGraphClient,
   type GraphClient,
   type GraphClientOptions,
+  type GraphCredentials,
   type GraphParams,
   type GraphResult,
 } from './client.js';
@@ -23,6 +26,12 @@ export { verifyMetaChallenge } from './handshake.js';
 export { JsonArray, JsonObject } from './json-shapes.js';
 export { META_MEDIA_HOSTS } from './media-hosts.js';
 export * from './messenger-platform/index.js';
-export { metaJsonStringify } from './meta-json.js';
-export { signMetaBody, verifyMetaSignature } from './signature.js';
+export { verifyMetaSignature } from './signature.js';
+export { inspectMetaToken } from './token-inspection.js';
 export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';
+export {
+  appSecretProof,
+  metaJsonStringify,
+  signMetaBody,
+  signMetaBodySha1,
+} from './wire.js';

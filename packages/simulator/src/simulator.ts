@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '@switchboard/core';
+import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import type { SimContext } from './context.js';
 import { createControl } from './control.js';
 import { customerSends } from './customer.js';
@@ -44,7 +45,7 @@ export interface MetaSimulator {
   url: string;
   /** The bearer token `/_sim/*` requires; `undefined` on a loopback listener without one. */
   controlToken: string | undefined;
-  /** `${url}/v24.0` */
+  /** `${url}/${GRAPH_API_VERSION}` */
   graphUrl: string;
   port: number;
   clock: Clock;
@@ -162,7 +163,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
   return {
     url,
     controlToken,
-    graphUrl: `${url}/v24.0`,
+    graphUrl: `${url}/${GRAPH_API_VERSION}`,
     port,
     clock,
     world,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createAccountRegistry } from '../accounts/registry.js';
+import { createTokenKeeper } from '../accounts/tokens.js';
 import type { ChannelAdapter } from '../adapter.js';
 import { systemClock } from '../clock.js';
+import { createCredentialVault } from '../credentials/vault.js';
 import { createMemoryRateLimiter } from '../limiter.js';
 import { createLogger } from '../logger.js';
 import type { EventKind } from '../model/events.js';
@@ -14,7 +16,7 @@ import { resolveWorker } from './backoff.js';
 import { createDispatcher } from './dispatcher.js';
 import { computeHealth, scopeHealth } from './health.js';
 import { createAccountHold } from './hold.js';
-import { createIngress, handleWebRequest } from './ingress.js';
+import { checkKeptHeaders, createIngress, handleWebRequest } from './ingress.js';
 import { createWorkerLoop } from './loop.js';
 import { createEngineMetrics } from './metrics.js';
 import { INGRESS } from './node.js';
@@ -47,6 +49,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
   const adapters = new Map<string, ChannelAdapter>();
   for (const adapter of options.adapters) {
     if (adapters.has(adapter.channel)) throw new TypeError(`two adapters for channel "${adapter.channel}"`);
+    checkKeptHeaders(adapter);
     adapters.set(adapter.channel, adapter);
   }
   const processorPolicy = resolveWorker(options.processor, {
@@ -67,17 +70,52 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
   });
 
   const metrics = createEngineMetrics(clock, store);
+  const vault = createCredentialVault({
+    store: store.credentials,
+    clock,
+    refreshMs: options.accounts?.refreshMs ?? 2_000,
+    ...(options.credentials ? { options: options.credentials } : {}),
+  });
   const accounts = createAccountRegistry({
     store,
     clock,
     adapters: options.adapters,
+    vault,
     ...(options.accounts ? { options: options.accounts } : {}),
   });
+  for (const adapter of options.adapters)
+    adapter.attach?.({
+      async credentials(accountId) {
+        const known = accounts.peek(adapter.channel, accountId);
+        return vault.account({
+          channel: adapter.channel,
+          accountId,
+          tenantId: known?.tenantId ?? null,
+          appId: known?.appId ?? null,
+        });
+      },
+      account: (accountId) => accounts.peek(adapter.channel, accountId),
+      appSecrets: vault.appSecrets,
+    });
   const alarms = createAlarmCenter({
     clock,
     logger,
     tenantOf: (channel, accountId) => accounts.peek(channel, accountId)?.tenantId ?? undefined,
   });
+  const tokens =
+    options.tokens === false
+      ? null
+      : createTokenKeeper({
+          adapters,
+          registry: accounts,
+          vault,
+          store,
+          clock,
+          logger,
+          alarms,
+          owner,
+          ...(options.tokens ? { options: options.tokens } : {}),
+        });
   // Created below once the processor exists; the hooks above only call it after start().
   let watch: Watch | null = null;
   const outboxLoopRef: { wake: () => void } = { wake: () => {} };
@@ -122,6 +160,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       holdMs: options.accounts?.holdMs ?? 24 * 60 * 60_000,
     }),
     readModel: options.readModel ?? true,
+    send: (message) => outbox.send(message),
   });
   const processor = createProcessor({
     adapters,
@@ -162,6 +201,8 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     metrics,
     maxBodyBytes: options.maxBodyBytes ?? 4 * MiB,
     onAppended: processorLoop.wake,
+    // App secrets registered at runtime must be current before a signature is checked.
+    beforeVerify: () => (vault.stale() ? vault.refresh() : undefined),
   });
 
   if (options.watch !== false)
@@ -189,6 +230,14 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     handleWebhook: (request) => handleWebRequest(ingress, request),
     watch,
     accounts,
+    apps: vault.apps,
+    credentials: {
+      get keyId() {
+        return vault.keyId;
+      },
+      reencrypt: vault.reencrypt,
+    },
+    tokens: tokens && { pass: tokens.pass, check: tokens.check, status: tokens.status },
     on(
       kind: EventKind | '*' | 'alarm' | 'incident',
       handler: EventHandler<never> | AlarmHandler | IncidentHandler,
@@ -218,15 +267,16 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     },
     async start() {
       // Configured accounts are in the registry, and its copy loaded, before the first webhook is handled.
-      await accounts.refresh({ force: true });
+      await Promise.all([accounts.refresh({ force: true }), vault.refresh({ force: true })]);
       processorLoop.start();
       outboxLoop.start();
       await watch?.start();
+      tokens?.start();
       logger.info('switchboard started', { instanceId: owner, channels: [...adapters.keys()] });
     },
     async stop() {
       await watch?.stop();
-      await Promise.all([processorLoop.stop(), outboxLoop.stop()]);
+      await Promise.all([processorLoop.stop(), outboxLoop.stop(), tokens?.stop()]);
       logger.info('switchboard stopped', { instanceId: owner });
     },
     async drain() {

@@ -1,10 +1,12 @@
+import type { TokenOptions, Tokens } from '../accounts/tokens.js';
 import type { Accounts, AccountsOptions } from '../accounts/types.js';
 import type { ChannelAdapter, HealthProbeResult, HealthStatus, UnrecoverableGap } from '../adapter.js';
 import type { Clock } from '../clock.js';
+import type { Apps, CredentialsAdmin, CredentialsOptions } from '../credentials/types.js';
 import type { RateLimiter } from '../limiter.js';
 import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventKind, EventOfKind, EventSource } from '../model/events.js';
-import type { OutboundMessage, SendReceipt } from '../model/outbound.js';
+import type { OutboundContent, OutboundMessage, SendReceipt } from '../model/outbound.js';
 import type { AccountStatus, OutboxEntry, Store } from '../store/types.js';
 import type { AlarmHandler } from '../watch/alarms.js';
 import type { IncidentHandler } from '../watch/incidents.js';
@@ -73,6 +75,13 @@ export interface SwitchboardOptions {
   watch?: WatchOptions | false;
   /** The account registry behind `switchboard.accounts`. */
   accounts?: AccountsOptions;
+  /** Keys sealing stored credentials, and an optional resolver (README: "Credentials"). */
+  credentials?: CredentialsOptions;
+  /**
+   * Daily token checks of registered accounts within a call budget, refreshes of refreshable tokens,
+   * `token_invalid` / `token_expiring` alarms (README: "Token lifecycle"). On by default; `false` turns it off.
+   */
+  tokens?: TokenOptions | false;
 }
 
 /**
@@ -86,12 +95,38 @@ export interface HandlerOptions {
   tenantId?: string;
 }
 
+/** Options of `context.reply`. */
+export interface ReplyOptions {
+  /**
+   * Names this reply within the event, for handlers whose replies vary between attempts. Default: the
+   * reply's position among the replies made while handling the event (1, 2, ...).
+   */
+  key?: string;
+  /** Message fields other than `to`, `content` and `idempotencyKey` (e.g. `replyTo`, `tag`). */
+  message?: Omit<OutboundMessage, 'to' | 'content' | 'idempotencyKey'>;
+}
+
 /** What a handler receives besides the event. */
 export interface HandlerContext {
   /** 1 on the first dispatch, 2 on the first retry... */
   attempt: number;
   /** Stored sequence number of the event. */
   seq: number;
+  /**
+   * Sends `content` to the event's conversation (same channel, account and user) through the outbox, at
+   * most once: the idempotency key is derived from the event (`reply:<channel>:<event key>:<n>`, n counting
+   * the replies made while handling it), so a handler that throws after replying and is retried, or an
+   * event replayed later, gets the entry already queued instead of a second send. Resolves once the entry
+   * is durably queued. Throws `INVALID_REQUEST` for an event without a conversation (account events,
+   * unsupported items without a user).
+   *
+   * @example
+   * switchboard.on('message', async (event, { reply }) => {
+   *   await reply({ type: 'text', text: `You said: ${event.text}` });
+   *   await crm.log(event); // if this throws, the retry does not send the reply again
+   * });
+   */
+  reply(content: OutboundContent, options?: ReplyOptions): Promise<OutboxEntry>;
 }
 
 export type EventHandler<E extends ChannelEvent = ChannelEvent> = (
@@ -186,6 +221,12 @@ export interface Switchboard {
   on(kind: 'incident', handler: IncidentHandler, options?: HandlerOptions): () => void;
   /** The account registry: connect, update, disconnect, get and list accounts at runtime. */
   readonly accounts: Accounts;
+  /** Platform apps whose secrets sign webhooks, changeable at runtime (several apps, secret rotation). */
+  readonly apps: Apps;
+  /** Key rotation of stored credentials. */
+  readonly credentials: CredentialsAdmin;
+  /** Token checks and refreshes of registered accounts (null with `tokens: false`). */
+  readonly tokens: Tokens | null;
   /** The silence watch (null with `watch: false`): alarms, loss accounting, manual passes. */
   readonly watch: Watch | null;
   /** Starts the processor and outbox workers; unfinished work of a previous run (expired leases) resumes. */

@@ -10,6 +10,8 @@ import type { Logger } from '../logger.js';
  * - `token`: the access token is invalid, expired or about to expire;
  * - `probe`: another health probe is down;
  * - `account_unknown`: webhooks arrive for an account that is not connected (held, then dead-lettered);
+ * - `token_invalid` / `token_expiring`: the daily token check of a registered account (`switchboard.tokens`)
+ *   found its token invalid or short of permissions / expiring within `tokens.expiringWithinDays`;
  * - `platform_outage`: the accounts of one (channel, app) pool went silent together, improbably and
  *   broadly (`accountId` is `app:<appId>`; `data.scope` says `platform` or `app`).
  */
@@ -21,6 +23,8 @@ export type AlarmType =
   | 'token'
   | 'probe'
   | 'account_unknown'
+  | 'token_invalid'
+  | 'token_expiring'
   | 'platform_outage';
 
 /**

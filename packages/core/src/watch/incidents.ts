@@ -108,6 +108,7 @@ const OPENS = new Set<AlarmType>([
   'delivery_pipeline',
   'subscription',
   'token',
+  'token_invalid',
 ]);
 
 export interface IncidentManager {

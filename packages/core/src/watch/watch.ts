@@ -82,7 +82,13 @@ const BASELINE_SAVE_MS = 30 * 60_000;
 export const DEFAULT_APP = 'default';
 
 /** Account alarms that explain an account's own silence (it then leaves the fleet pool). */
-const ACCOUNT_ALARMS: readonly AlarmType[] = ['silence', 'subscription', 'token', 'webhook_gap'];
+const ACCOUNT_ALARMS: readonly AlarmType[] = [
+  'silence',
+  'subscription',
+  'token',
+  'token_invalid',
+  'webhook_gap',
+];
 
 /** The silence watch of an engine. Created by `createSwitchboard`; usable alone in tests. */
 export interface Watch {
@@ -137,7 +143,7 @@ export interface Watch {
 
 /**
  * Creates the watch: traffic baselines and silence alarms, reconciliation with automatic backfill,
- * echo/status deadlines and canaries, scheduled probes with optional resubscription, loss accounting.
+ * echo/status deadlines (channels whose `capabilities.sendConfirmation` is not `'none'`) and canaries, scheduled probes with optional resubscription, loss accounting.
  */
 export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch {
   const { store, clock, logger } = deps;
@@ -235,6 +241,9 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     if (deps.adapters.some((a) => a.channel === alarm.channel && canVerify(a)))
       void schedule.runNow('reconcile');
   });
+
+  const confirmationOf = (channel: string) =>
+    deps.adapters.find((a) => a.channel === channel)?.capabilities?.sendConfirmation ?? 'none';
 
   const state = (channel: string, accountId: string): AccountState => {
     const k = `${channel}:${accountId}`;
@@ -636,6 +645,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     },
     noteSent(send) {
       if (options.delivery?.enabled === false) return;
+      // Only channels that confirm sends by webhook (an echo or a status) can be late doing so.
+      if (confirmationOf(send.channel) === 'none') return;
       fleet.sent(send.channel, appOf(send.channel, send.accountId), send.accountId, send.at);
       delivery.expect({
         channel: send.channel,
