@@ -161,6 +161,8 @@ interface Pool {
   calibration: FleetCalibration;
   /** Expected speakers per window before calibration, at the last refresh (compared at the next). */
   rawExpected: number[];
+  /** Per window: every pooled account was watched over the whole window at the last refresh. */
+  complete: boolean[];
   refreshedAt: number | null;
 }
 
@@ -262,6 +264,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         dirty: true,
         calibration: { observed: windows.map(() => 0), expected: windows.map(() => 0) },
         rawExpected: windows.map(() => 0),
+        complete: windows.map(() => false),
         refreshedAt: null,
       };
       pools.set(k, p);
@@ -357,6 +360,8 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
       now - p.refreshedAt <= o.refreshMs + o.checkIntervalMs
     )
       for (let w = 0; w < windows.length; w++) {
+        // Observed speakers count every pooled account: compare only when all were expected too.
+        if (!p.complete[w] || !((p.rawExpected[w] as number) > 0)) continue;
         const c = p.calibration;
         c.observed[w] = (c.observed[w] ?? 0) * CALIBRATION_DECAY + speakers(p, now, windows[w] as number);
         c.expected[w] = (c.expected[w] ?? 0) * CALIBRATION_DECAY + (p.rawExpected[w] ?? 0);
@@ -366,6 +371,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     p.pooled = 0;
     p.ratePerMs = 0;
     p.expected = windows.map(() => 0);
+    p.complete = windows.map(() => true);
     for (const m of p.members.values()) {
       m.slot = null;
       const i = info(p.channel, m.accountId);
@@ -387,6 +393,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         const ms = windows[w] as number;
         // Only accounts watched over the whole window are expected to have spoken in it.
         if (i.watchingSince <= now - ms) p.expected[w] = (p.expected[w] ?? 0) + (1 - Math.exp(-m.rate * ms));
+        else p.complete[w] = false;
       }
       count(p, m);
     }

@@ -76,7 +76,7 @@ export interface WatchDeps {
 
 const FLEET_KEY = 'watch:fleet:calibration';
 /** A baseline is written at most this often (and on stop): a crash loses at most this much learning. */
-const BASELINE_SAVE_MS = 30 * 60_000;
+const BASELINE_SAVE_MS = 60 * 60_000;
 
 /** App of accounts the registry names no app for. */
 export const DEFAULT_APP = 'default';
