@@ -116,15 +116,15 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
       if (r < 0.05) joinAt.set(a, start + rng.next() * days * DAY);
       else if (r < 0.1) leaveAt.set(a, start + rng.next() * days * DAY);
     }
-    // Each day: two single-account webhook outages (busy accounts, 3 h) and one expiring token (the
-    // account stops receiving until the next day).
-    const busy = accounts.filter((a) => a.peakPerDay > 200 && !joinAt.has(a) && !leaveAt.has(a));
+    // Each day, in business hours: two single-account webhook outages (3 h) and one expiring token (the
+    // account stops receiving until the next day), on accounts busy enough for their own silence alarm.
+    const busy = accounts.filter((a) => a.peakPerDay > 1000 && !joinAt.has(a) && !leaveAt.has(a));
     for (let d = 1; d < days; d++) {
       for (let k = 0; k < 2; k++) {
-        const from = start + d * DAY + rng.next() * 18 * HOUR;
+        const from = start + d * DAY + 8 * HOUR + rng.next() * 8 * HOUR;
         problems.push({ account: rng.pick(busy), from, to: from + 3 * HOUR, kind: 'webhooks' });
       }
-      const from = start + d * DAY + rng.next() * 12 * HOUR;
+      const from = start + d * DAY + 8 * HOUR + rng.next() * 8 * HOUR;
       problems.push({ account: rng.pick(busy), from, to: start + (d + 1) * DAY, kind: 'token' });
     }
   }

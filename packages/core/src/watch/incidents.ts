@@ -77,6 +77,8 @@ export type IncidentHandler = (event: IncidentEvent) => void | Promise<void>;
 /** What the manager asks the watch about the affected accounts. */
 export interface IncidentSources {
   tenantOf(channel: string, accountId: string): string | undefined;
+  /** The Meta app an account is served by (an app incident takes only its own accounts' alarms). */
+  appOf(channel: string, accountId: string): string;
   evidence(
     channel: string,
     accountIds: readonly string[],
@@ -256,7 +258,11 @@ export function createIncidentManager(deps: {
             i.scope.channel === alarm.channel &&
             (i.alarms.includes(alarm.id) ||
               (pooled && i.kind !== 'account') ||
-              (!pooled && i.kind !== 'account' && i.state === 'open') ||
+              (!pooled &&
+                i.state === 'open' &&
+                (i.kind === 'platform' ||
+                  (i.kind === 'app' &&
+                    i.scope.appIds.includes(sources.appOf(alarm.channel, alarm.accountId))))) ||
               (!pooled && i.kind === 'account' && i.scope.accounts[0] === alarm.accountId)),
         );
         if (covering) return join(covering, alarm, accounts);

@@ -171,6 +171,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     logger,
     sources: {
       tenantOf: (channel, accountId) => deps.accountInfo?.(channel, accountId)?.tenantId ?? undefined,
+      appOf,
       evidence: (channel, accountIds, since) => {
         const lastWebhookAt: Record<string, number | null> = {};
         const probes = { ok: 0, degraded: 0, down: 0, reasons: [] as string[] };
