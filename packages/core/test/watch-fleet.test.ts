@@ -288,8 +288,12 @@ describe('reconciliation budget for a fleet', () => {
       channel: 'instagram',
       accountIds: ids,
       limits: { backfillPerSecond: 2 },
-      async *listConversations(request: { accountId: string }) {
+      // No conversation moved: the listing is the Graph call the budget spreads.
+      listConversations(request: { accountId: string }): AsyncIterable<never> {
         listed.push(request.accountId);
+        return {
+          [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined as never }) }),
+        };
       },
       conversationMessages: async () => ({ messages: [], complete: true }),
     } as unknown as ChannelAdapter;
