@@ -197,9 +197,24 @@ describe('pooled (fleet) detection', { timeout: 120_000 }, () => {
     expect(w.incidentEvents.filter((e) => e.id === incident?.id).map((e) => e.transition)).toEqual(
       expect.arrayContaining(['opened', 'recovering', 'closed']),
     );
-    // Persisted: a new watch on the same store lists it.
-    expect(await w.store.health.get(`watch:incident:${incident?.id}`)).toMatchObject({ state: 'closed' });
+    // Persisted: a new watch on the same store (a restart) lists it, with its timeline.
     await w.watch.stop();
+    const restarted = createWatch(
+      {
+        adapters: [],
+        store: w.store,
+        clock: w.clock,
+        logger: createLogger({ level: 'silent' }),
+        ingest: async () => ({ inserted: 0, duplicates: 0 }),
+        reportUnrecoverable: async () => {},
+      },
+      { reconcile: { enabled: false }, probes: { enabled: false } },
+    );
+    await restarted.start();
+    const reloaded = restarted.incidents.get(incident?.id as string);
+    expect(reloaded?.state).toBe('closed');
+    expect(reloaded?.timeline.map((t) => t.what)).toEqual(closed?.timeline.map((t) => t.what));
+    await restarted.stop();
   });
 
   it('one account silent, accounts leaving and joining: never a platform alarm', async () => {

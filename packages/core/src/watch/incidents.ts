@@ -100,6 +100,8 @@ export interface IncidentSources {
 }
 
 const KEY = 'watch:incident:';
+/** Closed incidents are kept (in memory and in the store) this long. */
+const RETAIN_CLOSED_MS = 90 * 24 * 3_600_000;
 const TIMELINE_MAX = 200;
 const LAST_WEBHOOK_MAX = 500;
 /** Alarms that open (or join) an incident. */
@@ -284,6 +286,12 @@ export function createIncidentManager(deps: {
       }
     },
     async tick() {
+      for (const i of [...incidents.values()])
+        if (i.state === 'closed' && (i.closedAt ?? 0) < clock.now() - RETAIN_CLOSED_MS) {
+          incidents.delete(i.id);
+          bases.delete(i.id);
+          await store.health.delete(`${KEY}${i.id}`);
+        }
       for (const i of active()) {
         const before = JSON.stringify(i.counts);
         const loss = await sources.loss(i.scope.channel, i.scope.accounts);
