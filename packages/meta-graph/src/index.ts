@@ -24,5 +24,19 @@ export { JsonArray, JsonObject } from './json-shapes.js';
 export { META_MEDIA_HOSTS } from './media-hosts.js';
 export * from './messenger-platform/index.js';
 export { metaJsonStringify } from './meta-json.js';
+export {
+  exchangeCode,
+  exchangeForLongLivedUserToken,
+  exchangeInstagramCode,
+  exchangeInstagramToken,
+  inspectToken,
+  type MetaAppCredentials,
+  type OAuthHosts,
+  oauthError,
+  onboardingClient,
+  refreshInstagramToken,
+  type TokenAnswer,
+  type TokenInfo,
+} from './oauth.js';
 export { signMetaBody, verifyMetaSignature } from './signature.js';
 export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';

@@ -37,6 +37,7 @@ export const AccountBody = z.discriminatedUnion('type', [
 
 /** Bodies of `POST /_sim/onboarding/{embedded-signup|facebook-login|instagram-login}`. */
 export const EmbeddedSignupBody = z.object({
+  wabaId: z.string().min(1).optional(),
   phoneNumbers: z.number().int().min(1).max(100).optional(),
   name: z.string().min(1).optional(),
   tokenExpires: z.boolean().optional(),

@@ -61,9 +61,11 @@ export interface InstagramLoginSession {
 export interface SimOnboarding {
   /**
    * A customer completes Embedded Signup: a new WABA with `phoneNumbers` numbers (default 1,
-   * unregistered, app not subscribed yet) and an `account_update` `PARTNER_ADDED` webhook.
+   * unregistered, app not subscribed yet) and an `account_update` `PARTNER_ADDED` webhook. With
+   * `wabaId`, the customer goes through it again for the WABA of an earlier signup.
    */
   embeddedSignup(input?: {
+    wabaId?: string;
     phoneNumbers?: number;
     name?: string;
     tokenExpires?: boolean;
@@ -93,12 +95,20 @@ export function createOnboarding(ctx: SimContext, factory: AccountFactory): SimO
   const newCode = (prefix: string) => `${prefix}${factory.secret(60)}`;
   return {
     embeddedSignup(input = {}) {
-      const { waba, phoneNumbers } = factory.createWaba({
-        phoneNumbers: input.phoneNumbers ?? 1,
-        ...(input.name ? { name: input.name } : {}),
-        subscribed: false,
-        registered: false,
-      });
+      const existing = input.wabaId === undefined ? undefined : index.wabas.get(input.wabaId);
+      if (input.wabaId !== undefined && !existing?.businessId)
+        throw new Error(`no WABA ${input.wabaId} from an earlier Embedded Signup`);
+      const { waba, phoneNumbers } = existing
+        ? {
+            waba: existing,
+            phoneNumbers: existing.phoneNumberIds.flatMap((id) => index.phones.get(id) ?? []),
+          }
+        : factory.createWaba({
+            phoneNumbers: input.phoneNumbers ?? 1,
+            ...(input.name ? { name: input.name } : {}),
+            subscribed: false,
+            registered: false,
+          });
       const code = newCode('AQ');
       const now = clock.now();
       codes.set(code, {

@@ -70,7 +70,9 @@ describe('accounts at runtime', () => {
     await sim.idle();
     expect(inbound.deliveredCount).toBe(1);
     expect(igInbound.deliveredCount).toBe(1);
-    expect(waValues(receiver.received.filter((r) => r.json.object === 'whatsapp_business_account'))[0]).toMatchObject({
+    expect(
+      waValues(receiver.received.filter((r) => r.json.object === 'whatsapp_business_account'))[0],
+    ).toMatchObject({
       metadata: { phone_number_id: phone1.id },
     });
   });
@@ -88,7 +90,10 @@ describe('accounts at runtime', () => {
     sim.accounts.remove(waba.waba.id);
     await sim.idle();
     const partner = waValues(receiver.received).find((v) => v.event === 'PARTNER_REMOVED');
-    expect(partner).toMatchObject({ waba_info: { waba_id: waba.waba.id }, disconnection_info: { initiated_by: 'USER' } });
+    expect(partner).toMatchObject({
+      waba_info: { waba_id: waba.waba.id },
+      disconnection_info: { initiated_by: 'USER' },
+    });
     const debug = await graph(sim.url, 'GET', '/v24.0/debug_token', {
       token: sim.world.app.appToken,
       query: { input_token: waba.token },
@@ -110,12 +115,20 @@ describe('accounts at runtime', () => {
       token: string;
     };
     expect(one.phoneNumbers).toHaveLength(2);
-    const many = (await (await control('POST', 'accounts', { type: 'page', count: 3, instagram: true })).json()) as {
+    const many = (await (
+      await control('POST', 'accounts', { type: 'page', count: 3, instagram: true })
+    ).json()) as {
       data: Array<{ page: { id: string } }>;
     };
     expect(many.data).toHaveLength(3);
-    expect(await (await control('GET', 'accounts')).json()).toMatchObject({ pages: 5, wabas: 2, phoneNumbers: 4 });
-    const removed = (await (await control('DELETE', `accounts/${one.waba.id}`)).json()) as { removed: string[] };
+    expect(await (await control('GET', 'accounts')).json()).toMatchObject({
+      pages: 5,
+      wabas: 2,
+      phoneNumbers: 4,
+    });
+    const removed = (await (await control('DELETE', `accounts/${one.waba.id}`)).json()) as {
+      removed: string[];
+    };
     expect(removed.removed).toEqual([...one.phoneNumbers.map((p) => p.id), one.waba.id]);
     const bad = await control('POST', 'accounts', { type: 'waba', phoneNumbers: 0 });
     expect(bad.status).toBe(400);

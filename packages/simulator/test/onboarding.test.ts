@@ -11,7 +11,11 @@ const DAY = 86_400_000;
 beforeEach(async () => {
   clock = new ManualClock(Date.parse('2026-11-29T10:00:00Z'));
   receiver = await startReceiver(() => 200, 'tenant-verify');
-  sim = await startMetaSimulator({ clock, seed: 9, webhooks: { whatsapp: receiver.url, messenger: receiver.url } });
+  sim = await startMetaSimulator({
+    clock,
+    seed: 9,
+    webhooks: { whatsapp: receiver.url, messenger: receiver.url },
+  });
 });
 afterEach(async () => {
   await sim.stop();
@@ -19,7 +23,8 @@ afterEach(async () => {
 });
 
 const client = () => ({ client_id: sim.world.app.id, client_secret: sim.world.app.secret });
-const exchange = (query: Record<string, string>) => graph(sim.url, 'GET', '/v24.0/oauth/access_token', { query });
+const exchange = (query: Record<string, string>) =>
+  graph(sim.url, 'GET', '/v24.0/oauth/access_token', { query });
 const debug = async (token: string) =>
   (
     await graph(sim.url, 'GET', '/v24.0/debug_token', {
@@ -64,7 +69,9 @@ describe('Embedded Signup', () => {
     const sixty = sim.onboarding.embeddedSignup({ tokenExpires: true });
     const sixtyToken = (await exchange({ ...client(), code: sixty.code })).body;
     expect(sixtyToken.expires_in).toBeGreaterThan(59 * 86_400);
-    expect((await debug(sixtyToken.access_token)).expires_at).toBe(Math.floor((clock.now() + 60 * DAY) / 1000));
+    expect((await debug(sixtyToken.access_token)).expires_at).toBe(
+      Math.floor((clock.now() + 60 * DAY) / 1000),
+    );
   });
 
   it('a number sends only once registered; PIN rules; 10 register requests per 72 h, then 133016', async () => {
@@ -73,7 +80,10 @@ describe('Embedded Signup', () => {
     const [phoneId] = session.phoneNumberIds;
     if (!phoneId) throw new Error('number expected');
     const register = (pin: unknown) =>
-      graph(sim.url, 'POST', `/v24.0/${phoneId}/register`, { token, body: { messaging_product: 'whatsapp', pin } });
+      graph(sim.url, 'POST', `/v24.0/${phoneId}/register`, {
+        token,
+        body: { messaging_product: 'whatsapp', pin },
+      });
     const send = () =>
       graph(sim.url, 'POST', `/v24.0/${phoneId}/messages`, {
         token,
@@ -111,10 +121,21 @@ describe('Embedded Signup', () => {
       const token = (await exchange({ ...client(), code: session.code })).body.access_token as string;
       const subscribe = (body?: unknown) =>
         graph(sim.url, 'POST', `/v24.0/${session.wabaId}/subscribed_apps`, { token, body });
-      expect((await subscribe({ override_callback_uri: `${tenant.url}/${'x'.repeat(200)}`, verify_token: 'tenant-verify' })).body.error.code).toBe(100);
-      expect((await subscribe({ override_callback_uri: tenant.url, verify_token: 'wrong' })).body.error.code).toBe(2200);
+      expect(
+        (
+          await subscribe({
+            override_callback_uri: `${tenant.url}/${'x'.repeat(200)}`,
+            verify_token: 'tenant-verify',
+          })
+        ).body.error.code,
+      ).toBe(100);
+      expect(
+        (await subscribe({ override_callback_uri: tenant.url, verify_token: 'wrong' })).body.error.code,
+      ).toBe(2200);
       expect((await subscribe({ override_callback_uri: tenant.url })).body.error.code).toBe(100);
-      expect((await subscribe({ override_callback_uri: tenant.url, verify_token: 'tenant-verify' })).body).toEqual({
+      expect(
+        (await subscribe({ override_callback_uri: tenant.url, verify_token: 'tenant-verify' })).body,
+      ).toEqual({
         success: true,
       });
       const listed = await graph(sim.url, 'GET', `/v24.0/${session.wabaId}/subscribed_apps`, { token });
@@ -143,11 +164,20 @@ describe('Embedded Signup', () => {
 describe('Facebook Login', () => {
   it('short-lived user token → long-lived → /me/accounts Pages with non-expiring Page tokens and the linked Instagram account', async () => {
     const login = sim.onboarding.facebookLogin({ pages: 3, instagram: 1 });
-    expect((await debug(login.userAccessToken)).expires_at).toBe(Math.floor((clock.now() + 3_600_000) / 1000));
-    const long = await exchange({ ...client(), grant_type: 'fb_exchange_token', fb_exchange_token: login.userAccessToken });
+    expect((await debug(login.userAccessToken)).expires_at).toBe(
+      Math.floor((clock.now() + 3_600_000) / 1000),
+    );
+    const long = await exchange({
+      ...client(),
+      grant_type: 'fb_exchange_token',
+      fb_exchange_token: login.userAccessToken,
+    });
     expect(long.body).toMatchObject({ token_type: 'bearer', expires_in: 5_183_944 });
     const userToken = long.body.access_token as string;
-    const first = await graph(sim.url, 'GET', '/v24.0/me/accounts', { token: userToken, query: { limit: '2' } });
+    const first = await graph(sim.url, 'GET', '/v24.0/me/accounts', {
+      token: userToken,
+      query: { limit: '2' },
+    });
     expect(first.body.data).toHaveLength(2);
     expect(first.body.paging.next).toBeDefined();
     const rest = await graph(sim.url, 'GET', '/v24.0/me/accounts', {
@@ -170,13 +200,21 @@ describe('Facebook Login', () => {
     expect((await debug(shortPages.body.data[0].access_token)).expires_at).not.toBe(0);
 
     await clock.advance(2 * 3_600_000);
-    const expired = await exchange({ ...client(), grant_type: 'fb_exchange_token', fb_exchange_token: login.userAccessToken });
+    const expired = await exchange({
+      ...client(),
+      grant_type: 'fb_exchange_token',
+      fb_exchange_token: login.userAccessToken,
+    });
     expect(expired.body.error).toMatchObject({ code: 190, error_subcode: 463 });
   });
 
   it('the redirect flow’s code needs the same redirect_uri', async () => {
     const login = sim.onboarding.facebookLogin({ redirectUri: 'https://platform.example/cb' });
-    const mismatch = await exchange({ ...client(), code: login.code, redirect_uri: 'https://elsewhere.example/cb' });
+    const mismatch = await exchange({
+      ...client(),
+      code: login.code,
+      redirect_uri: 'https://elsewhere.example/cb',
+    });
     expect(mismatch.body.error).toMatchObject({ code: 100, error_subcode: 36008 });
     const ok = await exchange({ ...client(), code: login.code, redirect_uri: 'https://platform.example/cb' });
     expect(ok.body.access_token).toMatch(/^EAA/);
@@ -225,9 +263,14 @@ describe('Instagram Login', () => {
     await clock.advance(DAY + 1000);
     const refreshed = await refresh(longToken);
     expect(refreshed.body.expires_in).toBe(5_183_944);
-    expect((await debug(refreshed.body.access_token)).expires_at).toBe(Math.floor((clock.now() + 60 * DAY) / 1000));
+    expect((await debug(refreshed.body.access_token)).expires_at).toBe(
+      Math.floor((clock.now() + 60 * DAY) / 1000),
+    );
     await clock.advance(61 * DAY);
-    expect((await refresh(refreshed.body.access_token)).body.error).toMatchObject({ code: 190, error_subcode: 463 });
+    expect((await refresh(refreshed.body.access_token)).body.error).toMatchObject({
+      code: 190,
+      error_subcode: 463,
+    });
   });
 });
 
@@ -239,10 +282,15 @@ describe('/_sim/onboarding', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const es = (await (await post('embedded-signup', { phoneNumbers: 2 })).json()) as { code: string; phoneNumberIds: string[] };
+    const es = (await (await post('embedded-signup', { phoneNumbers: 2 })).json()) as {
+      code: string;
+      phoneNumberIds: string[];
+    };
     expect(es.phoneNumberIds).toHaveLength(2);
     expect((await exchange({ ...client(), code: es.code })).status).toBe(200);
-    const fb = (await (await post('facebook-login', { pages: 2, instagram: 1 })).json()) as { instagramIds: string[] };
+    const fb = (await (await post('facebook-login', { pages: 2, instagram: 1 })).json()) as {
+      instagramIds: string[];
+    };
     expect(fb.instagramIds).toHaveLength(1);
     const ig = (await (await post('instagram-login', {})).json()) as { code: string };
     expect(ig.code).toMatch(/^AQD/);
