@@ -7,6 +7,7 @@ import {
   SwitchboardError,
 } from '@switchboard/core';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
+import { recordingAccounts } from '@switchboard/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   applyPartnerEvent,
@@ -14,46 +15,6 @@ import {
   parseWhatsAppWebhook,
   partnerEventOf,
 } from '../src/index.js';
-
-type Connected = ConnectAccountInput & { credentials?: Record<string, string> };
-
-/** Records `connect` calls like the registry would store them (the engine encrypts the credentials). */
-function recordingAccounts() {
-  const calls: Connected[] = [];
-  const records = new Map<string, AccountRecord>();
-  return {
-    calls,
-    records,
-    async connect(input: ConnectAccountInput): Promise<AccountRecord> {
-      calls.push(input as Connected);
-      const record: AccountRecord = {
-        channel: input.channel,
-        accountId: input.accountId,
-        tenantId: input.tenantId ?? null,
-        label: input.label ?? null,
-        loginFlavour: input.loginFlavour ?? null,
-        linkedIds: input.linkedIds ?? {},
-        appId: input.appId ?? null,
-        status: 'active',
-        token: input.token ?? null,
-        createdAt: 0,
-        updatedAt: 0,
-        version: records.size + 1,
-      };
-      records.set(input.accountId, record);
-      return record;
-    },
-    async list() {
-      return { accounts: [...records.values()], nextCursor: null };
-    },
-    async disconnect(_channel: string, accountId: string) {
-      const r = records.get(accountId);
-      if (!r) throw new Error('unknown');
-      r.status = 'disconnected';
-      return r;
-    },
-  };
-}
 
 /** A webhook endpoint that answers Meta's handshake for `verifyToken` and keeps the POSTed bodies. */
 async function endpoint(verifyToken: string) {
@@ -232,7 +193,7 @@ describe('partner events', () => {
     expect(await applyPartnerEvent(added, { accounts })).toEqual([]);
     const off = await applyPartnerEvent(removed, { accounts });
     expect(off.map((r) => r.accountId).sort()).toEqual([...session.phoneNumberIds].sort());
-    expect(accounts.records.get(kept.phoneNumberIds[0] ?? '')?.status).toBe('active');
+    expect(accounts.records.get(`whatsapp:${kept.phoneNumberIds[0] ?? ''}`)?.status).toBe('active');
     expect(
       partnerEventOf({ accountId: '1', field: 'account_update', data: { event: 'DISABLED_UPDATE' } }),
     ).toBeUndefined();
