@@ -13,7 +13,10 @@ describe('README', () => {
     const dir = mkdtempSync(`${root}test/.readme-`);
     try {
       const file = `${dir}/accounts.mts`;
-      writeFileSync(file, (code ?? '').replace("from '@switchboard/simulator'", `from '${root}src/index.ts'`));
+      writeFileSync(
+        file,
+        (code ?? '').replace("from '@switchboard/simulator'", `from '${root}src/index.ts'`),
+      );
       const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);

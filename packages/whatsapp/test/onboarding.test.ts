@@ -1,11 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type AccountRecord,
-  type ConnectAccountInput,
-  ManualClock,
-  SwitchboardError,
-} from '@switchboard/core';
+import { ManualClock, SwitchboardError } from '@switchboard/core';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { recordingAccounts } from '@switchboard/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
