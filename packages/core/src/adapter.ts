@@ -1,9 +1,17 @@
+import type { AccountCredentials, AppSecret } from './credentials/types.js';
 import type { ChannelEvent } from './model/events.js';
 import type { OutboundContentType, OutboundMessage, SendReceipt } from './model/outbound.js';
+import type { AccountRecord } from './store/account-types.js';
 
 /** Result of checking a webhook signature. Never an exception. */
 export type SignatureCheck =
-  | { ok: true /** Index of the secret that matched (rotation, several apps). */; secretIndex: number }
+  | {
+      ok: true;
+      /** Index of the secret that matched (rotation, several apps). */
+      secretIndex: number;
+      /** The app whose secret matched, when it is one registered with `switchboard.apps`. */
+      appId?: string;
+    }
   | {
       ok: false;
       reason: 'missing' | 'malformed' | 'mismatch';
@@ -134,6 +142,24 @@ export interface WebhookHeaders {
 }
 
 /**
+ * What the engine gives an adapter at creation (`attach`): the accounts and credentials of
+ * `switchboard.accounts` and `switchboard.apps`, so one adapter serves accounts connected at runtime,
+ * each with its own token. Everything is scoped to the adapter's channel.
+ */
+export interface AdapterHost {
+  /**
+   * The account's credentials: the resolver's answer, else the stored ones (decrypted, cached; a change
+   * on any instance is seen within `accounts.refreshMs`). Undefined when it has none: fall back to the
+   * adapter's configuration.
+   */
+  credentials(accountId: string): Promise<AccountCredentials | undefined>;
+  /** The account as registered (tenant, login flavour, linked ids, app), from the in-process copy. */
+  account(accountId: string): AccountRecord | undefined;
+  /** Secrets of the apps registered with `switchboard.apps`, to check webhook signatures with. */
+  appSecrets(): readonly AppSecret[];
+}
+
+/**
  * What a channel plugin implements. Adapters hold no state and no store: the engine owns persistence,
  * dedup and dispatch.
  *
@@ -184,4 +210,10 @@ export interface ChannelAdapter {
   }): Promise<ConversationMessages>;
   /** Subscribes the app to the account's webhooks again (after Meta unsubscribed it). */
   resubscribe?(accountId: string): Promise<void>;
+  /**
+   * Called once by `createSwitchboard` with the engine's registry and credentials. An adapter that
+   * implements it takes each account's credentials from the host before its own configuration. An
+   * adapter object serves one engine.
+   */
+  attach?(host: AdapterHost): void;
 }

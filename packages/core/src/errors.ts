@@ -70,6 +70,12 @@ export const ERROR_CODES = {
     description: 'The store could not durably record the data.',
   },
   NOT_FOUND: { retryable: false, httpStatus: 404, description: 'The referenced object does not exist.' },
+  CREDENTIALS_UNAVAILABLE: {
+    retryable: false,
+    httpStatus: 500,
+    description:
+      'Stored credentials cannot be opened: the key they were sealed with is not configured, or they were altered.',
+  },
   ACCOUNT_NOT_CONNECTED: {
     retryable: false,
     httpStatus: 409,

@@ -1,6 +1,13 @@
 export type * from './accounts/types.js';
 export * from './adapter.js';
 export * from './clock.js';
+export {
+  type CredentialCipher,
+  type CredentialKey,
+  createCredentialCipher,
+  credentialKeysFromEnv,
+} from './credentials/cipher.js';
+export type * from './credentials/types.js';
 export type { RejectReason } from './engine/metrics.js';
 export { type NodeListener, toNodeListener } from './engine/node.js';
 export { conversationOfEvent, orderForDispatch } from './engine/ordering.js';

@@ -72,5 +72,6 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Instagra
     resubscribe: (igId) => resubscribeInstagram(ctx, igId),
     uploadMedia: async (igId, media) => ({ mediaId: await uploadInstagramAttachment(ctx, igId, media) }),
     uploadAttachment: (igId, media) => uploadInstagramAttachment(ctx, igId, media),
+    attach: (host) => ctx.access.attach(host),
   } satisfies InstagramAdapter;
 }

@@ -62,8 +62,13 @@ export const InstagramAdapterConfigSchema = z
     /** Token for every account without its own entry in `accessTokens` (Page token or Instagram Login token). */
     accessToken: secret.optional(),
     accessTokens: z.record(z.string(), secret).default({}),
-    /** Graph host without version; defaults per flavour (graph.facebook.com / graph.instagram.com). */
+    /**
+     * Graph host without version; defaults per flavour (graph.facebook.com / graph.instagram.com). Given,
+     * it serves both flavours (the simulator) unless `graphBaseUrlByFlavour` names one.
+     */
     graphBaseUrl: z.string().url().optional(),
+    /** Graph host per flavour, for accounts of both flavours side by side in one adapter. */
+    graphBaseUrlByFlavour: z.partialRecord(InstagramApiFlavour, z.string().url()).default({}),
     /** Host of `debug_token`: graph.facebook.com at Meta; follows an explicit `graphBaseUrl` (simulator) by default. */
     debugTokenBaseUrl: z.string().url().optional(),
     graphVersion: z
@@ -81,15 +86,23 @@ export const InstagramAdapterConfigSchema = z
     clock: z.custom<Clock>().optional(),
     limiter: z.custom<RateLimiter>().optional(),
   })
-  .refine((c) => c.appSecret !== undefined || (c.appSecrets?.length ?? 0) > 0, {
-    message: 'appSecret or appSecrets is required',
+  .refine((c) => c.appSecret !== undefined || c.appSecrets !== undefined, {
+    message:
+      'appSecret or appSecrets is required (appSecrets: [] when every app is registered at runtime with switchboard.apps)',
     path: ['appSecret'],
   })
   .transform(({ pageIds, ...c }) => ({
     ...c,
     pageIdByInstagramAccountId: { ...pageIds, ...c.pageIdByInstagramAccountId },
     graphBaseUrl:
-      c.graphBaseUrl ?? (c.apiFlavour === 'instagram-login' ? INSTAGRAM_GRAPH_BASE_URL : GRAPH_BASE_URL),
+      c.graphBaseUrlByFlavour[c.apiFlavour] ??
+      c.graphBaseUrl ??
+      (c.apiFlavour === 'instagram-login' ? INSTAGRAM_GRAPH_BASE_URL : GRAPH_BASE_URL),
+    graphBaseUrlByFlavour: {
+      'facebook-login': c.graphBaseUrlByFlavour['facebook-login'] ?? c.graphBaseUrl ?? GRAPH_BASE_URL,
+      'instagram-login':
+        c.graphBaseUrlByFlavour['instagram-login'] ?? c.graphBaseUrl ?? INSTAGRAM_GRAPH_BASE_URL,
+    },
     debugTokenBaseUrl: c.debugTokenBaseUrl ?? c.graphBaseUrl ?? GRAPH_BASE_URL,
     requiredScopes: c.requiredScopes ?? [...INSTAGRAM_REQUIRED_SCOPES[c.apiFlavour]],
     subscribedFields: c.subscribedFields ?? [...INSTAGRAM_SUBSCRIBED_FIELDS[c.apiFlavour]],

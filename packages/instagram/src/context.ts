@@ -3,12 +3,16 @@ import {
   createMemoryRateLimiter,
   type Logger,
   type RateLimiter,
-  SwitchboardError,
   silentLogger,
   systemClock,
 } from '@switchboard/core';
-import { createGraphClient, type GraphClient } from '@switchboard/meta-graph';
-import type { ResolvedInstagramConfig } from './config.js';
+import {
+  createGraphClient,
+  createMetaAccess,
+  type GraphClient,
+  type MetaAccess,
+} from '@switchboard/meta-graph';
+import { InstagramApiFlavour, type ResolvedInstagramConfig } from './config.js';
 
 /** Graph paths of one Instagram account, which differ per API flavour. */
 export interface InstagramPaths {
@@ -23,9 +27,15 @@ export interface InstagramContext {
   clock: Clock;
   logger: Logger;
   limiter: RateLimiter;
-  appSecrets: string[];
+  /** Configured Instagram accounts. */
   accountIds: string[];
-  tokenFor(igId: string): string;
+  /** Tokens and app secrets: the engine's registry first, then the configuration. */
+  access: MetaAccess;
+  /** How the account was connected: its registry `loginFlavour`, else the configured `apiFlavour`. */
+  flavourOf(igId: string): InstagramApiFlavour;
+  /** The linked Facebook Page (facebook-login): registry `linkedIds.pageId`, else `pageIdByInstagramAccountId`. */
+  pageOf(igId: string): string | undefined;
+  /** The account's client; its token is looked up on every call, so a rotated one applies at once. */
   clientFor(igId: string): GraphClient;
   pathsFor(igId: string): InstagramPaths;
   appClient: GraphClient | undefined;
@@ -36,46 +46,52 @@ export function createInstagramContext(config: ResolvedInstagramConfig): Instagr
   const logger = config.logger ?? silentLogger;
   const appSecrets = [...(config.appSecret ? [config.appSecret] : []), ...(config.appSecrets ?? [])];
   const signingSecret = appSecrets[0];
-  const igLogin = config.apiFlavour === 'instagram-login';
   const accountIds = [...new Set([...config.instagramAccountIds, ...Object.keys(config.accessTokens)])];
-  const clients = new Map<string, GraphClient>();
-  const tokenFor = (igId: string) => {
-    const token = config.accessTokens[igId] ?? config.accessToken;
-    if (!token)
-      throw new SwitchboardError(
-        'INVALID_REQUEST',
-        `no access token configured for Instagram account ${igId}`,
-      );
-    return token;
+  const access = createMetaAccess({
+    configuredToken: (id) => config.accessTokens[id] ?? config.accessToken,
+    appSecrets,
+    appsecretProof: config.appsecretProof,
+    describe: (igId) => `Instagram account ${igId}`,
+  });
+  const flavourOf = (igId: string): InstagramApiFlavour => {
+    const registered = InstagramApiFlavour.safeParse(access.account(igId)?.loginFlavour);
+    return registered.success ? registered.data : config.apiFlavour;
   };
+  const pageOf = (igId: string) =>
+    access.account(igId)?.linkedIds.pageId ?? config.pageIdByInstagramAccountId[igId];
+  // A client per account and flavour: an account reconnected with the other login gets a new one.
+  const clients = new Map<string, GraphClient>();
   return {
     config,
     clock,
     logger,
     limiter: config.limiter ?? createMemoryRateLimiter({ clock }),
-    appSecrets,
     accountIds,
-    tokenFor,
+    access,
+    flavourOf,
+    pageOf,
     clientFor(igId) {
-      let client = clients.get(igId);
+      const flavour = flavourOf(igId);
+      const key = `${flavour}:${igId}`;
+      let client = clients.get(key);
       if (!client) {
+        const igLogin = flavour === 'instagram-login';
         client = createGraphClient({
-          accessToken: tokenFor(igId),
           // appsecret_proof belongs to Facebook Login tokens; Instagram Login uses a bearer token.
-          ...(!igLogin && config.appsecretProof && signingSecret ? { appSecret: signingSecret } : {}),
-          baseUrl: config.graphBaseUrl,
+          credentials: () => access.credentials(igId, { proof: !igLogin }),
+          baseUrl: config.graphBaseUrlByFlavour[flavour],
           version: config.graphVersion,
           timeoutMs: config.timeoutMs,
           channel: 'instagram',
           logger,
           auth: igLogin ? 'bearer' : 'query',
         });
-        clients.set(igId, client);
+        clients.set(key, client);
       }
       return client;
     },
     pathsFor(igId) {
-      if (igLogin) {
+      if (flavourOf(igId) === 'instagram-login') {
         return {
           messages: `/${igId}/messages`,
           attachments: `/${igId}/message_attachments`,
@@ -83,8 +99,7 @@ export function createInstagramContext(config: ResolvedInstagramConfig): Instagr
           subscribedApps: '/me/subscribed_apps',
         };
       }
-      const page = config.pageIdByInstagramAccountId[igId];
-      const node = page ?? 'me';
+      const node = pageOf(igId) ?? 'me';
       return {
         messages: `/${node}/messages`,
         attachments: `/${node}/message_attachments`,

@@ -4,16 +4,16 @@ import type { InstagramContext } from './context.js';
 
 /** Token, subscription and Graph reachability probes for every configured Instagram account. */
 export function instagramProbes(ctx: InstagramContext): HealthProbe[] {
-  const igLogin = ctx.config.apiFlavour === 'instagram-login';
   return ctx.accountIds.flatMap((igId) => {
-    const pageId = ctx.config.pageIdByInstagramAccountId[igId];
+    const igLogin = ctx.flavourOf(igId) === 'instagram-login';
+    const pageId = ctx.pageOf(igId);
     return createMessengerPlatformProbes({
       channel: 'instagram',
       accountId: igId,
       client: ctx.clientFor(igId),
       ...(ctx.appClient ? { appClient: ctx.appClient } : {}),
       ...(ctx.config.appId ? { appId: ctx.config.appId } : {}),
-      accessToken: ctx.tokenFor(igId),
+      accessToken: async () => (await ctx.access.credentials(igId)).accessToken,
       requiredScopes: ctx.config.requiredScopes,
       targetIds: pageId ? [igId, pageId] : [igId],
       requiredFields: ctx.config.requiredFields,

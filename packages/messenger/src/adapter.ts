@@ -72,5 +72,6 @@ export function createMessengerAdapter(config: MessengerAdapterConfig): Messenge
     resubscribe: (pageId) => resubscribeMessenger(ctx, pageId),
     uploadMedia: async (pageId, media) => ({ mediaId: await uploadMessengerAttachment(ctx, pageId, media) }),
     uploadAttachment: (pageId, media) => uploadMessengerAttachment(ctx, pageId, media),
+    attach: (host) => ctx.access.attach(host),
   } satisfies MessengerAdapter;
 }

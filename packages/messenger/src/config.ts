@@ -63,8 +63,9 @@ export const MessengerAdapterConfigSchema = z
     /** Shared limiter for Conversations API calls (e.g. Redis); an in-memory one by default. */
     limiter: z.custom<RateLimiter>().optional(),
   })
-  .refine((c) => c.appSecret !== undefined || (c.appSecrets?.length ?? 0) > 0, {
-    message: 'appSecret or appSecrets is required',
+  .refine((c) => c.appSecret !== undefined || c.appSecrets !== undefined, {
+    message:
+      'appSecret or appSecrets is required (appSecrets: [] when every app is registered at runtime with switchboard.apps)',
     path: ['appSecret'],
   });
 

@@ -3,22 +3,28 @@ import {
   createMemoryRateLimiter,
   type Logger,
   type RateLimiter,
-  SwitchboardError,
   silentLogger,
   systemClock,
 } from '@switchboard/core';
-import { createGraphClient, type GraphClient } from '@switchboard/meta-graph';
+import {
+  createGraphClient,
+  createMetaAccess,
+  type GraphClient,
+  type MetaAccess,
+} from '@switchboard/meta-graph';
 import type { ResolvedMessengerConfig } from './config.js';
 
-/** What send, health and backfill share: resolved config and one Graph client per Page. */
+/** What send, health and backfill share: resolved config, credentials and one Graph client per Page. */
 export interface MessengerContext {
   config: ResolvedMessengerConfig;
   clock: Clock;
   logger: Logger;
   limiter: RateLimiter;
-  appSecrets: string[];
+  /** Configured Pages. */
   accountIds: string[];
-  tokenFor(pageId: string): string;
+  /** Tokens and app secrets: the engine's registry first, then the configuration. */
+  access: MetaAccess;
+  /** The Page's client; its token is looked up on every call, so a rotated one applies at once. */
   clientFor(pageId: string): GraphClient;
   /** Client with the app token, for `debug_token`; undefined without `appId`. */
   appClient: GraphClient | undefined;
@@ -30,39 +36,38 @@ export function createMessengerContext(config: ResolvedMessengerConfig): Messeng
   const appSecrets = [...(config.appSecret ? [config.appSecret] : []), ...(config.appSecrets ?? [])];
   const signingSecret = appSecrets[0];
   const accountIds = [...new Set([...config.pageIds, ...Object.keys(config.accessTokens)])];
-  const clients = new Map<string, GraphClient>();
-  const graph = (accessToken: string, proof: boolean) =>
-    createGraphClient({
-      accessToken,
-      ...(proof && config.appsecretProof && signingSecret ? { appSecret: signingSecret } : {}),
-      baseUrl: config.graphBaseUrl,
-      version: config.graphVersion,
-      timeoutMs: config.timeoutMs,
-      channel: 'messenger',
-      logger,
-    });
-  const tokenFor = (pageId: string) => {
-    const token = config.accessTokens[pageId] ?? config.accessToken;
-    if (!token)
-      throw new SwitchboardError('INVALID_REQUEST', `no Page access token configured for Page ${pageId}`);
-    return token;
+  const access = createMetaAccess({
+    configuredToken: (id) => config.accessTokens[id] ?? config.accessToken,
+    appSecrets,
+    appsecretProof: config.appsecretProof,
+    describe: (pageId) => `Page ${pageId}`,
+  });
+  const common = {
+    baseUrl: config.graphBaseUrl,
+    version: config.graphVersion,
+    timeoutMs: config.timeoutMs,
+    channel: 'messenger' as const,
+    logger,
   };
+  const clients = new Map<string, GraphClient>();
   return {
     config,
     clock,
     logger,
     limiter: config.limiter ?? createMemoryRateLimiter({ clock }),
-    appSecrets,
     accountIds,
-    tokenFor,
+    access,
     clientFor(pageId) {
       let client = clients.get(pageId);
       if (!client) {
-        client = graph(tokenFor(pageId), true);
+        client = createGraphClient({ ...common, credentials: () => access.credentials(pageId) });
         clients.set(pageId, client);
       }
       return client;
     },
-    appClient: config.appId && signingSecret ? graph(`${config.appId}|${signingSecret}`, false) : undefined,
+    appClient:
+      config.appId && signingSecret
+        ? createGraphClient({ ...common, accessToken: `${config.appId}|${signingSecret}` })
+        : undefined,
   };
 }

@@ -11,7 +11,7 @@ export function messengerProbes(ctx: MessengerContext): HealthProbe[] {
       client: ctx.clientFor(pageId),
       ...(ctx.appClient ? { appClient: ctx.appClient } : {}),
       ...(ctx.config.appId ? { appId: ctx.config.appId } : {}),
-      accessToken: ctx.tokenFor(pageId),
+      accessToken: async () => (await ctx.access.credentials(pageId)).accessToken,
       requiredScopes: ctx.config.requiredScopes,
       requiredFields: ctx.config.requiredFields,
       subscribedAppsPath: `/${pageId}/subscribed_apps`,

@@ -11,10 +11,20 @@ import { META_MEDIA_HOSTS } from './media-hosts.js';
 import { errorObject, flatHeaders, NOT_JSON, parseJson } from './response.js';
 import { type GraphUsage, parseUsageHeaders } from './usage.js';
 
-export interface GraphClientOptions {
+/** The token of one call and the app secret to prove it with. */
+export interface GraphCredentials {
   accessToken: string;
+  /** Adds appsecret_proof = HMAC-SHA256(accessToken, appSecret) when given. */
+  appSecret?: string;
+}
+
+export interface GraphClientOptions {
+  /** The token of every call; or give `credentials` to look it up per call (tokens that change at runtime). */
+  accessToken?: string;
   /** Adds appsecret_proof = HMAC-SHA256(accessToken, appSecret) to every call when given. */
   appSecret?: string;
+  /** Asked before every call instead of `accessToken`/`appSecret`; may throw a classified error (no token). */
+  credentials?: () => Promise<GraphCredentials>;
   /** Default https://graph.facebook.com; the simulator's URL in tests. No version suffix. */
   baseUrl?: string;
   /** Default GRAPH_API_VERSION. */
@@ -94,6 +104,9 @@ const PageSchema = z.looseObject({
 
 const DEFAULT_MAX_PAGES = 1_000;
 
+const SHARED_HTTP_AGENT = new http.Agent({ keepAlive: true });
+const SHARED_HTTPS_AGENT = new https.Agent({ keepAlive: true });
+
 interface RequestSpec {
   method: Method;
   /** Relative Graph path or an absolute URL on the same origin (paging.next). */
@@ -119,13 +132,24 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const logger = options.logger ?? silentLogger;
   const auth = options.auth ?? 'query';
   const origin = new URL(baseUrl).origin;
-  const proof = options.appSecret
-    ? createHmac('sha256', options.appSecret).update(options.accessToken).digest('hex')
-    : undefined;
+  const { accessToken, appSecret } = options;
+  if (!options.credentials && !accessToken)
+    throw new SwitchboardError('INVALID_REQUEST', 'createGraphClient needs accessToken or credentials');
+  const fixed = Promise.resolve({ accessToken: accessToken ?? '', ...(appSecret ? { appSecret } : {}) });
+  const credentials = options.credentials ?? (() => fixed);
+  // The proof of the last token seen: tokens change rarely, calls are many.
+  let proven: { token: string; secret: string; proof: string } | undefined;
+  const proofOf = ({ accessToken: token, appSecret: secret }: GraphCredentials) => {
+    if (!secret) return undefined;
+    if (proven?.token !== token || proven.secret !== secret)
+      proven = { token, secret, proof: createHmac('sha256', secret).update(token).digest('hex') };
+    return proven.proof;
+  };
   const transport: AxiosInstance = axios.create({
     timeout: options.timeoutMs ?? 10_000,
-    httpAgent: new http.Agent({ keepAlive: true }),
-    httpsAgent: new https.Agent({ keepAlive: true }),
+    // One socket pool per process: an adapter serving thousands of accounts has a client per account.
+    httpAgent: SHARED_HTTP_AGENT,
+    httpsAgent: SHARED_HTTPS_AGENT,
     validateStatus: () => true,
     maxRedirects: 0,
     responseType: 'text',
@@ -137,23 +161,29 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return new URL(`${baseUrl}/${version}/${url.replace(/^\/+/, '')}`);
   };
 
-  const authParams = (target: URL, extra: GraphParams | undefined): Record<string, string> => {
+  const authParams = (
+    target: URL,
+    extra: GraphParams | undefined,
+    current: GraphCredentials,
+  ): Record<string, string> => {
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(extra ?? {}))
       if (value !== undefined) params[key] = String(value);
-    if (auth === 'query') params.access_token = options.accessToken;
+    if (auth === 'query') params.access_token = current.accessToken;
+    const proof = proofOf(current);
     if (proof) params.appsecret_proof = proof;
     // paging.next already carries the query; ours replace its token values.
     for (const key of Object.keys(params)) target.searchParams.delete(key);
     return params;
   };
 
-  const authHeaders = (): Record<string, string> =>
-    auth === 'bearer' ? { Authorization: `Bearer ${options.accessToken}` } : {};
+  const authHeaders = (current: GraphCredentials): Record<string, string> =>
+    auth === 'bearer' ? { Authorization: `Bearer ${current.accessToken}` } : {};
 
   async function call<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<GraphResult<z.output<S>>> {
     const target = resolve(spec.url);
-    const params = authParams(target, spec.params);
+    const current = await credentials();
+    const params = authParams(target, spec.params, current);
     const what = `${spec.method} ${target.pathname}`;
     const started = Date.now();
     let response: AxiosResponse<string>;
@@ -163,7 +193,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         url: target.toString(),
         params,
         data: spec.body,
-        headers: authHeaders(),
+        headers: authHeaders(current),
         ...(spec.signal ? { signal: spec.signal } : {}),
       });
     } catch (cause) {
@@ -238,7 +268,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     ...createDownloads({
       transport,
       origin,
-      accessToken: options.accessToken,
+      accessToken: async () => (await credentials()).accessToken,
       mediaHosts: options.mediaHosts ?? META_MEDIA_HOSTS,
       channel: options.channel,
     }),

@@ -59,7 +59,7 @@ export function capBytes(maxBytes: number): TransformStream<Uint8Array, Uint8Arr
 export function createDownloads(deps: {
   transport: AxiosInstance;
   origin: string;
-  accessToken: string;
+  accessToken: () => Promise<string>;
   mediaHosts: readonly string[];
   channel: MetaChannel;
 }) {
@@ -76,7 +76,7 @@ export function createDownloads(deps: {
         url,
         responseType: 'stream',
         maxRedirects: 5,
-        headers: bearer ? { Authorization: `Bearer ${deps.accessToken}` } : {},
+        headers: bearer ? { Authorization: `Bearer ${await deps.accessToken()}` } : {},
       });
     } catch (cause) {
       throw classifyTransportError(cause);

@@ -1,8 +1,10 @@
+export { createMetaAccess, type MetaAccess, type MetaAccessConfig } from './access.js';
 export { decodeJsonBody } from './body.js';
 export {
   createGraphClient,
   type GraphClient,
   type GraphClientOptions,
+  type GraphCredentials,
   type GraphParams,
   type GraphResult,
 } from './client.js';

@@ -50,7 +50,11 @@ export function verifyMetaSignature(
     const expected = Buffer.from(match[1].toLowerCase(), 'hex');
     const secrets = usableSecrets(appSecrets);
     if (secrets.length === 0) {
-      return { ok: false, reason: 'mismatch', hint: 'no app secret is configured' };
+      return {
+        ok: false,
+        reason: 'mismatch',
+        hint: 'no app secret is configured or registered (switchboard.apps.put)',
+      };
     }
     const index = matchingSecret(rawBody, expected, secrets);
     if (index !== undefined) return { ok: true, secretIndex: index };

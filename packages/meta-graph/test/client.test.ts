@@ -79,13 +79,14 @@ describe('createGraphClient', () => {
     expect(ctx.seen[2]?.method).toBe('DELETE');
   });
 
-  it('reuses one keep-alive connection for sequential calls', async () => {
+  it('reuses keep-alive connections for sequential calls, across clients (one pool per process)', async () => {
     ctx.handler = (_req, res) => json(res, 200, { id: '1', name: 'x' });
     const graph = clientFor(ctx);
     await graph.get('/me', Me);
     await graph.get('/me', Me);
-    await graph.get('/me', Me);
-    expect(ctx.connections).toBe(1);
+    await clientFor(ctx).get('/me', Me);
+    // At most one: an earlier test's idle socket to this server may serve all three.
+    expect(ctx.connections).toBeLessThanOrEqual(1);
   });
 
   it('classifies Graph error bodies by channel, with usage-based retry delays', async () => {

@@ -123,7 +123,7 @@ describe('verifyMetaSignature', () => {
     expect(verifyMetaSignature(enc('{}'), signMetaBody('{}', ''), [''])).toMatchObject({
       ok: false,
       reason: 'mismatch',
-      hint: 'no app secret is configured',
+      hint: expect.stringContaining('no app secret is configured'),
     });
     expect(verifyMetaSignature(enc('{}'), signMetaBody('{}', SECRET), ['', SECRET])).toEqual({
       ok: true,

@@ -1,4 +1,11 @@
-import type { AccountRecord, AccountStatus, AccountStore, TokenMetadata } from '@switchboard/core';
+import type {
+  AccountRecord,
+  AccountStatus,
+  AccountStore,
+  CredentialStore,
+  SealedCredential,
+  TokenMetadata,
+} from '@switchboard/core';
 import { type Db, num } from './db.js';
 
 type Row = Record<string, unknown>;
@@ -90,6 +97,46 @@ export function createPgAccounts(db: Db): AccountStore {
         limit,
       ]);
       return rows.map(toAccount);
+    },
+  };
+}
+
+const toCredential = (r: Row): SealedCredential => ({
+  name: r.name as string,
+  sealed: (r.sealed as string | null) ?? null,
+  updatedAt: num(r.updated_at),
+  version: num(r.version),
+});
+
+export function createPgCredentials(db: Db): CredentialStore {
+  const t = db.t('credentials');
+  return {
+    async put(name, sealed, { now }) {
+      return db.tx(async (query) => {
+        // Held to commit, like account_version: versions commit in order.
+        const [next] = await query(
+          `UPDATE ${db.t('credential_version')} SET value = value + 1 RETURNING value`,
+        );
+        const [row] = await query(
+          `INSERT INTO ${t} (name, sealed, updated_at, version) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (name) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = EXCLUDED.updated_at,
+             version = EXCLUDED.version
+           RETURNING *`,
+          [name, sealed, now, num(next?.value)],
+        );
+        return toCredential(row as Row);
+      });
+    },
+    async get(name) {
+      const rows = await db.query(`SELECT * FROM ${t} WHERE name = $1`, [name]);
+      return rows[0] ? toCredential(rows[0]) : undefined;
+    },
+    async changedSince(version, limit) {
+      const rows = await db.query(`SELECT * FROM ${t} WHERE version > $1 ORDER BY version LIMIT $2`, [
+        version,
+        limit,
+      ]);
+      return rows.map(toCredential);
     },
   };
 }

@@ -155,6 +155,23 @@ CREATE TABLE {s}.account_version (value bigint NOT NULL);
 INSERT INTO {s}.account_version (value) VALUES (0);
 `,
   },
+  {
+    version: 3,
+    name: 'credentials',
+    // Account tokens and app secrets, sealed by the engine (AES-256-GCM) before they get here. Versions
+    // commit in order like the accounts' (credential_version row lock held to commit).
+    sql: `
+CREATE TABLE {s}.credentials (
+  name text COLLATE "C" PRIMARY KEY,
+  sealed text,
+  updated_at bigint NOT NULL,
+  version bigint NOT NULL
+);
+CREATE INDEX credentials_version ON {s}.credentials (version);
+CREATE TABLE {s}.credential_version (value bigint NOT NULL);
+INSERT INTO {s}.credential_version (value) VALUES (0);
+`,
+  },
 ];
 
 /** Arbitrary constant namespacing Switchboard's advisory locks (first key of the two-key form). */

@@ -1,6 +1,6 @@
 import { type Logger, type Store, silentLogger } from '@switchboard/core';
 import pg from 'pg';
-import { createPgAccounts } from './accounts.js';
+import { createPgAccounts, createPgCredentials } from './accounts.js';
 import { createDb } from './db.js';
 import { migrate } from './migrations.js';
 import { createPgOutbox } from './outbox.js';
@@ -117,6 +117,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     health: createPgHealth(work),
     counters: createPgCounters(work),
     accounts: createPgAccounts(db),
+    credentials: createPgCredentials(db),
     async close() {
       if (db.isClosed()) return;
       db.markClosed();

@@ -1,4 +1,11 @@
-import type { AccountRecord, AccountStatus, AccountStore, TokenMetadata } from '@switchboard/core';
+import type {
+  AccountRecord,
+  AccountStatus,
+  AccountStore,
+  CredentialStore,
+  SealedCredential,
+  TokenMetadata,
+} from '@switchboard/core';
 import { type Db, json, parseJson } from './db.js';
 
 interface AccountColumns {
@@ -105,6 +112,54 @@ export function createSqliteAccounts(handle: Db): AccountStore {
             .all(version, limit) as AccountColumns[],
       );
       return rows.map(toAccount);
+    },
+  };
+}
+
+interface CredentialColumns {
+  name: string;
+  sealed: string | null;
+  updated_at: number;
+  version: number;
+}
+
+const toCredential = (r: CredentialColumns): SealedCredential => ({
+  name: r.name,
+  sealed: r.sealed,
+  updatedAt: r.updated_at,
+  version: r.version,
+});
+
+export function createSqliteCredentials(handle: Db): CredentialStore {
+  const one = (name: string) =>
+    handle.stmt(`SELECT * FROM credentials WHERE name = ?`).get(name) as CredentialColumns | undefined;
+  return {
+    async put(name, sealed, { now }) {
+      return handle.write('credential put', () => {
+        handle
+          .stmt(
+            `INSERT INTO credentials (name, sealed, updated_at, version)
+             VALUES (?, ?, ?, (SELECT COALESCE(MAX(version), 0) + 1 FROM credentials))
+             ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at,
+               version = excluded.version`,
+          )
+          .run(name, sealed, now);
+        return toCredential(one(name) as CredentialColumns);
+      });
+    },
+    async get(name) {
+      const row = handle.run('credential get', () => one(name));
+      return row ? toCredential(row) : undefined;
+    },
+    async changedSince(version, limit) {
+      const rows = handle.run(
+        'credential changes',
+        () =>
+          handle
+            .stmt(`SELECT * FROM credentials WHERE version > ? ORDER BY version LIMIT ?`)
+            .all(version, limit) as CredentialColumns[],
+      );
+      return rows.map(toCredential);
     },
   };
 }

@@ -135,6 +135,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX accounts_tenant ON accounts (tenant_id, channel, account_id);
   CREATE INDEX accounts_version ON accounts (version);
   `,
+  // Account tokens and app secrets, sealed by the engine (AES-256-GCM) before they get here.
+  `
+  CREATE TABLE credentials (
+    name TEXT PRIMARY KEY,
+    sealed TEXT,
+    updated_at INTEGER NOT NULL,
+    version INTEGER NOT NULL
+  );
+  CREATE INDEX credentials_version ON credentials (version);
+  `,
 ];
 
 /** Applies the migrations the file has not seen yet, each in its own transaction. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Store } from '@switchboard/core';
 import Database from 'better-sqlite3';
-import { createSqliteAccounts } from './accounts.js';
+import { createSqliteAccounts, createSqliteCredentials } from './accounts.js';
 import { createDb } from './db.js';
 import { createSqliteEvents } from './events.js';
 import { createSqliteInbox } from './inbox.js';
@@ -97,6 +97,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     health: createSqliteHealth(handle),
     counters: createSqliteCounters(handle),
     accounts: createSqliteAccounts(handle),
+    credentials: createSqliteCredentials(handle),
     close: () => handle.close(),
   };
 }

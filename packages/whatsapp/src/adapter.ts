@@ -1,10 +1,16 @@
-import type { ChannelAdapter, OutboundMessage, SendReceipt, WebhookHeaders } from '@switchboard/core';
+import type {
+  AdapterHost,
+  ChannelAdapter,
+  OutboundMessage,
+  SendReceipt,
+  WebhookHeaders,
+} from '@switchboard/core';
 import { SwitchboardError, silentLogger, systemClock } from '@switchboard/core';
 import {
   createGraphClient,
+  createMetaAccess,
   type GraphClient,
   verifyMetaChallenge,
-  verifyMetaSignature,
 } from '@switchboard/meta-graph';
 import { resolveWhatsAppConfig, type WhatsAppAdapterConfig } from './config.js';
 import { createProbes, resubscribeWaba } from './health.js';
@@ -63,23 +69,41 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     ...(resolved.timeoutMs ? { timeoutMs: resolved.timeoutMs } : {}),
     ...(resolved.mediaHosts ? { mediaHosts: resolved.mediaHosts } : {}),
   };
-  let tokenClient: GraphClient | undefined;
-  let debugClient: GraphClient | undefined;
-  const graph = (): GraphClient => {
-    if (!resolved.accessToken) {
-      throw new SwitchboardError(
-        'AUTH_FAILED',
-        'WhatsApp accessToken is not configured (WHATSAPP_ACCESS_TOKEN)',
-      );
+  const wabaOf = (phoneNumberId: string): string | undefined =>
+    access.account(phoneNumberId)?.linkedIds.wabaId ?? resolved.wabaIdByPhoneNumberId[phoneNumberId];
+  const access = createMetaAccess({
+    // A WABA's own token, else the adapter's: for a number (via its WABA) or a WABA id itself.
+    configuredToken: (id) => resolved.accessTokenByWabaId[wabaOf(id) ?? id] ?? resolved.accessToken,
+    appSecrets: resolved.appSecrets,
+    appsecretProof: true,
+    describe: (id) => `WhatsApp account ${id}`,
+  });
+  // A client per account: its token comes from the registry or the configuration on every call.
+  const clients = new Map<string, GraphClient>();
+  /** The client of a phone number id or WABA id; without one, of the configured `accessToken`. */
+  const graph = (accountId = ''): GraphClient => {
+    let client = clients.get(accountId);
+    if (!client) {
+      client = createGraphClient({
+        ...clientOptions,
+        auth: 'bearer',
+        credentials: accountId
+          ? () => access.credentials(accountId)
+          : async () => {
+              if (!resolved.accessToken)
+                throw new SwitchboardError(
+                  'AUTH_FAILED',
+                  'WhatsApp accessToken is not configured (WHATSAPP_ACCESS_TOKEN)',
+                );
+              const secret = resolved.appSecrets[0];
+              return { accessToken: resolved.accessToken, ...(secret ? { appSecret: secret } : {}) };
+            },
+      });
+      clients.set(accountId, client);
     }
-    tokenClient ??= createGraphClient({
-      ...clientOptions,
-      accessToken: resolved.accessToken,
-      auth: 'bearer',
-      ...(resolved.appSecrets[0] ? { appSecret: resolved.appSecrets[0] } : {}),
-    });
-    return tokenClient;
+    return client;
   };
+  let debugClient: GraphClient | undefined;
   const debugGraph = (): GraphClient => {
     const secret = resolved.appSecrets[0];
     if (!resolved.appId || !secret) return graph();
@@ -93,12 +117,12 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
 
   const wabaFor = (accountId: string): string => {
     if (resolved.wabaIds.includes(accountId)) return accountId;
-    const linked = resolved.wabaIdByPhoneNumberId[accountId];
+    const linked = wabaOf(accountId);
     if (linked) return linked;
     if (resolved.wabaIds.length === 1) return resolved.wabaIds[0]!;
     throw new SwitchboardError(
       'INVALID_REQUEST',
-      `cannot tell which WABA ${accountId} belongs to: pass a WABA id (configured: ${resolved.wabaIds.join(', ') || 'none'})`,
+      `cannot tell which WABA ${accountId} belongs to: pass a WABA id, or connect the number with linkedIds.wabaId (configured: ${resolved.wabaIds.join(', ') || 'none'})`,
     );
   };
 
@@ -108,18 +132,20 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     accountIds: resolved.phoneNumberIds,
     verifyChallenge: (query: URLSearchParams) => verifyMetaChallenge(query, resolved.verifyToken),
     verifySignature: (rawBody: Uint8Array, headers: WebhookHeaders) =>
-      verifyMetaSignature(rawBody, headers.get('x-hub-signature-256'), resolved.appSecrets),
+      access.verifySignature(rawBody, headers.get('x-hub-signature-256')),
     parseWebhook: (rawBody: Uint8Array) => parseWhatsAppWebhook(rawBody, { now: () => clock.now() }),
     parseWebhookSlices: (rawBody: Uint8Array) =>
       parseWhatsAppWebhookSlices(rawBody, { now: () => clock.now() }),
-    send: async (message: OutboundMessage): Promise<SendReceipt> => sendMessage(graph, message, clock),
-    probes: () => createProbes({ config: resolved, graph, debugGraph, clock }),
+    send: async (message: OutboundMessage): Promise<SendReceipt> =>
+      sendMessage(() => graph(message.to.accountId), message, clock),
+    probes: () => createProbes({ config: resolved, graph: () => graph(), debugGraph, clock }),
     downloadMedia: async (mediaId: string, options?: DownloadMediaOptions) =>
-      downloadMedia(graph(), mediaId, resolved.mediaMaxBytes, options),
+      downloadMedia(graph(options?.phoneNumberId), mediaId, resolved.mediaMaxBytes, options),
     openMedia: async (mediaId: string, options?: DownloadMediaOptions) =>
-      openMedia(graph(), mediaId, resolved.mediaMaxBytes, options),
-    uploadMedia: async (input: UploadMediaInput) => uploadMedia(graph(), input),
-    resubscribe: async (accountId: string) => resubscribeWaba(graph(), wabaFor(accountId)),
+      openMedia(graph(options?.phoneNumberId), mediaId, resolved.mediaMaxBytes, options),
+    uploadMedia: async (input: UploadMediaInput) => uploadMedia(graph(input.phoneNumberId), input),
+    resubscribe: async (accountId: string) => resubscribeWaba(graph(accountId), wabaFor(accountId)),
+    attach: (host: AdapterHost) => access.attach(host),
   } satisfies WhatsAppAdapter;
   return adapter;
 }

@@ -20,6 +20,8 @@ export const WhatsAppAdapterConfigSchema = z
     verifyToken: z.union([secret, z.array(secret).min(1)]),
     /** System-user (or business) token with `whatsapp_business_messaging` + `whatsapp_business_management`. Needed to send, probe and download media, not to parse. */
     accessToken: secret.optional(),
+    /** A token per WABA (one business token per customer), used for that WABA's numbers instead of `accessToken`. Its WABAs are added to `wabaIds`. */
+    accessTokenByWabaId: z.record(metaId, secret).default({}),
     /** Phone number ids this adapter sends from (the `accountId` of WhatsApp events). Numbers in `wabaIdByPhoneNumberId` are added. */
     phoneNumberIds: ids,
     /** WhatsApp Business Account ids, for the subscription probe, the token scope check and `resubscribe`. */
@@ -51,15 +53,22 @@ export const WhatsAppAdapterConfigSchema = z
     logger: z.custom<Logger>().optional(),
     clock: z.custom<Clock>().optional(),
   })
-  .refine((c) => c.appSecret !== undefined || (c.appSecrets?.length ?? 0) > 0, {
-    message: 'appSecret or appSecrets is required to verify webhook signatures',
+  .refine((c) => c.appSecret !== undefined || c.appSecrets !== undefined, {
+    message:
+      'appSecret or appSecrets is required (appSecrets: [] when every app is registered at runtime with switchboard.apps)',
     path: ['appSecret'],
   })
   .transform(({ appSecret, appSecrets, ...c }) => ({
     ...c,
     appSecrets: [...new Set([...(appSecret ? [appSecret] : []), ...(appSecrets ?? [])])],
     phoneNumberIds: [...new Set([...c.phoneNumberIds, ...Object.keys(c.wabaIdByPhoneNumberId)])],
-    wabaIds: [...new Set([...c.wabaIds, ...Object.values(c.wabaIdByPhoneNumberId)])],
+    wabaIds: [
+      ...new Set([
+        ...c.wabaIds,
+        ...Object.values(c.wabaIdByPhoneNumberId),
+        ...Object.keys(c.accessTokenByWabaId),
+      ]),
+    ],
     graphBaseUrl: c.graphBaseUrl.replace(/\/+$/, ''),
   }));
 
@@ -106,6 +115,7 @@ const pairs = (value: string | undefined): Record<string, string> =>
  * | `WHATSAPP_APP_SECRETS` (comma-separated) | `appSecrets` |
  * | `WHATSAPP_VERIFY_TOKEN` (comma-separated for several) | `verifyToken` |
  * | `WHATSAPP_ACCESS_TOKEN` | `accessToken` |
+ * | `WHATSAPP_ACCESS_TOKEN_BY_WABA_ID` (`wabaId:token` pairs, comma-separated) | `accessTokenByWabaId` |
  * | `WHATSAPP_PHONE_NUMBER_IDS` (comma-separated) | `phoneNumberIds` |
  * | `WHATSAPP_WABA_IDS` (comma-separated) | `wabaIds` |
  * | `WHATSAPP_WABA_ID_BY_PHONE_NUMBER_ID` (`phoneNumberId:wabaId` pairs, comma-separated) | `wabaIdByPhoneNumberId` |
@@ -126,10 +136,12 @@ export function whatsAppConfigFromEnv(
   const secrets = [...(list(env.WHATSAPP_APP_SECRET) ?? []), ...(list(env.WHATSAPP_APP_SECRETS) ?? [])];
   const verify = list(env.WHATSAPP_VERIFY_TOKEN);
   const byPhone = pairs(env.WHATSAPP_WABA_ID_BY_PHONE_NUMBER_ID);
+  const tokens = pairs(env.WHATSAPP_ACCESS_TOKEN_BY_WABA_ID);
   return {
     verifyToken: verify && verify.length > 1 ? verify : (env.WHATSAPP_VERIFY_TOKEN ?? ''),
     ...(secrets.length ? { appSecrets: secrets } : {}),
     ...(env.WHATSAPP_ACCESS_TOKEN ? { accessToken: env.WHATSAPP_ACCESS_TOKEN } : {}),
+    ...(Object.keys(tokens).length ? { accessTokenByWabaId: tokens } : {}),
     ...(env.WHATSAPP_PHONE_NUMBER_IDS ? { phoneNumberIds: list(env.WHATSAPP_PHONE_NUMBER_IDS) } : {}),
     ...(env.WHATSAPP_WABA_IDS ? { wabaIds: list(env.WHATSAPP_WABA_IDS) } : {}),
     ...(Object.keys(byPhone).length ? { wabaIdByPhoneNumberId: byPhone } : {}),

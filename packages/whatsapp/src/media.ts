@@ -28,7 +28,10 @@ export interface DownloadedMedia {
 }
 
 export interface DownloadMediaOptions {
-  /** Sent as `phone_number_id`, which Meta uses to check the number may access the media. */
+  /**
+   * Sent as `phone_number_id`, which Meta uses to check the number may access the media; also picks the
+   * token (the number's own credentials from `switchboard.accounts`, else the configured one).
+   */
   phoneNumberId?: string;
   /** Overrides the adapter's `mediaMaxBytes` for this call. */
   maxBytes?: number;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChannelAdapter } from '../adapter.js';
 import type { Clock } from '../clock.js';
+import type { CredentialVault } from '../credentials/vault.js';
 import { SwitchboardError } from '../errors.js';
 import { ACCOUNT_STATUSES, type AccountRecord, type AccountWrite, type Store } from '../store/types.js';
 import type { Accounts, AccountsOptions, AccountUpdate, ConnectAccountInput } from './types.js';
@@ -41,6 +42,8 @@ const fields = {
     })
     .nullable()
     .optional(),
+  // Checked by the vault, which names the bad credential without echoing its value.
+  credentials: z.record(z.string(), z.unknown()).nullable().optional(),
 };
 const ConnectSchema = z
   .object({ channel: z.string().regex(/^[a-z][a-z0-9_-]*$/), accountId: id, ...fields })
@@ -108,8 +111,10 @@ export function createAccountRegistry(deps: {
   store: Store;
   clock: Clock;
   adapters: readonly ChannelAdapter[];
+  vault: CredentialVault;
   options?: AccountsOptions;
 }): AccountRegistry {
+  const { vault } = deps;
   const { store, clock } = deps;
   const refreshMs = deps.options?.refreshMs ?? 2_000;
   const copy = new Map<string, AccountRecord>();
@@ -196,23 +201,31 @@ export function createAccountRegistry(deps: {
       };
     },
     async connect(input) {
-      const { channel, accountId, ...rest } = validate(
+      const { channel, accountId, credentials, ...rest } = validate(
         ConnectSchema,
         input,
         'accounts.connect',
       ) as ConnectAccountInput;
+      // Credentials first: once the account is active, its first send must find them.
+      if (credentials !== undefined) await vault.setAccount(channel, accountId, credentials);
       const base = (await store.accounts.get(channel, accountId)) ?? blank(channel, accountId);
       return write(merge({ ...toWrite(base), status: 'active' }, rest));
     },
     async update(channel, accountId, update) {
-      const patch = validate(UpdateSchema, update, 'accounts.update') as AccountUpdate;
-      return write(merge(toWrite(await existing(channel, accountId, 'accounts.update')), patch));
+      const { credentials, ...patch } = validate(UpdateSchema, update, 'accounts.update') as AccountUpdate;
+      const record = await existing(channel, accountId, 'accounts.update');
+      if (credentials !== undefined) await vault.setAccount(channel, accountId, credentials);
+      return write(merge(toWrite(record), patch));
     },
     async disconnect(channel, accountId) {
       const record = await existing(channel, accountId, 'accounts.disconnect');
-      return write({ ...toWrite(record), status: 'disconnected' });
+      const written = await write({ ...toWrite(record), status: 'disconnected' });
+      // The tenant left: its tokens go with it (a reconnect brings new ones).
+      await vault.setAccount(channel, accountId, null);
+      return written;
     },
     get: (channel, accountId) => store.accounts.get(channel, accountId),
+    hasCredentials: (channel, accountId) => vault.hasStored(channel, accountId),
     async list(options = {}) {
       const query = validate(ListSchema, options, 'accounts.list');
       const limit = query.limit ?? 100;

@@ -1,3 +1,4 @@
+import type { AccountCredentials } from '../credentials/types.js';
 import type { AccountRecord, AccountStatus, TokenMetadata } from '../store/account-types.js';
 
 /**
@@ -11,6 +12,7 @@ import type { AccountRecord, AccountStatus, TokenMetadata } from '../store/accou
  *   tenantId: 'acme',
  *   label: '+1 555 0100',
  *   linkedIds: { wabaId: '102290129340398' },
+ *   credentials: { accessToken: businessToken }, // sealed at rest; needs a credential key
  * });
  */
 export interface ConnectAccountInput {
@@ -23,6 +25,12 @@ export interface ConnectAccountInput {
   appId?: string | null;
   status?: AccountStatus;
   token?: TokenMetadata | null;
+  /**
+   * The account's secrets (`{ accessToken }` for the Meta adapters). Stored sealed with the credential
+   * key (AES-256-GCM), used by the adapter on the next send — on every instance within `refreshMs` —
+   * and never returned by `get` or `list`. `null` erases them; absent keeps them.
+   */
+  credentials?: AccountCredentials | null;
 }
 
 /** Fields `update` may change; absent ones are kept. */
@@ -60,9 +68,11 @@ export interface Accounts {
   connect(input: ConnectAccountInput): Promise<AccountRecord>;
   /** Changes the named fields. Throws NOT_FOUND for an account never connected. */
   update(channel: string, accountId: string, update: AccountUpdate): Promise<AccountRecord>;
-  /** Marks the account `disconnected` (history kept). Throws NOT_FOUND for an account never connected. */
+  /** Marks the account `disconnected` (history kept, stored credentials erased). Throws NOT_FOUND for an account never connected. */
   disconnect(channel: string, accountId: string): Promise<AccountRecord>;
   get(channel: string, accountId: string): Promise<AccountRecord | undefined>;
+  /** Whether credentials are stored for the account (as this instance last saw them; never the values). */
+  hasCredentials(channel: string, accountId: string): boolean;
   /** One page, ordered by channel then account id. */
   list(options?: AccountListOptions): Promise<AccountPage>;
 }

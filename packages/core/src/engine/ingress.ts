@@ -13,6 +13,9 @@ const KEPT_HEADERS = [
   'user-agent',
 ];
 
+/** Kept with a stored body: the registered app whose secret verified it (`switchboard.apps`). */
+export const APP_HEADER = 'x-switchboard-app-id';
+
 /** Past the size cap, at most this many more bytes are read (and dropped) before the connection is given up. */
 export const DRAIN_LIMIT = 64 * 1024 * 1024;
 
@@ -64,6 +67,8 @@ export function createIngress(deps: {
   metrics: EngineMetrics;
   maxBodyBytes: number;
   onAppended: () => void;
+  /** Runs before a signature check; a promise is awaited (only when something must be refreshed). */
+  beforeVerify?: () => Promise<void> | undefined;
 }): Ingress {
   const { adapters, store, clock, logger, metrics, maxBodyBytes } = deps;
   // prom-client resolves label objects by hashing them on every inc(): bind each adapter's children once.
@@ -146,6 +151,18 @@ export function createIngress(deps: {
         return reject(channel, 413, 'too_large', `body exceeds the ${maxBodyBytes}-byte cap`);
       }
 
+      const refreshing = deps.beforeVerify?.();
+      if (refreshing) {
+        try {
+          await refreshing;
+        } catch (error) {
+          // Secrets we could not refresh may still verify: go on with the ones held.
+          logger.warn('app secrets could not be refreshed before a signature check', {
+            channel,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
       const check = adapter.verifySignature(body, request.headers);
       if (!check.ok) {
         return reject(channel, 401, 'signature', `signature ${check.reason}`, {
@@ -159,6 +176,7 @@ export function createIngress(deps: {
         const value = request.headers.get(name);
         if (value !== null) headers[name] = value;
       }
+      if (check.appId !== undefined) headers[APP_HEADER] = check.appId;
       try {
         await store.inbox.append({ channel, body, headers, receivedAt: clock.now() });
       } catch (error) {

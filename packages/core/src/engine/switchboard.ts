@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createAccountRegistry } from '../accounts/registry.js';
 import type { ChannelAdapter } from '../adapter.js';
 import { systemClock } from '../clock.js';
+import { createCredentialVault } from '../credentials/vault.js';
 import { createMemoryRateLimiter } from '../limiter.js';
 import { createLogger } from '../logger.js';
 import type { EventKind } from '../model/events.js';
@@ -66,12 +67,33 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
   });
 
   const metrics = createEngineMetrics(clock, store);
+  const vault = createCredentialVault({
+    store: store.credentials,
+    clock,
+    refreshMs: options.accounts?.refreshMs ?? 2_000,
+    ...(options.credentials ? { options: options.credentials } : {}),
+  });
   const accounts = createAccountRegistry({
     store,
     clock,
     adapters: options.adapters,
+    vault,
     ...(options.accounts ? { options: options.accounts } : {}),
   });
+  for (const adapter of options.adapters)
+    adapter.attach?.({
+      async credentials(accountId) {
+        const known = accounts.peek(adapter.channel, accountId);
+        return vault.account({
+          channel: adapter.channel,
+          accountId,
+          tenantId: known?.tenantId ?? null,
+          appId: known?.appId ?? null,
+        });
+      },
+      account: (accountId) => accounts.peek(adapter.channel, accountId),
+      appSecrets: vault.appSecrets,
+    });
   const alarms = createAlarmCenter({
     clock,
     logger,
@@ -161,6 +183,8 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     metrics,
     maxBodyBytes: options.maxBodyBytes ?? 4 * MiB,
     onAppended: processorLoop.wake,
+    // App secrets registered at runtime must be current before a signature is checked.
+    beforeVerify: () => (vault.stale() ? vault.refresh() : undefined),
   });
 
   if (options.watch !== false)
@@ -187,6 +211,13 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     handleWebhook: (request) => handleWebRequest(ingress, request),
     watch,
     accounts,
+    apps: vault.apps,
+    credentials: {
+      get keyId() {
+        return vault.keyId;
+      },
+      reencrypt: vault.reencrypt,
+    },
     on(kind: EventKind | '*' | 'alarm', handler: EventHandler<never> | AlarmHandler, opts?: HandlerOptions) {
       const tenantId = opts?.tenantId;
       if (kind === 'alarm') {
@@ -203,7 +234,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     },
     async start() {
       // Configured accounts are in the registry, and its copy loaded, before the first webhook is handled.
-      await accounts.refresh({ force: true });
+      await Promise.all([accounts.refresh({ force: true }), vault.refresh({ force: true })]);
       processorLoop.start();
       outboxLoop.start();
       await watch?.start();

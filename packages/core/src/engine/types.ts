@@ -1,6 +1,7 @@
 import type { Accounts, AccountsOptions } from '../accounts/types.js';
 import type { ChannelAdapter, HealthProbeResult, HealthStatus, UnrecoverableGap } from '../adapter.js';
 import type { Clock } from '../clock.js';
+import type { Apps, CredentialsAdmin, CredentialsOptions } from '../credentials/types.js';
 import type { RateLimiter } from '../limiter.js';
 import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventKind, EventOfKind, EventSource } from '../model/events.js';
@@ -72,6 +73,8 @@ export interface SwitchboardOptions {
   watch?: WatchOptions | false;
   /** The account registry behind `switchboard.accounts`. */
   accounts?: AccountsOptions;
+  /** Keys sealing stored credentials, and an optional resolver (README: "Credentials"). */
+  credentials?: CredentialsOptions;
 }
 
 /**
@@ -180,6 +183,10 @@ export interface Switchboard {
   on(kind: 'alarm', handler: AlarmHandler, options?: HandlerOptions): () => void;
   /** The account registry: connect, update, disconnect, get and list accounts at runtime. */
   readonly accounts: Accounts;
+  /** Platform apps whose secrets sign webhooks, changeable at runtime (several apps, secret rotation). */
+  readonly apps: Apps;
+  /** Key rotation of stored credentials. */
+  readonly credentials: CredentialsAdmin;
   /** The silence watch (null with `watch: false`): alarms, loss accounting, manual passes. */
   readonly watch: Watch | null;
   /** Starts the processor and outbox workers; unfinished work of a previous run (expired leases) resumes. */

@@ -1,5 +1,11 @@
 import type { MemoryGuard } from './memory-queues.js';
-import type { AccountCursor, AccountRecord, AccountStore } from './types.js';
+import type {
+  AccountCursor,
+  AccountRecord,
+  AccountStore,
+  CredentialStore,
+  SealedCredential,
+} from './types.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 const keyOf = (channel: string, accountId: string) => `${channel}\u0000${accountId}`;
@@ -56,6 +62,33 @@ export function createMemoryAccounts(guard: MemoryGuard): AccountStore {
         .sort((a, b) => a.version - b.version)
         .slice(0, limit)
         .map(copy);
+    },
+  };
+}
+
+export function createMemoryCredentials(guard: MemoryGuard): CredentialStore {
+  const rows = new Map<string, SealedCredential>();
+  let version = 0;
+  return {
+    async put(name, sealed, { now }) {
+      guard.check();
+      version += 1;
+      const record = { name, sealed, updatedAt: now, version };
+      rows.set(name, record);
+      return { ...record };
+    },
+    async get(name) {
+      guard.check();
+      const record = rows.get(name);
+      return record ? { ...record } : undefined;
+    },
+    async changedSince(since, limit) {
+      guard.check();
+      return [...rows.values()]
+        .filter((r) => r.version > since)
+        .sort((a, b) => a.version - b.version)
+        .slice(0, limit)
+        .map((r) => ({ ...r }));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { SwitchboardError } from '../errors.js';
 import { STATUS_RANK } from '../model/events.js';
-import { createMemoryAccounts } from './memory-accounts.js';
+import { createMemoryAccounts, createMemoryCredentials } from './memory-accounts.js';
 import { createMemoryOutbox } from './memory-outbox.js';
 import { createMemoryEvents, createMemoryInbox, type MemoryGuard } from './memory-queues.js';
 import type {
@@ -52,6 +52,7 @@ export function createMemoryStore(): MemoryStore {
     health: createMemoryHealth(guard),
     counters: createMemoryCounters(guard),
     accounts: createMemoryAccounts(guard),
+    credentials: createMemoryCredentials(guard),
     setUnavailable(value) {
       unavailable = value;
     },

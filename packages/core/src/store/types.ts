@@ -1,5 +1,6 @@
 import type { ChannelEvent, EventKind, EventSource } from '../model/events.js';
 import type { AccountStore } from './account-types.js';
+import type { CredentialStore } from './credential-types.js';
 import type { OutboxStore } from './outbox-types.js';
 import type {
   ConversationStore,
@@ -10,6 +11,7 @@ import type {
 } from './read-model-types.js';
 
 export * from './account-types.js';
+export type * from './credential-types.js';
 export * from './outbox-types.js';
 export type * from './read-model-types.js';
 
@@ -48,6 +50,8 @@ export interface Store {
   counters: CounterStore;
   /** The account registry (tenants, status, token metadata) behind `switchboard.accounts`. */
   accounts: AccountStore;
+  /** Sealed account tokens and app secrets behind `switchboard.accounts` and `switchboard.apps` (never plaintext). */
+  credentials: CredentialStore;
   /** Flushes pending writes and releases the backend. Further calls reject with STORE_UNAVAILABLE. */
   close(): Promise<void>;
 }

@@ -3,18 +3,17 @@ import {
   parseMessengerPlatformWebhook,
   parseMessengerPlatformWebhookSlices,
   verifyMetaChallenge,
-  verifyMetaSignature,
 } from '@switchboard/meta-graph';
 import type { MessengerContext } from '../context.js';
 
-/** `X-Hub-Signature-256` over the exact raw bytes, against every configured app secret. Never throws. */
+/** `X-Hub-Signature-256` over the exact raw bytes, against every configured and registered app secret. Never throws. */
 export function verifyMessengerSignature(
   ctx: MessengerContext,
   rawBody: Uint8Array,
   headers: WebhookHeaders,
 ): SignatureCheck {
   try {
-    return verifyMetaSignature(rawBody, headers.get('x-hub-signature-256'), ctx.appSecrets);
+    return ctx.access.verifySignature(rawBody, headers.get('x-hub-signature-256'));
   } catch {
     return { ok: false, reason: 'malformed' };
   }

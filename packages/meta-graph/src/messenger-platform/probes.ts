@@ -15,8 +15,8 @@ export interface MessengerPlatformProbeOptions {
   appClient?: GraphClient;
   /** Our app id: must appear in `subscribed_apps`. */
   appId?: string;
-  /** The account token, inspected by `debug_token`. */
-  accessToken: string;
+  /** The account token (looked up when the probe runs), inspected by `debug_token`. */
+  accessToken: () => Promise<string>;
   requiredScopes: readonly string[];
   /** Ids a granular scope may name to cover this account (default: `accountId`; Instagram via Page: Page and IG ids). */
   targetIds?: readonly string[];
@@ -86,7 +86,7 @@ function tokenProbe(o: MessengerPlatformProbeOptions): HealthProbe {
       if (!o.appClient)
         return { status: 'degraded', reason: 'appId not configured: cannot call debug_token', data: {} };
       const { data } = await o.appClient.get('/debug_token', DebugTokenResponse, {
-        input_token: o.accessToken,
+        input_token: await o.accessToken(),
       });
       const t = data.data;
       const now = o.clock.now();

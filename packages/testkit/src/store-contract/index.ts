@@ -1,6 +1,7 @@
 import type { Store } from '@switchboard/core';
 import { describe } from 'vitest';
 import { accountCases } from './accounts.js';
+import { credentialCases } from './credentials.js';
 import { eventCases } from './events.js';
 import type { MakeStore } from './fixtures.js';
 import { inboxCases } from './inbox.js';
@@ -35,5 +36,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     describe('conversations, messages, dead letters, health, counters', () => readModelCases(test));
     describe('outbox', () => outboxCases(test));
     describe('accounts', () => accountCases(test));
+    describe('credentials', () => credentialCases(test));
   });
 }

@@ -1,0 +1,22 @@
+// ---------------------------------------------------------------------------------------------------
+// Credentials: sealed secrets (account tokens, app secrets) by name. The store never sees plaintext:
+// values arrive sealed (AES-256-GCM, `sb1:<keyId>:…`) and are returned as they were written.
+
+/** One sealed value. `sealed: null` records an erasure, so other instances see it through `changedSince`. */
+export interface SealedCredential {
+  /** `account:<channel>:<accountId>` or `app:<appId>`. */
+  name: string;
+  sealed: string | null;
+  /** Epoch ms. */
+  updatedAt: number;
+  /** Increases with every write to any credential, in commit order. */
+  version: number;
+}
+
+export interface CredentialStore {
+  /** Replaces the value under `name` (`null` erases it); the write takes the next `version`. Atomic. */
+  put(name: string, sealed: string | null, options: { now: number }): Promise<SealedCredential>;
+  get(name: string): Promise<SealedCredential | undefined>;
+  /** Values written after `version`, oldest write first (erasures included). */
+  changedSince(version: number, limit: number): Promise<SealedCredential[]>;
+}
