@@ -15,11 +15,6 @@ import {
 import { z } from 'zod';
 import { INSTAGRAM_SUBSCRIBED_FIELDS } from './config.js';
 
-/** `accounts.connect` input with the account's credentials (stored encrypted by the engine). */
-type ConnectWithCredentials = ConnectAccountInput & {
-  credentials: { accessToken: string; [name: string]: string };
-};
-
 /**
  * Options of `connectInstagramLogin`.
  *
@@ -80,7 +75,7 @@ export async function connectInstagramLogin(options: InstagramLoginOptions): Pro
   await graph.post('/me/subscribed_apps', undefined, Success, {
     subscribed_fields: (options.subscribedFields ?? INSTAGRAM_SUBSCRIBED_FIELDS['instagram-login']).join(','),
   });
-  const input: ConnectWithCredentials = {
+  const input: ConnectAccountInput = {
     channel: 'instagram',
     accountId,
     ...(options.tenantId !== undefined ? { tenantId: options.tenantId } : {}),

@@ -1,9 +1,16 @@
-import { ManualClock, SwitchboardError } from '@switchboard/core';
+import { randomBytes } from 'node:crypto';
+import {
+  createMemoryStore,
+  createSwitchboard,
+  ManualClock,
+  SwitchboardError,
+  silentLogger,
+} from '@switchboard/core';
 import { refreshInstagramToken } from '@switchboard/meta-graph';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { recordingAccounts } from '@switchboard/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectInstagramLogin } from '../src/index.js';
+import { connectInstagramLogin, createInstagramAdapter } from '../src/index.js';
 
 let sim: MetaSimulator;
 let clock: ManualClock;
@@ -102,5 +109,41 @@ describe('connectInstagramLogin', () => {
     }).catch((e: unknown) => e as SwitchboardError);
     expect(expired).toMatchObject({ code: 'AUTH_FAILED', message: expect.stringMatching(/expired/) });
     expect(accounts.calls).toHaveLength(1);
+  });
+});
+
+describe('with the engine', () => {
+  it('connects into switchboard.accounts beside a Page-linked account; the engine sends with the Instagram Login token', async () => {
+    const switchboard = createSwitchboard({
+      adapters: [
+        createInstagramAdapter({
+          appSecrets: [],
+          verifyToken: 'v',
+          graphBaseUrl: sim.url,
+          appId: sim.world.app.id,
+        }),
+      ],
+      store: createMemoryStore(),
+      clock,
+      logger: silentLogger,
+      watch: false,
+      credentials: { keys: [{ id: 'test', key: randomBytes(32) }] },
+    });
+    const login = sim.onboarding.instagramLogin({ redirectUri });
+    const account = await connectInstagramLogin({
+      ...options(),
+      accounts: switchboard.accounts,
+      code: login.code,
+      redirectUri,
+    });
+    expect(account).toMatchObject({ loginFlavour: 'instagram-login', status: 'active' });
+    expect(account.token?.expiresAt).toBe(clock.now() + 5_183_944_000);
+    const customer = sim.world.customers.find((c) => c.accountId === login.instagramId);
+    await switchboard.send({
+      to: { channel: 'instagram', accountId: login.instagramId, userId: customer?.userId ?? '' },
+      content: { type: 'text', text: 'Merci !' },
+    });
+    await switchboard.drain();
+    expect(sim.businessSends({ accountId: login.instagramId })).toHaveLength(1);
   });
 });

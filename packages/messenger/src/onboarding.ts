@@ -15,11 +15,6 @@ import {
 import { z } from 'zod';
 import { MESSENGER_SUBSCRIBED_FIELDS } from './config.js';
 
-/** `accounts.connect` input with the account's credentials (stored encrypted by the engine). */
-type ConnectWithCredentials = ConnectAccountInput & {
-  credentials: { accessToken: string; [name: string]: string };
-};
-
 /**
  * Options of `connectFacebookLogin`: the person's short-lived user token (`FB.login`) or the code of
  * the redirect flow with its `redirectUri`.
@@ -117,7 +112,7 @@ export async function connectFacebookLogin(options: FacebookLoginOptions): Promi
       token,
       credentials: { accessToken: entry.access_token },
     };
-    const pageInput: ConnectWithCredentials = {
+    const pageInput: ConnectAccountInput = {
       channel: 'messenger',
       accountId: entry.id,
       label: entry.name ?? entry.id,
@@ -126,7 +121,7 @@ export async function connectFacebookLogin(options: FacebookLoginOptions): Promi
     result.pages.push(await options.accounts.connect(pageInput));
     const igId = node.instagram_business_account?.id;
     if (igId && options.instagram !== false) {
-      const igInput: ConnectWithCredentials = {
+      const igInput: ConnectAccountInput = {
         channel: 'instagram',
         accountId: igId,
         label: entry.name ?? igId,

@@ -1,8 +1,15 @@
-import { ManualClock, SwitchboardError } from '@switchboard/core';
+import { randomBytes } from 'node:crypto';
+import {
+  createMemoryStore,
+  createSwitchboard,
+  ManualClock,
+  SwitchboardError,
+  silentLogger,
+} from '@switchboard/core';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { recordingAccounts } from '@switchboard/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectFacebookLogin } from '../src/index.js';
+import { connectFacebookLogin, createMessengerAdapter } from '../src/index.js';
 
 let sim: MetaSimulator;
 let clock: ManualClock;
@@ -125,5 +132,43 @@ describe('connectFacebookLogin', () => {
     }).catch((e: unknown) => e);
     expect(expired).toMatchObject({ code: 'AUTH_FAILED', platform: { code: 190, subcode: 463 } });
     expect(accounts.calls).toHaveLength(1);
+  });
+});
+
+describe('with the engine', () => {
+  it('connects the Pages into switchboard.accounts; the engine replies on each Page with its own token', async () => {
+    const switchboard = createSwitchboard({
+      adapters: [
+        createMessengerAdapter({
+          appSecrets: [],
+          verifyToken: 'v',
+          graphBaseUrl: sim.url,
+          appId: sim.world.app.id,
+        }),
+      ],
+      store: createMemoryStore(),
+      clock,
+      logger: silentLogger,
+      watch: false,
+      credentials: { keys: [{ id: 'test', key: randomBytes(32) }] },
+    });
+    const login = sim.onboarding.facebookLogin({ pages: 2 });
+    const result = await connectFacebookLogin({
+      ...app(),
+      accounts: switchboard.accounts,
+      userAccessToken: login.userAccessToken,
+      tenantId: 'globex',
+    });
+    expect(result.pages.map((p) => p.tenantId)).toEqual(['globex', 'globex']);
+    for (const pageId of login.pageIds) {
+      expect(switchboard.accounts.hasCredentials('messenger', pageId)).toBe(true);
+      const customer = sim.world.customers.find((c) => c.channel === 'messenger' && c.accountId === pageId);
+      await switchboard.send({
+        to: { channel: 'messenger', accountId: pageId, userId: customer?.userId ?? '' },
+        content: { type: 'text', text: 'Bonjour' },
+      });
+    }
+    await switchboard.drain();
+    for (const pageId of login.pageIds) expect(sim.businessSends({ accountId: pageId })).toHaveLength(1);
   });
 });

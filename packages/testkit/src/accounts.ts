@@ -1,7 +1,7 @@
 import type { AccountListOptions, AccountPage, AccountRecord, ConnectAccountInput } from '@switchboard/core';
 
 /** A `connect` input as onboarding helpers send it, credentials included. */
-export type RecordedConnect = ConnectAccountInput & { credentials?: Record<string, string> };
+export type RecordedConnect = ConnectAccountInput;
 
 /**
  * An in-memory stand-in for `switchboard.accounts` (`connect`, `list`, `disconnect`) that records every
@@ -20,7 +20,7 @@ export function recordingAccounts() {
     calls,
     records,
     async connect(input: ConnectAccountInput): Promise<AccountRecord> {
-      calls.push(input as RecordedConnect);
+      calls.push(input);
       const record: AccountRecord = {
         channel: input.channel,
         accountId: input.accountId,

@@ -15,11 +15,6 @@ import {
 } from '@switchboard/meta-graph';
 import { z } from 'zod';
 
-/** `accounts.connect` input with the account's credentials (stored encrypted by the engine). */
-type ConnectWithCredentials = ConnectAccountInput & {
-  credentials: { accessToken: string; [name: string]: string };
-};
-
 /**
  * Options of `completeEmbeddedSignup`.
  *
@@ -146,7 +141,7 @@ export async function completeEmbeddedSignup(options: EmbeddedSignupOptions): Pr
         { messaging_product: 'whatsapp', pin: options.pin },
         Success,
       );
-    const input: ConnectWithCredentials = {
+    const input: ConnectAccountInput = {
       channel: 'whatsapp',
       accountId: number.id,
       ...(options.tenantId !== undefined ? { tenantId: options.tenantId } : {}),

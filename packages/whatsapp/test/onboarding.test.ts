@@ -1,12 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ManualClock, SwitchboardError } from '@switchboard/core';
+import {
+  createMemoryStore,
+  createSwitchboard,
+  ManualClock,
+  SwitchboardError,
+  silentLogger,
+} from '@switchboard/core';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { recordingAccounts } from '@switchboard/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   applyPartnerEvent,
   completeEmbeddedSignup,
+  createWhatsAppAdapter,
   parseWhatsAppWebhook,
   partnerEventOf,
 } from '../src/index.js';
@@ -164,6 +172,54 @@ describe('completeEmbeddedSignup', () => {
     expect(failure).toMatchObject({ platform: { code: 133016 } });
     expect(accounts.calls).toHaveLength(1);
     expect(sim.businessSends()).toHaveLength(0);
+  });
+});
+
+describe('with the engine', () => {
+  it('connects into switchboard.accounts with sealed credentials; the engine then sends with that token; PARTNER_REMOVED disconnects', async () => {
+    const switchboard = createSwitchboard({
+      adapters: [
+        createWhatsAppAdapter({
+          appSecrets: [],
+          verifyToken: 'app-verify',
+          graphBaseUrl: sim.url,
+          appId: sim.world.app.id,
+        }),
+      ],
+      store: createMemoryStore(),
+      clock,
+      logger: silentLogger,
+      watch: false,
+      credentials: { keys: [{ id: 'test', key: randomBytes(32) }] },
+    });
+    const session = sim.onboarding.embeddedSignup();
+    const { accounts } = await completeEmbeddedSignup({
+      ...base(),
+      accounts: switchboard.accounts,
+      code: session.code,
+      pin: '424242',
+      tenantId: 'acme',
+    });
+    const phoneId = session.phoneNumberIds[0] ?? '';
+    expect(accounts[0]).toMatchObject({ accountId: phoneId, tenantId: 'acme', status: 'active' });
+    expect(switchboard.accounts.hasCredentials('whatsapp', phoneId)).toBe(true);
+    expect(JSON.stringify(await switchboard.accounts.get('whatsapp', phoneId))).not.toContain('EAA');
+    await switchboard.send({
+      to: { channel: 'whatsapp', accountId: phoneId, userId: '33612345678' },
+      content: { type: 'text', text: 'Bienvenue' },
+    });
+    await switchboard.drain();
+    expect(sim.businessSends({ accountId: phoneId })).toHaveLength(1);
+
+    sim.accounts.remove(session.wabaId);
+    await sim.idle();
+    const partner = app.bodies
+      .flatMap((b) => parseWhatsAppWebhook(b).events)
+      .flatMap((e) => (e.kind === 'account' ? (partnerEventOf(e) ?? []) : []))
+      .find((p) => p.event === 'PARTNER_REMOVED');
+    if (!partner) throw new Error('PARTNER_REMOVED expected');
+    await applyPartnerEvent(partner, { accounts: switchboard.accounts });
+    expect((await switchboard.accounts.get('whatsapp', phoneId))?.status).toBe('disconnected');
   });
 });
 
