@@ -139,6 +139,7 @@ export function onboardingState(state: SimState): OnboardingState {
 export class AccountFactory {
   private readonly rng: Prng;
   private readonly index: WorldIndex;
+  private readonly seeded: boolean;
 
   constructor(
     private readonly state: SimState,
@@ -152,8 +153,6 @@ export class AccountFactory {
     this.index = indexOf(state.world);
     factories.set(state, this);
   }
-
-  private readonly seeded: boolean;
 
   /** A token value: seeded with a seed, per-run random without. */
   newToken(prefix: string, t: Omit<SimToken, 'token' | 'issuedAt'> & { issuedAt?: number }): SimToken {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import {
   createMemoryStore,
   createSwitchboard,
+  type Logger,
   ManualClock,
   SwitchboardError,
   silentLogger,
@@ -172,6 +173,39 @@ describe('completeEmbeddedSignup', () => {
     expect(failure).toMatchObject({ platform: { code: 133016 } });
     expect(accounts.calls).toHaveLength(1);
     expect(sim.businessSends()).toHaveLength(0);
+  });
+});
+
+describe('secrets', () => {
+  it('no log line or error carries the code, the app secret, the business token or the PIN', async () => {
+    const lines: string[] = [];
+    const logger = Object.fromEntries(
+      (['debug', 'info', 'warn', 'error'] as const).map((level) => [
+        level,
+        (message: string, fields?: Record<string, unknown>) =>
+          lines.push(`${message} ${JSON.stringify(fields ?? {})}`),
+      ]),
+    ) as unknown as Logger;
+    const accounts = recordingAccounts();
+    const session = sim.onboarding.embeddedSignup();
+    await completeEmbeddedSignup({ ...base(), logger, accounts, code: session.code, pin: '735194' });
+    const failure = await completeEmbeddedSignup({
+      ...base(),
+      logger,
+      accounts,
+      code: session.code,
+      pin: '735194',
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(failure).toBeInstanceOf(SwitchboardError);
+    const token = accounts.calls[0]?.credentials?.accessToken ?? '';
+    expect(token).not.toBe('');
+    const text = `${lines.join('\n')}\n${failure?.message}\n${JSON.stringify(failure)}`;
+    expect(lines.length).toBeGreaterThan(0);
+    for (const secret of [session.code, sim.world.app.secret, token, '735194'])
+      expect(text).not.toContain(secret);
   });
 });
 
