@@ -89,6 +89,14 @@ describe('connectFacebookLogin', () => {
     expect(instagram.dropped).toBeUndefined();
   });
 
+  it('follows /me/accounts paging: a person with 30 Pages gets all 30 connected', async () => {
+    const login = sim.onboarding.facebookLogin({ pages: 30 });
+    const accounts = recordingAccounts();
+    const result = await connectFacebookLogin({ ...app(), accounts, userAccessToken: login.userAccessToken });
+    expect(result.pages.map((p) => p.accountId)).toEqual(login.pageIds);
+    expect(new Set(accounts.calls.map((c) => c.credentials?.accessToken)).size).toBe(30);
+  });
+
   it('takes the redirect code, honours pageIds and instagram: false', async () => {
     const login = sim.onboarding.facebookLogin({
       pages: 2,
