@@ -92,7 +92,7 @@ export interface Registration {
 /** Per-simulator state of onboarding: registrations, webhook overrides, one-time codes. */
 export interface OnboardingState {
   registrations: Map<string, Registration>;
-  /** WABA id → its `override_callback_uri` (messaging fields go there instead of the app URL). */
+  /** WABA or phone number id → its `override_callback_uri` (messaging fields go there instead of the app URL). */
   overrides: Map<string, { uri: string; verifyToken: string }>;
   codes: Map<string, OneTimeCode>;
   /** Page tokens `/me/accounts` handed out, per `${userToken}:${pageId}`, so repeated calls agree. */
@@ -348,6 +348,7 @@ export class AccountFactory {
       if (owner) removeWhere(owner.phoneNumberIds, (p) => p === phone.id);
       this.state.phoneHealth.delete(phone.id);
       onboardingState(this.state).registrations.delete(phone.id);
+      onboardingState(this.state).overrides.delete(phone.id);
       this.forget('whatsapp', phone.id);
     } else {
       throw new Error(`no Page, Instagram account, WABA or phone number ${id}`);

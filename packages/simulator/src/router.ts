@@ -21,7 +21,11 @@ import {
   handlePhoneNode,
   handleWabaNode,
 } from './graph/whatsapp-account.js';
-import { handleRegister, handleWabaSubscribedApps } from './graph/whatsapp-onboarding.js';
+import {
+  handlePhoneWebhookConfiguration,
+  handleRegister,
+  handleWabaSubscribedApps,
+} from './graph/whatsapp-onboarding.js';
 import { handleWhatsAppSend } from './graph/whatsapp-send.js';
 import { GraphError, objectMissing, unknownPath } from './graph-error.js';
 import type { SimChannel, SimToken } from './types.js';
@@ -172,6 +176,7 @@ export function routeGraph(
       if ((edge === 'register' || edge === 'deregister') && m === 'POST')
         return handleRegister(ctx, req, token, id, edge);
       if (!edge && m === 'GET' && phone) return handlePhoneNode(ctx, req, token, phone);
+      if (!edge && m === 'POST') return handlePhoneWebhookConfiguration(ctx, req, token, id);
       if (edge === 'messages' && m === 'POST') return handleWhatsAppSend(ctx, req, token, id);
       if (edge === 'media' && m === 'POST') return handleMediaUpload(ctx, req, token, id);
       break;

@@ -145,8 +145,11 @@ export class WebhookSender {
    */
   private routeOf(record: TruthRecord): string {
     if (record.channel !== 'whatsapp' || record.type === 'account') return '';
+    // Precedence: the number's override, then its WABA's, then the app's URL.
+    const overrides = onboardingState(this.o.state).overrides;
+    if (overrides.has(record.accountId)) return record.accountId;
     const wabaId = subscriptionId(this.o.state.world, record.channel, record.accountId);
-    return onboardingState(this.o.state).overrides.has(wabaId) ? wabaId : '';
+    return overrides.has(wabaId) ? wabaId : '';
   }
 
   private urlFor(channel: SimChannel, route: string): string | undefined {

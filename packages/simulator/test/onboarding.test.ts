@@ -161,6 +161,56 @@ describe('Embedded Signup', () => {
   });
 });
 
+describe('phone number override', () => {
+  it('a number’s webhook_configuration wins over its WABA’s override; "" removes it', async () => {
+    const wabaHook = await startReceiver(() => 200, 'tenant-verify');
+    const phoneHook = await startReceiver(() => 200, 'phone-verify');
+    try {
+      const { waba, phoneNumbers, token } = sim.accounts.addWaba({ phoneNumbers: 2 });
+      const [first, second] = phoneNumbers.map((p) => p.id);
+      if (!first || !second) throw new Error('numbers expected');
+      await graph(sim.url, 'POST', `/v24.0/${waba.id}/subscribed_apps`, {
+        token,
+        body: { override_callback_uri: wabaHook.url, verify_token: 'tenant-verify' },
+      });
+      const set = (body: unknown) => graph(sim.url, 'POST', `/v24.0/${first}`, { token, body });
+      expect(
+        (await set({ webhook_configuration: { override_callback_uri: phoneHook.url, verify_token: 'x' } }))
+          .body.error.code,
+      ).toBe(2200);
+      expect(
+        (
+          await set({
+            webhook_configuration: { override_callback_uri: phoneHook.url, verify_token: 'phone-verify' },
+          })
+        ).body,
+      ).toEqual({ success: true });
+      const node = await graph(sim.url, 'GET', `/v24.0/${first}`, {
+        token,
+        query: { fields: 'webhook_configuration' },
+      });
+      expect(node.body.webhook_configuration).toMatchObject({
+        phone_number: phoneHook.url,
+        whatsapp_business_account: wabaHook.url,
+      });
+      sim.customerSends({ channel: 'whatsapp', accountId: first, text: 'to the number hook' });
+      sim.customerSends({ channel: 'whatsapp', accountId: second, text: 'to the WABA hook' });
+      await sim.idle();
+      expect(waValues(phoneHook.received).map((v) => v.metadata.phone_number_id)).toEqual([first]);
+      expect(waValues(wabaHook.received).map((v) => v.metadata.phone_number_id)).toEqual([second]);
+      expect((await set({ webhook_configuration: { override_callback_uri: '' } })).body).toEqual({
+        success: true,
+      });
+      sim.customerSends({ channel: 'whatsapp', accountId: first, text: 'back to the WABA hook' });
+      await sim.idle();
+      expect(waValues(wabaHook.received)).toHaveLength(2);
+    } finally {
+      await wabaHook.close();
+      await phoneHook.close();
+    }
+  });
+});
+
 describe('Facebook Login', () => {
   it('short-lived user token → long-lived → /me/accounts Pages with non-expiring Page tokens and the linked Instagram account', async () => {
     const login = sim.onboarding.facebookLogin({ pages: 3, instagram: 1 });

@@ -64,7 +64,9 @@ export function phoneFields(
   fields = DEFAULT_PHONE_FIELDS,
 ): Record<string, unknown> {
   const h = ctx.state.phoneHealth.get(phone.id);
-  const override = onboardingState(ctx.state).overrides.get(phone.wabaId);
+  const overrides = onboardingState(ctx.state).overrides;
+  const override = overrides.get(phone.wabaId);
+  const own = overrides.get(phone.id);
   const all: Record<string, unknown> = {
     id: phone.id,
     display_phone_number: phone.displayPhoneNumber,
@@ -83,6 +85,7 @@ export function phoneFields(
     webhook_configuration: {
       application: ctx.targets.whatsapp ?? '',
       ...(override ? { whatsapp_business_account: override.uri } : {}),
+      ...(own ? { phone_number: own.uri } : {}),
     },
   };
   const out: Record<string, unknown> = {};

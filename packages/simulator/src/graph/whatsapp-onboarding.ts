@@ -103,29 +103,9 @@ export async function handleWabaSubscribedApps(
     const uri = req.params.override_callback_uri;
     const verifyToken = req.params.verify_token;
     if (uri !== undefined || verifyToken !== undefined) {
-      if (typeof uri !== 'string' || !uri)
-        throw invalidParam('The parameter override_callback_uri is required');
-      if (typeof verifyToken !== 'string' || !verifyToken)
-        throw invalidParam('The parameter verify_token is required with override_callback_uri');
-      if (uri.length > OVERRIDE_URI_MAX)
-        throw invalidParam(`override_callback_uri must be at most ${OVERRIDE_URI_MAX} characters`);
-      let parsed: URL;
-      try {
-        parsed = new URL(uri);
-      } catch {
-        throw invalidParam('override_callback_uri must be a valid URL');
-      }
-      if (parsed.protocol !== 'https:' && !/^(127\.|localhost$|\[::1\]$)/.test(parsed.hostname))
-        throw invalidParam('override_callback_uri must use https');
-      const check = await verifyWebhookTarget(ctx.state.world, uri, ctx.rng.digits(10), 5000, verifyToken);
-      if (!check.ok)
-        throw new GraphError(
-          400,
-          2200,
-          `(#2200) Callback verification failed with the following errors: HTTP Status Code = ${check.status}; HTTP Message = the callback did not echo hub.challenge`,
-        );
+      const override = await verifiedOverride(ctx, uri, verifyToken);
       const out = handleSubscribedApps(ctx, req, token, wabaId);
-      overrides.set(wabaId, { uri, verifyToken });
+      overrides.set(wabaId, override);
       return out;
     }
     overrides.delete(wabaId);
@@ -133,4 +113,55 @@ export async function handleWabaSubscribedApps(
   }
   overrides.delete(wabaId);
   return handleSubscribedApps(ctx, req, token, wabaId);
+}
+
+/** Checks an override (≤ 200 characters, https or loopback) and verifies it with Meta's GET handshake. */
+async function verifiedOverride(
+  ctx: SimContext,
+  uri: unknown,
+  verifyToken: unknown,
+): Promise<{ uri: string; verifyToken: string }> {
+  if (typeof uri !== 'string' || !uri) throw invalidParam('The parameter override_callback_uri is required');
+  if (typeof verifyToken !== 'string' || !verifyToken)
+    throw invalidParam('The parameter verify_token is required with override_callback_uri');
+  if (uri.length > OVERRIDE_URI_MAX)
+    throw invalidParam(`override_callback_uri must be at most ${OVERRIDE_URI_MAX} characters`);
+  let parsed: URL;
+  try {
+    parsed = new URL(uri);
+  } catch {
+    throw invalidParam('override_callback_uri must be a valid URL');
+  }
+  if (parsed.protocol !== 'https:' && !/^(127\.|localhost$|\[::1\]$)/.test(parsed.hostname))
+    throw invalidParam('override_callback_uri must use https');
+  const check = await verifyWebhookTarget(ctx.state.world, uri, ctx.rng.digits(10), 5000, verifyToken);
+  if (!check.ok)
+    throw new GraphError(
+      400,
+      2200,
+      `(#2200) Callback verification failed with the following errors: HTTP Status Code = ${check.status}; HTTP Message = the callback did not echo hub.challenge`,
+    );
+  return { uri, verifyToken };
+}
+
+/**
+ * `POST /{phone-number-id} {"webhook_configuration":{"override_callback_uri","verify_token"}}`: the
+ * number's messaging webhooks go there (before its WABA's override, then the app URL); `""` removes it.
+ */
+export async function handlePhoneWebhookConfiguration(
+  ctx: SimContext,
+  req: GraphRequest,
+  token: SimToken,
+  phoneId: string,
+): Promise<GraphResponse> {
+  requireTarget(token, phoneId, 'whatsapp');
+  requireScope(token, 'whatsapp_business_management', 200);
+  const config = req.params.webhook_configuration;
+  if (!config || typeof config !== 'object')
+    throw invalidParam('The parameter webhook_configuration is required');
+  const { override_callback_uri: uri, verify_token: verifyToken } = config as Record<string, unknown>;
+  const overrides = onboardingState(ctx.state).overrides;
+  if (uri === '') overrides.delete(phoneId);
+  else overrides.set(phoneId, await verifiedOverride(ctx, uri, verifyToken));
+  return { body: { success: true } };
 }
