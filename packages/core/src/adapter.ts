@@ -141,6 +141,26 @@ export interface WebhookHeaders {
   get(name: string): string | null;
 }
 
+/** What the platform says about an account's credentials (`inspectToken`). */
+export interface TokenInspection {
+  valid: boolean;
+  /** Epoch ms; null when the token does not expire. */
+  expiresAt: number | null;
+  /** Permissions granted (empty when the platform does not say). */
+  scopes: string[];
+  /** Required permissions the token lacks. */
+  missingScopes?: string[];
+  /** Why it is invalid, as the platform says it. */
+  reason?: string;
+}
+
+/** Fresh credentials from `refreshCredentials`. */
+export interface RefreshedCredentials {
+  credentials: AccountCredentials;
+  /** Epoch ms; null when they do not expire. */
+  expiresAt: number | null;
+}
+
 /**
  * What the engine gives an adapter at creation (`attach`): the accounts and credentials of
  * `switchboard.accounts` and `switchboard.apps`, so one adapter serves accounts connected at runtime,
@@ -210,6 +230,20 @@ export interface ChannelAdapter {
   }): Promise<ConversationMessages>;
   /** Subscribes the app to the account's webhooks again (after Meta unsubscribed it). */
   resubscribe?(accountId: string): Promise<void>;
+  /**
+   * Asks the platform whether the account's token is valid, when it expires and what it may do (Meta:
+   * `debug_token`). With it, the engine checks every registered account's token once a day, within a
+   * call budget, and raises `token_invalid` / `token_expiring`. Throws a classified error when the
+   * platform cannot be asked (the check is retried later).
+   */
+  inspectToken?(accountId: string): Promise<TokenInspection>;
+  /**
+   * Exchanges the account's current credentials for fresh ones before they expire (Instagram Login:
+   * `ig_refresh_token`), or resolves null when this account's login cannot be refreshed. The engine
+   * stores the result and calls it on one instance at a time, for tokens at least a day old that expire
+   * within `tokens.refreshWithinDays`.
+   */
+  refreshCredentials?(accountId: string, current: AccountCredentials): Promise<RefreshedCredentials | null>;
   /**
    * Called once by `createSwitchboard` with the engine's registry and credentials. An adapter that
    * implements it takes each account's credentials from the host before its own configuration. An

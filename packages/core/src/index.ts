@@ -1,3 +1,4 @@
+export type { TokenOptions, TokenStatus, Tokens } from './accounts/tokens.js';
 export type * from './accounts/types.js';
 export * from './adapter.js';
 export * from './clock.js';

@@ -81,7 +81,7 @@ function engine(
   };
   fake.setSend(async (message) => {
     tokens.push((await host?.credentials(message.to.accountId))?.accessToken);
-    return { messageId: `m${tokens.length}`, acceptedAt: clock.now() };
+    return { messageId: `m${tokens.length}`, acceptedAt: clock.now(), raw: {} };
   });
   const { logger, lines } = captureLogger();
   const keys = [key('k1')];

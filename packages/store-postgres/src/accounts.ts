@@ -111,20 +111,26 @@ const toCredential = (r: Row): SealedCredential => ({
 export function createPgCredentials(db: Db): CredentialStore {
   const t = db.t('credentials');
   return {
-    async put(name, sealed, { now }) {
+    async put(name, sealed, { now, ifVersion }) {
       return db.tx(async (query) => {
         // Held to commit, like account_version: versions commit in order.
-        const [next] = await query(
-          `UPDATE ${db.t('credential_version')} SET value = value + 1 RETURNING value`,
-        );
-        const [row] = await query(
-          `INSERT INTO ${t} (name, sealed, updated_at, version) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (name) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = EXCLUDED.updated_at,
-             version = EXCLUDED.version
-           RETURNING *`,
-          [name, sealed, now, num(next?.value)],
-        );
-        return toCredential(row as Row);
+        const [next] = await query(`UPDATE ${db.t('credential_version')} SET value = value + 1 RETURNING value`);
+        const values = [name, sealed, now, num(next?.value)];
+        const insert = `INSERT INTO ${t} (name, sealed, updated_at, version) VALUES ($1, $2, $3, $4)`;
+        const rows =
+          ifVersion === undefined
+            ? await query(
+                `${insert} ON CONFLICT (name) DO UPDATE SET sealed = EXCLUDED.sealed,
+                   updated_at = EXCLUDED.updated_at, version = EXCLUDED.version RETURNING *`,
+                values,
+              )
+            : ifVersion === 0
+              ? await query(`${insert} ON CONFLICT (name) DO NOTHING RETURNING *`, values)
+              : await query(
+                  `UPDATE ${t} SET sealed = $2, updated_at = $3, version = $4 WHERE name = $1 AND version = $5 RETURNING *`,
+                  [...values, ifVersion],
+                );
+        return rows[0] ? toCredential(rows[0]) : undefined;
       });
     },
     async get(name) {

@@ -134,8 +134,9 @@ export function createSqliteCredentials(handle: Db): CredentialStore {
   const one = (name: string) =>
     handle.stmt(`SELECT * FROM credentials WHERE name = ?`).get(name) as CredentialColumns | undefined;
   return {
-    async put(name, sealed, { now }) {
+    async put(name, sealed, { now, ifVersion }) {
       return handle.write('credential put', () => {
+        if (ifVersion !== undefined && (one(name)?.version ?? 0) !== ifVersion) return undefined;
         handle
           .stmt(
             `INSERT INTO credentials (name, sealed, updated_at, version)

@@ -23,6 +23,8 @@ export interface CredentialVault extends CredentialsAdmin {
   account(ref: CredentialReference): Promise<AccountCredentials | undefined>;
   /** Whether stored credentials exist for the account (from the in-process copy). */
   hasStored(channel: string, accountId: string): boolean;
+  /** When the account's stored credentials were last written (epoch ms), or undefined. */
+  storedAt(channel: string, accountId: string): number | undefined;
   /** Stores (or with null erases) an account's credentials. */
   setAccount(channel: string, accountId: string, credentials: AccountCredentials | null): Promise<void>;
   /** Secrets of every registered app, in memory, for signature checks. */
@@ -36,7 +38,8 @@ export const AccountCredentialsSchema = z
 const AppSecretsSchema = z.array(SECRET).min(1).max(8);
 const AppIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'app ids are 1-128 of A-Z a-z 0-9 _ . -');
 
-const accountName = (channel: string, accountId: string) => `account:${channel}:${accountId}`;
+const ACCOUNT = 'account:';
+export const accountName = (channel: string, accountId: string) => `${ACCOUNT}${channel}:${accountId}`;
 const APP = 'app:';
 
 function invalid(what: string, error: z.ZodError): never {
@@ -51,6 +54,7 @@ function invalid(what: string, error: z.ZodError): never {
 interface Entry {
   sealed: string | null;
   version: number;
+  updatedAt: number;
   opened?: unknown;
 }
 
@@ -83,11 +87,14 @@ export function createCredentialVault(deps: {
     secrets = next;
   };
 
-  const apply = (record: SealedCredential) => {
+  const apply = (record: SealedCredential | undefined) => {
+    if (!record) return false;
+    version = Math.max(version, record.version);
+    // Other names in the table (leases) are not credentials.
+    if (!record.name.startsWith(ACCOUNT) && !record.name.startsWith(APP)) return false;
     const known = entries.get(record.name);
     if (known && known.version >= record.version) return false;
-    entries.set(record.name, { sealed: record.sealed, version: record.version });
-    version = Math.max(version, record.version);
+    entries.set(record.name, { sealed: record.sealed, version: record.version, updatedAt: record.updatedAt });
     return true;
   };
 
@@ -173,6 +180,10 @@ export function createCredentialVault(deps: {
       await refresh();
       const entry = entries.get(name);
       return entry ? open<AccountCredentials | undefined>(name, entry) : undefined;
+    },
+    storedAt(channel, accountId) {
+      const entry = entries.get(accountName(channel, accountId));
+      return entry?.sealed ? entry.updatedAt : undefined;
     },
     hasStored: (channel, accountId) =>
       (entries.get(accountName(channel, accountId))?.sealed ?? null) !== null,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createAccountRegistry } from '../accounts/registry.js';
+import { createTokenKeeper } from '../accounts/tokens.js';
 import type { ChannelAdapter } from '../adapter.js';
 import { systemClock } from '../clock.js';
 import { createCredentialVault } from '../credentials/vault.js';
@@ -99,6 +100,20 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     logger,
     tenantOf: (channel, accountId) => accounts.peek(channel, accountId)?.tenantId ?? undefined,
   });
+  const tokens =
+    options.tokens === false
+      ? null
+      : createTokenKeeper({
+          adapters,
+          registry: accounts,
+          vault,
+          store,
+          clock,
+          logger,
+          alarms,
+          owner,
+          ...(options.tokens ? { options: options.tokens } : {}),
+        });
   // Created below once the processor exists; the hooks above only call it after start().
   let watch: Watch | null = null;
   const outboxLoopRef: { wake: () => void } = { wake: () => {} };
@@ -218,6 +233,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       },
       reencrypt: vault.reencrypt,
     },
+    tokens: tokens && { pass: tokens.pass, check: tokens.check, status: tokens.status },
     on(kind: EventKind | '*' | 'alarm', handler: EventHandler<never> | AlarmHandler, opts?: HandlerOptions) {
       const tenantId = opts?.tenantId;
       if (kind === 'alarm') {
@@ -238,11 +254,12 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       processorLoop.start();
       outboxLoop.start();
       await watch?.start();
+      tokens?.start();
       logger.info('switchboard started', { instanceId: owner, channels: [...adapters.keys()] });
     },
     async stop() {
       await watch?.stop();
-      await Promise.all([processorLoop.stop(), outboxLoop.stop()]);
+      await Promise.all([processorLoop.stop(), outboxLoop.stop(), tokens?.stop()]);
       logger.info('switchboard stopped', { instanceId: owner });
     },
     async drain() {

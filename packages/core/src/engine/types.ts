@@ -1,3 +1,4 @@
+import type { TokenOptions, Tokens } from '../accounts/tokens.js';
 import type { Accounts, AccountsOptions } from '../accounts/types.js';
 import type { ChannelAdapter, HealthProbeResult, HealthStatus, UnrecoverableGap } from '../adapter.js';
 import type { Clock } from '../clock.js';
@@ -75,6 +76,11 @@ export interface SwitchboardOptions {
   accounts?: AccountsOptions;
   /** Keys sealing stored credentials, and an optional resolver (README: "Credentials"). */
   credentials?: CredentialsOptions;
+  /**
+   * Daily token checks of registered accounts within a call budget, refreshes of refreshable tokens,
+   * `token_invalid` / `token_expiring` alarms (README: "Token lifecycle"). On by default; `false` turns it off.
+   */
+  tokens?: TokenOptions | false;
 }
 
 /**
@@ -187,6 +193,8 @@ export interface Switchboard {
   readonly apps: Apps;
   /** Key rotation of stored credentials. */
   readonly credentials: CredentialsAdmin;
+  /** Token checks and refreshes of registered accounts (null with `tokens: false`). */
+  readonly tokens: Tokens | null;
   /** The silence watch (null with `watch: false`): alarms, loss accounting, manual passes. */
   readonly watch: Watch | null;
   /** Starts the processor and outbox workers; unfinished work of a previous run (expired leases) resumes. */

@@ -14,8 +14,16 @@ export interface SealedCredential {
 }
 
 export interface CredentialStore {
-  /** Replaces the value under `name` (`null` erases it); the write takes the next `version`. Atomic. */
-  put(name: string, sealed: string | null, options: { now: number }): Promise<SealedCredential>;
+  /**
+   * Replaces the value under `name` (`null` erases it); the write takes the next `version`. Atomic. With
+   * `ifVersion`, writes only if the stored version is still that one (0: no row yet) and resolves
+   * undefined otherwise — a compare-and-set, e.g. so one instance at a time refreshes a token.
+   */
+  put(
+    name: string,
+    sealed: string | null,
+    options: { now: number; ifVersion?: number },
+  ): Promise<SealedCredential | undefined>;
   get(name: string): Promise<SealedCredential | undefined>;
   /** Values written after `version`, oldest write first (erasures included). */
   changedSince(version: number, limit: number): Promise<SealedCredential[]>;

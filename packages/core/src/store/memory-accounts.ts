@@ -70,8 +70,9 @@ export function createMemoryCredentials(guard: MemoryGuard): CredentialStore {
   const rows = new Map<string, SealedCredential>();
   let version = 0;
   return {
-    async put(name, sealed, { now }) {
+    async put(name, sealed, { now, ifVersion }) {
       guard.check();
+      if (ifVersion !== undefined && (rows.get(name)?.version ?? 0) !== ifVersion) return undefined;
       version += 1;
       const record = { name, sealed, updatedAt: now, version };
       rows.set(name, record);

@@ -9,7 +9,9 @@ import type { Logger } from '../logger.js';
  * - `subscription`: the app is not subscribed to the account's webhooks (resubscribed or not);
  * - `token`: the access token is invalid, expired or about to expire;
  * - `probe`: another health probe is down;
- * - `account_unknown`: webhooks arrive for an account that is not connected (held, then dead-lettered).
+ * - `account_unknown`: webhooks arrive for an account that is not connected (held, then dead-lettered);
+ * - `token_invalid` / `token_expiring`: the daily token check of a registered account (`switchboard.tokens`)
+ *   found its token invalid or short of permissions / expiring within `tokens.expiringWithinDays`.
  */
 export type AlarmType =
   | 'silence'
@@ -18,7 +20,9 @@ export type AlarmType =
   | 'subscription'
   | 'token'
   | 'probe'
-  | 'account_unknown';
+  | 'account_unknown'
+  | 'token_invalid'
+  | 'token_expiring';
 
 /**
  * An alarm event, emitted through `switchboard.on('alarm', handler)` when raised and again when cleared.
