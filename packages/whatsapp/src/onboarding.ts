@@ -36,7 +36,7 @@ export interface EmbeddedSignupOptions extends MetaAppCredentials, OAuthHosts {
   accounts: Pick<Accounts, 'connect'>;
   /** `response.authResponse.code` of `FB.login`: it lives 30 s and works once. */
   code: string;
-  /** The WABA from the session-logging message; found through `debug_token` when absent. */
+  /** The WABA from the session-logging message; found through `debug_token` when absent (if the token reaches exactly one). */
   wabaId?: string;
   /** Numbers to connect; default every number of the WABA. */
   phoneNumberIds?: string[];
@@ -96,6 +96,12 @@ export async function completeEmbeddedSignup(options: EmbeddedSignupOptions): Pr
   const info = await inspectToken(app, token, options, now, 'whatsapp');
   const reachable =
     info.targets.whatsapp_business_management ?? info.targets.whatsapp_business_messaging ?? [];
+  if (options.wabaId === undefined && reachable.length > 1)
+    throw new SwitchboardError(
+      'INVALID_REQUEST',
+      `The business token reaches ${reachable.length} WABAs: pass wabaId (waba_id of the WA_EMBEDDED_SIGNUP FINISH message)`,
+      { retryable: false },
+    );
   const wabaId = options.wabaId ?? reachable[0];
   if (!wabaId)
     throw new SwitchboardError(
