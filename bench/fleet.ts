@@ -15,10 +15,11 @@
  * Writes bench/results/fleet.md; its last line is the summary line quoted in bench/README.md.
  * Run: npm run bench:fleet -w @switchboard/bench  (env BENCH_FLEET_ACCOUNTS, default 10000)
  */
+
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import {
   type AdapterHost,
   type ChannelAdapter,

@@ -276,6 +276,61 @@ describe('Switchboard Inbox in a real browser', () => {
     await page.locator('.faults li.muted', { hasText: 'No active fault' }).waitFor();
   });
 
+  it('lists accounts by tenant; a disconnected account holds its webhooks until it is reconnected', async () => {
+    const sim = inbox.simulator!;
+    await page.setViewportSize({ width: 1360, height: 860 });
+    await page.goto(`${inbox.url}/accounts`);
+    const rows = page.locator('[data-testid="accounts"] tbody tr');
+    await expect.poll(() => rows.count()).toBe(3);
+    const whatsapp = page.locator(`tr[data-account="whatsapp:${sim.world.phoneNumbers[0]!.id}"]`);
+    expect(await whatsapp.locator('input.tenant').inputValue()).toBe('globex');
+    await page.locator('.accounts-head select').selectOption('acme');
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.locator('.accounts-head select').selectOption('');
+    await screenshot(page, '07b-accounts');
+
+    // The inbox filtered to one tenant shows that tenant's conversations only.
+    await page.goto(inbox.url);
+    await page.locator('a.conv').first().waitFor();
+    await page.locator('select.tenant-filter').selectOption('globex');
+    await expect
+      .poll(
+        async () =>
+          new Set(
+            await page.locator('a.conv').evaluateAll((els) => els.map((e) => e.getAttribute('data-channel'))),
+          ),
+      )
+      .toEqual(new Set(['whatsapp']));
+    await page.locator('select.tenant-filter').selectOption('');
+
+    // Disconnect WhatsApp: a customer's message is acknowledged and held, not shown.
+    await page.goto(`${inbox.url}/accounts`);
+    await whatsapp.locator('button', { hasText: 'Disconnect' }).click();
+    await whatsapp
+      .locator('[data-status="disconnected"], td .status', { hasText: 'disconnected' })
+      .first()
+      .waitFor();
+    const customer = sim.world.customers.find((c) => c.channel === 'whatsapp')!;
+    const held = sim.customerSends({
+      channel: 'whatsapp',
+      userId: customer.userId,
+      text: 'anyone there? (held)',
+    });
+    await sim.idle();
+    expect(held.deliveredCount).toBe(1);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const id = `whatsapp:${customer.accountId}:${customer.userId}`;
+    const api = await signIn(inbox);
+    const thread = async () =>
+      JSON.stringify(await api(`/api/conversations/${encodeURIComponent(id)}`).then((r) => r.json()));
+    expect(await thread()).not.toContain('anyone there? (held)');
+
+    // Reconnected: the held message is processed (one processor lease later, 30 s by default).
+    await whatsapp.locator('button', { hasText: 'Reconnect' }).click();
+    await whatsapp.locator('button', { hasText: 'Disconnect' }).waitFor();
+    await expect.poll(thread, { timeout: 45_000, interval: 1_000 }).toContain('anyone there? (held)');
+  });
+
   it('fits a phone screen without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 820 });
     await page.goto(inbox.url);

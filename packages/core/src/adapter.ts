@@ -162,6 +162,21 @@ export interface RefreshedCredentials {
 }
 
 /**
+ * What the engine needs to know about a channel, as data (the engine never branches on a channel name).
+ *
+ * @example
+ * const capabilities: AdapterCapabilities = { sendConfirmation: 'none', ackBody: 'OK', keptHeaders: ['x-sms-signature'] };
+ */
+export interface AdapterCapabilities {
+  /** How the platform confirms an outbound send: an echo webhook (Messenger/Instagram), a status webhook (WhatsApp), or nothing (the delivery-pipeline check then skips the channel). */
+  sendConfirmation: 'echo' | 'status' | 'none';
+  /** Body of the 200 that acknowledges a stored webhook. Default 'OK'; Meta adapters say 'EVENT_RECEIVED'. */
+  ackBody?: string;
+  /** Request headers (lower-case) kept with each stored body for re-verification, e.g. ['x-hub-signature-256']. Never a header that carries a secret. */
+  keptHeaders?: readonly string[];
+}
+
+/**
  * What the engine gives an adapter at creation (`attach`): the accounts and credentials of
  * `switchboard.accounts` and `switchboard.apps`, so one adapter serves accounts connected at runtime,
  * each with its own token. Everything is scoped to the adapter's channel.
@@ -191,6 +206,11 @@ export interface ChannelAdapter {
   /** `messenger` | `instagram` | `whatsapp` | a plugin's own lower-case name; the webhook route segment. */
   channel: string;
   limits: ChannelLimits;
+  /**
+   * What the engine needs to know about the channel. Without it: ack body 'OK', only the generic headers
+   * (content-type, content-length, user-agent) kept, and no send confirmation expected (no delivery-pipeline alarm).
+   */
+  capabilities?: AdapterCapabilities;
   /** Accounts this adapter serves (Page ids, IG ids, phone number ids), for health and baselines. */
   accountIds?: readonly string[];
   /** GET handshake: the challenge to answer with, or null (→ 403). */

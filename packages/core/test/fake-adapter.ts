@@ -6,6 +6,7 @@ import {
   type OutboundMessage,
   type SendReceipt,
   SwitchboardError,
+  type SwitchboardErrorCode,
 } from '../src/index.js';
 
 export const SECRET = 'fake-app-secret-123';
@@ -21,6 +22,8 @@ export interface FakeItem {
   ts: number;
   status?: 'sent' | 'delivered' | 'read' | 'failed';
   correlationId?: string;
+  /** The adapter's classification of a failed status (what a real adapter takes from its error table). */
+  errorCode?: SwitchboardErrorCode;
   /** Account the item arrived for (default ACCOUNT). */
   account?: string;
 }
@@ -41,6 +44,7 @@ export function createFakeAdapter(options: { channel?: string; send?: SendBehavi
   let behaviour = options.send;
   const adapter: ChannelAdapter = {
     channel,
+    capabilities: { sendConfirmation: 'status', keptHeaders: ['x-hub-signature-256'] },
     accountIds: [ACCOUNT],
     limits: {
       textMaxLength: 1000,
@@ -102,6 +106,7 @@ export function createFakeAdapter(options: { channel?: string; send?: SendBehavi
             messageId: raw.id,
             status: raw.status ?? 'sent',
             ...(raw.correlationId ? { correlationId: raw.correlationId } : {}),
+            ...(raw.errorCode ? { errorCode: raw.errorCode, error: { code: 42, message: 'said no' } } : {}),
           });
         } else {
           const echo = raw.type === 'echo';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../src/index.js';
-import { body, SECRET, sign, signedRequest, VERIFY_TOKEN } from './fake-adapter.js';
+import { createMemoryStore, createSwitchboard } from '../src/index.js';
+import { body, createFakeAdapter, SECRET, sign, signedRequest, VERIFY_TOKEN } from './fake-adapter.js';
 import { setup } from './helpers.js';
 
 const valid = body([{ type: 'message', id: 'm1', text: 'hi', ts: 1 }]);
@@ -14,6 +14,51 @@ describe('handleWebhook: the ack path', () => {
     expect(new TextDecoder().decode(row?.body)).toBe(valid);
     expect(row?.headers['x-hub-signature-256']).toBe(sign(valid));
     expect(row?.channel).toBe('fake');
+  });
+
+  it("acks with the adapter's declared body and keeps its declared headers; without a declaration, 'OK' and the generic headers only", async () => {
+    const declared = setup();
+    declared.fake.adapter.capabilities = {
+      sendConfirmation: 'none',
+      ackBody: 'THANKS',
+      keptHeaders: ['X-Hub-Signature-256', 'x-request-id'],
+    };
+    const request = signedRequest(valid);
+    request.headers.set('x-request-id', 'r-1');
+    request.headers.set('x-other', 'dropped');
+    const response = await declared.switchboard.handleWebhook(request);
+    expect(await response.text()).toBe('THANKS');
+    const [row] = await declared.store.inbox.listByReceivedAt({
+      since: 0,
+      until: Number.MAX_SAFE_INTEGER,
+      limit: 1,
+    });
+    expect(row?.headers).toEqual({
+      'x-hub-signature-256': sign(valid),
+      'x-request-id': 'r-1',
+      'content-type': 'application/json',
+    });
+
+    const plain = setup();
+    delete plain.fake.adapter.capabilities;
+    const ack = await plain.switchboard.handleWebhook(signedRequest(valid));
+    expect([ack.status, await ack.text()]).toEqual([200, 'OK']);
+    const [kept] = await plain.store.inbox.listByReceivedAt({
+      since: 0,
+      until: Number.MAX_SAFE_INTEGER,
+      limit: 1,
+    });
+    expect(kept?.headers).toEqual({ 'content-type': 'application/json' });
+  });
+
+  it('refuses, at creation, an adapter that asks to keep a header carrying a secret', () => {
+    for (const name of ['authorization', 'x-telegram-bot-api-secret-token', 'cookie', 'x-api-key']) {
+      const fake = createFakeAdapter();
+      fake.adapter.capabilities = { sendConfirmation: 'none', keptHeaders: ['x-request-id', name] };
+      expect(() => createSwitchboard({ adapters: [fake.adapter], store: createMemoryStore() })).toThrow(
+        `asks to keep header "${name}", which carries a secret`,
+      );
+    }
   });
 
   it('acks garbage bytes, truncated JSON and wrong shapes that are correctly signed (parsing is not on the ack path)', async () => {

@@ -169,6 +169,31 @@ describe('outbox', () => {
     expect(after?.state).toBe('sent');
   });
 
+  it("fails an entry with the code the adapter classified the failed status as (core keeps no platform's error table)", async () => {
+    const { switchboard, store } = setup();
+    const a = await switchboard.send(message(undefined, 'u-a'));
+    await switchboard.drain();
+    await switchboard.handleWebhook(
+      signedRequest(
+        body([
+          {
+            type: 'status',
+            id: 'mid.1',
+            status: 'failed',
+            ts: 2,
+            correlationId: a.id,
+            errorCode: 'OUTSIDE_WINDOW',
+          },
+        ]),
+      ),
+    );
+    await switchboard.drain();
+    expect(await store.outbox.get(a.id)).toMatchObject({
+      state: 'failed',
+      error: { code: 'OUTSIDE_WINDOW', message: 'said no', platform: { code: 42 } },
+    });
+  });
+
   it('applies per-recipient token buckets from the adapter limits', async () => {
     const { switchboard, fake, clock } = setup();
     fake.adapter.limits = { ...fake.adapter.limits, perRecipient: { intervalMs: 1_000, burst: 1 } };

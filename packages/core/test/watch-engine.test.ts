@@ -142,6 +142,19 @@ describe('the watch inside the engine', () => {
     await switchboard.stop();
   });
 
+  it("raises no delivery_pipeline alarm for a channel whose sends are never confirmed (sendConfirmation 'none')", async () => {
+    const ctx = await engine({ probes: { enabled: false }, reconcile: { enabled: false } });
+    const { clock, switchboard, alarms, platform } = ctx;
+    platform.adapter.capabilities = { sendConfirmation: 'none' };
+    await switchboard.sendAndWait({
+      to: { channel: 'fake', accountId: ACCOUNT, userId: 'u1' },
+      content: { type: 'text', text: 'hi' },
+    });
+    await clock.advance(10 * MINUTE);
+    expect(alarms.filter((a) => a.type === 'delivery_pipeline')).toEqual([]);
+    await switchboard.stop();
+  });
+
   it('resubscribes an unsubscribed app on the probe schedule and records it', async () => {
     const ctx = await engine({
       autoResubscribe: true,

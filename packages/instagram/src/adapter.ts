@@ -1,9 +1,14 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
-import { MESSENGER_PLATFORM_SUPPORTED_CONTENT } from '@switchboard/meta-graph';
+import { MESSENGER_PLATFORM_SUPPORTED_CONTENT, metaCapabilities } from '@switchboard/meta-graph';
 import { backfillInstagram, instagramConversationMessages, listInstagramConversations } from './backfill.js';
 import { type InstagramAdapterConfig, resolveInstagramConfig } from './config.js';
 import { createInstagramContext } from './context.js';
-import { instagramProbes, resubscribeInstagram } from './health.js';
+import {
+  inspectInstagramToken,
+  instagramProbes,
+  refreshInstagramToken,
+  resubscribeInstagram,
+} from './health.js';
 import { sendInstagram, type UploadableMedia, uploadInstagramAttachment } from './send/index.js';
 import {
   parseInstagramWebhook,
@@ -58,6 +63,8 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Instagra
   const ctx = createInstagramContext(resolveInstagramConfig(config));
   return {
     channel: 'instagram',
+    // Every send comes back as an echo webhook.
+    capabilities: metaCapabilities('echo'),
     limits: INSTAGRAM_LIMITS,
     accountIds: ctx.accountIds,
     verifyChallenge: (query) => verifyInstagramChallenge(ctx, query),
@@ -72,6 +79,8 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Instagra
     resubscribe: (igId) => resubscribeInstagram(ctx, igId),
     uploadMedia: async (igId, media) => ({ mediaId: await uploadInstagramAttachment(ctx, igId, media) }),
     uploadAttachment: (igId, media) => uploadInstagramAttachment(ctx, igId, media),
+    inspectToken: (igId) => inspectInstagramToken(ctx, igId),
+    refreshCredentials: (igId, current) => refreshInstagramToken(ctx, igId, current),
     attach: (host) => ctx.access.attach(host),
   } satisfies InstagramAdapter;
 }

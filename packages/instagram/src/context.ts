@@ -52,6 +52,15 @@ export function createInstagramContext(config: ResolvedInstagramConfig): Instagr
     appSecrets,
     appsecretProof: config.appsecretProof,
     describe: (igId) => `Instagram account ${igId}`,
+    ...(config.appId ? { appId: config.appId } : {}),
+    appGraph: {
+      baseUrl: config.debugTokenBaseUrl,
+      version: config.graphVersion,
+      timeoutMs: config.timeoutMs,
+      channel: 'instagram',
+      logger,
+    },
+    now: () => clock.now(),
   });
   const flavourOf = (igId: string): InstagramApiFlavour => {
     const registered = InstagramApiFlavour.safeParse(access.account(igId)?.loginFlavour);

@@ -1,9 +1,10 @@
-import { adapterContract } from '@switchboard/testkit/contracts';
+import { adapterContract, metaContract } from '@switchboard/testkit/contracts';
 import { createInstagramAdapter } from '../src/index.js';
 import { APP_SECRET, FIXTURES, IG, IGSID } from './helpers.js';
 
 adapterContract({
   name: 'instagram',
+  ...metaContract({ channel: 'instagram', appSecret: APP_SECRET, verifyToken: 'verify-me' }),
   createAdapter: ({ graphBaseUrl }) =>
     createInstagramAdapter({
       appSecret: APP_SECRET,
@@ -13,8 +14,6 @@ adapterContract({
       graphBaseUrl,
     }),
   fixturesDir: FIXTURES,
-  appSecret: APP_SECRET,
-  verifyToken: 'verify-me',
   recipient: { accountId: IG, userId: IGSID },
   unknownItemBodies: [
     {

@@ -6,7 +6,6 @@ import {
   SwitchboardError,
   silentLogger,
 } from '@switchboard/core';
-import { refreshInstagramToken } from '@switchboard/meta-graph';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { recordingAccounts } from '@switchboard/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,14 +73,6 @@ describe('connectInstagramLogin', () => {
     const other = sim.world.instagram[0];
     const otherCustomer = sim.world.customers.find((c) => c.accountId === other?.id);
     expect((await send(other?.id ?? '', otherCustomer?.userId ?? '')).status).toBe(400);
-
-    // Refreshable once 24 h old, for another 60 days.
-    const hosts = { instagramGraphBaseUrl: sim.url };
-    const early = await refreshInstagramToken(token, hosts, () => clock.now()).catch((e: unknown) => e);
-    expect(early).toBeInstanceOf(SwitchboardError);
-    await clock.advance(DAY);
-    const refreshed = await refreshInstagramToken(token, hosts, () => clock.now());
-    expect(refreshed.expiresAt).toBe(clock.now() + 5_183_944_000);
   });
 
   it('classifies a reused code, a wrong secret and a redirect_uri mismatch, without leaking the secret', async () => {

@@ -1,5 +1,5 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
-import { MESSENGER_PLATFORM_SUPPORTED_CONTENT } from '@switchboard/meta-graph';
+import { MESSENGER_PLATFORM_SUPPORTED_CONTENT, metaCapabilities } from '@switchboard/meta-graph';
 import { backfillMessenger, listMessengerConversations, messengerConversationMessages } from './backfill.js';
 import { type MessengerAdapterConfig, resolveMessengerConfig } from './config.js';
 import { createMessengerContext } from './context.js';
@@ -58,6 +58,8 @@ export function createMessengerAdapter(config: MessengerAdapterConfig): Messenge
   const ctx = createMessengerContext(resolveMessengerConfig(config));
   return {
     channel: 'messenger',
+    // Every send comes back as an echo webhook.
+    capabilities: metaCapabilities('echo'),
     limits: MESSENGER_LIMITS,
     accountIds: ctx.accountIds,
     verifyChallenge: (query) => verifyMessengerChallenge(ctx, query),
@@ -72,6 +74,8 @@ export function createMessengerAdapter(config: MessengerAdapterConfig): Messenge
     resubscribe: (pageId) => resubscribeMessenger(ctx, pageId),
     uploadMedia: async (pageId, media) => ({ mediaId: await uploadMessengerAttachment(ctx, pageId, media) }),
     uploadAttachment: (pageId, media) => uploadMessengerAttachment(ctx, pageId, media),
+    inspectToken: (pageId) =>
+      ctx.access.inspectToken(pageId, { requiredScopes: ctx.config.requiredScopes, targetIds: [pageId] }),
     attach: (host) => ctx.access.attach(host),
   } satisfies MessengerAdapter;
 }

@@ -36,12 +36,6 @@ export function createMessengerContext(config: ResolvedMessengerConfig): Messeng
   const appSecrets = [...(config.appSecret ? [config.appSecret] : []), ...(config.appSecrets ?? [])];
   const signingSecret = appSecrets[0];
   const accountIds = [...new Set([...config.pageIds, ...Object.keys(config.accessTokens)])];
-  const access = createMetaAccess({
-    configuredToken: (id) => config.accessTokens[id] ?? config.accessToken,
-    appSecrets,
-    appsecretProof: config.appsecretProof,
-    describe: (pageId) => `Page ${pageId}`,
-  });
   const common = {
     baseUrl: config.graphBaseUrl,
     version: config.graphVersion,
@@ -49,6 +43,15 @@ export function createMessengerContext(config: ResolvedMessengerConfig): Messeng
     channel: 'messenger' as const,
     logger,
   };
+  const access = createMetaAccess({
+    configuredToken: (id) => config.accessTokens[id] ?? config.accessToken,
+    appSecrets,
+    appsecretProof: config.appsecretProof,
+    describe: (pageId) => `Page ${pageId}`,
+    ...(config.appId ? { appId: config.appId } : {}),
+    appGraph: common,
+    now: () => clock.now(),
+  });
   const clients = new Map<string, GraphClient>();
   return {
     config,

@@ -5,9 +5,9 @@ import {
   SwitchboardError,
 } from '@switchboard/core';
 import {
+  describeToken,
   exchangeCode,
   exchangeForLongLivedUserToken,
-  inspectToken,
   type MetaAppCredentials,
   type OAuthHosts,
   onboardingClient,
@@ -97,7 +97,7 @@ export async function connectFacebookLogin(options: FacebookLoginOptions): Promi
       result.skipped.push({ pageId: entry.id, reason: 'the person has no MESSAGING task on this Page' });
       continue;
     }
-    const info = await inspectToken(app, entry.access_token, options, now, 'messenger');
+    const info = await describeToken(app, entry.access_token, options, now, 'messenger');
     const token = { expiresAt: info.expiresAt, scopes: info.scopes, checkedAt: info.checkedAt };
     const page = onboardingClient(entry.access_token, 'messenger', options);
     const { data: node } = await page.get(`/${entry.id}`, PageNode, {

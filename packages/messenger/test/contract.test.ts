@@ -1,9 +1,10 @@
-import { adapterContract } from '@switchboard/testkit/contracts';
+import { adapterContract, metaContract } from '@switchboard/testkit/contracts';
 import { createMessengerAdapter } from '../src/index.js';
 import { APP_SECRET, FIXTURES, PAGE, PSID } from './helpers.js';
 
 adapterContract({
   name: 'messenger',
+  ...metaContract({ channel: 'messenger', appSecret: APP_SECRET, verifyToken: 'verify-me' }),
   createAdapter: ({ graphBaseUrl }) =>
     createMessengerAdapter({
       appSecret: APP_SECRET,
@@ -13,8 +14,6 @@ adapterContract({
       graphBaseUrl,
     }),
   fixturesDir: FIXTURES,
-  appSecret: APP_SECRET,
-  verifyToken: 'verify-me',
   recipient: { accountId: PAGE, userId: PSID },
   unknownItemBodies: [
     {

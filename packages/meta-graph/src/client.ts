@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { type Logger, parseWith, SwitchboardError, silentLogger } from '@switchboard/core';
@@ -10,6 +9,7 @@ import { classifyGraphError, classifyTransportError, type MetaChannel } from './
 import { META_MEDIA_HOSTS } from './media-hosts.js';
 import { errorObject, flatHeaders, NOT_JSON, parseJson } from './response.js';
 import { type GraphUsage, parseUsageHeaders } from './usage.js';
+import { appSecretProof } from './wire.js';
 
 /** The token of one call and the app secret to prove it with. */
 export interface GraphCredentials {
@@ -142,7 +142,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const proofOf = ({ accessToken: token, appSecret: secret }: GraphCredentials) => {
     if (!secret) return undefined;
     if (proven?.token !== token || proven.secret !== secret)
-      proven = { token, secret, proof: createHmac('sha256', secret).update(token).digest('hex') };
+      proven = { token, secret, proof: appSecretProof(token, secret) };
     return proven.proof;
   };
   const transport: AxiosInstance = axios.create({

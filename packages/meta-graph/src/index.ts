@@ -1,5 +1,6 @@
 export { createMetaAccess, type MetaAccess, type MetaAccessConfig } from './access.js';
 export { decodeJsonBody } from './body.js';
+export { META_ACK_BODY, META_SIGNATURE_HEADERS, metaCapabilities } from './capabilities.js';
 export {
   createGraphClient,
   type GraphClient,
@@ -25,20 +26,25 @@ export { verifyMetaChallenge } from './handshake.js';
 export { JsonArray, JsonObject } from './json-shapes.js';
 export { META_MEDIA_HOSTS } from './media-hosts.js';
 export * from './messenger-platform/index.js';
-export { metaJsonStringify } from './meta-json.js';
 export {
+  describeToken,
   exchangeCode,
   exchangeForLongLivedUserToken,
   exchangeInstagramCode,
   exchangeInstagramToken,
-  inspectToken,
   type MetaAppCredentials,
   type OAuthHosts,
   oauthError,
   onboardingClient,
-  refreshInstagramToken,
   type TokenAnswer,
   type TokenInfo,
 } from './oauth.js';
-export { signMetaBody, verifyMetaSignature } from './signature.js';
+export { verifyMetaSignature } from './signature.js';
+export { inspectMetaToken } from './token-inspection.js';
 export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';
+export {
+  appSecretProof,
+  metaJsonStringify,
+  signMetaBody,
+  signMetaBodySha1,
+} from './wire.js';

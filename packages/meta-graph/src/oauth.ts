@@ -16,7 +16,7 @@ export interface MetaAppCredentials {
 export interface OAuthHosts {
   /** Default https://graph.facebook.com (code exchange, fb_exchange_token, debug_token, /me/accounts). */
   graphBaseUrl?: string;
-  /** Default https://graph.instagram.com (ig_exchange_token, ig_refresh_token, Instagram Login calls). */
+  /** Default https://graph.instagram.com (ig_exchange_token, Instagram Login calls). */
   instagramGraphBaseUrl?: string;
   /** Default https://api.instagram.com (Instagram Login code exchange). */
   instagramApiBaseUrl?: string;
@@ -144,7 +144,7 @@ export function exchangeForLongLivedUserToken(
  * `debug_token` with the app token: expiry, scopes and the ids each scope reaches. An invalid token
  * throws AUTH_FAILED with Meta's reason.
  */
-export async function inspectToken(
+export async function describeToken(
   app: MetaAppCredentials,
   token: string,
   hosts: OAuthHosts = {},
@@ -296,23 +296,6 @@ export async function exchangeInstagramToken(
     client(hosts, shortToken, 'instagram', base).get(`${base}/access_token`, TokenAnswer, {
       grant_type: 'ig_exchange_token',
       client_secret: app.appSecret,
-    }),
-  );
-  return { accessToken: data.access_token, expiresAt: now() + (data.expires_in ?? 60 * 86_400) * 1000 };
-}
-
-/**
- * `ig_refresh_token`: a 60-day Instagram Login token at least 24 h old and not expired → a new 60-day one.
- */
-export async function refreshInstagramToken(
-  longToken: string,
-  hosts: OAuthHosts = {},
-  now: () => number = Date.now,
-): Promise<{ accessToken: string; expiresAt: number }> {
-  const base = (hosts.instagramGraphBaseUrl ?? INSTAGRAM_GRAPH_BASE_URL).replace(/\/+$/, '');
-  const { data } = await graphCall(() =>
-    client(hosts, longToken, 'instagram', base).get(`${base}/refresh_access_token`, TokenAnswer, {
-      grant_type: 'ig_refresh_token',
     }),
   );
   return { accessToken: data.access_token, expiresAt: now() + (data.expires_in ?? 60 * 86_400) * 1000 };

@@ -1,21 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SignatureCheck } from '@switchboard/core';
-import { escapeNonAscii, escapeSlashes, metaJsonStringify } from './meta-json.js';
+import { escapeNonAscii, escapeSlashes, metaJsonStringify } from './wire.js';
 
 const HEADER = /^sha256=([0-9a-f]{64})$/i;
 const encoder = new TextEncoder();
-
-/**
- * Signs a body the way Meta does: `sha256=` + lowercase hex HMAC-SHA256 of the exact bytes, keyed with the
- * app secret. Strings are encoded as UTF-8 first.
- *
- * @example
- * const header = signMetaBody(metaJsonStringify(payload), process.env.WHATSAPP_APP_SECRET!);
- * // fetch(url, { method: 'POST', headers: { 'x-hub-signature-256': header }, body })
- */
-export function signMetaBody(rawBody: Uint8Array | string, appSecret: string): string {
-  return `sha256=${hmac(appSecret, typeof rawBody === 'string' ? encoder.encode(rawBody) : rawBody).toString('hex')}`;
-}
 
 /**
  * Checks `X-Hub-Signature-256` over the exact raw bytes against every configured app secret (rotation,

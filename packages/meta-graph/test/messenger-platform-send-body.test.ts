@@ -237,3 +237,60 @@ describe('Messenger Platform send bodies', () => {
     });
   });
 });
+
+describe('raw bodies', () => {
+  const to = { channel: 'instagram', accountId: '17841400000000001', userId: '1234567890' };
+  it('carry what the model does not cover, with our recipient and the correlation id as metadata', () => {
+    const { body, kind } = buildMessengerPlatformSendRequest(
+      {
+        to,
+        correlationId: 'outbox-7',
+        content: {
+          type: 'raw',
+          body: {
+            recipient: { id: 'someone else' },
+            message: {
+              attachment: {
+                type: 'template',
+                payload: {
+                  template_type: 'button',
+                  text: 'Track?',
+                  buttons: [{ type: 'postback', title: 'Yes', payload: 'Y' }],
+                },
+              },
+            },
+          },
+        },
+      },
+      'instagram',
+    );
+    expect(kind).toBe('message');
+    expect(body).toEqual({
+      recipient: { id: '1234567890' },
+      messaging_type: 'RESPONSE',
+      message: {
+        attachment: {
+          type: 'template',
+          payload: {
+            template_type: 'button',
+            text: 'Track?',
+            buttons: [{ type: 'postback', title: 'Yes', payload: 'Y' }],
+          },
+        },
+        metadata: 'outbox-7',
+      },
+    });
+  });
+
+  it('sends a raw sender action without messaging_type', () => {
+    const request = buildMessengerPlatformSendRequest(
+      { to: { ...to, channel: 'messenger' }, content: { type: 'raw', body: { sender_action: 'mark_seen' } } },
+      'messenger',
+    );
+    expect(request).toEqual({
+      body: { sender_action: 'mark_seen', recipient: { id: '1234567890' } },
+      kind: 'sender_action',
+      media: false,
+    });
+  });
+});

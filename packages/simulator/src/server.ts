@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { extractToken, tokenProblem } from './auth.js';
 import type { GraphRequest, SimContext } from './context.js';
 import { GraphError } from './graph-error.js';
@@ -25,7 +26,7 @@ function send(
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=UTF-8',
-    'facebook-api-version': 'v24.0',
+    'facebook-api-version': GRAPH_API_VERSION,
     ...headers,
   });
   res.end(text);

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '@switchboard/core';
+import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { AccountFactory, createAccountsApi, type SimAccounts } from './accounts.js';
 import { accountsControl } from './accounts-control.js';
 import type { SimContext } from './context.js';
@@ -48,7 +49,7 @@ export interface MetaSimulator {
   url: string;
   /** The bearer token `/_sim/*` requires; `undefined` on a loopback listener without one. */
   controlToken: string | undefined;
-  /** `${url}/v24.0` */
+  /** `${url}/${GRAPH_API_VERSION}` */
   graphUrl: string;
   port: number;
   clock: Clock;
@@ -196,7 +197,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
   return {
     url,
     controlToken,
-    graphUrl: `${url}/v24.0`,
+    graphUrl: `${url}/${GRAPH_API_VERSION}`,
     port,
     clock,
     world,

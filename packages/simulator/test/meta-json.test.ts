@@ -13,6 +13,12 @@ describe('meta-json', () => {
     expect(JSON.parse(out)).toEqual({ text: 'äöå € שלום 👍', url: 'https://a.b/c' });
   });
 
+  it('sends U+007F (DEL, ASCII) as its raw byte, as Meta does, and signs what it sends', () => {
+    const out = metaStringify({ text: 'a\u007fb\u0080' });
+    expect(out).toBe('{"text":"a\u007fb\\u0080"}');
+    expect(signSha256(out, 's')).toBe(`sha256=${createHmac('sha256', 's').update(out).digest('hex')}`);
+  });
+
   it('signs the exact bytes with HMAC-SHA256 of the app secret', () => {
     const body = metaStringify({ a: 'é' });
     expect(signSha256(body, 's3cret')).toBe(

@@ -114,7 +114,9 @@ export function createPgCredentials(db: Db): CredentialStore {
     async put(name, sealed, { now, ifVersion }) {
       return db.tx(async (query) => {
         // Held to commit, like account_version: versions commit in order.
-        const [next] = await query(`UPDATE ${db.t('credential_version')} SET value = value + 1 RETURNING value`);
+        const [next] = await query(
+          `UPDATE ${db.t('credential_version')} SET value = value + 1 RETURNING value`,
+        );
         const values = [name, sealed, now, num(next?.value)];
         const insert = `INSERT INTO ${t} (name, sealed, updated_at, version) VALUES ($1, $2, $3, $4)`;
         const rows =

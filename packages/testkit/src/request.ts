@@ -1,33 +1,19 @@
-import { createHmac } from 'node:crypto';
+import { metaJsonStringify, signMetaBody, signMetaBodySha1 } from '@switchboard/meta-graph/wire';
 
 /** Where test requests go when no base URL is given; the engine only looks at the path. */
 const DEFAULT_BASE_URL = 'http://127.0.0.1';
 const encoder = new TextEncoder();
 
 /**
- * Serializes a value the way Meta does before signing: compact JSON, non-ASCII as lowercase `\uXXXX`,
- * `/` as `\/`. (Same rule as `metaJsonStringify` in `@switchboard/meta-graph`; testkit depends only on core.)
+ * Meta's wire format, from its one home (`@switchboard/meta-graph/wire`): `metaEscapedJson` serializes like
+ * Meta (non-ASCII as lowercase `\uXXXX`, `/` as `\/`), `signWebhookBody` gives the `X-Hub-Signature-256`
+ * value (`sha256=<hex>`) for exact bytes.
  *
  * @example
  * metaEscapedJson({ text: 'é/' }) // '{"text":"\\u00e9\\/"}'
- */
-export function metaEscapedJson(value: unknown): string {
-  const json = JSON.stringify(value) ?? 'null';
-  return json
-    .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/\//g, '\\/');
-}
-
-/**
- * `sha256=<hex>`: the `X-Hub-Signature-256` value Meta would send for these exact bytes.
- *
- * @example
  * signWebhookBody('{"object":"page","entry":[]}', 'app-secret') // 'sha256=…'
  */
-export function signWebhookBody(body: string | Uint8Array, appSecret: string): string {
-  const bytes = typeof body === 'string' ? encoder.encode(body) : body;
-  return `sha256=${createHmac('sha256', appSecret).update(bytes).digest('hex')}`;
-}
+export { metaJsonStringify as metaEscapedJson, signMetaBody as signWebhookBody };
 
 export interface WebhookRequestOptions {
   /** Route segment: the request goes to `${baseUrl}/webhooks/${channel}` unless `path` is given. */
@@ -60,10 +46,10 @@ export function createWebhookRequest(options: WebhookRequestOptions): Request {
   const headers = new Headers({
     'content-type': 'application/json',
     'user-agent': 'facebookexternalua',
-    'x-hub-signature': `sha1=${createHmac('sha1', options.appSecret).update(bytes).digest('hex')}`,
+    'x-hub-signature': signMetaBodySha1(bytes, options.appSecret),
   });
   const signature =
-    options.signature === undefined ? signWebhookBody(bytes, options.appSecret) : options.signature;
+    options.signature === undefined ? signMetaBody(bytes, options.appSecret) : options.signature;
   if (signature !== null) headers.set('x-hub-signature-256', signature);
   for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
   // A copy owns a plain ArrayBuffer, which BodyInit requires.
@@ -99,7 +85,7 @@ export function createChallengeRequest(options: ChallengeRequestOptions): Reques
 function bodyBytes(body: WebhookRequestOptions['body']): Uint8Array {
   if (typeof body === 'string') return encoder.encode(body);
   if (body instanceof Uint8Array) return body;
-  return encoder.encode(metaEscapedJson(body));
+  return encoder.encode(metaJsonStringify(body));
 }
 
 function webhookUrl(options: { channel: string; baseUrl?: string; path?: string }): string {

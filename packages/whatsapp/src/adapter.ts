@@ -10,6 +10,7 @@ import {
   createGraphClient,
   createMetaAccess,
   type GraphClient,
+  metaCapabilities,
   verifyMetaChallenge,
 } from '@switchboard/meta-graph';
 import { resolveWhatsAppConfig, type WhatsAppAdapterConfig } from './config.js';
@@ -26,6 +27,9 @@ import {
 import { WHATSAPP_LIMITS } from './send/limits.js';
 import { sendMessage } from './send/send.js';
 import { parseWhatsAppWebhook, parseWhatsAppWebhookSlices } from './webhook/parse.js';
+
+/** What a token needs to send from and manage a customer's numbers. */
+export const WHATSAPP_REQUIRED_SCOPES = ['whatsapp_business_messaging', 'whatsapp_business_management'];
 
 /** The WhatsApp adapter: the `ChannelAdapter` contract plus media and subscription helpers. No `backfill`: the Cloud API has no history. */
 export interface WhatsAppAdapter extends ChannelAdapter {
@@ -77,6 +81,9 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     appSecrets: resolved.appSecrets,
     appsecretProof: true,
     describe: (id) => `WhatsApp account ${id}`,
+    ...(resolved.appId ? { appId: resolved.appId } : {}),
+    appGraph: clientOptions,
+    now: () => clock.now(),
   });
   // A client per account: its token comes from the registry or the configuration on every call.
   const clients = new Map<string, GraphClient>();
@@ -128,6 +135,8 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
 
   const adapter = {
     channel: 'whatsapp' as const,
+    // Sends are confirmed by status webhooks (sent, delivered, read, failed).
+    capabilities: metaCapabilities('status'),
     limits: WHATSAPP_LIMITS,
     accountIds: resolved.phoneNumberIds,
     verifyChallenge: (query: URLSearchParams) => verifyMetaChallenge(query, resolved.verifyToken),
@@ -145,6 +154,13 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
       openMedia(graph(options?.phoneNumberId), mediaId, resolved.mediaMaxBytes, options),
     uploadMedia: async (input: UploadMediaInput) => uploadMedia(graph(input.phoneNumberId), input),
     resubscribe: async (accountId: string) => resubscribeWaba(graph(accountId), wabaFor(accountId)),
+    inspectToken: (accountId: string) => {
+      const waba = wabaOf(accountId);
+      return access.inspectToken(accountId, {
+        requiredScopes: WHATSAPP_REQUIRED_SCOPES,
+        targetIds: waba ? [accountId, waba] : [accountId],
+      });
+    },
     attach: (host: AdapterHost) => access.attach(host),
   } satisfies WhatsAppAdapter;
   return adapter;

@@ -5,6 +5,22 @@ export {
   WhatsAppAdapterConfigSchema,
   whatsAppConfigFromEnv,
 } from './config.js';
+export {
+  decryptFlowRequest,
+  EncryptedFlowRequest,
+  encryptFlowResponse,
+  FlowEndpointError,
+  FlowRequest,
+  type FlowSession,
+  generateFlowKeyPair,
+} from './flows/crypto.js';
+export {
+  createFlowEndpoint,
+  type FlowEndpoint,
+  type FlowEndpointOptions,
+  type FlowRequestContext,
+  type FlowResponse,
+} from './flows/endpoint.js';
 export type { DownloadedMedia, DownloadMediaOptions, MediaStream, UploadMediaInput } from './media.js';
 export {
   applyPartnerEvent,

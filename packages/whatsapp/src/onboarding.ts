@@ -7,8 +7,8 @@ import {
   SwitchboardError,
 } from '@switchboard/core';
 import {
+  describeToken,
   exchangeCode,
-  inspectToken,
   type MetaAppCredentials,
   type OAuthHosts,
   onboardingClient,
@@ -93,7 +93,7 @@ export async function completeEmbeddedSignup(options: EmbeddedSignupOptions): Pr
   }
   const app = { appId: options.appId, appSecret: options.appSecret };
   const { access_token: token } = await exchangeCode(app, { code: options.code }, options, 'whatsapp');
-  const info = await inspectToken(app, token, options, now, 'whatsapp');
+  const info = await describeToken(app, token, options, now, 'whatsapp');
   const reachable =
     info.targets.whatsapp_business_management ?? info.targets.whatsapp_business_messaging ?? [];
   if (options.wabaId === undefined && reachable.length > 1)

@@ -1,4 +1,4 @@
-import { adapterContract } from '@switchboard/testkit/contracts';
+import { adapterContract, metaContract } from '@switchboard/testkit/contracts';
 import { createWhatsAppAdapter } from '../src/index.js';
 import { APP_SECRET, FIXTURES, P1, P2, U1, VERIFY_TOKEN, WABA } from './helpers.js';
 
@@ -23,6 +23,7 @@ const messagingBody = (value: Record<string, unknown>) => ({
 
 adapterContract({
   name: 'whatsapp',
+  ...metaContract({ channel: 'whatsapp', appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, wabaId: WABA }),
   createAdapter: ({ graphBaseUrl }) =>
     createWhatsAppAdapter({
       appSecret: APP_SECRET,
@@ -33,8 +34,6 @@ adapterContract({
       graphBaseUrl,
     }),
   fixturesDir: FIXTURES,
-  appSecret: APP_SECRET,
-  verifyToken: VERIFY_TOKEN,
   recipient: { accountId: P1, userId: U1 },
   unknownItemBodies: [
     // A messages change carrying only an array Meta may add later.

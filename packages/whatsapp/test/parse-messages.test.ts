@@ -106,15 +106,17 @@ describe('parseWebhook: inbound messages', () => {
       { type: 'list_reply', id: 'slot-0900', title: '09:00', description: 'Tomorrow morning' },
     ]);
     const flow = only('interactive-nfm-reply', 'message');
+    // A Flow completion, linked to its send by flow_token and to the Flow message by replyTo.
     expect(flow.parts).toEqual([
       {
-        type: 'share',
-        shareType: 'nfm_reply',
-        title: 'flow',
-        payload: { flow_token: 'ft-123', rating: '5', comment: 'Great service' },
+        type: 'flow_reply',
+        flowToken: 'ft-123',
+        response: { rating: '5', comment: 'Great service' },
+        body: 'Sent',
       },
     ]);
     expect(flow.text).toBe('Sent');
+    expect(flow.replyTo).toEqual({ messageId: expect.stringMatching(/^wamid\./) });
   });
 
   it('template quick-reply button becomes a quick_reply part', () => {

@@ -46,6 +46,12 @@ describe('parseWebhook: statuses', () => {
     expect(e.correlationId).toBe('outbox_01JDX9ZZ');
   });
 
+  it("failed carries the code Meta's error table gives it, which the engine fails the send with", () => {
+    // 131047: more than 24 hours since the customer wrote (meta-graph's WhatsApp table).
+    expect(only('status-failed', 'status').errorCode).toBe('OUTSIDE_WINDOW');
+    expect(only('status-sent', 'status').errorCode).toBeUndefined();
+  });
+
   it('deleted and BSUID recipients', () => {
     expect(only('status-deleted', 'status').status).toBe('deleted');
     expect(only('status-bsuid', 'status')).toMatchObject({ userId: BSUID, correlationId: 'outbox_01JDXBSU' });

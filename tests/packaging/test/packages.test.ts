@@ -43,6 +43,13 @@ const PACKAGES: Record<string, readonly string[]> = {
     'parseEnvelope',
     'parseMessengerPlatformWebhook',
   ],
+  // Meta's wire format alone (escaping, signing, Graph version): what the simulator and testkit import.
+  '@switchboard/meta-graph/wire': [
+    'metaJsonStringify',
+    'signMetaBody',
+    'appSecretProof',
+    'GRAPH_API_VERSION',
+  ],
   '@switchboard/messenger': ['createMessengerAdapter', 'messengerConfigFromEnv', 'MESSENGER_LIMITS'],
   '@switchboard/instagram': ['createInstagramAdapter', 'instagramConfigFromEnv', 'INSTAGRAM_LIMITS'],
   '@switchboard/whatsapp': ['createWhatsAppAdapter', 'parseWhatsAppWebhook'],

@@ -1,4 +1,5 @@
 import type {
+  AccountsView,
   ChaosAction,
   ConversationSummary,
   HealthView,
@@ -41,7 +42,26 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 }
 
 export const api = {
-  conversations: () => request<ConversationSummary[]>('/api/conversations'),
+  conversations: (tenant?: string) =>
+    request<ConversationSummary[]>(
+      `/api/conversations${tenant ? `?tenant=${encodeURIComponent(tenant)}` : ''}`,
+    ),
+  accounts: () => request<AccountsView>('/api/accounts'),
+  disconnectAccount: (channel: string, id: string) =>
+    request<AccountsView>(`/api/accounts/${channel}/${encodeURIComponent(id)}/disconnect`, {
+      method: 'POST',
+      body: '{}',
+    }),
+  connectAccount: (channel: string, id: string) =>
+    request<AccountsView>(`/api/accounts/${channel}/${encodeURIComponent(id)}/connect`, {
+      method: 'POST',
+      body: '{}',
+    }),
+  setTenant: (channel: string, id: string, tenantId: string) =>
+    request<AccountsView>(`/api/accounts/${channel}/${encodeURIComponent(id)}/tenant`, {
+      method: 'POST',
+      body: JSON.stringify({ tenantId }),
+    }),
   thread: (id: string) => request<Thread>(`/api/conversations/${encodeURIComponent(id)}`),
   markRead: (id: string) =>
     request<{ ok: true }>(`/api/conversations/${encodeURIComponent(id)}/read`, {

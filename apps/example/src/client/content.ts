@@ -203,6 +203,25 @@ export function renderPart(part: ContentPart, channel: string): Node {
         ),
         part.text ? h('p', { class: 'text' }, part.text) : null,
       );
+    case 'flow_reply':
+      // A completed WhatsApp Flow: the answers the form returned.
+      return h(
+        'div',
+        { class: 'flow-card' },
+        h('strong', null, `📋 ${part.body ?? 'Form submitted'}`),
+        h(
+          'dl',
+          null,
+          Object.entries(part.response).map(([key, value]) =>
+            h(
+              'div',
+              null,
+              h('dt', null, key),
+              h('dd', null, typeof value === 'string' ? value : JSON.stringify(value)),
+            ),
+          ),
+        ),
+      );
     case 'unsupported':
       return h('p', { class: 'unsupported' }, `⚠︎ Unsupported content: ${part.reason}`);
   }

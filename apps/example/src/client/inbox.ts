@@ -13,6 +13,7 @@ export function mountInbox(main: HTMLElement) {
   let conversations: ConversationSummary[] = [];
   let filter: Filter = 'all';
   let search = '';
+  let tenant = '';
   let openId: string | undefined =
     decodeURIComponent(location.pathname.match(/^\/c\/(.+)$/)?.[1] ?? '') || undefined;
   let thread: Thread | undefined;
@@ -24,10 +25,27 @@ export function mountInbox(main: HTMLElement) {
     placeholder: 'Search people and messages',
     class: 'search',
   });
+  // Tenants of switchboard.accounts: a platform's agent sees one customer's conversations.
+  const tenantSelect = h(
+    'select',
+    {
+      class: 'tenant-filter',
+      'aria-label': 'Tenant',
+      onchange: () => {
+        tenant = tenantSelect.value;
+        void refreshList();
+      },
+    },
+    h('option', { value: '' }, 'All tenants'),
+  );
+  void api.accounts().then(
+    (view) => tenantSelect.append(...view.tenants.map((t) => h('option', { value: t }, t))),
+    () => {},
+  );
   const listPane = h(
     'aside',
     { class: 'list-pane' },
-    h('div', { class: 'list-head' }, h('h1', null, 'Inbox'), searchInput, filters),
+    h('div', { class: 'list-head' }, h('h1', null, 'Inbox'), tenantSelect, searchInput, filters),
     list,
   );
   const messages = h('div', { class: 'messages', 'data-testid': 'messages' });
@@ -165,7 +183,7 @@ export function mountInbox(main: HTMLElement) {
   };
 
   async function refreshList() {
-    conversations = await api.conversations();
+    conversations = await api.conversations(tenant || undefined);
     renderFilters();
     renderList();
   }

@@ -3,15 +3,22 @@ import './styles/inbox.css';
 import './styles/thread.css';
 import './styles/composer.css';
 import './styles/health.css';
+import './styles/accounts.css';
 import './styles/mobile.css';
 import type { HealthView, LiveMessage } from '../shared/types.js';
+import { mountAccounts } from './accounts.js';
 import { mountHealth } from './health.js';
 import { mountInbox } from './inbox.js';
 
 // The page kind comes from a data attribute: the CSP allows no inline script.
 const boot = (document.getElementById('app') as HTMLElement).dataset;
 const main = document.getElementById('main') as HTMLElement;
-const page = boot.page === 'health' ? mountHealth(main) : mountInbox(main);
+const page =
+  boot.page === 'health'
+    ? mountHealth(main)
+    : boot.page === 'accounts'
+      ? mountAccounts(main)
+      : mountInbox(main);
 
 // Live updates: one EventSource; the browser reconnects by itself after a drop.
 const liveState = document.getElementById('live-state');

@@ -134,6 +134,7 @@ export async function startInbox(
   await switchboard.start();
 
   if (simulator) {
+    await assignDemoTenants(switchboard);
     for (const channel of CHANNELS) simulator.setWebhook(channel, `${url}/webhooks/${channel}`);
     if (config.demoSeed) await seedDemo(simulator, store);
     if (config.demoTrafficPerMinute > 0)
@@ -184,6 +185,16 @@ function watchOptions(w: InboxConfig['watch']): WatchOptions | false {
     delivery: w.deliveryDeadlineMs !== undefined ? { deadlineMs: w.deliveryDeadlineMs } : {},
     probes: w.probesIntervalMs !== undefined ? { intervalMs: w.probesIntervalMs } : {},
   };
+}
+
+/** Demo tenants for the simulator's accounts (once: a tenant set on the Accounts page is kept). */
+async function assignDemoTenants(switchboard: Switchboard): Promise<void> {
+  const tenantOf: Record<string, string> = { messenger: 'acme', instagram: 'acme', whatsapp: 'globex' };
+  for (const account of (await switchboard.accounts.list({ limit: 1000 })).accounts) {
+    const tenantId = tenantOf[account.channel];
+    if (account.tenantId === null && tenantId)
+      await switchboard.accounts.update(account.channel, account.accountId, { tenantId });
+  }
 }
 
 /** Readable names of channel accounts: the Page name, @username or phone number. */

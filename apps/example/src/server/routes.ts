@@ -6,6 +6,7 @@ import { streamSSE } from 'hono/streaming';
 import type { InboxConfig } from '../config.js';
 import { describeParts } from '../shared/format.js';
 import type { ChaosAction, SendRequest, Thread } from '../shared/types.js';
+import { accountRoutes, tenantsByAccount } from './accounts.js';
 import type { createChaos } from './chaos.js';
 import { ComposeError, composeContent } from './compose.js';
 import { createHealthView, type HealthDeps } from './health-view.js';
@@ -72,11 +73,13 @@ export function createRoutes(deps: RouteDeps): Hono {
     return c.body(await switchboard.metrics());
   });
 
-  const shell = (page: 'inbox' | 'health', title: string) =>
+  const shell = (page: 'inbox' | 'health' | 'accounts', title: string) =>
     pageShell({ page, title, simulator: Boolean(deps.simulator), version: VERSION });
   app.get('/', (c) => c.html(shell('inbox', 'Inbox')));
   app.get('/c/:id', (c) => c.html(shell('inbox', 'Conversation')));
   app.get('/health', (c) => c.html(shell('health', 'Channel health')));
+  app.get('/accounts', (c) => c.html(shell('accounts', 'Accounts')));
+  accountRoutes(app, deps);
 
   app.get('/assets/:name', async (c) => {
     const name = c.req.param('name');
@@ -106,7 +109,13 @@ export function createRoutes(deps: RouteDeps): Hono {
     }),
   );
 
-  app.get('/api/conversations', async (c) => c.json(await state.list(500)));
+  app.get('/api/conversations', async (c) => {
+    const tenant = c.req.query('tenant');
+    const conversations = await state.list(500);
+    if (!tenant) return c.json(conversations);
+    const tenants = await tenantsByAccount(switchboard);
+    return c.json(conversations.filter((x) => tenants.get(`${x.channel}:${x.accountId}`) === tenant));
+  });
 
   app.get('/api/conversations/:id', async (c) => {
     const id = c.req.param('id');

@@ -48,6 +48,9 @@ export function describeParts(parts: readonly ContentPart[], text?: string): str
       case 'order':
         words.push(`🛒 Order · ${part.items.length} item${part.items.length === 1 ? '' : 's'}`);
         break;
+      case 'flow_reply':
+        words.push(`📋 ${part.body ?? 'Form submitted'}`);
+        break;
       case 'unsupported':
         words.push('Unsupported message');
         break;

@@ -247,3 +247,25 @@ export type LiveMessage =
   | { type: 'outbox'; conversationId: string; id: string; state: DeliveryState }
   | { type: 'health' }
   | { type: 'alarm'; alarm: AlarmView };
+
+/** One account of `switchboard.accounts`, as the Accounts page shows it. */
+export interface AccountView {
+  channel: ChannelName;
+  accountId: string;
+  label: string;
+  tenantId: string | null;
+  status: 'active' | 'paused' | 'disconnected';
+  loginFlavour: string | null;
+  /** Credentials stored for it (never the values). */
+  hasCredentials: boolean;
+  tokenExpiresAt: number | null;
+  tokenCheckedAt: number | null;
+  lastEventAt: number | null;
+  /** Messages of its token and account alarms, when raised. */
+  alarms: string[];
+}
+
+export interface AccountsView {
+  accounts: AccountView[];
+  tenants: string[];
+}

@@ -3,13 +3,15 @@ import type { Clock } from '../clock.js';
 import { SwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventKind } from '../model/events.js';
-import type { Store } from '../store/types.js';
+import type { OutboundMessage } from '../model/outbound.js';
+import type { OutboxEntry, Store } from '../store/types.js';
 import { exponentialDelay, type ResolvedWorker } from './backoff.js';
 import type { AccountHold } from './hold.js';
 import { yieldToLoop } from './loop.js';
 import type { EngineMetrics } from './metrics.js';
 import { conversationOfEvent, groupByConversation } from './ordering.js';
 import { type OutboxAdvanced, persistEvents } from './persist.js';
+import { createReply } from './reply.js';
 import type { EventHandler } from './types.js';
 
 /** An event ready for dispatch: stored, leased to this instance. */
@@ -45,6 +47,8 @@ export function createDispatcher(deps: {
   hold: AccountHold;
   /** Write conversations and messages (`SwitchboardOptions.readModel`). */
   readModel: boolean;
+  /** `switchboard.send`, behind each handler's `context.reply`. */
+  send: (message: OutboundMessage) => Promise<OutboxEntry>;
 }): Dispatcher {
   const { store, clock, logger, metrics, owner, policy } = deps;
   const handlers = new Map<string, Set<EventHandler>>();
@@ -162,7 +166,11 @@ export function createDispatcher(deps: {
       }
       const { event } = item;
       try {
-        const context = { attempt: item.attempts + 1, seq: item.seq };
+        const context = {
+          attempt: item.attempts + 1,
+          seq: item.seq,
+          reply: createReply(event, deps.send),
+        };
         for (const handler of handlers.get(event.kind) ?? []) await handler(event, context);
         for (const handler of handlers.get('*') ?? []) await handler(event, context);
       } catch (error) {

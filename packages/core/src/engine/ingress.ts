@@ -4,14 +4,23 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
 import type { EngineMetrics, RejectReason } from './metrics.js';
 
-/** Headers kept with a raw body: what a later re-verification or investigation needs. */
-const KEPT_HEADERS = [
-  'x-hub-signature-256',
-  'x-hub-signature',
-  'content-type',
-  'content-length',
-  'user-agent',
-];
+/** Headers kept with every raw body; an adapter adds its own (`capabilities.keptHeaders`, e.g. its signature). */
+const GENERIC_KEPT_HEADERS = ['content-type', 'content-length', 'user-agent'] as const;
+
+/** Header names that carry credentials: never stored with a body, whatever an adapter declares. */
+const SECRET_HEADER = /authorization|cookie|secret|token|api[-_]?key|password/i;
+
+/** Refuses an adapter that asks to keep a header carrying a secret (it would land in the store in clear). */
+export function checkKeptHeaders(adapter: ChannelAdapter): void {
+  for (const name of adapter.capabilities?.keptHeaders ?? [])
+    if (SECRET_HEADER.test(name))
+      throw new TypeError(
+        `adapter "${adapter.channel}" asks to keep header "${name}", which carries a secret: stored bodies never keep one`,
+      );
+}
+
+/** Acknowledgement body when the adapter declares none. */
+export const DEFAULT_ACK_BODY = 'OK';
 
 /** Kept with a stored body: the registered app whose secret verified it (`switchboard.apps`). */
 export const APP_HEADER = 'x-switchboard-app-id';
@@ -22,7 +31,7 @@ export const DRAIN_LIMIT = 64 * 1024 * 1024;
 /** A request as both bridges (web Request, node:http) hand it to the engine. */
 export interface IngressRequest {
   method: string;
-  /** Path plus query, e.g. `/webhooks/whatsapp?hub.mode=subscribe`. */
+  /** Path plus query, e.g. `/webhooks/sms?mode=subscribe`. */
   url: string;
   headers: WebhookHeaders;
   /** Reads the body with the cap enforced while reading; `null` when it exceeds the cap. */
@@ -71,6 +80,16 @@ export function createIngress(deps: {
   beforeVerify?: () => Promise<void> | undefined;
 }): Ingress {
   const { adapters, store, clock, logger, metrics, maxBodyBytes } = deps;
+  const kept = new Map<ChannelAdapter, readonly string[]>();
+  const keptHeadersOf = (adapter: ChannelAdapter) => {
+    let names = kept.get(adapter);
+    if (!names) {
+      const own = (adapter.capabilities?.keptHeaders ?? []).map((n) => n.toLowerCase());
+      names = [...new Set([...own, ...GENERIC_KEPT_HEADERS])];
+      kept.set(adapter, names);
+    }
+    return names;
+  };
   // prom-client resolves label objects by hashing them on every inc(): bind each adapter's children once.
   const counters = new Map<string, { received: Counted; acked: Counted }>();
   const countersOf = (channel: string) => {
@@ -125,7 +144,7 @@ export function createIngress(deps: {
             channel,
             403,
             'challenge_failed',
-            'verification handshake refused (wrong hub.verify_token or hub.mode)',
+            'verification handshake refused by the adapter (wrong verify token or mode)',
           );
         }
         logger.info('webhook verification handshake answered', { channel });
@@ -172,7 +191,7 @@ export function createIngress(deps: {
       }
 
       const headers: Record<string, string> = {};
-      for (const name of KEPT_HEADERS) {
+      for (const name of keptHeadersOf(adapter)) {
         const value = request.headers.get(name);
         if (value !== null) headers[name] = value;
       }
@@ -194,7 +213,7 @@ export function createIngress(deps: {
       }
       counted.acked.inc();
       deps.onAppended();
-      return { status: 200, body: 'EVENT_RECEIVED' };
+      return { status: 200, body: adapter.capabilities?.ackBody ?? DEFAULT_ACK_BODY };
     },
   };
 }

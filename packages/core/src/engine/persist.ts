@@ -118,6 +118,7 @@ async function persistContent(
         event.timestamp,
         onAdvanced,
         error,
+        event.errorCode,
       );
       return;
     }
@@ -179,6 +180,7 @@ async function advanceOutbox(
   at: number,
   onAdvanced: OutboxAdvanced,
   error?: PlatformError,
+  errorCode?: SwitchboardErrorCode,
 ): Promise<void> {
   let id: string | undefined;
   if (correlationId?.startsWith(OUTBOX_ID_PREFIX)) id = correlationId;
@@ -192,25 +194,18 @@ async function advanceOutbox(
     state,
     at,
     ...(platformMessageId ? { platformMessageId } : {}),
-    ...(state === 'failed' ? { error: statusError(error).toJSON() } : {}),
+    ...(state === 'failed' ? { error: statusError(error, errorCode).toJSON() } : {}),
   };
   const { applied, entry } = await store.outbox.advance(id, update);
   if (applied && entry) onAdvanced(entry);
 }
 
-/** WhatsApp failed-status codes worth a precise SwitchboardError code; anything else means undeliverable. */
-const STATUS_ERROR_CODES: Record<number, SwitchboardErrorCode> = {
-  131047: 'OUTSIDE_WINDOW',
-  131026: 'RECIPIENT_UNAVAILABLE',
-  131049: 'POLICY_BLOCKED',
-  131048: 'RATE_LIMITED',
-  131056: 'RATE_LIMITED',
-  130429: 'RATE_LIMITED',
-};
-
-function statusError(error: PlatformError | undefined): SwitchboardError {
-  const code =
-    (error?.code !== undefined ? STATUS_ERROR_CODES[error.code] : undefined) ?? 'RECIPIENT_UNAVAILABLE';
+/** The error a failed status records: the adapter classified it (`errorCode`); unclassified means undeliverable. */
+function statusError(
+  error: PlatformError | undefined,
+  classified: SwitchboardErrorCode | undefined,
+): SwitchboardError {
+  const code = classified ?? 'RECIPIENT_UNAVAILABLE';
   const message = error?.message ?? error?.title ?? 'the platform reported the message as failed';
   return new SwitchboardError(code, message, {
     retryable: false,

@@ -15,7 +15,7 @@ import { resolveWorker } from './backoff.js';
 import { createDispatcher } from './dispatcher.js';
 import { computeHealth, scopeHealth } from './health.js';
 import { createAccountHold } from './hold.js';
-import { createIngress, handleWebRequest } from './ingress.js';
+import { checkKeptHeaders, createIngress, handleWebRequest } from './ingress.js';
 import { createWorkerLoop } from './loop.js';
 import { createEngineMetrics } from './metrics.js';
 import { INGRESS } from './node.js';
@@ -48,6 +48,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
   const adapters = new Map<string, ChannelAdapter>();
   for (const adapter of options.adapters) {
     if (adapters.has(adapter.channel)) throw new TypeError(`two adapters for channel "${adapter.channel}"`);
+    checkKeptHeaders(adapter);
     adapters.set(adapter.channel, adapter);
   }
   const processorPolicy = resolveWorker(options.processor, {
@@ -158,6 +159,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       holdMs: options.accounts?.holdMs ?? 24 * 60 * 60_000,
     }),
     readModel: options.readModel ?? true,
+    send: (message) => outbox.send(message),
   });
   const processor = createProcessor({
     adapters,

@@ -6,7 +6,7 @@ import type { Apps, CredentialsAdmin, CredentialsOptions } from '../credentials/
 import type { RateLimiter } from '../limiter.js';
 import type { Logger } from '../logger.js';
 import type { ChannelEvent, EventKind, EventOfKind, EventSource } from '../model/events.js';
-import type { OutboundMessage, SendReceipt } from '../model/outbound.js';
+import type { OutboundContent, OutboundMessage, SendReceipt } from '../model/outbound.js';
 import type { AccountStatus, OutboxEntry, Store } from '../store/types.js';
 import type { AlarmHandler } from '../watch/alarms.js';
 import type { WatchAccountHealth, WatchOptions } from '../watch/types.js';
@@ -94,12 +94,38 @@ export interface HandlerOptions {
   tenantId?: string;
 }
 
+/** Options of `context.reply`. */
+export interface ReplyOptions {
+  /**
+   * Names this reply within the event, for handlers whose replies vary between attempts. Default: the
+   * reply's position among the replies made while handling the event (1, 2, ...).
+   */
+  key?: string;
+  /** Message fields other than `to`, `content` and `idempotencyKey` (e.g. `replyTo`, `tag`). */
+  message?: Omit<OutboundMessage, 'to' | 'content' | 'idempotencyKey'>;
+}
+
 /** What a handler receives besides the event. */
 export interface HandlerContext {
   /** 1 on the first dispatch, 2 on the first retry... */
   attempt: number;
   /** Stored sequence number of the event. */
   seq: number;
+  /**
+   * Sends `content` to the event's conversation (same channel, account and user) through the outbox, at
+   * most once: the idempotency key is derived from the event (`reply:<channel>:<event key>:<n>`, n counting
+   * the replies made while handling it), so a handler that throws after replying and is retried, or an
+   * event replayed later, gets the entry already queued instead of a second send. Resolves once the entry
+   * is durably queued. Throws `INVALID_REQUEST` for an event without a conversation (account events,
+   * unsupported items without a user).
+   *
+   * @example
+   * switchboard.on('message', async (event, { reply }) => {
+   *   await reply({ type: 'text', text: `You said: ${event.text}` });
+   *   await crm.log(event); // if this throws, the retry does not send the reply again
+   * });
+   */
+  reply(content: OutboundContent, options?: ReplyOptions): Promise<OutboxEntry>;
 }
 
 export type EventHandler<E extends ChannelEvent = ChannelEvent> = (

@@ -86,6 +86,18 @@ export const ContentPart = z.discriminatedUnion('type', [
       }),
     ),
   }),
+  /**
+   * A completed WhatsApp Flow: `response` is what the Flow returned (its `response_json`, parsed);
+   * `flowToken` links it to the send (the outbox id unless you set one); `replyTo` of the event is the
+   * Flow message's id.
+   */
+  z.object({
+    type: z.literal('flow_reply'),
+    flowToken: z.string().optional(),
+    response: z.record(z.string(), z.unknown()),
+    /** The text the customer saw on the completion bubble ("Sent"). */
+    body: z.string().optional(),
+  }),
   /** Content the channel sent that we cannot represent (`raw` keeps the platform's own item). */
   z.object({ type: z.literal('unsupported'), reason: z.string(), raw: z.unknown().optional() }),
 ]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES, type SwitchboardErrorCode } from '../errors.js';
 import { ContentPart } from './content.js';
 
 export const EventSource = z.enum(['webhook', 'backfill']);
@@ -188,6 +189,11 @@ export const StatusEvent = z.object({
   status: MessageStatus,
   error: PlatformError.optional(),
   errors: z.array(PlatformError).optional(),
+  /**
+   * For a `failed` status: the adapter's classification of `error` with its platform's error table. The
+   * outbox entry fails with this code; without one it fails as `RECIPIENT_UNAVAILABLE`.
+   */
+  errorCode: z.enum(Object.keys(ERROR_CODES) as [SwitchboardErrorCode, ...SwitchboardErrorCode[]]).optional(),
   /** What we sent as `biz_opaque_callback_data` / `metadata`: the outbox id for our own sends. */
   correlationId: z.string().optional(),
   pricing: z.record(z.string(), z.unknown()).optional(),

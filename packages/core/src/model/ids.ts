@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
-/** Built-in channels; plugin adapters may use their own lower-case name. */
-export const KNOWN_CHANNELS = ['messenger', 'instagram', 'whatsapp'] as const;
-export type KnownChannel = (typeof KNOWN_CHANNELS)[number];
-
 export const Channel = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'channel names are lower-case words');
-export type Channel = KnownChannel | (string & {});
+/** A channel name: the adapter's own lower-case word (its webhook route segment). */
+export type Channel = string;
 
 /** `${channel}:${accountId}:${userId}` — one customer talking to one business account on one channel. */
 export type ConversationId = `${string}:${string}:${string}`;

@@ -139,6 +139,34 @@ export const OutboundContent = z.discriminatedUnion('type', [
     address: z.string().optional(),
   }),
   z.object({ type: z.literal('contacts'), contacts: z.array(ContactCard).min(1) }),
+  /**
+   * A WhatsApp Flow (an in-chat form). `flowId` or `flowName` names it; `flowToken` (default: the send's
+   * correlation id, i.e. the outbox id) comes back in the completion (`flow_reply` part). `navigate`
+   * (default) opens `screen` with `data`; `data_exchange` lets your Flow endpoint answer INIT.
+   */
+  z.object({
+    type: z.literal('flow'),
+    flowId: z.string().min(1).optional(),
+    flowName: z.string().min(1).optional(),
+    flowToken: z.string().min(1).optional(),
+    /** The button text (Meta: at most 30 characters, no emoji). */
+    cta: z.string().min(1),
+    body: z.string().min(1),
+    header: z.string().min(1).optional(),
+    footer: z.string().min(1).optional(),
+    /** `draft` only for testing. Default `published`. */
+    mode: z.enum(['published', 'draft']).optional(),
+    action: z.enum(['navigate', 'data_exchange']).optional(),
+    screen: z.string().min(1).optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
+  /**
+   * A platform send body the model does not cover (catalog and product messages, anything Meta adds
+   * next), still sent through the outbox, idempotency, rate limits and error classification. The adapter
+   * adds the recipient (WhatsApp `messaging_product`/`to`, Messenger/Instagram `recipient` and
+   * `messaging_type`); `body` supplies the rest, e.g. `{ type: 'interactive', interactive: {…} }`.
+   */
+  z.object({ type: z.literal('raw'), body: z.record(z.string(), z.unknown()) }),
   /** Typing indicator or read receipt. WhatsApp needs `messageId` (the message to mark read). */
   z.object({
     type: z.literal('sender_action'),

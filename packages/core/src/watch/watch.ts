@@ -92,7 +92,7 @@ export interface Watch {
 
 /**
  * Creates the watch: traffic baselines and silence alarms, reconciliation with automatic backfill,
- * echo/status deadlines and canaries, scheduled probes with optional resubscription, loss accounting.
+ * echo/status deadlines (channels whose `capabilities.sendConfirmation` is not `'none'`) and canaries, scheduled probes with optional resubscription, loss accounting.
  */
 export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch {
   const { store, clock, logger } = deps;
@@ -116,6 +116,9 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     if (deps.adapters.some((a) => a.channel === alarm.channel && canVerify(a)))
       void schedule.runNow('reconcile');
   });
+
+  const confirmationOf = (channel: string) =>
+    deps.adapters.find((a) => a.channel === channel)?.capabilities?.sendConfirmation ?? 'none';
 
   const state = (channel: string, accountId: string): AccountState => {
     const k = `${channel}:${accountId}`;
@@ -341,6 +344,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     },
     noteSent(send) {
       if (options.delivery?.enabled === false) return;
+      // Only channels that confirm sends by webhook (an echo or a status) can be late doing so.
+      if (confirmationOf(send.channel) === 'none') return;
       delivery.expect({
         channel: send.channel,
         accountId: send.accountId,

@@ -45,6 +45,7 @@ export const MESSENGER_PLATFORM_SUPPORTED_CONTENT: Record<
     'cards',
     'reaction',
     'sender_action',
+    'raw',
   ],
   instagram: [
     'text',
@@ -56,6 +57,7 @@ export const MESSENGER_PLATFORM_SUPPORTED_CONTENT: Record<
     'cards',
     'reaction',
     'sender_action',
+    'raw',
   ],
 };
 
@@ -248,17 +250,41 @@ export function buildMessengerPlatformSendRequest(
   if (message.replyTo !== undefined && channel === 'messenger')
     throw notSupported(channel, 'replies to a specific message');
 
-  const body: Record<string, unknown> = {
-    recipient,
+  const envelope = {
     messaging_type: messagingType,
     ...(message.tag === undefined ? {} : { tag: message.tag }),
     ...(message.replyTo === undefined ? {} : { reply_to: { mid: message.replyTo } }),
+  };
+  if (content.type === 'raw') return rawRequest(content.body, envelope, recipient, message.correlationId);
+  const body: Record<string, unknown> = {
+    recipient,
+    ...envelope,
     message: {
       ...messageObject(channel, content),
       ...(message.correlationId === undefined ? {} : { metadata: message.correlationId }),
     },
   };
   return { body, kind: 'message', media: content.type === 'audio' || content.type === 'video' };
+}
+
+/** A raw body: the caller's fields over the envelope, our recipient, and the correlation id as `metadata` when it carries a message. */
+function rawRequest(
+  raw: Record<string, unknown>,
+  envelope: Record<string, unknown>,
+  recipient: { id: string },
+  correlationId: string | undefined,
+): MessengerPlatformSendRequest {
+  const inner = raw.message;
+  const message =
+    inner !== null && typeof inner === 'object' && correlationId !== undefined && !('metadata' in inner)
+      ? { ...inner, metadata: correlationId }
+      : inner;
+  const isAction = raw.sender_action !== undefined;
+  return {
+    body: { ...(isAction ? {} : envelope), ...raw, ...(message === undefined ? {} : { message }), recipient },
+    kind: isAction ? 'sender_action' : 'message',
+    media: false,
+  };
 }
 
 /** Body of `POST /{page-id}/message_attachments` (Attachment Upload API) for a media URL. */

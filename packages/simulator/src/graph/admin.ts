@@ -1,3 +1,4 @@
+import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { requireScope, requireTarget, tokenProblem } from '../auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { GraphError, invalidParam } from '../graph-error.js';
@@ -111,7 +112,7 @@ export function handleAppSubscriptions(ctx: SimContext, token: SimToken): GraphR
       object,
       callback_url: ctx.targets[channel],
       active: true,
-      fields: fields.map((name) => ({ name, version: 'v24.0' })),
+      fields: fields.map((name) => ({ name, version: GRAPH_API_VERSION })),
     }));
   return { body: { data } };
 }

@@ -1,3 +1,4 @@
+import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { requireScope, requireTarget } from '../auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { type FieldNode, parseFields } from '../fields.js';
@@ -132,7 +133,8 @@ function messagesEdge(
     rendered,
     start,
     limit,
-    (after) => `${ctx.baseUrl}/v24.0/${conv.id}/messages?fields=${names}&limit=${limit}&after=${after}`,
+    (after) =>
+      `${ctx.baseUrl}/${GRAPH_API_VERSION}/${conv.id}/messages?fields=${names}&limit=${limit}&after=${after}`,
   );
 }
 
@@ -182,7 +184,7 @@ export function handleConversationList(
   return {
     body: page(rendered, fromCursor(req.params.after), limit, (after) => {
       base.set('after', after);
-      return `${ctx.baseUrl}/v24.0/${objectId}/conversations?${base}`;
+      return `${ctx.baseUrl}/${GRAPH_API_VERSION}/${objectId}/conversations?${base}`;
     }),
   };
 }

@@ -54,7 +54,9 @@ export function credentialCases(test: StoreTest): void {
       const version = first?.version ?? 0;
       const second = await store.credentials.put(name, 'owner-b', { now: T0 + 1, ifVersion: version });
       expect(second?.sealed).toBe('owner-b');
-      expect(await store.credentials.put(name, 'owner-c', { now: T0 + 2, ifVersion: version })).toBeUndefined();
+      expect(
+        await store.credentials.put(name, 'owner-c', { now: T0 + 2, ifVersion: version }),
+      ).toBeUndefined();
       expect((await store.credentials.get(name))?.sealed).toBe('owner-b');
     }));
 }

@@ -50,6 +50,11 @@ function contact(card: ContactCard): Record<string, unknown> {
   return out;
 }
 
+const recipientOf = (body: WhatsAppSendBody) => ({
+  messaging_product: 'whatsapp',
+  ...(body.to !== undefined ? { to: body.to } : { recipient: body.recipient }),
+});
+
 /** `[type, object]` of a content, or the whole body for sender actions. */
 function payload(content: OutboundContent): [string, unknown] {
   switch (content.type) {
@@ -81,6 +86,9 @@ function payload(content: OutboundContent): [string, unknown] {
       return ['interactive', buildList(content)];
     case 'template':
       return ['template', buildTemplate(content)];
+    case 'flow':
+    case 'raw':
+      throw new Error('unreachable: built by buildSendBody');
     case 'cards':
       throw notSupported(
         'WhatsApp has no card carousel outside templates: send a list, buttons or a template',
@@ -88,6 +96,53 @@ function payload(content: OutboundContent): [string, unknown] {
     case 'sender_action':
       throw new Error('unreachable: sender actions are built by buildSenderAction');
   }
+}
+
+/** `interactive.type: "flow"` (reference §6.1): version 3, one of flow_id / flow_name, the action and its payload. */
+function buildFlow(
+  content: Extract<OutboundContent, { type: 'flow' }>,
+  correlationId?: string,
+): Record<string, unknown> {
+  if ((content.flowId === undefined) === (content.flowName === undefined))
+    throw invalid('a Flow is named by exactly one of flowId and flowName', 'content.flowId');
+  checkLength(content.cta, L.flowCta, 'content.cta');
+  checkLength(content.body, L.interactiveBody, 'content.body');
+  if (content.header !== undefined) checkLength(content.header, L.interactiveHeader, 'content.header');
+  if (content.footer !== undefined) checkLength(content.footer, L.interactiveFooter, 'content.footer');
+  const action = content.action ?? 'navigate';
+  if (action === 'data_exchange' && (content.screen !== undefined || content.data !== undefined))
+    throw invalid(
+      'a data_exchange Flow opens with your endpoint answering INIT: no screen or data',
+      'content.screen',
+    );
+  if (action === 'navigate' && content.data !== undefined && Object.keys(content.data).length === 0)
+    throw invalid('a navigate Flow opens its screen with non-empty data (omit data instead)', 'content.data');
+  const flowToken = content.flowToken ?? correlationId;
+  return {
+    type: 'flow',
+    ...(content.header ? { header: { type: 'text', text: content.header } } : {}),
+    body: { text: content.body },
+    ...(content.footer ? { footer: { text: content.footer } } : {}),
+    action: {
+      name: 'flow',
+      parameters: {
+        flow_message_version: '3',
+        ...(flowToken ? { flow_token: flowToken } : {}),
+        ...(content.flowId ? { flow_id: content.flowId } : { flow_name: content.flowName }),
+        flow_cta: content.cta,
+        mode: content.mode ?? 'published',
+        flow_action: action,
+        ...(action === 'navigate' && (content.screen || content.data)
+          ? {
+              flow_action_payload: {
+                ...(content.screen ? { screen: content.screen } : {}),
+                ...(content.data ? { data: content.data } : {}),
+              },
+            }
+          : {}),
+      },
+    },
+  };
 }
 
 function buildSenderAction(content: Extract<OutboundContent, { type: 'sender_action' }>): WhatsAppSendBody {
@@ -128,7 +183,6 @@ export function buildSendBody(message: OutboundMessage): WhatsAppSendBody {
   })();
   const { content } = parsed;
   if (content.type === 'sender_action') return buildSenderAction(content);
-  const [type, object] = payload(content);
   const body: WhatsAppSendBody = { messaging_product: 'whatsapp', recipient_type: 'individual' };
   const userId = parsed.to.userId;
   if (isBusinessScopedUserId(userId)) body.recipient = userId;
@@ -140,6 +194,10 @@ export function buildSendBody(message: OutboundMessage): WhatsAppSendBody {
       throw invalid(`correlationId is ${bytes} bytes, WhatsApp allows ${L.callbackData}`, 'correlationId');
     body.biz_opaque_callback_data = parsed.correlationId;
   }
+  // Raw: the caller's fields over ours, except who it goes to.
+  if (content.type === 'raw') return { ...body, ...content.body, ...recipientOf(body) };
+  const [type, object] =
+    content.type === 'flow' ? ['interactive', buildFlow(content, parsed.correlationId)] : payload(content);
   body.type = type;
   body[type] = object;
   return body;

@@ -19,6 +19,8 @@ export const WHATSAPP_FIELD_LIMITS = {
   listRowTitle: 24,
   listRowDescription: 72,
   ctaDisplayText: 20,
+  /** Flow button text: Meta advises at most 30 characters. */
+  flowCta: 30,
   /** `biz_opaque_callback_data`, in bytes. */
   callbackData: 512,
 } as const;
@@ -50,6 +52,8 @@ export const WHATSAPP_LIMITS: ChannelLimits = {
     'reaction',
     'location',
     'contacts',
+    'flow',
+    'raw',
     'sender_action',
   ],
 };

@@ -86,6 +86,21 @@ function interactive(msg: MessageBase, raw: unknown, data: z.infer<typeof Intera
   if (data.type === 'nfm_reply' && data.nfm_reply) {
     // Flow / address answers: response_json is a JSON *string*; the parsed object is the payload.
     const { name, body, response_json } = data.nfm_reply;
+    const response = parseJsonString(response_json);
+    if (name === 'flow' && response !== null && typeof response === 'object' && !Array.isArray(response)) {
+      const { flow_token: flowToken, ...rest } = response as Record<string, unknown>;
+      return {
+        parts: [
+          compact({
+            type: 'flow_reply' as const,
+            response: rest,
+            flowToken: typeof flowToken === 'string' ? flowToken : undefined,
+            body,
+          }),
+        ],
+        text: body,
+      };
+    }
     return {
       parts: [
         compact({

@@ -1,4 +1,5 @@
 import type { ChannelEvent, MessageStatus, StatusEvent } from '@switchboard/core';
+import { findMetaErrorRule } from '@switchboard/meta-graph';
 import {
   CHANNEL,
   compact,
@@ -68,7 +69,12 @@ export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemRe
     messageId: s.id,
     status,
   };
-  if (errors?.[0]) event.error = errors[0];
+  if (errors?.[0]) {
+    event.error = errors[0];
+    // Classified here, with Meta's one error table: the engine fails the outbox entry with this code.
+    const rule = findMetaErrorRule('whatsapp', errors[0].code);
+    if (status === 'failed' && rule) event.errorCode = rule.class;
+  }
   if (errors && errors.length > 0) event.errors = errors;
   if (s.biz_opaque_callback_data !== undefined) event.correlationId = s.biz_opaque_callback_data;
   if (s.pricing !== undefined) event.pricing = s.pricing;
