@@ -13,7 +13,6 @@ import { connectInstagramLogin, createInstagramAdapter } from '../src/index.js';
 
 let sim: MetaSimulator;
 let clock: ManualClock;
-const DAY = 86_400_000;
 const redirectUri = 'https://platform.example/ig/callback';
 
 beforeEach(async () => {
