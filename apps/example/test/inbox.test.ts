@@ -323,6 +323,7 @@ describe('Switchboard Inbox in a real browser', () => {
     const api = await signIn(inbox);
     const thread = async () =>
       JSON.stringify(await api(`/api/conversations/${encodeURIComponent(id)}`).then((r) => r.json()));
+    await expect.poll(thread).toContain('is held: the account is not connected');
     expect(await thread()).not.toContain('anyone there? (held)');
 
     // Reconnected: the held message is processed (one processor lease later, 30 s by default).

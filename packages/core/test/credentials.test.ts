@@ -282,3 +282,35 @@ describe('apps registered at runtime', () => {
     await switchboard.stop();
   });
 });
+
+describe('an app sealed with a key that is no longer configured', () => {
+  it('is skipped, and the other apps keep verifying', async () => {
+    const { switchboard, store } = engine();
+    await switchboard.apps.put('old-app', ['s-old']);
+    const newKey = key('k9');
+    const other = createSwitchboard({
+      adapters: [createFakeAdapter().adapter],
+      store,
+      clock: new ManualClock(),
+      watch: false,
+      credentials: { keys: [newKey] },
+    });
+    await other.apps.put('new-app', ['s-new']);
+    // The first engine's key is gone from this one: old-app cannot be opened, new-app can.
+    const fake = createFakeAdapter();
+    let host: AdapterHost | undefined;
+    fake.adapter.attach = (h) => {
+      host = h;
+    };
+    const third = createSwitchboard({
+      adapters: [fake.adapter],
+      store,
+      clock: new ManualClock(),
+      watch: false,
+      credentials: { keys: [newKey] },
+    });
+    await third.start();
+    expect(host?.appSecrets()).toEqual([{ appId: 'new-app', secret: 's-new' }]);
+    await third.stop();
+  });
+});

@@ -112,7 +112,7 @@ export function mountAccounts(main: HTMLElement) {
       ...(note ? [h('p', { class: 'note', role: 'status' }, note)] : []),
       h(
         'table',
-        { class: 'accounts', 'data-testid': 'accounts' },
+        { class: 'account-table', 'data-testid': 'accounts' },
         h(
           'thead',
           null,

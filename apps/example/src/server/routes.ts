@@ -133,7 +133,11 @@ export function createRoutes(deps: RouteDeps): Hono {
         lastInboundAt,
         closesAt,
       },
-      items: await buildThread(store, id, await state.sendsOf(id)),
+      items: await buildThread(store, id, await state.sendsOf(id), {
+        held: ['paused', 'disconnected'].includes(
+          (await switchboard.accounts.get(conversation.channel, conversation.accountId))?.status ?? 'active',
+        ),
+      }),
       templates:
         conversation.channel !== 'whatsapp'
           ? []
@@ -165,8 +169,15 @@ export function createRoutes(deps: RouteDeps): Hono {
     }
     try {
       const content = composeContent(request);
+      // A group conversation (`…:group:<id>`) is answered in the group.
+      const groupId = conversation.id.split(':group:')[1];
       const entry = await switchboard.send({
-        to: { channel: conversation.channel, accountId: conversation.accountId, userId: conversation.userId },
+        to: {
+          channel: conversation.channel,
+          accountId: conversation.accountId,
+          userId: conversation.userId,
+          ...(groupId ? { groupId } : {}),
+        },
         content,
         ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey.slice(0, 200) } : {}),
       });

@@ -114,6 +114,7 @@ export async function buildThread(
   store: Store,
   conversationId: string,
   sends: readonly string[],
+  options: { held?: boolean } = {},
 ): Promise<ThreadItem[]> {
   const [records, messages, entries] = await Promise.all([
     store.events.list({ conversationId, limit: 20_000 }),
@@ -124,7 +125,17 @@ export async function buildThread(
   const items: ThreadItem[] = [];
   const messageItems = new Map<string, MessageItem>();
 
-  for (const { event, seq } of records.slice(-MAX_ITEMS * 2)) {
+  for (const { event, seq, state } of records.slice(-MAX_ITEMS * 2)) {
+    // Stored but not processed: its account is not connected (switchboard.accounts holds its webhooks).
+    if (options.held && state === 'pending') {
+      items.push({
+        type: 'notice',
+        id: `ev${seq}`,
+        at: event.timestamp,
+        text: `⏸ A ${event.kind} is held: the account is not connected. It is processed once the account is connected again.`,
+      });
+      continue;
+    }
     switch (event.kind) {
       case 'message': {
         if (messageItems.has(event.messageId)) break;
@@ -213,6 +224,9 @@ export async function buildThread(
           text: `Thread control: ${event.action.replaceAll('_', ' ')}`,
         });
         break;
+      case 'call':
+        items.push({ type: 'notice', id: `ev${seq}`, at: event.timestamp, text: callNotice(event) });
+        break;
       case 'unsupported':
         items.push({
           type: 'notice',
@@ -270,4 +284,13 @@ function mergeOutbox(
     ...((state === 'failed' || retrying) && error ? { error } : {}),
     ...(retrying ? { retrying: true, retryAt: entry.nextAttemptAt } : {}),
   });
+}
+
+/** One line per call event: who called, and how it ended. */
+function callNotice(event: Extract<ChannelEvent, { kind: 'call' }>): string {
+  const who = event.direction === 'inbound' ? 'The customer called' : 'You called';
+  if (event.phase === 'connect') return `📞 ${who} — connecting`;
+  if (event.phase === 'status') return `📞 Call ${event.status?.toLowerCase() ?? 'status'}`;
+  const minutes = event.durationSec === undefined ? '' : `, ${Math.round(event.durationSec / 60)} min`;
+  return `📞 Call ended (${event.status?.toLowerCase() ?? 'ended'}${minutes})`;
 }

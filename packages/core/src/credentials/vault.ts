@@ -82,7 +82,12 @@ export function createCredentialVault(deps: {
     for (const [name, entry] of entries) {
       if (!name.startsWith(APP) || entry.sealed === null) continue;
       const appId = name.slice(APP.length);
-      for (const secret of open<string[]>(name, entry)) next.push({ appId, secret });
+      try {
+        for (const secret of open<string[]>(name, entry)) next.push({ appId, secret });
+      } catch {
+        // Sealed with a key no longer configured: that app's webhooks fail to verify (401, logged by
+        // the ingress); the other apps keep working.
+      }
     }
     secrets = next;
   };

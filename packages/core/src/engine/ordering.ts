@@ -7,6 +7,7 @@ const KIND_PHASE: Record<EventKind, number> = {
   referral: 0,
   optin: 0,
   handover: 0,
+  call: 0,
   account: 0,
   unsupported: 0,
   reaction: 1,

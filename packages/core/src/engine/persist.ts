@@ -59,7 +59,8 @@ function mergeTouch(touches: Map<string, Touch>, event: ChannelEvent): void {
       id: event.conversationId,
       channel: event.channel,
       accountId: event.accountId,
-      userId: event.userId,
+      // A group conversation is addressed by its group id; each event keeps its participant.
+      userId: ('groupId' in event && event.groupId) || event.userId,
       eventAt: event.timestamp,
       ...(inboundAt === undefined ? {} : { inboundAt }),
     });

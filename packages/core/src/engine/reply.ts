@@ -35,7 +35,13 @@ export function createReply(
     }
     return send({
       ...options.message,
-      to: { channel: event.channel, accountId: event.accountId, userId },
+      // In a group, the reply goes to the group, not privately to the participant.
+      to: {
+        channel: event.channel,
+        accountId: event.accountId,
+        userId,
+        ...('groupId' in event && event.groupId ? { groupId: event.groupId } : {}),
+      },
       content,
       idempotencyKey: replyKey(event, options.key === undefined ? String(count) : `k:${options.key}`),
     });

@@ -26,8 +26,10 @@ const conversational = {
   ...eventBase,
   /** PSID / IGSID / wa_id (or business-scoped user id when no phone is given). */
   userId: z.string().min(1),
-  /** `${channel}:${accountId}:${userId}` */
+  /** `${channel}:${accountId}:${userId}`; a group's: `whatsapp:<phone_number_id>:group:<group_id>`. */
   conversationId: z.string().min(1),
+  /** Set when the event happened in a group (WhatsApp groups): `userId` stays the participant. Replies go to the group. */
+  groupId: z.string().min(1).optional(),
 };
 
 export const Profile = z.object({
@@ -200,6 +202,30 @@ export const StatusEvent = z.object({
   conversation: z.record(z.string(), z.unknown()).optional(),
 });
 
+/**
+ * A voice call (WhatsApp Calling API): `connect` (with the SDP offer or answer to act on within ~30 s),
+ * `status` (ringing, accepted, rejected for business-initiated calls) and `terminate` (with the outcome
+ * and duration). `direction` is `inbound` for a call the customer placed.
+ */
+export const CallEvent = z.object({
+  kind: z.literal('call'),
+  ...conversational,
+  callId: z.string().min(1),
+  phase: z.enum(['connect', 'terminate', 'status']),
+  direction: z.enum(['inbound', 'outbound']),
+  /** Upper-case platform status: COMPLETED, FAILED (terminate); RINGING, ACCEPTED, REJECTED (status). */
+  status: z.string().optional(),
+  durationSec: z.number().nonnegative().optional(),
+  /** Epoch ms. */
+  startedAt: z.number().optional(),
+  endedAt: z.number().optional(),
+  /** The SDP of a connect: what to answer (`accept` with your answer SDP) or what the customer answered. */
+  session: z.object({ sdpType: z.string(), sdp: z.string() }).optional(),
+  /** `biz_opaque_callback_data` of our own call actions. */
+  correlationId: z.string().optional(),
+  errors: z.array(PlatformError).optional(),
+});
+
 /** Account-level notification (WhatsApp account_update, quality, template status...). No conversation. */
 export const AccountEvent = z.object({
   kind: z.literal('account'),
@@ -233,6 +259,7 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   OptinEvent,
   HandoverEvent,
   StatusEvent,
+  CallEvent,
   AccountEvent,
   UnsupportedEvent,
 ]);
@@ -242,6 +269,7 @@ export const EVENT_KINDS = ChannelEvent.options.map((o) => o.shape.kind.value) a
 export type EventOfKind<K extends EventKind> = Extract<ChannelEvent, { kind: K }>;
 
 export type MessageEvent = z.infer<typeof MessageEvent>;
+export type CallEvent = z.infer<typeof CallEvent>;
 export type ReactionEvent = z.infer<typeof ReactionEvent>;
 export type PostbackEvent = z.infer<typeof PostbackEvent>;
 export type ReferralEvent = z.infer<typeof ReferralEvent>;

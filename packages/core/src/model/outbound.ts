@@ -181,6 +181,8 @@ export const Recipient = z.object({
   channel: z.string(),
   accountId: z.string().min(1),
   userId: z.string().min(1),
+  /** Send to this group instead of `userId` (WhatsApp groups); events of a group carry it. */
+  groupId: z.string().min(1).optional(),
 });
 export type Recipient = z.infer<typeof Recipient>;
 

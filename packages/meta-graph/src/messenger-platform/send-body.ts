@@ -229,6 +229,7 @@ export function buildMessengerPlatformSendRequest(
     );
   }
   const message = parsed.data;
+  if (message.to.groupId !== undefined) throw notSupported(channel, 'group recipients');
   const { content } = message;
   const recipient = { id: message.to.userId };
 

@@ -296,13 +296,19 @@ export function webhookChecks(
             'the adapter channel and epoch-ms timestamps (seconds would be ~1.7e9)',
             () => `channel ${e.channel}, timestamp ${e.timestamp} (${e.key})`,
           );
-          if ('userId' in e && e.userId !== undefined)
+          if ('userId' in e && e.userId !== undefined) {
+            // A group's events share the group's conversation; the participant stays in userId.
+            const groupId = 'groupId' in e ? e.groupId : undefined;
             check(
-              e.conversationId === `${e.channel}:${e.accountId}:${e.userId}`,
+              e.conversationId ===
+                (groupId
+                  ? `${e.channel}:${e.accountId}:group:${groupId}`
+                  : `${e.channel}:${e.accountId}:${e.userId}`),
               sent,
-              'conversationId = channel:accountId:userId',
+              'conversationId = channel:accountId:userId (channel:accountId:group:groupId in a group)',
               () => `${e.conversationId} for ${e.key}`,
             );
+          }
         }
         const keys = first.events.map((e) => e.key);
         const again = adapter()

@@ -52,8 +52,12 @@ function contact(card: ContactCard): Record<string, unknown> {
 
 const recipientOf = (body: WhatsAppSendBody) => ({
   messaging_product: 'whatsapp',
+  recipient_type: body.recipient_type,
   ...(body.to !== undefined ? { to: body.to } : { recipient: body.recipient }),
 });
+
+/** What a group takes (reference §7.1): no interactive, reactions or read receipts. */
+const GROUP_CONTENT = new Set(['text', 'image', 'video', 'audio', 'file', 'sticker', 'template', 'raw']);
 
 /** `[type, object]` of a content, or the whole body for sender actions. */
 function payload(content: OutboundContent): [string, unknown] {
@@ -182,10 +186,17 @@ export function buildSendBody(message: OutboundMessage): WhatsAppSendBody {
     }
   })();
   const { content } = parsed;
+  const groupId = parsed.to.groupId;
+  if (groupId && !GROUP_CONTENT.has(content.type))
+    throw notSupported(`WhatsApp groups take text, media and templates, not ${content.type} messages`);
   if (content.type === 'sender_action') return buildSenderAction(content);
-  const body: WhatsAppSendBody = { messaging_product: 'whatsapp', recipient_type: 'individual' };
+  const body: WhatsAppSendBody = {
+    messaging_product: 'whatsapp',
+    recipient_type: groupId ? 'group' : 'individual',
+  };
   const userId = parsed.to.userId;
-  if (isBusinessScopedUserId(userId)) body.recipient = userId;
+  if (groupId) body.to = groupId;
+  else if (isBusinessScopedUserId(userId)) body.recipient = userId;
   else body.to = userId;
   if (parsed.replyTo && content.type !== 'reaction') body.context = { message_id: parsed.replyTo };
   if (parsed.correlationId !== undefined) {

@@ -78,6 +78,11 @@ export function conversationIdOf(accountId: string, userId: string): string {
   return `${CHANNEL}:${accountId}:${userId}`;
 }
 
+/** A group's conversation: never the participant's one-to-one thread. */
+export function groupConversationIdOf(accountId: string, groupId: string): string {
+  return `${CHANNEL}:${accountId}:group:${groupId}`;
+}
+
 export function problemOf(path: string, error: z.ZodError | string, raw: unknown): WebhookProblem {
   if (typeof error === 'string') return { path, message: error, raw };
   const issue = error.issues[0];

@@ -5,6 +5,7 @@ import {
   compact,
   conversationIdOf,
   findContact,
+  groupConversationIdOf,
   type ItemContext,
   type ItemResult,
   problemOf,
@@ -66,6 +67,7 @@ interface Common {
   accountId: string;
   userId: string;
   conversationId: string;
+  groupId?: string;
   timestamp: number;
   source: 'webhook';
   raw: unknown;
@@ -142,16 +144,18 @@ export function mapMessage(
   if (!userId)
     return bad(path, echo ? 'echo without to or to_user_id' : 'message without from or from_user_id', item);
   const accountId = ctx.phoneNumberId;
+  const groupId = msg.group_id;
   const common: Common = {
     channel: CHANNEL,
     key: `whatsapp:msg:${msg.id}`,
     accountId,
     userId,
-    conversationId: conversationIdOf(accountId, userId),
+    conversationId: groupId ? groupConversationIdOf(accountId, groupId) : conversationIdOf(accountId, userId),
     timestamp: secondsToMs(msg.timestamp),
     source: 'webhook',
     raw: item,
   };
+  if (groupId) common.groupId = groupId;
   // The type's own object is read from the item: MessageBase validates only the fields every type has.
   const data = (item as Record<string, unknown>)[msg.type];
   const other = mapNonContent(msg, data, common, path, echo);
@@ -187,6 +191,7 @@ export function mapMessage(
     parts,
   };
   if (echo) event.echo = true;
+  if (groupId) event.groupId = groupId;
   if (content.content.text !== undefined) event.text = content.content.text;
   if (ctxInfo?.id) event.replyTo = { messageId: ctxInfo.id };
   if (ctxInfo?.forwarded || ctxInfo?.frequently_forwarded) event.forwarded = true;

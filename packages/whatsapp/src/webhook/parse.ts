@@ -10,9 +10,10 @@ import {
 import { decodeJsonBody } from '@switchboard/meta-graph';
 import type { z } from 'zod';
 import { mapAccountChange } from './account.js';
+import { type CallContext, mapCall, mapCallStatus } from './calls.js';
 import { CHANNEL, hashOf, type ItemContext, problemOf, secondsToMs } from './common.js';
 import { mapMessage } from './messages.js';
-import { Change, Entry, Envelope, MessagingValue } from './schemas.js';
+import { CallsValue, Change, Entry, Envelope, MessagingValue } from './schemas.js';
 import { mapStatus, mapValueErrors } from './statuses.js';
 
 /** Fields whose value is about messages of one phone number (routed by `metadata.phone_number_id`). */
@@ -160,6 +161,34 @@ function* mapItems(rawBody: Uint8Array, options: ParseOptions): Generator<Parsed
         continue;
       }
       const { field, value } = change.data;
+      if (field === 'calls') {
+        const calls = CallsValue.safeParse(value);
+        if (!calls.success) {
+          yield problem(`${path}.value`, calls.error, value);
+          continue;
+        }
+        const ctx: CallContext = {
+          phoneNumberId: calls.data.metadata.phone_number_id,
+          wabaId,
+          contacts: calls.data.contacts ?? [],
+          ...(calls.data.metadata.display_phone_number
+            ? { displayPhoneNumber: calls.data.metadata.display_phone_number }
+            : {}),
+        };
+        yield* listItems(calls.data.calls, `${path}.value.calls`, ctx, nowMs, mapCall);
+        yield* listItems(calls.data.statuses, `${path}.value.statuses`, ctx, nowMs, mapCallStatus);
+        if (calls.data.errors?.length)
+          yield guardItem(`${path}.value.errors`, calls.data.errors, nowMs, () => ({
+            events: mapValueErrors(
+              calls.data.errors ?? [],
+              ctx,
+              errorsTimestamp(calls.data.calls ?? [], entryTime, now),
+              'calls',
+            ),
+            problems: [],
+          }));
+        continue;
+      }
       if (!MESSAGING_FIELDS.has(field)) {
         yield guardItem(`${path}.value`, value, nowMs, () => ({
           events: [mapAccountChange(wabaId, entryTime, field, value, now)],

@@ -90,6 +90,8 @@ export const MessageBase = z.object({
   context: Context.optional(),
   referral: WaReferral.optional(),
   errors: z.array(WaError).optional(),
+  /** Set on messages sent in a group: `from` is then the participant. */
+  group_id: z.string().min(1).optional(),
 });
 export type MessageBase = z.infer<typeof MessageBase>;
 
@@ -184,9 +186,49 @@ export const Status = z.object({
   recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
   recipient_type: z.string().optional(),
+  // Group statuses name the participant; Meta's pages and captures spell the key three ways.
+  recipient_participant_id: z.string().optional(),
+  participant_recipient_id: z.string().optional(),
+  recipient_participant_user_id: z.string().optional(),
   biz_opaque_callback_data: z.string().optional(),
   conversation: JsonObject.optional(),
   pricing: JsonObject.optional(),
   errors: z.array(WaError).optional(),
 });
 export type Status = z.infer<typeof Status>;
+
+/** `value` of the `calls` field: call events and business-initiated call statuses of one number. */
+export const CallsValue = z.object({
+  metadata: z.object({ phone_number_id: z.string().min(1), display_phone_number: z.string().optional() }),
+  contacts: z.array(Contact).optional(),
+  calls: JsonArray.optional(),
+  statuses: JsonArray.optional(),
+  errors: z.array(WaError).optional(),
+});
+
+export const Call = z.object({
+  id: z.string().min(1),
+  event: z.string().min(1),
+  timestamp: Seconds,
+  from: z.string().optional(),
+  to: z.string().optional(),
+  direction: z.string().optional(),
+  // Documented as an array, sent as a string.
+  status: z.union([z.string(), z.array(z.string())]).optional(),
+  start_time: Seconds.optional(),
+  end_time: Seconds.optional(),
+  duration: z.union([z.number(), z.string()]).optional(),
+  session: z.object({ sdp_type: z.string(), sdp: z.string() }).optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  errors: z.array(WaError).optional(),
+});
+
+export const CallStatus = z.object({
+  id: z.string().min(1),
+  type: z.literal('call'),
+  status: z.string().min(1),
+  timestamp: Seconds,
+  recipient_id: z.string().optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  errors: z.array(WaError).optional(),
+});

@@ -5,6 +5,7 @@ import {
   compact,
   conversationIdOf,
   describeErrors,
+  groupConversationIdOf,
   hashOf,
   type ItemContext,
   type ItemResult,
@@ -35,19 +36,27 @@ export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemRe
   const s = parsed.data;
   const accountId = ctx.phoneNumberId;
   const timestamp = secondsToMs(s.timestamp);
-  const userId = userIdOf(s.recipient_id, s.recipient_user_id);
+  const groupId = s.recipient_type === 'group' ? s.recipient_id : undefined;
+  // A group's delivered/read come one per participant: the participant is the user, and part of the key.
+  const participant = groupId
+    ? (s.recipient_participant_id ?? s.participant_recipient_id ?? s.recipient_participant_user_id)
+    : undefined;
+  const userId = groupId ? (participant ?? groupId) : userIdOf(s.recipient_id, s.recipient_user_id);
+  const key = `whatsapp:status:${s.id}:${s.status}${participant ? `:${participant}` : ''}`;
+  const conversationOf = (user: string) =>
+    groupId ? groupConversationIdOf(accountId, groupId) : conversationIdOf(accountId, user);
   const status = STATUS_MAP[s.status];
   if (!status || !userId) {
     const event = compact({
       kind: 'unsupported' as const,
       channel: CHANNEL,
-      key: `whatsapp:status:${s.id}:${s.status}`,
+      key,
       accountId,
       timestamp,
       source: 'webhook' as const,
       raw: item,
       userId,
-      conversationId: userId ? conversationIdOf(accountId, userId) : undefined,
+      conversationId: userId ? conversationOf(userId) : undefined,
       itemKind: 'whatsapp.statuses',
       reason: status ? 'status without recipient_id or recipient_user_id' : `unknown status ${s.status}`,
       errors: s.errors?.map(mapError),
@@ -59,10 +68,10 @@ export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemRe
   const event: StatusEvent = {
     kind: 'status',
     channel: CHANNEL,
-    key: `whatsapp:status:${s.id}:${s.status}`,
+    key,
     accountId,
     userId,
-    conversationId: conversationIdOf(accountId, userId),
+    conversationId: conversationOf(userId),
     timestamp,
     source: 'webhook',
     raw: item,
@@ -76,6 +85,7 @@ export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemRe
     if (status === 'failed' && rule) event.errorCode = rule.class;
   }
   if (errors && errors.length > 0) event.errors = errors;
+  if (groupId) event.groupId = groupId;
   if (s.biz_opaque_callback_data !== undefined) event.correlationId = s.biz_opaque_callback_data;
   if (s.pricing !== undefined) event.pricing = s.pricing;
   if (s.conversation !== undefined) event.conversation = s.conversation;
