@@ -51,6 +51,11 @@ export interface InboxConfig {
    * Env `WATCH` (on/off, default on) and `WATCH_*_MS` intervals; unset ones keep the engine defaults.
    */
   watch: WatchConfig | false;
+  /**
+   * Telegram beside the Meta channels, when `TELEGRAM_BOT_TOKEN` is set: the real Bot API, or in
+   * simulator mode the fake Bot API of `@switchboard/telegram/fake` serving that token.
+   */
+  telegram: boolean;
   /** The raw environment, for the adapters' own `*ConfigFromEnv` readers in real mode. */
   env: Record<string, string | undefined>;
 }
@@ -150,9 +155,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!['on', 'off', 'auto', ''].includes(mode))
     throw new Error(`SIMULATOR must be on, off or auto, got "${mode}"`);
   const simulator = mode === 'on' || ((mode === 'auto' || mode === '') && realChannels(env).length === 0);
-  if (!simulator && realChannels(env).length === 0) {
+  if (!simulator && realChannels(env).length === 0 && !env.TELEGRAM_BOT_TOKEN?.trim()) {
     throw new Error(
-      'SIMULATOR=off but no channel is configured: set MESSENGER_APP_SECRET, INSTAGRAM_APP_SECRET or WHATSAPP_APP_SECRET',
+      'SIMULATOR=off but no channel is configured: set MESSENGER_APP_SECRET, INSTAGRAM_APP_SECRET, WHATSAPP_APP_SECRET or TELEGRAM_BOT_TOKEN',
     );
   }
   const level = (env.LOG_LEVEL ?? 'info') as LogLevel;
@@ -184,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     whatsappTemplates: templates,
     logLevel: level,
     watch: watchConfig(env),
+    telegram: Boolean(env.TELEGRAM_BOT_TOKEN?.trim()),
     env,
   };
 }

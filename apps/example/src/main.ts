@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     `  Open       ${loginUrl(url, config.loginToken)}`,
     `  Health     ${url}/health`,
     `  Metrics    ${url}/metrics${config.loginToken ? ' (Authorization: Bearer <the token>)' : ''}`,
-    `  Webhooks   ${url}/webhooks/{messenger,instagram,whatsapp}`,
+    `  Webhooks   ${url}/webhooks/{messenger,instagram,whatsapp${config.telegram ? ',telegram' : ''}}`,
     inbox.simulator
       ? `  Mode       simulator at ${inbox.simulator.url} (demo traffic: ${config.demoTrafficPerMinute}/min per account, ${config.demoTrafficModel})`
       : '  Mode       Meta (real credentials)',

@@ -132,4 +132,76 @@ describe('the kit itself', () => {
     );
     await meta.stop();
   });
+
+  it('a header-token channel (signsBody: false, like Telegram) is not asked to refuse a changed body, but a wrong or missing header still fails', async () => {
+    const headerToken = (accept: (value: string | null) => boolean) =>
+      adapterContractChecks({
+        createAdapter: ({ baseUrl }) => ({
+          ...createSmsAdapter({ apiUrl: baseUrl }),
+          verifySignature: (_raw, h) =>
+            accept(h.get('x-sms-token')) ? { ok: true, secretIndex: 0 } : { ok: false, reason: 'mismatch' },
+        }),
+        ...smsContract,
+        wire: { ...smsContract.wire, sign: () => ({ 'X-Sms-Token': 'shared_secret' }), signsBody: false },
+      });
+    const name = 'verifySignature refuses a changed body and missing or garbled headers, never throwing';
+    const correct = headerToken((v) => v === 'shared_secret');
+    await correct.start();
+    await expect(correct.checks.find((c) => c.name === name)?.run()).resolves.toBeUndefined();
+    await correct.stop();
+    const lax = headerToken(() => true);
+    await lax.start();
+    await expect(lax.checks.find((c) => c.name === name)?.run()).rejects.toThrow(
+      /the signed body with no headers/,
+    );
+    await lax.stop();
+  });
+
+  it('ids the adapter qualifies (Telegram: per-chat message ids) are expected as eventMessageId / receiptMessageId say', async () => {
+    const qualified = (hooks: boolean) =>
+      adapterContractChecks({
+        createAdapter: ({ baseUrl }) => {
+          const sms = createSmsAdapter({ apiUrl: baseUrl });
+          return {
+            ...sms,
+            parseWebhook: (raw) => {
+              const parsed = sms.parseWebhook(raw);
+              return {
+                ...parsed,
+                events: parsed.events.map((e) =>
+                  e.kind === 'message' ? { ...e, messageId: `q:${e.messageId}` } : e,
+                ),
+              };
+            },
+            send: async (m) => {
+              const receipt = await sms.send(m);
+              return { ...receipt, messageId: `q:${receipt.messageId}` };
+            },
+          };
+        },
+        ...smsContract,
+        wire: {
+          ...smsContract.wire,
+          ...(hooks ? { eventMessageId: (m: { messageId: string }) => `q:${m.messageId}` } : {}),
+        },
+        platform: {
+          ...smsContract.platform,
+          ...(hooks ? { receiptMessageId: (id: string) => `q:${id}` } : {}),
+        },
+      });
+    const names = [
+      'parses a text message into one inbound message event, account and user in their places',
+      "send delivers a text to the platform and returns the platform's message id",
+    ];
+    for (const hooks of [false, true]) {
+      const run = qualified(hooks);
+      await run.start();
+      for (const n of names) {
+        const result = run.checks.find((c) => c.name === n)?.run();
+        if (hooks) await expect(result).resolves.toBeUndefined();
+        else await expect(result).rejects.toThrow(/q:/);
+      }
+      await run.stop();
+    }
+  });
 });

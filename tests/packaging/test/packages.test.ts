@@ -53,6 +53,8 @@ const PACKAGES: Record<string, readonly string[]> = {
   '@switchboard/messenger': ['createMessengerAdapter', 'messengerConfigFromEnv', 'MESSENGER_LIMITS'],
   '@switchboard/instagram': ['createInstagramAdapter', 'instagramConfigFromEnv', 'INSTAGRAM_LIMITS'],
   '@switchboard/whatsapp': ['createWhatsAppAdapter', 'parseWhatsAppWebhook'],
+  '@switchboard/telegram': ['createTelegramAdapter', 'telegramConfigFromEnv', 'TELEGRAM_LIMITS'],
+  '@switchboard/telegram/fake': ['startFakeBotApi'],
   '@switchboard/store-sqlite': ['createSqliteStore', 'MIGRATIONS'],
   '@switchboard/store-postgres': ['createPostgresStore', 'migrate', 'MIGRATIONS'],
   '@switchboard/redis': ['createRedisRateLimiter', 'createRedisLock'],

@@ -151,6 +151,10 @@ export function renderMessages(thread: Thread): HTMLElement {
 
 export function windowPill(thread: Thread): HTMLElement {
   const w = thread.window;
+  // Telegram has no messaging window: its hours are infinite (null once sent as JSON).
+  if (w.open && w.hours === null) {
+    return h('span', { class: 'pill ok', 'data-testid': 'window' }, 'No messaging window');
+  }
   if (w.open && w.closesAt) {
     return h(
       'span',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,8 +14,10 @@ import {
 } from '@switchboard/core';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { createSqliteStore } from '@switchboard/store-sqlite';
+import { DEFAULT_ALLOWED_UPDATES } from '@switchboard/telegram';
+import { type FakeBotApi, startFakeBotApi } from '@switchboard/telegram/fake';
 import { CHANNELS, type InboxConfig } from '../config.js';
-import { realAdapters, secretsOf, simulatorAdapters } from './channels.js';
+import { realAdapters, secretsOf, simulatorAdapters, telegramAdapter } from './channels.js';
 import { createChaos } from './chaos.js';
 import { seedDemo } from './demo.js';
 import { createInboxState } from './inbox-state.js';
@@ -33,6 +36,8 @@ export interface RunningInbox {
   switchboard: Switchboard;
   /** The in-process simulator, in simulator mode. */
   simulator: MetaSimulator | undefined;
+  /** The fake Telegram Bot API, in simulator mode with `TELEGRAM_BOT_TOKEN` set. */
+  telegramFake: FakeBotApi | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,15 +67,29 @@ export async function startInbox(
         },
       })
     : undefined;
+  const telegramFake =
+    simulator && config.telegram
+      ? {
+          api: await startFakeBotApi({ token: config.env.TELEGRAM_BOT_TOKEN?.trim() }),
+          secretToken:
+            config.env.TELEGRAM_SECRET_TOKEN?.split(',')[0]?.trim() || randomBytes(24).toString('base64url'),
+        }
+      : undefined;
   const logger =
-    options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config, simulator) });
+    options.logger ??
+    createLogger({
+      level: config.logLevel,
+      secrets: [...secretsOf(config, simulator), ...(telegramFake ? [telegramFake.secretToken] : [])],
+    });
   const store = createSqliteStore({ path: join(config.dataDir, 'switchboard.db') });
   let adapters: ChannelAdapter[];
   try {
     adapters = simulator ? simulatorAdapters(simulator, clock, logger) : realAdapters(config, clock, logger);
+    if (config.telegram) adapters.push(telegramAdapter(config, clock, logger, telegramFake));
   } catch (error) {
     await store.close();
     await simulator?.stop();
+    await telegramFake?.api.close();
     throw error;
   }
   const switchboard = createSwitchboard({
@@ -136,6 +155,7 @@ export async function startInbox(
   if (simulator) {
     await assignDemoTenants(switchboard);
     for (const channel of CHANNELS) simulator.setWebhook(channel, `${url}/webhooks/${channel}`);
+    if (telegramFake) await seedTelegram(telegramFake.api, telegramFake.secretToken, url, config.demoSeed);
     if (config.demoSeed) await seedDemo(simulator, store);
     if (config.demoTrafficPerMinute > 0)
       simulator.traffic.start({ perMinute: config.demoTrafficPerMinute, model: config.demoTrafficModel });
@@ -153,6 +173,7 @@ export async function startInbox(
     port,
     switchboard,
     simulator,
+    telegramFake: telegramFake?.api,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -163,6 +184,7 @@ export async function startInbox(
         server.closeAllConnections();
       });
       await simulator?.stop();
+      await telegramFake?.api.close();
       await switchboard.stop();
       await store.close();
     },
@@ -208,4 +230,34 @@ function labeller(sim: MetaSimulator | undefined) {
     for (const w of sim.world.wabas) labels.set(`whatsapp:${w.id}`, `Business account · ${w.name}`);
   }
   return (channel: string, accountId: string) => labels.get(`${channel}:${accountId}`) ?? accountId;
+}
+
+/**
+ * Points the fake Bot API's webhook at this server, as an operator's `setWebhook` would, and (with
+ * `DEMO_SEED`) has a customer write the bot once.
+ */
+async function seedTelegram(
+  fake: FakeBotApi,
+  secretToken: string,
+  url: string,
+  seed: boolean,
+): Promise<void> {
+  const response = await fetch(`${fake.url}/bot${fake.token}/setWebhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      url: `${url}/webhooks/telegram`,
+      secret_token: secretToken,
+      allowed_updates: DEFAULT_ALLOWED_UPDATES,
+    }),
+  });
+  if (!response.ok) throw new Error(`fake Bot API setWebhook failed: ${response.status}`);
+  if (seed)
+    await fake.deliver({
+      message: fake.textMessage({
+        chatId: 100000001,
+        firstName: 'Tess',
+        text: 'Hi! Is my parcel on its way?',
+      }),
+    });
 }

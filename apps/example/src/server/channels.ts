@@ -2,6 +2,8 @@ import type { ChannelAdapter, Clock, Logger } from '@switchboard/core';
 import { createInstagramAdapter, instagramConfigFromEnv } from '@switchboard/instagram';
 import { createMessengerAdapter, messengerConfigFromEnv } from '@switchboard/messenger';
 import type { MetaSimulator } from '@switchboard/simulator';
+import { createTelegramAdapter, type TelegramAdapter, telegramConfigFromEnv } from '@switchboard/telegram';
+import type { FakeBotApi } from '@switchboard/telegram/fake';
 import { createWhatsAppAdapter, whatsAppConfigFromEnv } from '@switchboard/whatsapp';
 import { type Channel, type InboxConfig, realChannels } from '../config.js';
 
@@ -9,7 +11,7 @@ import { type Channel, type InboxConfig, realChannels } from '../config.js';
 export function secretsOf(config: InboxConfig, simulator?: MetaSimulator): string[] {
   const env = config.env;
   const fromEnv = Object.entries(env)
-    .filter(([k, v]) => v && /_(APP_SECRETS?|VERIFY_TOKEN|ACCESS_TOKENS?)$/.test(k))
+    .filter(([k, v]) => v && /_(APP_SECRETS?|VERIFY_TOKEN|ACCESS_TOKENS?|BOT_TOKEN|SECRET_TOKEN)$/.test(k))
     .flatMap(([, v]) => (v ?? '').split(',').map((s) => (s.includes(':') ? s.slice(s.indexOf(':') + 1) : s)));
   if (config.loginToken) fromEnv.push(config.loginToken);
   if (!simulator) return fromEnv;
@@ -75,4 +77,25 @@ export function realAdapters(config: InboxConfig, clock: Clock, logger: Logger):
       createWhatsAppAdapter({ ...whatsAppConfigFromEnv(env), ...base('whatsapp'), clock, logger }),
   };
   return realChannels(env).map((channel) => factories[channel]());
+}
+
+/**
+ * The Telegram adapter: against the fake Bot API in simulator mode (with a secret token made for this
+ * run unless `TELEGRAM_SECRET_TOKEN` is set), else from the environment.
+ */
+export function telegramAdapter(
+  config: InboxConfig,
+  clock: Clock,
+  logger: Logger,
+  fake: { api: FakeBotApi; secretToken: string } | undefined,
+): TelegramAdapter {
+  const fromEnv = telegramConfigFromEnv(config.env);
+  if (!fake) return createTelegramAdapter({ ...fromEnv, clock, logger });
+  return createTelegramAdapter({
+    botToken: fake.api.token,
+    secretToken: fake.secretToken,
+    apiBaseUrl: fake.api.url,
+    clock,
+    logger,
+  });
 }

@@ -124,12 +124,12 @@ export function createRoutes(deps: RouteDeps): Hono {
     const adapter = deps.adapters.find((a) => a.channel === conversation.channel);
     const hours = adapter?.limits.windowHours ?? 24;
     const lastInboundAt = await state.lastInboundAt(id);
-    const closesAt = lastInboundAt === null ? null : lastInboundAt + hours * HOUR;
+    const closesAt = lastInboundAt === null || !Number.isFinite(hours) ? null : lastInboundAt + hours * HOUR;
     const thread: Thread = {
       conversation,
       window: {
-        hours,
-        open: closesAt !== null && closesAt > switchboard.clock.now(),
+        hours: Number.isFinite(hours) ? hours : null,
+        open: !Number.isFinite(hours) || (closesAt !== null && closesAt > switchboard.clock.now()),
         lastInboundAt,
         closesAt,
       },

@@ -66,6 +66,7 @@ export const CHANNEL_LABEL: Record<string, string> = {
   messenger: 'Messenger',
   instagram: 'Instagram',
   whatsapp: 'WhatsApp',
+  telegram: 'Telegram',
 };
 
 /** `3 s`, `4 min`, `2 h 5 min`, `3 d`. */

@@ -19,8 +19,8 @@ export interface ConversationSummary {
 }
 
 export interface MessageWindow {
-  /** Hours of the free-form window for this channel (24). */
-  hours: number;
+  /** Hours of the free-form window for this channel (24); null for a channel without one (Telegram). */
+  hours: number | null;
   open: boolean;
   lastInboundAt: number | null;
   closesAt: number | null;

@@ -30,6 +30,8 @@ const CONTENT_SAMPLES: Record<OutboundContentType, OutboundContent> = {
   location: { type: 'location', latitude: 52.52, longitude: 13.405 },
   contacts: { type: 'contacts', contacts: [{ name: { formattedName: 'Ann Example' } }] },
   sender_action: { type: 'sender_action', action: 'typing_on', messageId: 'mid.1' },
+  flow: { type: 'flow', flowId: '1234567890', cta: 'Book', body: 'Pick a time' },
+  raw: { type: 'raw', body: { note: 'contract check' } },
 };
 
 async function settle(
@@ -74,10 +76,15 @@ export function sendChecks(
       'a request to the platform (baseUrl) carrying the text',
       () => `${platform.requests.length} request(s): ${show(platform.requests)}; send ${outcome(r)}`,
     );
-    const last = platform.messageIds.at(-1);
+    const accepted = platform.messageIds.at(-1);
+    const request = carrying.at(-1);
+    const last =
+      accepted !== undefined && request && options.platform.receiptMessageId
+        ? options.platform.receiptMessageId(accepted, request)
+        : accepted;
     check(
       'value' in r && r.value.messageId === last,
-      `${sent}; the platform accepted it as ${show(last)}`,
+      `${sent}; the platform accepted it as ${show(accepted)}`,
       `a receipt with messageId ${show(last)}`,
       () => outcome(r),
     );

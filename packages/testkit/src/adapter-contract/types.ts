@@ -30,6 +30,16 @@ export interface ContractWire {
     /** Queries it must refuse (wrong token, wrong mode, nothing). */
     refuse: readonly URLSearchParams[];
   };
+  /**
+   * Whether `sign` covers the body (an HMAC, the default). `false` for a shared secret sent in a header
+   * (Telegram's `X-Telegram-Bot-Api-Secret-Token`): a changed body with the same headers is then genuine.
+   */
+  signsBody?: boolean;
+  /**
+   * The `messageId` the adapter's event carries for this message, when the adapter qualifies the
+   * platform's id (Telegram message ids are unique only inside a chat). Default `message.messageId`.
+   */
+  eventMessageId?(message: ContractMessage): string;
   /** Serializes a body the way the platform sends it. Default `JSON.stringify`. */
   encode?(body: unknown): string | Uint8Array;
   /** A webhook body holding exactly this one inbound text message. */
@@ -56,6 +66,8 @@ export interface ContractPlatform {
   accept(request: RecordedRequest, messageId: string): { status?: number; body: unknown };
   /** The platform's error body for an HTTP status (500, 429). Default `{ "error": "..." }`. */
   error?(status: number): unknown;
+  /** The receipt's `messageId` for a send the platform accepted as `messageId`, when the adapter qualifies ids. Default `messageId`. */
+  receiptMessageId?(messageId: string, request: RecordedRequest): string;
   /** Who a send request is addressed to (to check the adapter does not mix up account and user). */
   recipientOf?(request: RecordedRequest): string | undefined;
 }
