@@ -32,7 +32,9 @@ describe('group messages', () => {
       },
     ]);
     // Never the sender's one-to-one thread.
-    expect(events[0]?.conversationId).not.toBe(`whatsapp:${PHONE}:16505551234`);
+    expect((events[0] as { conversationId?: string }).conversationId).not.toBe(
+      `whatsapp:${PHONE}:16505551234`,
+    );
   });
 
   it('aggregated group statuses: one event per participant, whichever key names it', () => {
