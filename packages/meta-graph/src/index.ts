@@ -26,6 +26,19 @@ export { verifyMetaChallenge } from './handshake.js';
 export { JsonArray, JsonObject } from './json-shapes.js';
 export { META_MEDIA_HOSTS } from './media-hosts.js';
 export * from './messenger-platform/index.js';
+export {
+  describeToken,
+  exchangeCode,
+  exchangeForLongLivedUserToken,
+  exchangeInstagramCode,
+  exchangeInstagramToken,
+  type MetaAppCredentials,
+  type OAuthHosts,
+  oauthError,
+  onboardingClient,
+  type TokenAnswer,
+  type TokenInfo,
+} from './oauth.js';
 export { verifyMetaSignature } from './signature.js';
 export { inspectMetaToken } from './token-inspection.js';
 export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';
