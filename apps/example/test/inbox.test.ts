@@ -332,6 +332,48 @@ describe('Switchboard Inbox in a real browser', () => {
     await expect.poll(thread, { timeout: 45_000, interval: 1_000 }).toContain('anyone there? (held)');
   });
 
+  it('onboards a new WhatsApp business through Embedded Signup; it receives and replies with its own token', async () => {
+    const sim = inbox.simulator!;
+    await page.goto(`${inbox.url}/accounts`);
+    const rows = page.locator('[data-testid="accounts"] tbody tr');
+    const before = await rows.count();
+    await page.locator('.onboarding input.tenant').fill('initech');
+    await page.locator('button[data-flow="embedded-signup"]').click();
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(before + 1);
+    const number = sim.world.phoneNumbers.at(-1)!;
+    const row = page.locator(`tr[data-account="whatsapp:${number.id}"]`);
+    expect(await row.locator('input.tenant').inputValue()).toBe('initech');
+    await screenshot(page, '07c-accounts-onboarded');
+
+    // Its customer writes; the conversation shows under the new tenant; the reply goes out with the
+    // business token of that signup (the simulator refuses any other token for this number).
+    const customer = sim.world.customers.find((c) => c.channel === 'whatsapp' && c.accountId === number.id)!;
+    sim.customerSends({ channel: 'whatsapp', userId: customer.userId, text: 'Hello from Initech' });
+    await sim.idle();
+    const api = await signIn(inbox);
+    const id = `whatsapp:${number.id}:${customer.userId}`;
+    await expect
+      .poll(
+        async () =>
+          (await api('/api/conversations?tenant=initech').then((r) => r.json())) as Array<{ id: string }>,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toEqual([expect.objectContaining({ id })]);
+    const sent = await api(`/api/conversations/${encodeURIComponent(id)}/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'text', text: 'Welcome aboard' }),
+    });
+    expect(sent.status).toBe(202);
+    await expect
+      .poll(() => sim.businessSends({ channel: 'whatsapp', accountId: number.id }).length, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+  });
+
   it('fits a phone screen without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 820 });
     await page.goto(inbox.url);

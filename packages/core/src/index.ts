@@ -24,8 +24,22 @@ export * from './model/ids.js';
 export * from './model/outbound.js';
 export * from './store/index.js';
 export type { Alarm, AlarmHandler, AlarmType } from './watch/alarms.js';
+export type { FleetOptions, FleetOutage, FleetPoolHealth, FleetWindowVerdict } from './watch/fleet.js';
+export type {
+  EscalationPacket,
+  Incident,
+  IncidentEvent,
+  IncidentEvidence,
+  IncidentHandler,
+} from './watch/incidents.js';
 export type { LossAccount } from './watch/loss.js';
 export type { ConversationGap, ReconcileResult } from './watch/reconcile.js';
 export type { SilenceOptions, SilenceVerdict } from './watch/silence.js';
-export type { CanaryOptions, ReconcileHealth, WatchAccountHealth, WatchOptions } from './watch/types.js';
+export type {
+  CanaryOptions,
+  ReconcileCoverage,
+  ReconcileHealth,
+  WatchAccountHealth,
+  WatchOptions,
+} from './watch/types.js';
 export type { Watch } from './watch/watch.js';

@@ -1,22 +1,25 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { type Alarm, createMemoryStore } from '../src/index.js';
+import { type Alarm, createMemoryStore, type IncidentEvent } from '../src/index.js';
 import { ACCOUNT, body, signedRequest } from './fake-adapter.js';
 import { setup } from './helpers.js';
 
 const MINUTE = 60_000;
 
 describe('canaries and the alarm notifier, configured on the engine', () => {
-  it('sends the canary on schedule and POSTs the delivery_pipeline alarm when its echo never comes', async () => {
+  it('sends the canary on schedule and POSTs the delivery_pipeline alarm (and its incident) when its echo never comes', async () => {
     const received: Alarm[] = [];
+    const incidents: IncidentEvent[] = [];
     const server = createServer((req, res) => {
       let data = '';
       req.on('data', (c) => {
         data += c;
       });
       req.on('end', () => {
-        received.push(JSON.parse(data) as Alarm);
+        const posted = JSON.parse(data) as Alarm | IncidentEvent;
+        if ('transition' in posted) incidents.push(posted);
+        else received.push(posted);
         res.end();
       });
     });
@@ -60,6 +63,12 @@ describe('canaries and the alarm notifier, configured on the engine', () => {
       await switchboard.drain();
       for (let i = 0; i < 50 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
       expect(received.map((a) => a.state)).toEqual(['raised', 'cleared']);
+      // The incident the alarm opened was POSTed too, opened then recovering.
+      for (let i = 0; i < 50 && incidents.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(incidents.map((e) => [e.transition, e.alarmTypes])).toEqual([
+        ['opened', ['delivery_pipeline']],
+        ['recovering', ['delivery_pipeline']],
+      ]);
       await switchboard.stop();
     } finally {
       server.close();

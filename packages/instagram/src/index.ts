@@ -8,4 +8,5 @@ export {
   InstagramApiFlavour,
   instagramConfigFromEnv,
 } from './config.js';
+export { connectInstagramLogin, type InstagramLoginOptions } from './onboarding.js';
 export type { UploadableMedia } from './send/index.js';

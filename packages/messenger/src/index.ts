@@ -7,4 +7,9 @@ export {
   MessengerAdapterConfigSchema,
   messengerConfigFromEnv,
 } from './config.js';
+export {
+  connectFacebookLogin,
+  type FacebookLoginOptions,
+  type FacebookLoginResult,
+} from './onboarding.js';
 export type { UploadableMedia } from './send/index.js';

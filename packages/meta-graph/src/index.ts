@@ -45,6 +45,19 @@ export {
   type UploadableMedia,
   uploadMessengerPlatformAttachment,
 } from './messenger-platform/index.js';
+export {
+  describeToken,
+  exchangeCode,
+  exchangeForLongLivedUserToken,
+  exchangeInstagramCode,
+  exchangeInstagramToken,
+  type MetaAppCredentials,
+  type OAuthHosts,
+  oauthError,
+  onboardingClient,
+  type TokenAnswer,
+  type TokenInfo,
+} from './oauth.js';
 export { verifyMetaSignature } from './signature.js';
 export { inspectMetaToken } from './token-inspection.js';
 export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';

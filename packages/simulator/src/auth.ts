@@ -4,6 +4,7 @@ import { GraphError } from './graph-error.js';
 import { appSecretProof } from './meta-json.js';
 import type { SimState } from './state.js';
 import type { SimToken } from './types.js';
+import { canAct, indexOf } from './world-index.js';
 
 /** The access token of a request: `access_token` param or `Authorization: Bearer|OAuth`. */
 export function extractToken(req: GraphRequest): string | undefined {
@@ -41,7 +42,7 @@ export function tokenProblem(
 export function authenticate(req: GraphRequest, state: SimState, now: number): SimToken {
   const value = extractToken(req);
   if (!value) throw new GraphError(400, 104, 'An access token is required to request this resource.');
-  const token = state.world.tokens.find((t) => t.token === value);
+  const token = indexOf(state.world).tokens.get(value);
   const problem = tokenProblem(token, now);
   if (problem || !token) {
     throw new GraphError(401, 190, problem?.message ?? 'Invalid OAuth access token.', {
@@ -71,9 +72,20 @@ export function requireScope(token: SimToken, scope: string, code: 10 | 200 = 10
   throw new GraphError(403, code, message);
 }
 
-/** The token must act on `id` (its Page, IG account, WABA or phone number). */
-export function requireTarget(token: SimToken, id: string): void {
-  if (token.targetIds.includes(id) || token.profileId === id) return;
+/**
+ * The token must act on `id` (its Page, IG account, WABA or phone number). A WhatsApp token (a
+ * system-user or business token) of another business gets `200`, as Meta answers for an asset the
+ * token was not granted (reference §8.3); any other token `100/33`.
+ */
+export function requireTarget(token: SimToken, id: string, channel?: 'whatsapp'): void {
+  if (canAct(token, id)) return;
+  if (channel === 'whatsapp' && token.scopes.includes('whatsapp_business_messaging'))
+    throw new GraphError(
+      403,
+      200,
+      `(#200) You do not have the permission to access the WhatsApp Business Account asset ${id}`,
+      { errorData: { messaging_product: 'whatsapp', details: 'Token has no access to this asset' } },
+    );
   throw new GraphError(
     400,
     100,

@@ -3,33 +3,32 @@ import type { SimContext } from './context.js';
 import { buildMessagingInbound, buildWhatsAppInbound } from './inbound.js';
 import type { Prng } from './prng.js';
 import type { CustomerSendInput, SimCustomer, TruthRecord } from './types.js';
+import { indexOf } from './world-index.js';
 
 /** Picks the account and customer of a customer-send request (defaults: first of the channel). */
 export function resolveCustomer(ctx: SimContext, input: CustomerSendInput): SimCustomer {
   const { world } = ctx.state;
-  const candidates = world.customers.filter(
-    (c) =>
-      c.channel === input.channel &&
-      (!input.accountId || c.accountId === input.accountId) &&
-      (!input.userId || c.userId === input.userId),
-  );
-  const found = candidates[0];
+  const index = indexOf(world);
+  const matches = (c: SimCustomer) =>
+    c.channel === input.channel &&
+    (!input.accountId || c.accountId === input.accountId) &&
+    (!input.userId || c.userId === input.userId);
+  const found = input.accountId
+    ? input.userId
+      ? index.customer(input.channel, input.accountId, input.userId)
+      : index.customersOf(input.channel, input.accountId)[0]
+    : world.customers.find(matches);
   if (found) return found;
   if (input.userId && input.accountId) {
     // An unknown user writing in for the first time becomes a customer of that account.
-    const accountKnown =
-      (input.channel === 'messenger' && world.pages.some((p) => p.id === input.accountId)) ||
-      (input.channel === 'instagram' && world.instagram.some((a) => a.id === input.accountId)) ||
-      (input.channel === 'whatsapp' && world.phoneNumbers.some((p) => p.id === input.accountId));
-    if (accountKnown) {
+    if (index.channelOf(input.accountId) === input.channel && !index.wabas.has(input.accountId)) {
       const c: SimCustomer = {
         channel: input.channel,
         accountId: input.accountId,
         userId: input.userId,
         name: `Customer ${input.userId}`,
       };
-      world.customers.push(c);
-      return c;
+      return index.addCustomer(c);
     }
   }
   throw new Error(

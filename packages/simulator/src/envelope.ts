@@ -1,4 +1,5 @@
 import type { SimChannel, SimWorld, TruthRecord } from './types.js';
+import { indexOf } from './world-index.js';
 
 /** Which subscribed field a record needs (Meta only sends fields the app subscribed to). */
 export function fieldFor(record: TruthRecord): string {
@@ -27,7 +28,7 @@ export function fieldFor(record: TruthRecord): string {
 /** The id whose `subscribed_apps` decides delivery: Page, IG account or WABA. */
 export function subscriptionId(world: SimWorld, channel: SimChannel, accountId: string): string {
   if (channel !== 'whatsapp') return accountId;
-  return world.phoneNumbers.find((p) => p.id === accountId)?.wabaId ?? accountId;
+  return indexOf(world).phones.get(accountId)?.wabaId ?? accountId;
 }
 
 /** Builds one webhook body (Meta's envelope) holding every record, grouped by entry like Meta does. */
@@ -59,7 +60,7 @@ export function buildEnvelope(
   }
   for (const [key, group] of groups) {
     const [phoneId = '', type = ''] = key.split('|');
-    const phone = world.phoneNumbers.find((p) => p.id === phoneId);
+    const phone = indexOf(world).phones.get(phoneId);
     const wabaId = phone?.wabaId ?? phoneId;
     const changes = byWaba.get(wabaId) ?? [];
     const first = group[0];
@@ -69,7 +70,7 @@ export function buildEnvelope(
       const metadata = { display_phone_number: phone?.displayPhoneNumber ?? '', phone_number_id: phoneId };
       if (type === 'inbound') {
         const contacts = [...new Set(group.map((r) => r.userId))].map((userId) => {
-          const c = world.customers.find((x) => x.channel === 'whatsapp' && x.userId === userId);
+          const c = indexOf(world).customer('whatsapp', phoneId, userId);
           return {
             profile: { name: c?.name ?? userId },
             wa_id: userId,

@@ -2,6 +2,7 @@ import type { SimContext } from './context.js';
 import type { FaultRegistry, FaultSpec } from './faults.js';
 import type { PhoneHealth } from './state.js';
 import type { SimChannel } from './types.js';
+import { indexOf } from './world-index.js';
 
 type Scope = { channel?: SimChannel; accountId?: string; durationMs?: number };
 
@@ -49,7 +50,7 @@ export interface SimFaults {
 export function createFaultsApi(ctx: SimContext): SimFaults {
   const { faults, state, clock } = ctx;
   const token = (value: string) => {
-    const t = state.world.tokens.find((x) => x.token === value);
+    const t = indexOf(state.world).tokens.get(value);
     if (!t) throw new Error('unknown token');
     return t;
   };
@@ -67,18 +68,14 @@ export function createFaultsApi(ctx: SimContext): SimFaults {
       token(value).revokedSubcode = subcode;
     },
     unsubscribeApp(accountId) {
-      const phone = state.world.phoneNumbers.find((p) => p.id === accountId);
-      const id = phone?.wabaId ?? accountId;
-      const channel: SimChannel = state.world.wabas.some((w) => w.id === id)
-        ? 'whatsapp'
-        : state.world.pages.some((p) => p.id === id)
-          ? 'messenger'
-          : 'instagram';
+      const index = indexOf(state.world);
+      const id = index.phones.get(accountId)?.wabaId ?? accountId;
+      const channel: SimChannel = index.channelOf(id) ?? 'instagram';
       ctx.sender.unsubscribe(channel, id, 'unsubscribed');
     },
     whatsappQuality(o) {
       const health = state.phoneHealth.get(o.phoneNumberId);
-      const phone = state.world.phoneNumbers.find((p) => p.id === o.phoneNumberId);
+      const phone = indexOf(state.world).phones.get(o.phoneNumberId);
       if (!health || !phone) throw new Error(`unknown phone number ${o.phoneNumberId}`);
       const before = health.qualityRating;
       if (o.qualityRating) health.qualityRating = o.qualityRating;

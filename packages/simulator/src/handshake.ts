@@ -16,10 +16,11 @@ export async function verifyWebhookTarget(
   url: string,
   challenge: string,
   timeoutMs: number,
+  verifyToken = world.app.verifyToken,
 ): Promise<HandshakeResult> {
   const target = new URL(url);
   target.searchParams.set('hub.mode', 'subscribe');
-  target.searchParams.set('hub.verify_token', world.app.verifyToken);
+  target.searchParams.set('hub.verify_token', verifyToken);
   target.searchParams.set('hub.challenge', challenge);
   try {
     const res = await fetch(target, {

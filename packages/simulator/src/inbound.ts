@@ -3,6 +3,7 @@ import { EMOJIS, TEXTS } from './content.js';
 import type { Prng } from './prng.js';
 import { mediaDownloadUrl, type SimState, type StoredAttachment, type StoredMessage } from './state.js';
 import type { InboundKind, SimCustomer } from './types.js';
+import { indexOf } from './world-index.js';
 
 export interface InboundContext {
   state: SimState;
@@ -150,7 +151,7 @@ export function buildWhatsAppInbound(ctx: InboundContext, c: SimCustomer, req: R
   const { rng, now, state } = ctx;
   const id = state.newMessageId('whatsapp', c.accountId);
   const text = req.text ?? rng.pick(TEXTS);
-  const phone = state.world.phoneNumbers.find((p) => p.id === c.accountId);
+  const phone = indexOf(state.world).phones.get(c.accountId);
   const context = req.target ? { context: { from: phone?.displayPhoneNumber ?? '', id: req.target } } : {};
   const base = {
     from: c.userId,

@@ -1,3 +1,4 @@
+import { factoryOf } from './accounts.js';
 import { authenticate } from './auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from './context.js';
 import {
@@ -9,14 +10,26 @@ import {
 import { handleConversationList, handleConversationNode, handleMessageNode } from './graph/conversations.js';
 import { handleAttachmentUpload, handleMessagingSend } from './graph/messaging-send.js';
 import {
+  handleInstagramExchange,
+  handleInstagramRefresh,
+  handleMeAccounts,
+  handleOAuthAccessToken,
+} from './graph/oauth.js';
+import {
   handleMediaNode,
   handleMediaUpload,
   handlePhoneNode,
   handleWabaNode,
 } from './graph/whatsapp-account.js';
+import {
+  handlePhoneWebhookConfiguration,
+  handleRegister,
+  handleWabaSubscribedApps,
+} from './graph/whatsapp-onboarding.js';
 import { handleWhatsAppSend } from './graph/whatsapp-send.js';
 import { GraphError, objectMissing, unknownPath } from './graph-error.js';
 import type { SimChannel, SimToken } from './types.js';
+import { indexOf } from './world-index.js';
 
 /** What the usage headers of a response are about. */
 export interface UsageTarget {
@@ -43,13 +56,12 @@ function resolve(
   token: SimToken,
 ): { kind: ObjectKind; channel?: SimChannel; accountId?: string; usageId: string } {
   const { world } = ctx.state;
-  if (world.pages.some((p) => p.id === id))
-    return { kind: 'page', channel: 'messenger', accountId: id, usageId: id };
-  if (world.instagram.some((a) => a.id === id))
-    return { kind: 'instagram', channel: 'instagram', accountId: id, usageId: id };
-  const phone = world.phoneNumbers.find((p) => p.id === id);
+  const index = indexOf(world);
+  if (index.pages.has(id)) return { kind: 'page', channel: 'messenger', accountId: id, usageId: id };
+  if (index.instagram.has(id)) return { kind: 'instagram', channel: 'instagram', accountId: id, usageId: id };
+  const phone = index.phones.get(id);
   if (phone) return { kind: 'phone', channel: 'whatsapp', accountId: id, usageId: phone.wabaId };
-  if (world.wabas.some((w) => w.id === id)) return { kind: 'waba', channel: 'whatsapp', usageId: id };
+  if (index.wabas.has(id)) return { kind: 'waba', channel: 'whatsapp', usageId: id };
   if (id === world.app.id) return { kind: 'app', usageId: id };
   const conv = ctx.state.conversationsById.get(id);
   if (conv)
@@ -87,7 +99,7 @@ function checkStorm(
 ): void {
   if (!channel) return;
   const candidates: Array<[SimChannel, string | undefined]> = [[channel, accountId]];
-  const linked = ctx.state.world.pages.find((p) => p.id === accountId)?.instagramId;
+  const linked = accountId ? indexOf(ctx.state.world).pages.get(accountId)?.instagramId : undefined;
   if (linked) candidates.push(['instagram', linked]);
   for (const [ch, acc] of candidates) {
     const storm = ctx.faults.find('rate-limit-storm', ch, acc);
@@ -120,10 +132,19 @@ const USAGE_TYPE: Record<SimChannel, string> = {
 };
 
 /** Dispatches a Graph API request to its handler (path already stripped of `/vNN.0`). */
-export function routeGraph(ctx: SimContext, req: GraphRequest, usage: UsageTarget): GraphResponse {
+export function routeGraph(
+  ctx: SimContext,
+  req: GraphRequest,
+  usage: UsageTarget,
+): GraphResponse | Promise<GraphResponse> {
   const [first, edge, ...rest] = req.segments;
   if (!first) throw unknownPath('/');
   if (rest.length > 0) throw unknownPath(`/${rest.join('/')}`);
+  // OAuth endpoints authenticate with client credentials or the token being exchanged.
+  const factory = factoryOf(ctx.state);
+  if (first === 'oauth' && edge === 'access_token') return handleOAuthAccessToken(ctx, req, factory);
+  if (first === 'access_token' && !edge) return handleInstagramExchange(ctx, req, factory);
+  if (first === 'refresh_access_token' && !edge) return handleInstagramRefresh(ctx, req, factory);
   const token = authenticate(req, ctx.state, ctx.clock.now());
   usage.appToken = token.type === 'APP';
   if (first === 'debug_token' && !edge) return handleDebugToken(ctx, req);
@@ -151,14 +172,17 @@ export function routeGraph(ctx: SimContext, req: GraphRequest, usage: UsageTarge
       if (edge === 'message_attachments' && m === 'POST') return handleAttachmentUpload(ctx, req, token, id);
       break;
     case 'phone': {
-      const phone = ctx.state.world.phoneNumbers.find((p) => p.id === id);
+      const phone = indexOf(ctx.state.world).phones.get(id);
+      if ((edge === 'register' || edge === 'deregister') && m === 'POST')
+        return handleRegister(ctx, req, token, id, edge);
       if (!edge && m === 'GET' && phone) return handlePhoneNode(ctx, req, token, phone);
+      if (!edge && m === 'POST') return handlePhoneWebhookConfiguration(ctx, req, token, id);
       if (edge === 'messages' && m === 'POST') return handleWhatsAppSend(ctx, req, token, id);
       if (edge === 'media' && m === 'POST') return handleMediaUpload(ctx, req, token, id);
       break;
     }
     case 'waba':
-      if (edge === 'subscribed_apps') return handleSubscribedApps(ctx, req, token, id);
+      if (edge === 'subscribed_apps') return handleWabaSubscribedApps(ctx, req, token, id);
       if (m === 'GET' && (!edge || edge === 'phone_numbers'))
         return handleWabaNode(ctx, req, token, id, edge);
       break;
@@ -179,6 +203,7 @@ export function routeGraph(ctx: SimContext, req: GraphRequest, usage: UsageTarge
       break;
     case 'user':
       if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);
+      if (edge === 'accounts' && m === 'GET') return handleMeAccounts(ctx, req, token, factory);
       break;
   }
   if (edge) throw unknownPath(`/${edge}`);

@@ -7,6 +7,7 @@ import { GraphError } from './graph-error.js';
 import { parseParams, readBody } from './http-body.js';
 import { routeGraph, type UsageTarget } from './router.js';
 import { mediaUrlValid } from './state.js';
+import { canAct, indexOf } from './world-index.js';
 
 /** Handles `/_sim/...` control requests; returns status and JSON body. */
 export type ControlHandler = (
@@ -41,14 +42,14 @@ async function serveMedia(
   const media = ctx.state.media.get(id);
   const fake = { headers: req.headers, params: Object.fromEntries(query) } as unknown as GraphRequest;
   const value = extractToken(fake);
-  const token = ctx.state.world.tokens.find((t) => t.token === value);
+  const token = value === undefined ? undefined : indexOf(ctx.state.world).tokens.get(value);
   if (!media || media.deleted || !mediaUrlValid(query, ctx.clock.now())) {
     // Meta's CDN answers an expired URL with 404: the client fetches a fresh one from GET /{media-id}.
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end(!media || media.deleted ? 'Not Found' : 'URL signature expired');
     return;
   }
-  if (!token || tokenProblem(token, ctx.clock.now()) || !token.targetIds.includes(media.phoneNumberId)) {
+  if (!token || tokenProblem(token, ctx.clock.now()) || !canAct(token, media.phoneNumberId)) {
     res.writeHead(401, { 'content-type': 'text/plain' });
     res.end('Unauthorized');
     return;
@@ -160,7 +161,7 @@ async function handle(
       rawBody: raw,
       ...(parsed.parts ? { parts: parsed.parts } : {}),
     };
-    const out = routeGraph(ctx, graphReq, usage);
+    const out = await routeGraph(ctx, graphReq, usage);
     send(res, out.status ?? 200, out.body, { ...usageHeaders(), ...out.headers });
   } catch (err) {
     if (err instanceof GraphError) {

@@ -1,12 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '@switchboard/core';
 import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
+import { AccountFactory, createAccountsApi, type SimAccounts } from './accounts.js';
+import { accountsControl } from './accounts-control.js';
 import type { SimContext } from './context.js';
 import { createControl } from './control.js';
 import { customerSends } from './customer.js';
 import { FaultRegistry } from './faults.js';
 import { createFaultsApi, type SimFaults } from './faults-api.js';
 import { type HandshakeResult, verifyWebhookTarget } from './handshake.js';
+import { createOnboarding, publishPartnerEvent, type SimOnboarding } from './onboarding.js';
 import { businessReplies } from './outbound.js';
 import { createPrng, randomAlnum } from './prng.js';
 import { createSimServer } from './server.js';
@@ -26,6 +29,7 @@ import type {
 import { UsageMeter } from './usage.js';
 import { WebhookSender } from './webhooks.js';
 import { createWorld } from './world.js';
+import { indexOf } from './world-index.js';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
@@ -63,6 +67,10 @@ export interface MetaSimulator {
    */
   isDetailed(messageId: string): boolean;
   faults: SimFaults;
+  /** Pages, Instagram accounts and WABAs created and removed at runtime (also `/_sim/accounts`). */
+  accounts: SimAccounts;
+  /** The customer side of Embedded Signup, Facebook Login and Instagram Login (also `/_sim/onboarding/*`). */
+  onboarding: SimOnboarding;
   traffic: { start(options: TrafficOptions): void; stop(): void };
   /** Sends Meta's verification GET to the channel's webhook target; `ok` when the challenge is echoed. */
   verifyWebhook(channel: SimChannel): Promise<HandshakeResult>;
@@ -124,6 +132,22 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
       return record;
     },
   };
+  const factory = new AccountFactory(
+    state,
+    clock,
+    options.seed,
+    options.world?.windowsOpen ?? true,
+    (wabaId) => {
+      const waba = indexOf(world).wabas.get(wabaId);
+      publishPartnerEvent(ctx, wabaId, {
+        event: 'PARTNER_REMOVED',
+        waba_info: { waba_id: wabaId, owner_business_id: waba?.businessId ?? '' },
+        disconnection_info: { reason: 'Business removed the partner', initiated_by: 'USER' },
+      });
+    },
+  );
+  const accounts = createAccountsApi(factory, state);
+  const onboarding = createOnboarding(ctx, factory);
   const contentRng = createPrng(seed + 1);
   const send = (input: CustomerSendInput) => customerSends(ctx, contentRng, input);
   const latest = (channel: SimChannel, accountId: string, userId: string): string | undefined => {
@@ -146,9 +170,11 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     if (!target) throw new Error(`no webhook target for ${channel}`);
     return verifyWebhookTarget(world, target, ctx.rng.digits(10), options.webhookTimeoutMs ?? 5000);
   };
+  const control = createControl(ctx, faultsApi, traffic, send, verify);
   const server = createSimServer(
     () => ctx,
-    createControl(ctx, faultsApi, traffic, send, verify),
+    async (method, segments, query, body) =>
+      accountsControl(accounts, onboarding, method, segments, body) ?? control(method, segments, query, body),
     controlToken,
   );
   await new Promise<void>((resolve, reject) => {
@@ -156,6 +182,14 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  /** A number sends with its WABA's newest working business token (the default world's: the system user's). */
+  const businessTokenOf = (wabaId: string): string | undefined => {
+    const index = indexOf(world);
+    const businessId = index.wabas.get(wabaId)?.businessId;
+    if (!businessId) return world.systemUserToken;
+    const tokens = index.tokensByProfile.get(businessId) ?? [];
+    return tokens.filter((t) => t.revokedSubcode === undefined).at(-1)?.token;
+  };
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   ctx.baseUrl = url;
   if (options.traffic) traffic.start(options.traffic);
@@ -168,19 +202,23 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     clock,
     world,
     account(channel, index = 0) {
-      const ids =
+      const found =
         channel === 'messenger'
-          ? world.pages.map((p) => [p.id, p.accessToken])
+          ? world.pages[index]
           : channel === 'instagram'
-            ? world.instagram.map((a) => [a.id, a.accessToken])
-            : world.phoneNumbers.map((p) => [p.id, world.systemUserToken]);
-      const [accountId, token] = ids[index] ?? [];
-      if (!accountId || !token) throw new Error(`no ${channel} account #${index}`);
+            ? world.instagram[index]
+            : world.phoneNumbers[index];
+      const token = !found
+        ? undefined
+        : 'accessToken' in found
+          ? found.accessToken
+          : businessTokenOf(found.wabaId);
+      if (!found || !token) throw new Error(`no ${channel} account #${index}`);
       return {
         channel,
-        accountId,
+        accountId: found.id,
         token,
-        customers: world.customers.filter((c) => c.channel === channel && c.accountId === accountId),
+        customers: [...indexOf(world).customersOf(channel, found.id)],
       };
     },
     customerSends: send,
@@ -194,6 +232,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     truth,
     isDetailed: (messageId) => state.isDetailed(messageId),
     faults: faultsApi,
+    accounts,
+    onboarding,
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
     verifyWebhook: verify,
     setWebhook: (channel, target) => sender.setTarget(channel, target),

@@ -9,6 +9,7 @@ import type {
   TrafficOptions,
   TruthRecord,
 } from './types.js';
+import { indexOf } from './world-index.js';
 
 export const DEFAULT_SESSION: SessionShape = {
   messages: [1, 6],
@@ -113,7 +114,7 @@ export class TrafficGenerator {
   }
 
   private customersOf(channel: SimChannel, accountId: string) {
-    return this.world.customers.filter((c) => c.channel === channel && c.accountId === accountId);
+    return indexOf(this.world).customersOf(channel, accountId);
   }
 
   private fire(channel: SimChannel, accountId: string): void {

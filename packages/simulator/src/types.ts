@@ -22,6 +22,11 @@ export interface SimToken {
   expiresAt: number;
   /** Set when revoked; the 190 subcode to answer with (467 by default, 460 password changed...). */
   revokedSubcode?: number;
+  /**
+   * What an OAuth exchange may do with the token: a short-lived Facebook user token can become a
+   * long-lived one, a short-lived Instagram Login token a 60-day one, a 60-day one can be refreshed.
+   */
+  grant?: 'fb-user-short' | 'fb-user-long' | 'ig-short' | 'ig-long' | 'business';
 }
 
 export interface SimApp {
@@ -62,6 +67,16 @@ export interface SimWaba {
   id: string;
   name: string;
   phoneNumberIds: string[];
+  /** The customer's business portfolio (Embedded Signup's `business_id`). */
+  businessId?: string;
+}
+
+/** A Facebook user who manages Pages (Facebook Login hands out their user token). */
+export interface SimUser {
+  /** App-scoped user id. */
+  id: string;
+  name: string;
+  pageIds: string[];
 }
 
 export interface SimCustomer {
@@ -84,6 +99,8 @@ export interface SimWorld {
   wabas: SimWaba[];
   phoneNumbers: SimPhoneNumber[];
   systemUserToken: string;
+  /** Facebook users created by `sim.onboarding.facebookLogin` (none in the default world). */
+  users: SimUser[];
   customers: SimCustomer[];
   tokens: SimToken[];
   /** Extra Page 0 tokens for probe tests: expires in 1 h, already expired, revoked, no scopes. */

@@ -1,4 +1,5 @@
 import type { Clock, Logger } from '@switchboard/core';
+import { onboardingState } from './accounts.js';
 import { buildEnvelope, fieldFor, subscriptionId } from './envelope.js';
 import type { ActiveFault, FaultRegistry } from './faults.js';
 import { metaStringify, signSha1, signSha256 } from './meta-json.js';
@@ -47,6 +48,8 @@ interface Batch {
   body: string;
   createdAt: number;
   attempt: number;
+  /** WABA whose `override_callback_uri` receives the batch; '' for the app's callback URL. */
+  route: string;
   /** Page / IG account / WABA ids whose delivery health this batch affects. */
   subscriptions: string[];
 }
@@ -58,8 +61,9 @@ interface Failing {
 
 /** Delivers webhooks like Meta: serialized and signed as Meta does, batched, retried, and subject to faults. */
 export class WebhookSender {
-  private readonly pending = new Map<SimChannel, TruthRecord[]>();
-  private readonly flushScheduled = new Set<SimChannel>();
+  /** Per `${channel}|${route}`: the app URL, or a WABA's override URL. */
+  private readonly pending = new Map<string, TruthRecord[]>();
+  private readonly flushScheduled = new Set<string>();
   private readonly held: Array<{ faultId: string; record: TruthRecord }> = [];
   private readonly failing = new Map<string, Failing>();
   private readonly inflight = new Set<Promise<unknown>>();
@@ -78,13 +82,15 @@ export class WebhookSender {
   /** Routes a freshly generated record through subscriptions and faults towards delivery. */
   emit(record: TruthRecord): void {
     const { faults, state } = this.o;
-    if (!this.o.targets[record.channel]) {
+    if (!this.urlFor(record.channel, this.routeOf(record))) {
       record.dropped = 'no-target';
       return;
     }
     const subId = subscriptionId(state.world, record.channel, record.accountId);
     const fields = state.subscriptions.get(subId);
-    if (!fields || (record.channel !== 'whatsapp' && !fields.includes(fieldFor(record)))) {
+    // Partner events follow the app-level account_update subscription, not the WABA's.
+    const partner = record.type === 'account' && record.kind === 'account_update';
+    if (!partner && (!fields || (record.channel !== 'whatsapp' && !fields.includes(fieldFor(record))))) {
       record.dropped = 'unsubscribed';
       return;
     }
@@ -133,28 +139,48 @@ export class WebhookSender {
     for (const h of released) this.emit(h.record);
   }
 
+  /**
+   * Only WhatsApp messaging webhooks follow a WABA's override (§9.1); account webhooks, Messenger and
+   * Instagram always go to the app's URL.
+   */
+  private routeOf(record: TruthRecord): string {
+    if (record.channel !== 'whatsapp' || record.type === 'account') return '';
+    // Precedence: the number's override, then its WABA's, then the app's URL.
+    const overrides = onboardingState(this.o.state).overrides;
+    if (overrides.has(record.accountId)) return record.accountId;
+    const wabaId = subscriptionId(this.o.state.world, record.channel, record.accountId);
+    return overrides.has(wabaId) ? wabaId : '';
+  }
+
+  private urlFor(channel: SimChannel, route: string): string | undefined {
+    const override = route ? onboardingState(this.o.state).overrides.get(route)?.uri : undefined;
+    return override ?? this.o.targets[channel];
+  }
+
   private enqueue(record: TruthRecord): void {
     if (this.stopped) return;
-    const list = this.pending.get(record.channel) ?? [];
+    const key = `${record.channel}|${this.routeOf(record)}`;
+    const list = this.pending.get(key) ?? [];
     list.push(record);
-    this.pending.set(record.channel, list);
-    if (this.flushScheduled.has(record.channel)) return;
-    this.flushScheduled.add(record.channel);
+    this.pending.set(key, list);
+    if (this.flushScheduled.has(key)) return;
+    this.flushScheduled.add(key);
     if (this.o.batchWindowMs > 0) {
-      this.o.clock.setTimeout(() => this.flush(record.channel), this.o.batchWindowMs);
+      this.o.clock.setTimeout(() => this.flush(key), this.o.batchWindowMs);
     } else {
       this.immediates++;
       setImmediate(() => {
         this.immediates--;
-        this.flush(record.channel);
+        this.flush(key);
       });
     }
   }
 
-  private flush(channel: SimChannel): void {
-    this.flushScheduled.delete(channel);
-    const list = this.pending.get(channel) ?? [];
-    this.pending.delete(channel);
+  private flush(key: string): void {
+    this.flushScheduled.delete(key);
+    const list = this.pending.get(key) ?? [];
+    this.pending.delete(key);
+    const [channel, route = ''] = key.split('|') as [SimChannel, string?];
     for (let i = 0; i < list.length; i += this.o.maxEvents) {
       const records = list.slice(i, i + this.o.maxEvents);
       const now = this.o.clock.now();
@@ -162,13 +188,13 @@ export class WebhookSender {
       const subscriptions = [
         ...new Set(records.map((r) => subscriptionId(this.o.state.world, channel, r.accountId))),
       ];
-      this.attempt({ channel, records, body, createdAt: now, attempt: 0, subscriptions }, false);
+      this.attempt({ channel, records, body, createdAt: now, attempt: 0, subscriptions, route }, false);
     }
   }
 
   private attempt(batch: Batch, duplicate: boolean): void {
     if (this.stopped) return;
-    const url = this.o.targets[batch.channel];
+    const url = this.urlFor(batch.channel, batch.route);
     if (!url) return;
     batch.attempt++;
     const at = this.o.clock.now();

@@ -171,6 +171,7 @@ export function createWorld(seed: number | undefined, spec: WorldSpec = {}, now 
     wabas,
     phoneNumbers,
     systemUserToken,
+    users: [],
     customers,
     tokens,
     testTokens,

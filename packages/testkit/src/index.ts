@@ -1,1 +1,2 @@
+export { type RecordedConnect, recordingAccounts } from './accounts.js';
 export * from './request.js';

@@ -22,6 +22,14 @@ export {
   type FlowResponse,
 } from './flows/endpoint.js';
 export type { DownloadedMedia, DownloadMediaOptions, MediaStream, UploadMediaInput } from './media.js';
+export {
+  applyPartnerEvent,
+  completeEmbeddedSignup,
+  type EmbeddedSignupOptions,
+  type EmbeddedSignupResult,
+  type PartnerEvent,
+  partnerEventOf,
+} from './onboarding.js';
 export { buildSendBody, isBusinessScopedUserId, type WhatsAppSendBody } from './send/build.js';
 export { WHATSAPP_FIELD_LIMITS, WHATSAPP_LIMITS } from './send/limits.js';
 export { type ParseOptions, parseWhatsAppWebhook, parseWhatsAppWebhookSlices } from './webhook/parse.js';

@@ -20,6 +20,15 @@ export function mountAccounts(main: HTMLElement) {
   let view: AccountsView | undefined;
   let tenant = '';
   let note = '';
+  let simulator = false;
+  let newTenant = 'initech';
+  void api.info().then(
+    (info) => {
+      simulator = info.mode === 'simulator';
+      render();
+    },
+    () => {},
+  );
 
   const run = async (action: () => Promise<AccountsView>) => {
     try {
@@ -88,6 +97,38 @@ export function mountAccounts(main: HTMLElement) {
       ),
     );
 
+  // Simulator mode: a new business onboards through the same helpers a platform calls against Meta.
+  const onboarding = () => {
+    const tenantInput = h('input', {
+      class: 'tenant',
+      placeholder: 'tenant',
+      value: newTenant,
+      'aria-label': 'New tenant',
+      oninput: (e: Event) => {
+        newTenant = (e.target as HTMLInputElement).value;
+      },
+    });
+    const flow = (name: string, label: string) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          'data-flow': name,
+          onclick: () => void run(() => api.onboard(name, tenantInput.value)),
+        },
+        label,
+      );
+    return h(
+      'section',
+      { class: 'onboarding' },
+      h('strong', null, 'Connect a business '),
+      tenantInput,
+      flow('embedded-signup', 'WhatsApp Embedded Signup'),
+      flow('facebook-login', 'Facebook Login (Page + Instagram)'),
+      flow('instagram-login', 'Instagram Login'),
+    );
+  };
+
   const render = () => {
     if (!view) return;
     const shown = view.accounts.filter((a) => !tenant || a.tenantId === tenant);
@@ -109,6 +150,7 @@ export function mountAccounts(main: HTMLElement) {
           ...view.tenants.map((t) => h('option', { value: t, selected: t === tenant }, t)),
         ),
       ),
+      ...(simulator ? [onboarding()] : []),
       ...(note ? [h('p', { class: 'note', role: 'status' }, note)] : []),
       h(
         'table',

@@ -47,6 +47,12 @@ export const api = {
       `/api/conversations${tenant ? `?tenant=${encodeURIComponent(tenant)}` : ''}`,
     ),
   accounts: () => request<AccountsView>('/api/accounts'),
+  info: () => request<{ mode: 'simulator' | 'meta' }>('/api/info'),
+  onboard: (flow: string, tenantId: string) =>
+    request<AccountsView>('/api/accounts/onboard', {
+      method: 'POST',
+      body: JSON.stringify({ flow, tenantId }),
+    }),
   disconnectAccount: (channel: string, id: string) =>
     request<AccountsView>(`/api/accounts/${channel}/${encodeURIComponent(id)}/disconnect`, {
       method: 'POST',

@@ -1,5 +1,9 @@
 import type { AccountRecord, Switchboard } from '@switchboard/core';
 import { SwitchboardError } from '@switchboard/core';
+import { connectInstagramLogin } from '@switchboard/instagram';
+import { connectFacebookLogin } from '@switchboard/messenger';
+import type { MetaSimulator } from '@switchboard/simulator';
+import { completeEmbeddedSignup } from '@switchboard/whatsapp';
 import type { Hono } from 'hono';
 import type { AccountsView, AccountView } from '../shared/types.js';
 
@@ -25,7 +29,11 @@ export async function tenantsByAccount(switchboard: Switchboard): Promise<Map<st
 /** `/api/accounts`: the registry with tenant, status, token expiry and last webhook; disconnect and reconnect. */
 export function accountRoutes(
   app: Hono,
-  deps: { switchboard: Switchboard; accountLabel: (channel: string, accountId: string) => string },
+  deps: {
+    switchboard: Switchboard;
+    accountLabel: (channel: string, accountId: string) => string;
+    simulator: MetaSimulator | undefined;
+  },
 ): void {
   const { switchboard } = deps;
 
@@ -81,6 +89,44 @@ export function accountRoutes(
     const result = await act(() =>
       switchboard.accounts.connect({ channel: c.req.param('channel'), accountId: c.req.param('id') }),
     );
+    return c.json(result.body, result.status);
+  });
+  // Simulator mode: a new business goes through the real onboarding helpers against the fake Meta.
+  app.post('/api/accounts/onboard', async (c) => {
+    const sim = deps.simulator;
+    if (!sim) return c.json({ error: 'onboarding demos exist only in simulator mode' }, 404);
+    const body = (await c.req.json().catch(() => ({}))) as { flow?: unknown; tenantId?: unknown };
+    const tenantId =
+      typeof body.tenantId === 'string' && body.tenantId.trim() ? body.tenantId.trim() : undefined;
+    const hosts = {
+      appId: sim.world.app.id,
+      appSecret: sim.world.app.secret,
+      graphBaseUrl: sim.url,
+      instagramGraphBaseUrl: sim.url,
+      instagramApiBaseUrl: sim.url,
+      accounts: switchboard.accounts,
+      now: () => switchboard.clock.now(),
+      ...(tenantId ? { tenantId } : {}),
+    };
+    const flows: Record<string, () => Promise<unknown>> = {
+      'embedded-signup': async () => {
+        const signup = sim.onboarding.embeddedSignup({ phoneNumbers: 1 });
+        return completeEmbeddedSignup({ ...hosts, code: signup.code, wabaId: signup.wabaId, pin: '246810' });
+      },
+      'facebook-login': async () => {
+        const login = sim.onboarding.facebookLogin({ pages: 1, instagram: 1 });
+        return connectFacebookLogin({ ...hosts, userAccessToken: login.userAccessToken });
+      },
+      'instagram-login': async () => {
+        const login = sim.onboarding.instagramLogin({
+          redirectUri: 'https://inbox.example/instagram/callback',
+        });
+        return connectInstagramLogin({ ...hosts, code: login.code, redirectUri: login.redirectUri });
+      },
+    };
+    const flow = typeof body.flow === 'string' ? flows[body.flow] : undefined;
+    if (!flow) return c.json({ error: `flow must be one of ${Object.keys(flows).join(', ')}` }, 400);
+    const result = await act(flow);
     return c.json(result.body, result.status);
   });
   app.post('/api/accounts/:channel/:id/tenant', async (c) => {

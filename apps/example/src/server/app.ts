@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import {
   type ChannelAdapter,
+  type CredentialKey,
   createLogger,
   createSwitchboard,
+  credentialKeysFromEnv,
   type Logger,
   type Switchboard,
   systemClock,
@@ -98,6 +101,7 @@ export async function startInbox(
     clock,
     logger,
     watch: watchOptions(config.watch),
+    credentials: { keys: credentialKeys(config, logger) },
   });
   const accountLabel = labeller(simulator);
 
@@ -207,6 +211,27 @@ function watchOptions(w: InboxConfig['watch']): WatchOptions | false {
     delivery: w.deliveryDeadlineMs !== undefined ? { deadlineMs: w.deliveryDeadlineMs } : {},
     probes: w.probesIntervalMs !== undefined ? { intervalMs: w.probesIntervalMs } : {},
   };
+}
+
+/**
+ * Keys sealing the tokens of accounts connected at runtime: `SWITCHBOARD_CREDENTIAL_KEY(S)`, else a key
+ * generated once into the data directory (readable by this user only) so a restart can still open them.
+ */
+function credentialKeys(config: InboxConfig, logger: Logger): CredentialKey[] {
+  const fromEnv = credentialKeysFromEnv(config.env);
+  if (fromEnv.length > 0) return fromEnv;
+  const file = join(config.dataDir, 'credential.key');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    logger.info(
+      'generated a credential key for stored account tokens (set SWITCHBOARD_CREDENTIAL_KEY in production)',
+      {
+        file,
+      },
+    );
+  }
+  return credentialKeysFromEnv({ SWITCHBOARD_CREDENTIAL_KEY: readFileSync(file, 'utf8') });
 }
 
 /** Demo tenants for the simulator's accounts (once: a tenant set on the Accounts page is kept). */

@@ -8,6 +8,7 @@ import { createMemoryRateLimiter } from '../limiter.js';
 import { createLogger } from '../logger.js';
 import type { EventKind } from '../model/events.js';
 import { type AlarmHandler, createAlarmCenter } from '../watch/alarms.js';
+import type { IncidentHandler } from '../watch/incidents.js';
 import { registerWatchMetrics } from '../watch/metrics.js';
 import { createWatch, type Watch } from '../watch/watch.js';
 import { resolveWorker } from './backoff.js';
@@ -222,6 +223,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
         send: (message) => outbox.send(message),
         alarms,
         serves: accounts.admits,
+        accountInfo: (channel, accountId) => accounts.peek(channel, accountId),
       },
       options.watch ?? {},
     );
@@ -242,8 +244,21 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       reencrypt: vault.reencrypt,
     },
     tokens: tokens && { pass: tokens.pass, check: tokens.check, status: tokens.status },
-    on(kind: EventKind | '*' | 'alarm', handler: EventHandler<never> | AlarmHandler, opts?: HandlerOptions) {
+    on(
+      kind: EventKind | '*' | 'alarm' | 'incident',
+      handler: EventHandler<never> | AlarmHandler | IncidentHandler,
+      opts?: HandlerOptions,
+    ) {
       const tenantId = opts?.tenantId;
+      if (kind === 'incident') {
+        const onIncident = handler as IncidentHandler;
+        if (!watch) return () => {};
+        return watch.incidents.on(
+          tenantId === undefined
+            ? onIncident
+            : (i) => (i.scope.tenants.includes(tenantId) ? onIncident(i) : undefined),
+        );
+      }
       if (kind === 'alarm') {
         const onAlarm = handler as AlarmHandler;
         return alarms.on(

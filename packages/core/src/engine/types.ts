@@ -9,6 +9,7 @@ import type { ChannelEvent, EventKind, EventOfKind, EventSource } from '../model
 import type { OutboundContent, OutboundMessage, SendReceipt } from '../model/outbound.js';
 import type { AccountStatus, OutboxEntry, Store } from '../store/types.js';
 import type { AlarmHandler } from '../watch/alarms.js';
+import type { IncidentHandler } from '../watch/incidents.js';
 import type { WatchAccountHealth, WatchOptions } from '../watch/types.js';
 import type { Watch } from '../watch/watch.js';
 import type { Ingress } from './ingress.js';
@@ -221,6 +222,11 @@ export interface Switchboard {
   on(kind: '*', handler: EventHandler, options?: HandlerOptions): () => void;
   /** Alarms (the watch's silence, webhook_gap, delivery_pipeline, subscription, token, probe; account_unknown), raised and cleared. */
   on(kind: 'alarm', handler: AlarmHandler, options?: HandlerOptions): () => void;
+  /**
+   * Incident transitions (opened, updated, recovering, closed) of the watch; with `{ tenantId }`, only
+   * incidents whose scope includes that tenant. Nothing is emitted with `watch: false`.
+   */
+  on(kind: 'incident', handler: IncidentHandler, options?: HandlerOptions): () => void;
   /** The account registry: connect, update, disconnect, get and list accounts at runtime. */
   readonly accounts: Accounts;
   /** Platform apps whose secrets sign webhooks, changeable at runtime (several apps, secret rotation). */

@@ -11,7 +11,9 @@ import type { Logger } from '../logger.js';
  * - `probe`: another health probe is down;
  * - `account_unknown`: webhooks arrive for an account that is not connected (held, then dead-lettered);
  * - `token_invalid` / `token_expiring`: the daily token check of a registered account (`switchboard.tokens`)
- *   found its token invalid or short of permissions / expiring within `tokens.expiringWithinDays`.
+ *   found its token invalid or short of permissions / expiring within `tokens.expiringWithinDays`;
+ * - `platform_outage`: the accounts of one (channel, app) pool went silent together, improbably and
+ *   broadly (`accountId` is `app:<appId>`; `data.scope` says `platform` or `app`).
  */
 export type AlarmType =
   | 'silence'
@@ -22,7 +24,8 @@ export type AlarmType =
   | 'probe'
   | 'account_unknown'
   | 'token_invalid'
-  | 'token_expiring';
+  | 'token_expiring'
+  | 'platform_outage';
 
 /**
  * An alarm event, emitted through `switchboard.on('alarm', handler)` when raised and again when cleared.

@@ -107,7 +107,12 @@ export function recordExposure(state: BaselineState, from: number, to: number): 
   }
 }
 
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+/** A plain loop: called for every account at every check (thousands of accounts). */
+const sum = (xs: readonly number[]) => {
+  let total = 0;
+  for (let i = 0; i < xs.length; i++) total += xs[i] as number;
+  return total;
+};
 
 /** Account-wide rate (events/hour): Gamma-Poisson posterior mean with the prior as pseudo-observations. */
 export function accountRate(state: BaselineState, prior: BaselinePrior): number {

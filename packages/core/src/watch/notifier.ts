@@ -1,5 +1,9 @@
 import type { Logger } from '../logger.js';
-import type { Alarm, AlarmHandler } from './alarms.js';
+/** What the notifier POSTs: an alarm event or an incident transition (both carry `id` and `state`). */
+export interface Notification {
+  id: string;
+  state: string;
+}
 
 /** Where and how alarms are POSTed. */
 export interface AlarmNotifierOptions {
@@ -15,7 +19,7 @@ export interface AlarmNotifierOptions {
 }
 
 /**
- * An alarm handler that POSTs every alarm event as JSON to a URL (a chat webhook, a pager bridge).
+ * An alarm (and incident) handler that POSTs every event as JSON to a URL (a chat webhook, a pager bridge).
  * Failures are logged, never thrown: notifying must not disturb the engine.
  *
  * @example
@@ -23,13 +27,15 @@ export interface AlarmNotifierOptions {
  * // or by hand:
  * switchboard.on('alarm', createAlarmNotifier({ url: 'https://hooks.example.com/switchboard' }));
  */
-export function createAlarmNotifier(options: AlarmNotifierOptions): AlarmHandler & {
+export function createAlarmNotifier(options: AlarmNotifierOptions): ((
+  event: Notification,
+) => Promise<void>) & {
   /** Resolves when every POST started so far has finished. */
   flush(): Promise<void>;
 } {
   const inFlight = new Set<Promise<void>>();
   const attempts = Math.max(1, options.attempts ?? 3);
-  const post = async (alarm: Alarm): Promise<void> => {
+  const post = async (alarm: Notification): Promise<void> => {
     let lastError = '';
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
@@ -53,7 +59,7 @@ export function createAlarmNotifier(options: AlarmNotifierOptions): AlarmHandler
       error: lastError,
     });
   };
-  const handler = (alarm: Alarm) => {
+  const handler = (alarm: Notification) => {
     const p = post(alarm).finally(() => inFlight.delete(p));
     inFlight.add(p);
     return p;

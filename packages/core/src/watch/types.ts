@@ -1,6 +1,7 @@
 import type { HealthProbeResult } from '../adapter.js';
 import type { Alarm } from './alarms.js';
 import type { BaselinePrior } from './baseline.js';
+import type { FleetOptions } from './fleet.js';
 import type { LossAccount } from './loss.js';
 import type { AlarmNotifierOptions } from './notifier.js';
 import type { SilenceOptions, SilenceVerdict } from './silence.js';
@@ -50,6 +51,12 @@ export interface WatchOptions {
      * adapter's `backfillPerSecond` (Meta: 2 calls/s) allows in one interval; the rest wait for the next pass.
      */
     maxConversationsPerPass?: number;
+    /**
+     * Most accounts reconciled per pass and channel (thousands of accounts within the app's Graph
+     * limits). Default: every account. Accounts in an alarm or incident go first, then those never
+     * checked, then the longest unchecked; `watch.coverage()` says how long a full round takes.
+     */
+    maxAccountsPerPass?: number;
     enabled?: boolean;
   };
   delivery?: {
@@ -65,8 +72,21 @@ export interface WatchOptions {
   };
   /** Resubscribe the app when a probe finds it unsubscribed (and record that it did). Default false. */
   autoResubscribe?: boolean;
-  /** POST every alarm as JSON to this URL. */
+  /** POST every alarm and incident transition as JSON to this URL. */
   notifier?: AlarmNotifierOptions;
+  /** Pooled detection per (channel, app): `platform_outage` when a pool goes silent together. */
+  fleet?: Partial<FleetOptions>;
+}
+
+/** How recently the accounts of one channel were reconciled (`watch.coverage()`). */
+export interface ReconcileCoverage {
+  channel: string;
+  accounts: number;
+  neverReconciled: number;
+  /** Age of the oldest reconciliation (null while an account was never reconciled). */
+  oldestAgeMs: number | null;
+  /** Passes × interval: every account is reconciled at least this often. */
+  fullRoundMs: number;
 }
 
 /** Reconciliation (verification) numbers of one account. */

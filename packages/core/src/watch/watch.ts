@@ -11,9 +11,23 @@ import {
   type AlarmType,
   createAlarmCenter,
 } from './alarms.js';
-import { recordEvent } from './baseline.js';
+import { observedHours, rateAt, recordEvent, silenceWeight } from './baseline.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
-import { createDeliveryWatch } from './delivery.js';
+import { confirmedIds, createDeliveryWatch } from './delivery.js';
+import {
+  createFleetDetector,
+  DEFAULT_FLEET,
+  type FleetCalibration,
+  type FleetPoolHealth,
+  type FleetTransition,
+} from './fleet.js';
+import {
+  createIncidentManager,
+  escalationPacket,
+  type Incident,
+  type IncidentHandler,
+  incidentStatusText,
+} from './incidents.js';
 import { createLossLedger, type LossAccount } from './loss.js';
 import { createAlarmNotifier } from './notifier.js';
 import { isUnsubscribed, runAdapterProbes } from './probes.js';
@@ -29,7 +43,7 @@ import {
   saveBaseline,
   saveReconcile,
 } from './state.js';
-import type { WatchAccountHealth, WatchOptions } from './types.js';
+import type { ReconcileCoverage, WatchAccountHealth, WatchOptions } from './types.js';
 
 /** Alarms after which messages may be missing: a reconciliation pass runs at once. */
 const SUSPECTS_LOSS = new Set<AlarmType>(['silence', 'delivery_pipeline', 'subscription', 'probe']);
@@ -57,7 +71,28 @@ export interface WatchDeps {
   alarms?: AlarmCenter;
   /** Whether an account is served (`switchboard.accounts`): the silence of one that is not is expected. */
   serves?: (channel: string, accountId: string) => boolean;
+  /** The registry's record of an account: its Meta app (pooled detection) and tenant (incidents). */
+  accountInfo?: (
+    channel: string,
+    accountId: string,
+  ) => { appId?: string | null; tenantId?: string | null } | undefined;
 }
+
+const FLEET_KEY = 'watch:fleet:calibration';
+/** A baseline is written at most this often (and on stop): a crash loses at most this much learning. */
+const BASELINE_SAVE_MS = 60 * 60_000;
+
+/** App of accounts the registry names no app for. */
+export const DEFAULT_APP = 'default';
+
+/** Account alarms that explain an account's own silence (it then leaves the fleet pool). */
+const ACCOUNT_ALARMS: readonly AlarmType[] = [
+  'silence',
+  'subscription',
+  'token',
+  'token_invalid',
+  'webhook_gap',
+];
 
 /** The silence watch of an engine. Created by `createSwitchboard`; usable alone in tests. */
 export interface Watch {
@@ -92,6 +127,22 @@ export interface Watch {
   settled(): Promise<void>;
   /** True while a watch task (check, reconciliation, probes, canary) runs: drills step the clock finely then. */
   busy(): boolean;
+  /** Reconciliation coverage per verifiable channel (`reconcile.maxAccountsPerPass` spreads it over passes). */
+  coverage(): ReconcileCoverage[];
+  /** Runs the pooled (fleet) check now. */
+  checkFleet(): Promise<void>;
+  /** Pooled detection per (channel, app): rates, windows, outages. */
+  fleet(): FleetPoolHealth[];
+  incidents: {
+    /** Newest first; `active` = open or recovering. */
+    list(options?: { state?: Incident['state'] | 'active' }): Incident[];
+    get(id: string): Incident | undefined;
+    on(handler: IncidentHandler): () => void;
+    /** The escalation packet for the platform's support (JSON + Markdown). */
+    packet(id: string): ReturnType<typeof escalationPacket> | undefined;
+    /** Plain-language status of an incident for one tenant. */
+    statusText(id: string, tenantId: string): string | undefined;
+  };
 }
 
 /**
@@ -112,7 +163,82 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const states = new Map<string, AccountState>();
   /** Accounts whose inbound traffic is watched for silence. */
   const traffic = new Set<AccountState>();
-  if (options.notifier) alarms.on(createAlarmNotifier({ logger, ...options.notifier }));
+  /** When each baseline was last written to the store. */
+  const savedAt = new Map<AccountState, number>();
+  const fleetOptions = { ...DEFAULT_FLEET, ...options.fleet };
+  const fleet = createFleetDetector(fleetOptions);
+  const appOf = (channel: string, accountId: string) =>
+    deps.accountInfo?.(channel, accountId)?.appId ?? DEFAULT_APP;
+  const incidents = createIncidentManager({
+    store,
+    clock,
+    logger,
+    sources: {
+      tenantOf: (channel, accountId) => deps.accountInfo?.(channel, accountId)?.tenantId ?? undefined,
+      appOf,
+      evidence: (channel, accountIds, since) => {
+        const lastWebhookAt: Record<string, number | null> = {};
+        const probes = { ok: 0, degraded: 0, down: 0, reasons: [] as string[] };
+        for (const id of accountIds) {
+          const s = states.get(`${channel}:${id}`);
+          lastWebhookAt[id] = s?.lastInboundAt ?? null;
+          for (const p of s?.probes ?? []) {
+            probes[p.status]++;
+            if (p.status !== 'ok' && probes.reasons.length < 10) probes.reasons.push(`${id}: ${p.reason}`);
+          }
+        }
+        const pools = fleet.pools().filter((p) => p.channel === channel);
+        const confirmedAt = Math.max(0, ...pools.map((p) => p.lastConfirmationAt ?? 0));
+        const awaiting = pools.some((p) => p.unconfirmedAccounts > 0);
+        return {
+          lastWebhookAt,
+          probes,
+          graphReachable:
+            probes.ok + probes.degraded + probes.down === 0 ? null : probes.ok + probes.degraded > 0,
+          sendsConfirmed: confirmedAt >= since ? true : awaiting ? false : null,
+        };
+      },
+      loss: async (channel, accountIds) => {
+        const wanted = new Set(accountIds);
+        const out = new Map<string, { backfilled: number; unrecoverable: number; named: string[] }>();
+        for (const l of await ledger.snapshot())
+          if (l.channel === channel && wanted.has(l.accountId))
+            out.set(l.accountId, {
+              backfilled: l.backfilled,
+              unrecoverable: l.unrecoverable,
+              named: Object.values(l.unrecoverableMessageIds).flat(),
+            });
+        return out;
+      },
+      catchUp: (channel, accountIds, through) => {
+        const adapter = deps.adapters.find((a) => a.channel === channel);
+        if (!adapter || !canVerify(adapter) || options.reconcile?.enabled === false) return null;
+        const pending = accountIds.filter(
+          (id) => (states.get(`${channel}:${id}`)?.reconcile?.verifiedThrough ?? 0) < through,
+        ).length;
+        const budget = options.reconcile?.maxAccountsPerPass ?? Number.POSITIVE_INFINITY;
+        // Each pass verifies up to `budget` accounts; a pass covers what is older than the grace period.
+        const passes = pending === 0 ? 0 : Math.ceil(pending / Math.max(1, budget));
+        return { pending, etaMs: passes === 0 ? 0 : passes * reconcileInterval + graceMs };
+      },
+      caughtUp: (channel, accountIds, through) => {
+        const adapter = deps.adapters.find((a) => a.channel === channel);
+        // Nothing to catch up without a history API (WhatsApp) or with reconciliation off.
+        if (!adapter || !canVerify(adapter) || options.reconcile?.enabled === false) return true;
+        const served = new Set(adapter.accountIds ?? []);
+        return accountIds.every(
+          (id) =>
+            !served.has(id) || (states.get(`${channel}:${id}`)?.reconcile?.verifiedThrough ?? 0) >= through,
+        );
+      },
+    },
+  });
+  if (options.notifier) {
+    const notify = createAlarmNotifier({ logger, ...options.notifier });
+    alarms.on(notify);
+    incidents.on(notify);
+  }
+  alarms.on((alarm) => incidents.onAlarm(alarm));
   // Suspected loss: verify now instead of at the next period. Verification always starts where each
   // conversation was last verified, so the window reaches back before the earliest possible loss.
   alarms.on((alarm) => {
@@ -135,8 +261,105 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     if (!s) {
       s = newAccountState(channel, accountId, clock.now());
       states.set(k, s);
+      fleet.track(channel, appOf(channel, accountId), accountId, null);
     }
     return s;
+  };
+
+  const rates = new Map<AccountState, { hour: number; rate: number }>();
+  const fleetInfo = (channel: string, accountId: string) => {
+    const s = states.get(`${channel}:${accountId}`);
+    if (!s || !traffic.has(s)) return undefined;
+    // The rate moves with the hour of week: once per account and hour is enough.
+    const hour = Math.floor(clock.now() / 3_600_000);
+    let cached = rates.get(s);
+    if (cached?.hour !== hour) {
+      const prior = priorFor(options.silence ?? {}, channel, accountId);
+      cached = { hour, rate: rateAt(s.baseline, prior, clock.now()) * silenceWeight(s.baseline) };
+      rates.set(s, cached);
+    }
+    return {
+      weightedRatePerHour: cached.rate,
+      observedHours: observedHours(s.baseline),
+      watchingSince: s.watchingSince,
+      served: deps.serves ? deps.serves(channel, accountId) : true,
+      inAccountAlarm: ACCOUNT_ALARMS.some((t) => alarms.isRaised(t, channel, accountId)),
+    };
+  };
+
+  /**
+   * One app when another app of the channel demonstrably still speaks (at least two of its accounts
+   * received webhooks since the silence began); platform-wide otherwise, and as soon as two apps are down.
+   */
+  const scopeOf = (outage: FleetTransition['outage'], pools: readonly FleetPoolHealth[]) => {
+    const others = pools.filter((p) => p.channel === outage.channel && p.appId !== outage.appId);
+    if (others.some((p) => p.outage)) return 'platform';
+    const speaking = others.some((p) => fleet.speakersSince(p.channel, p.appId, outage.since) >= 2);
+    return speaking ? 'app' : 'platform';
+  };
+
+  const raisePooled = (outage: FleetTransition['outage'], scope: 'app' | 'platform', repeat: boolean) => {
+    const v = outage.verdict;
+    // Platform-wide: every app's silent accounts are in scope, those of pools too small to alarm too.
+    const silent =
+      scope === 'platform' && outage.signal === 'inbound'
+        ? fleet.silentSince(outage.channel, outage.since)
+        : outage.silentAccounts;
+    const tenants = new Set<string>();
+    for (const a of silent) {
+      const tenant = deps.accountInfo?.(outage.channel, a)?.tenantId;
+      if (tenant) tenants.add(tenant);
+    }
+    const where = scope === 'platform' ? 'platform-wide' : `app ${outage.appId}`;
+    alarms.raise({
+      type: 'platform_outage',
+      channel: outage.channel,
+      accountId: `app:${outage.appId}`,
+      severity: 'critical',
+      repeat,
+      message: v
+        ? `${where}: ${v.speakers} of ${v.expectedSpeakers.toFixed(1)} expected ${outage.channel} accounts spoke in the last ${v.windowMs / 1000} s ` +
+          `(P = ${v.probability.toExponential(2)} < ${v.threshold.toExponential(2)}); ${outage.silentAccounts.length} of ${outage.pooled} accounts silent`
+        : `${where}: sends on ${outage.silentAccounts.length} ${outage.channel} accounts got no echo / status webhook since ${new Date(outage.since).toISOString()}`,
+      data: {
+        scope,
+        appId: outage.appId,
+        signal: outage.signal,
+        since: outage.since,
+        ...(v ? { ...v } : {}),
+        pooled: outage.pooled,
+        silentAccounts: silent,
+        tenants: tenants.size,
+      },
+    });
+  };
+
+  const checkFleet = async () => {
+    const transitions = fleet.check(clock.now(), fleetInfo);
+    if (transitions.length === 0) return;
+    const pools = fleet.pools();
+    for (const t of transitions) {
+      const { outage } = t;
+      const id = `app:${outage.appId}`;
+      if (t.type === 'cleared') {
+        alarms.clear('platform_outage', outage.channel, id, t.reason);
+        continue;
+      }
+      const scope = scopeOf(outage, pools);
+      raisePooled(outage, scope, false);
+      // A second app of the channel down too: the ones raised as one app's problem are platform-wide.
+      if (scope === 'platform')
+        for (const p of pools)
+          if (
+            p.outage &&
+            p.channel === outage.channel &&
+            p.appId !== outage.appId &&
+            alarms
+              .active()
+              .some((x) => x.id === `platform_outage:${p.channel}:app:${p.appId}` && x.data.scope === 'app')
+          )
+            raisePooled(p.outage, 'platform', true);
+    }
   };
 
   const check = async () => {
@@ -163,16 +386,82 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     if (options.delivery?.enabled !== false)
       deliveryTick(delivery.overdue(now), state, alarms, deadlineMs, now);
     await ledger.flush();
-    for (const s of traffic) await saveBaseline(store, s, now);
+    // Every baseline at most every BASELINE_SAVE_MS, spread over the checks (thousands of accounts).
+    for (const s of traffic) {
+      const saved = savedAt.get(s);
+      if (saved !== undefined && now - saved < BASELINE_SAVE_MS) continue;
+      // The first save at once; later ones staggered so that not every account is written at one check.
+      savedAt.set(s, saved === undefined ? now - ((savedAt.size * 7_919) % BASELINE_SAVE_MS) : now);
+      await saveBaseline(store, s, now);
+    }
+    await store.health.set(FLEET_KEY, fleet.calibrations(), now);
+    await incidents.tick();
+  };
+
+  /**
+   * Order of reconciliation when a pass cannot cover every account (`reconcile.maxAccountsPerPass`):
+   * accounts in an alarm or an open incident first (just gone silent), then those never checked, then
+   * the longest unchecked, busiest first among equals. Unpicked accounts wait for the next pass.
+   */
+  const reconcileOrder = (channel: string, ids: readonly string[]) => {
+    const incidentAccounts = new Set(
+      incidents
+        .list({ state: 'active' })
+        .filter((i) => i.scope.channel === channel)
+        .flatMap((i) => i.scope.accounts),
+    );
+    const keyed = ids.map((id) => {
+      const s = states.get(`${channel}:${id}`);
+      const urgent = incidentAccounts.has(id) || ACCOUNT_ALARMS.some((t) => alarms.isRaised(t, channel, id));
+      const lastRunAt = s?.reconcile?.lastRunAt ?? null;
+      return {
+        id,
+        rank: urgent ? 0 : lastRunAt === null ? 1 : 2,
+        lastRunAt: lastRunAt ?? 0,
+        rate: s?.silence?.ratePerHour ?? 0,
+      };
+    });
+    keyed.sort((a, b) => a.rank - b.rank || a.lastRunAt - b.lastRunAt || b.rate - a.rate);
+    return keyed.map((k) => k.id);
   };
 
   const reconcile = async (): Promise<ReconcileResult[]> => {
     const jobs: Promise<ReconcileResult | undefined>[] = [];
+    const budget = options.reconcile?.maxAccountsPerPass;
     for (const adapter of deps.adapters) {
       if (!canVerify(adapter)) continue;
-      for (const accountId of adapter.accountIds ?? []) jobs.push(reconcileOne(adapter, accountId));
+      const ids = adapter.accountIds ?? [];
+      const picked =
+        budget === undefined || budget >= ids.length
+          ? ids
+          : reconcileOrder(adapter.channel, ids).slice(0, budget);
+      for (const accountId of picked) jobs.push(reconcileOne(adapter, accountId));
     }
     return (await Promise.all(jobs)).filter((r): r is ReconcileResult => !!r);
+  };
+
+  /** How recently every account of each verifiable channel was reconciled, and how long a full round takes. */
+  const coverage = (): ReconcileCoverage[] => {
+    const now = clock.now();
+    const budget = options.reconcile?.maxAccountsPerPass;
+    return deps.adapters.filter(canVerify).map((adapter) => {
+      const ids = adapter.accountIds ?? [];
+      let never = 0;
+      let oldest = 0;
+      for (const id of ids) {
+        const at = states.get(`${adapter.channel}:${id}`)?.reconcile?.lastRunAt ?? null;
+        if (at === null) never++;
+        else oldest = Math.max(oldest, now - at);
+      }
+      const passes = budget === undefined ? 1 : Math.max(1, Math.ceil(ids.length / Math.max(1, budget)));
+      return {
+        channel: adapter.channel,
+        accounts: ids.length,
+        neverReconciled: never,
+        oldestAgeMs: never > 0 ? null : oldest,
+        fullRoundMs: passes * reconcileInterval,
+      };
+    });
   };
 
   const reconcileOne = async (adapter: VerifyingAdapter, accountId: string) => {
@@ -292,6 +581,9 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       stopping = new AbortController();
       const now = clock.now();
       const fresh: AccountState[] = [];
+      await incidents.load();
+      const calibrations = await store.health.get<Record<string, FleetCalibration>>(FLEET_KEY);
+      if (calibrations && typeof calibrations === 'object') fleet.restoreCalibrations(calibrations);
       for (const adapter of deps.adapters)
         for (const id of adapter.accountIds ?? []) {
           const s = state(adapter.channel, id);
@@ -303,7 +595,10 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         }
       const seen = await bootstrapFromEvents(store, fresh, now);
       if (seen) logger.info('traffic baselines seeded from stored events', { events: seen });
+      for (const s of traffic)
+        fleet.track(s.channel, appOf(s.channel, s.accountId), s.accountId, s.lastInboundAt);
       schedule.every('check', silence.checkIntervalMs, check);
+      if (fleetOptions.enabled) schedule.every('fleet', fleetOptions.checkIntervalMs, checkFleet);
       if (options.reconcile?.enabled !== false)
         schedule.every('reconcile', reconcileInterval, async () => {
           await reconcile();
@@ -336,17 +631,24 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       ledger.add(event.channel, event.accountId, event.source === 'backfill' ? 'backfilled' : 'received', 1);
       if (event.source !== 'webhook') return;
       const now = clock.now();
-      if (delivery.observe(event, now))
+      const app = appOf(event.channel, event.accountId);
+      // Any echo / status shows the platform's confirmations flow for the pool, matched to a send or not.
+      if (confirmedIds(event).length > 0) fleet.confirmed(event.channel, app, event.accountId, now);
+      if (delivery.observe(event, now)) {
         alarms.clear(
           'delivery_pipeline',
           event.channel,
           event.accountId,
           `a send was confirmed by its ${event.kind} webhook again`,
         );
+      }
       if (!isInboundTraffic(event)) return;
       const s = state(event.channel, event.accountId);
       traffic.add(s);
-      recordEvent(s.baseline, Math.min(event.timestamp, now));
+      const at = Math.min(event.timestamp, now);
+      fleet.inbound(event.channel, app, event.accountId, at);
+      incidents.inbound(event.channel, event.accountId, at, now);
+      recordEvent(s.baseline, at);
       s.block.count++;
       s.lastInboundAt = Math.max(s.lastInboundAt ?? 0, Math.min(event.timestamp, now));
       alarms.clear('silence', s.channel, s.accountId, `inbound traffic again (${event.kind} ${event.key})`);
@@ -355,6 +657,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       if (options.delivery?.enabled === false) return;
       // Only channels that confirm sends by webhook (an echo or a status) can be late doing so.
       if (confirmationOf(send.channel) === 'none') return;
+      fleet.sent(send.channel, appOf(send.channel, send.accountId), send.accountId, send.at);
       delivery.expect({
         channel: send.channel,
         accountId: send.accountId,
@@ -407,5 +710,21 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     loss: () => ledger.snapshot(),
     settled: () => schedule.settled(),
     busy: () => schedule.busy(),
+    checkFleet,
+    coverage,
+    fleet: () => fleet.pools(),
+    incidents: {
+      list: (o) => incidents.list(o),
+      get: (id) => incidents.get(id),
+      on: (handler) => incidents.on(handler),
+      packet(id) {
+        const i = incidents.get(id);
+        return i ? escalationPacket(i) : undefined;
+      },
+      statusText(id, tenantId) {
+        const i = incidents.get(id);
+        return i ? incidentStatusText(i, tenantId, clock.now()) : undefined;
+      },
+    },
   };
 }

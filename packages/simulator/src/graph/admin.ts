@@ -4,6 +4,7 @@ import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { GraphError, invalidParam } from '../graph-error.js';
 import { DEFAULT_FIELDS } from '../state.js';
 import type { SimChannel, SimToken } from '../types.js';
+import { indexOf } from '../world-index.js';
 import { requestedFields } from './whatsapp-account.js';
 
 /** `GET|POST|DELETE /{page-id|ig-id|waba-id|me}/subscribed_apps`. */
@@ -16,8 +17,9 @@ export function handleSubscribedApps(
   const { state, clock } = ctx;
   const { world } = state;
   requireTarget(token, objectId);
-  const page = world.pages.find((p) => p.id === objectId);
-  const isWaba = world.wabas.some((w) => w.id === objectId);
+  const index = indexOf(world);
+  const page = index.pages.get(objectId);
+  const isWaba = index.wabas.has(objectId);
   const kind = isWaba ? 'waba' : page ? 'page' : 'instagram';
   const channel: SimChannel = isWaba ? 'whatsapp' : page ? 'messenger' : 'instagram';
   const app = world.app;
@@ -120,7 +122,8 @@ export function handleDebugToken(ctx: SimContext, req: GraphRequest): GraphRespo
   const input = req.params.input_token;
   if (typeof input !== 'string' || !input) throw invalidParam('The parameter input_token is required');
   const { world } = ctx.state;
-  const target = world.tokens.find((t) => t.token === input);
+  const index = indexOf(world);
+  const target = index.tokens.get(input);
   if (!target) {
     return {
       body: {
@@ -139,11 +142,14 @@ export function handleDebugToken(ctx: SimContext, req: GraphRequest): GraphRespo
     is_valid: !problem,
     issued_at: sec(target.issuedAt),
     scopes: target.scopes,
-    granular_scopes: target.scopes.map((scope) => ({ scope, target_ids: target.targetIds })),
-    user_id:
-      target.type === 'PAGE'
-        ? world.tokens.find((t) => t.type === 'SYSTEM_USER')?.profileId
-        : target.profileId,
+    // WhatsApp scopes list the WABAs the token reaches (how a platform finds the WABA of a business token).
+    granular_scopes: target.scopes.map((scope) => ({
+      scope,
+      target_ids: scope.startsWith('whatsapp_')
+        ? target.targetIds.filter((id) => index.wabas.has(id))
+        : target.targetIds,
+    })),
+    user_id: target.type === 'PAGE' ? index.tokens.get(world.systemUserToken)?.profileId : target.profileId,
     ...(target.type === 'PAGE' ? { profile_id: target.profileId } : {}),
   };
   if (problem)
@@ -164,8 +170,9 @@ export function handleProfileNode(
 ): GraphResponse {
   const { world } = ctx.state;
   const fields = requestedFields(req);
-  const page = world.pages.find((p) => p.id === objectId);
-  const ig = world.instagram.find((a) => a.id === objectId);
+  const index = indexOf(world);
+  const page = index.pages.get(objectId);
+  const ig = index.instagram.get(objectId);
   const app = objectId === world.app.id;
   let all: Record<string, unknown>;
   if (page) {
@@ -179,7 +186,11 @@ export function handleProfileNode(
   } else if (app) {
     all = { id: world.app.id, name: world.app.name };
   } else {
-    all = { id: token.profileId, name: token.type === 'SYSTEM_USER' ? 'Simulated System User' : token.label };
+    const user = index.users.get(token.profileId);
+    all = {
+      id: token.profileId,
+      name: user?.name ?? (token.type === 'SYSTEM_USER' ? 'Simulated System User' : token.label),
+    };
   }
   const wanted = fields ?? (ig ? ['id', 'username'] : ['id', 'name']);
   const out: Record<string, unknown> = {};

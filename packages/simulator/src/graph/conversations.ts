@@ -6,6 +6,7 @@ import { GraphError, invalidParam, objectMissing } from '../graph-error.js';
 import { graphTime } from '../meta-json.js';
 import type { Conversation, StoredMessage } from '../state.js';
 import type { SimToken } from '../types.js';
+import { indexOf } from '../world-index.js';
 
 const DETAILED = 20;
 const MESSAGE_DEFAULT: FieldNode[] = [{ name: 'id' }, { name: 'created_time' }];
@@ -63,15 +64,13 @@ function party(ctx: SimContext, conv: Conversation, business: boolean): Record<s
   const { world } = ctx.state;
   if (business) {
     if (conv.channel === 'instagram') {
-      const ig = world.instagram.find((a) => a.id === conv.accountId);
+      const ig = indexOf(world).instagram.get(conv.accountId);
       return { username: ig?.username, id: conv.accountId };
     }
-    const pageName = world.pages.find((p) => p.id === conv.accountId)?.name;
+    const pageName = indexOf(world).pages.get(conv.accountId)?.name;
     return { name: pageName, email: `${conv.accountId}@facebook.com`, id: conv.accountId };
   }
-  const c = world.customers.find(
-    (x) => x.channel === conv.channel && x.accountId === conv.accountId && x.userId === conv.userId,
-  );
+  const c = indexOf(world).customer(conv.channel, conv.accountId, conv.userId);
   if (conv.channel === 'instagram') return { username: c?.username, id: conv.userId };
   return { name: c?.name, email: `${conv.userId}@facebook.com`, id: conv.userId };
 }
@@ -147,7 +146,7 @@ export function handleConversationList(
   objectId: string,
 ): GraphResponse {
   const { world } = ctx.state;
-  const pageObj = world.pages.find((p) => p.id === objectId);
+  const pageObj = indexOf(world).pages.get(objectId);
   const platform = req.params.platform;
   let accountId = objectId;
   let channel: 'messenger' | 'instagram' = 'instagram';

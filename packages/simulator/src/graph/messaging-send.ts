@@ -4,6 +4,7 @@ import { GraphError, invalidParam } from '../graph-error.js';
 import { afterMessagingSend } from '../outbound.js';
 import type { StoredAttachment } from '../state.js';
 import type { BusinessSend, SimChannel, SimToken } from '../types.js';
+import { indexOf } from '../world-index.js';
 
 const MESSENGER_TAGS = [
   'ACCOUNT_UPDATE',
@@ -29,11 +30,9 @@ function resolveTarget(
   recipientId: string,
 ): { channel: SimChannel; accountId: string } {
   const { world } = ctx.state;
-  const page = world.pages.find((p) => p.id === objectId);
+  const page = indexOf(world).pages.get(objectId);
   const isCustomer = (channel: SimChannel, accountId: string) =>
-    world.customers.some(
-      (c) => c.channel === channel && c.accountId === accountId && c.userId === recipientId,
-    );
+    indexOf(world).customer(channel, accountId, recipientId) !== undefined;
   if (page) {
     requireTarget(token, page.id);
     if (page.instagramId && isCustomer('instagram', page.instagramId)) {

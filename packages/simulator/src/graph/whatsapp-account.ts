@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { onboardingState } from '../accounts.js';
 import { requireScope, requireTarget } from '../auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { invalidParam, objectMissing, waError } from '../graph-error.js';
 import { mediaDownloadUrl } from '../state.js';
 import type { SimPhoneNumber, SimToken } from '../types.js';
+import { indexOf } from '../world-index.js';
 
 const DEFAULT_PHONE_FIELDS = [
   'verified_name',
@@ -62,6 +64,9 @@ export function phoneFields(
   fields = DEFAULT_PHONE_FIELDS,
 ): Record<string, unknown> {
   const h = ctx.state.phoneHealth.get(phone.id);
+  const overrides = onboardingState(ctx.state).overrides;
+  const override = overrides.get(phone.wabaId);
+  const own = overrides.get(phone.id);
   const all: Record<string, unknown> = {
     id: phone.id,
     display_phone_number: phone.displayPhoneNumber,
@@ -77,7 +82,11 @@ export function phoneFields(
     platform_type: 'CLOUD_API',
     is_on_biz_app: false,
     account_mode: 'LIVE',
-    webhook_configuration: { application: ctx.targets.whatsapp ?? '' },
+    webhook_configuration: {
+      application: ctx.targets.whatsapp ?? '',
+      ...(override ? { whatsapp_business_account: override.uri } : {}),
+      ...(own ? { phone_number: own.uri } : {}),
+    },
   };
   const out: Record<string, unknown> = {};
   for (const f of fields) if (f in all) out[f] = all[f];
@@ -91,7 +100,7 @@ export function handlePhoneNode(
   token: SimToken,
   phone: SimPhoneNumber,
 ): GraphResponse {
-  requireTarget(token, phone.id);
+  requireTarget(token, phone.id, 'whatsapp');
   return { body: phoneFields(ctx, phone, requestedFields(req)) };
 }
 
@@ -102,13 +111,14 @@ export function handleWabaNode(
   wabaId: string,
   edge?: string,
 ): GraphResponse {
-  requireTarget(token, wabaId);
-  const phones = ctx.state.world.phoneNumbers.filter((p) => p.wabaId === wabaId);
+  requireTarget(token, wabaId, 'whatsapp');
+  const index = indexOf(ctx.state.world);
+  const phones = (index.wabas.get(wabaId)?.phoneNumberIds ?? []).flatMap((id) => index.phones.get(id) ?? []);
   if (edge === 'phone_numbers') {
     const data = phones.map((p) => phoneFields(ctx, p, requestedFields(req)));
     return { body: { data, paging: { cursors: { before: 'QVFIUmxpbmVz', after: 'QVFIUmxpbmVz' } } } };
   }
-  const waba = ctx.state.world.wabas.find((w) => w.id === wabaId);
+  const waba = index.wabas.get(wabaId);
   const worst = phones.map((p) => ctx.state.phoneHealth.get(p.id)?.canSendMessage ?? 'AVAILABLE');
   const can = worst.includes('BLOCKED') ? 'BLOCKED' : worst.includes('LIMITED') ? 'LIMITED' : 'AVAILABLE';
   const all: Record<string, unknown> = {
@@ -133,7 +143,7 @@ export function handleMediaUpload(
   token: SimToken,
   phoneId: string,
 ): GraphResponse {
-  requireTarget(token, phoneId);
+  requireTarget(token, phoneId, 'whatsapp');
   requireScope(token, 'whatsapp_business_messaging');
   const part = (name: string) =>
     req.parts?.get(name)?.data.toString('utf8') ??

@@ -3,6 +3,8 @@ import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { GraphError, waError } from '../graph-error.js';
 import { afterWhatsAppSend, type WhatsAppFailure } from '../outbound.js';
 import type { BusinessSend, SimToken } from '../types.js';
+import { indexOf } from '../world-index.js';
+import { requireRegistered } from './whatsapp-onboarding.js';
 
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'];
 const TYPES = [...MEDIA_TYPES, 'text', 'location', 'contacts', 'reaction', 'interactive', 'template'];
@@ -105,8 +107,9 @@ export function handleWhatsAppSend(
   token: SimToken,
   phoneId: string,
 ): GraphResponse {
-  requireTarget(token, phoneId);
+  requireTarget(token, phoneId, 'whatsapp');
   requireScope(token, 'whatsapp_business_messaging');
+  requireRegistered(ctx, phoneId);
   const p = req.params;
   if (p.messaging_product !== 'whatsapp') {
     throw waError(
@@ -148,12 +151,11 @@ export function handleWhatsAppSend(
     throw invalid('biz_opaque_callback_data must be a string of at most 512 bytes');
   }
   const digits = to?.replace(/\D/g, '');
-  const customer = ctx.state.world.customers.find(
-    (c) =>
-      c.channel === 'whatsapp' &&
-      c.accountId === phoneId &&
-      (bsuid ? c.bsuid === bsuid : c.userId === digits),
-  );
+  const customer = bsuid
+    ? indexOf(ctx.state.world)
+        .customersOf('whatsapp', phoneId)
+        .find((c) => c.bsuid === bsuid)
+    : indexOf(ctx.state.world).customer('whatsapp', phoneId, digits ?? '');
   const userId = customer?.userId ?? digits ?? bsuid ?? '';
   const now = ctx.clock.now();
   const messageId = ctx.state.newMessageId('whatsapp', phoneId);

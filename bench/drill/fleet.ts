@@ -1,0 +1,300 @@
+import {
+  type Alarm,
+  type ChannelAdapter,
+  type ChannelEvent,
+  createLogger,
+  createMemoryStore,
+  type Incident,
+  ManualClock,
+  type Watch,
+} from '@switchboard/core';
+import { createAlarmCenter, createWatch, importTrafficHistory } from '@switchboard/core/watch';
+import { createPrng } from '@switchboard/simulator';
+import {
+  createFleetTraffic,
+  drawFleet,
+  FLEET_APPS,
+  type FleetAccount,
+  type FleetChannel,
+  type FleetShape,
+  fleetHistory,
+} from './fleet-traffic.js';
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** 2024-07-11, the day every Instagram account went silent. */
+const OUTAGE_DAY = Date.parse('2024-07-11T00:00:00Z');
+const OUTAGE_START = OUTAGE_DAY + 15 * HOUR + 56 * MINUTE;
+
+/** The issue's fleet: 2,000 Instagram, 1,000 Messenger, 1,000 WhatsApp accounts, 300 tenants. */
+export const FULL_FLEET: Omit<FleetShape, 'seed'> = {
+  instagram: 2000,
+  messenger: 1000,
+  whatsapp: 1000,
+  tenants: 300,
+};
+/** The fleet `npm test` runs (FLEET_FULL=1 runs the full one). */
+export const CI_FLEET: Omit<FleetShape, 'seed'> = {
+  instagram: 500,
+  messenger: 250,
+  whatsapp: 250,
+  tenants: 75,
+};
+
+export type FleetVariant = 'instagram' | 'whatsapp' | 'app' | 'quiet';
+
+export interface FleetDrillOptions {
+  variant: FleetVariant;
+  fleet?: Omit<FleetShape, 'seed'>;
+  seed?: number;
+  /** Days of the quiet variant (default 30). */
+  quietDays?: number;
+}
+
+export interface FleetDrillResult {
+  variant: FleetVariant;
+  name: string;
+  fleet: Omit<FleetShape, 'seed'>;
+  /** First pooled alarm of the expected kind after the outage began (null: none, or no outage). */
+  platformAlarmAfterMs: number | null;
+  /** Accounts in the incident's scope / accounts the outage affected. */
+  scopeAccounts: number;
+  affected: number;
+  /** Pooled alarms that should not have been raised (wrong channel, app or scope, or none expected). */
+  falsePlatformAlarms: Alarm[];
+  platformAlarms: Alarm[];
+  /** Single-account problems injected (quiet variant) and account alarms raised on those accounts. */
+  singleAccountProblems: number;
+  singleAccountAlarmed: number;
+  /** Account alarms raised in total. */
+  accountAlarms: number;
+  incidents: Incident[];
+  packetMarkdown: string | null;
+  /** Status text for one affected tenant. */
+  statusText: string | null;
+  /** Inbound messages the fleet sent / dropped. */
+  messages: number;
+  dropped: number;
+  realMs: number;
+}
+
+/** A channel's accounts as the watch sees an adapter: only the channel and the account ids matter here. */
+const adapterOf = (channel: FleetChannel, ids: string[]) =>
+  ({ channel, accountIds: ids, limits: {} }) as unknown as ChannelAdapter;
+
+/**
+ * The fleet drill: the engine's watch over a simulated fleet, traffic fed as the engine's ingest feeds it
+ * (one `observe` per stored webhook event), the manual clock stepped second by second around outages.
+ * The per-account Graph side (reconciliation, backfill) is not part of this drill.
+ */
+export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDrillResult> {
+  const started = performance.now();
+  const fleetShape = options.fleet ?? CI_FLEET;
+  const seed = options.seed ?? 19;
+  const variant = options.variant;
+  const quiet = variant === 'quiet';
+  const accounts = drawFleet({ ...fleetShape, seed });
+  const rng = createPrng(seed + 1);
+  // Quiet variant: some accounts join later, some leave, some have their own outages.
+  const joinAt = new Map<FleetAccount, number>();
+  const leaveAt = new Map<FleetAccount, number>();
+  const start = quiet ? OUTAGE_DAY - 30 * DAY : OUTAGE_DAY + 11 * HOUR;
+  const days = options.quietDays ?? 30;
+  const end = quiet
+    ? start + days * DAY
+    : variant === 'instagram'
+      ? OUTAGE_DAY + 24 * HOUR + 30 * MINUTE
+      : OUTAGE_START + (variant === 'app' ? 2.5 : 1.5) * HOUR;
+  const problems: Array<{ account: FleetAccount; from: number; to: number; kind: 'webhooks' | 'token' }> = [];
+  if (quiet) {
+    for (const a of accounts) {
+      const r = rng.next();
+      if (r < 0.05) joinAt.set(a, start + rng.next() * days * DAY);
+      else if (r < 0.1) leaveAt.set(a, start + rng.next() * days * DAY);
+    }
+    // Each day, in business hours: two single-account webhook outages (3 h) and one expiring token (the
+    // account stops receiving until the next day), on accounts busy enough for their own silence alarm.
+    const busy = accounts.filter((a) => a.peakPerDay > 1000 && !joinAt.has(a) && !leaveAt.has(a));
+    for (let d = 1; d < days; d++) {
+      for (let k = 0; k < 2; k++) {
+        const from = start + d * DAY + 8 * HOUR + rng.next() * 8 * HOUR;
+        problems.push({ account: rng.pick(busy), from, to: from + 3 * HOUR, kind: 'webhooks' });
+      }
+      const from = start + d * DAY + 8 * HOUR + rng.next() * 8 * HOUR;
+      problems.push({ account: rng.pick(busy), from, to: start + (d + 1) * DAY, kind: 'token' });
+    }
+  }
+  const outage = (a: FleetAccount, at: number) => {
+    if (variant === 'instagram')
+      return a.channel === 'instagram' && at >= OUTAGE_START && at < OUTAGE_DAY + DAY;
+    if (variant === 'whatsapp')
+      return a.channel === 'whatsapp' && at >= OUTAGE_START && at < OUTAGE_START + HOUR;
+    if (variant === 'app')
+      return (
+        a.appId === FLEET_APPS[1] &&
+        a.channel !== 'whatsapp' &&
+        at >= OUTAGE_START &&
+        at < OUTAGE_START + 2 * HOUR
+      );
+    return problems.some((p) => p.account === a && at >= p.from && at < p.to);
+  };
+  const connected = (a: FleetAccount, at: number) =>
+    (joinAt.get(a) ?? Number.NEGATIVE_INFINITY) <= at && (leaveAt.get(a) ?? Number.POSITIVE_INFINITY) > at;
+
+  const clock = new ManualClock(start);
+  const store = createMemoryStore();
+  const logger = createLogger({ level: 'silent' });
+  const byKey = new Map(accounts.map((a) => [`${a.channel}:${a.accountId}`, a]));
+  const alarms = createAlarmCenter({
+    clock,
+    logger,
+    tenantOf: (channel, accountId) => byKey.get(`${channel}:${accountId}`)?.tenantId,
+  });
+  for (const a of accounts)
+    if (!joinAt.has(a))
+      await importTrafficHistory(store, {
+        channel: a.channel,
+        accountId: a.accountId,
+        hours: fleetHistory(a, start, 2),
+      });
+  const channels: FleetChannel[] = ['instagram', 'messenger', 'whatsapp'];
+  const watch: Watch = createWatch(
+    {
+      adapters: channels.map((c) =>
+        adapterOf(
+          c,
+          accounts.filter((a) => a.channel === c && !joinAt.has(a)).map((a) => a.accountId),
+        ),
+      ),
+      store,
+      clock,
+      logger,
+      ingest: async () => ({ inserted: 0, duplicates: 0 }),
+      countUnrecoverable: async () => {},
+      alarms,
+      serves: (channel, accountId) => {
+        const a = byKey.get(`${channel}:${accountId}`);
+        return !!a && connected(a, clock.now());
+      },
+      accountInfo: (channel, accountId) => {
+        const a = byKey.get(`${channel}:${accountId}`);
+        return a ? { appId: a.appId, tenantId: a.tenantId } : undefined;
+      },
+    },
+    {
+      reconcile: { enabled: false },
+      probes: { enabled: false },
+      delivery: { enabled: false },
+      // Thousands of accounts over days: the per-account check every 5 min (15 over the quiet month)
+      // keeps the drill short (its threshold follows the interval; the pooled check runs every 10 s).
+      silence: { checkIntervalMs: quiet ? 15 * MINUTE : 5 * MINUTE },
+    },
+  );
+  const raised: Alarm[] = [];
+  alarms.on((a) => {
+    if (a.state === 'raised' && a.repeats === 0) raised.push(a);
+  });
+  await watch.start();
+  const traffic = createFleetTraffic(accounts, seed + 2);
+  let messages = 0;
+  let dropped = 0;
+  const feed = (from: number, to: number) => {
+    for (const m of traffic.between(from, to, (a) => connected(a, from))) {
+      messages++;
+      if (outage(m.account, m.at)) {
+        dropped++;
+        continue;
+      }
+      const { channel, accountId } = m.account;
+      const event: ChannelEvent = {
+        kind: 'message',
+        channel,
+        key: `${channel}:msg:${m.id}`,
+        accountId,
+        userId: 'customer',
+        conversationId: `${channel}:${accountId}:customer`,
+        timestamp: m.at,
+        source: 'webhook',
+        raw: {},
+        messageId: m.id,
+        direction: 'inbound',
+        parts: [],
+      };
+      watch.observe(event, 'inserted');
+    }
+  };
+  // Fine steps around the outage (detection time), coarse ones elsewhere.
+  const fine = (t: number) => !quiet && t >= OUTAGE_START - MINUTE && t < OUTAGE_START + 5 * MINUTE;
+  let t = start;
+  while (t < end) {
+    const step = fine(t) ? SECOND : quiet ? 10 * SECOND : 5 * SECOND;
+    const next = Math.min(end, t + step);
+    await clock.advanceTo(next);
+    if (watch.busy()) await watch.settled();
+    feed(t, next);
+    t = next;
+  }
+  await watch.check();
+  await watch.stop();
+
+  const pooled = raised.filter((a) => a.type === 'platform_outage');
+  const expected = (a: Alarm) => {
+    if (quiet || a.at < OUTAGE_START) return false;
+    if (variant === 'instagram') return a.channel === 'instagram' && a.data.scope === 'platform';
+    if (variant === 'whatsapp') return a.channel === 'whatsapp' && a.data.scope === 'platform';
+    return a.channel !== 'whatsapp' && a.data.appId === FLEET_APPS[1] && a.data.scope === 'app';
+  };
+  const first = pooled.find(expected);
+  const affectedAccounts = quiet
+    ? []
+    : accounts.filter((a) =>
+        variant === 'instagram'
+          ? a.channel === 'instagram'
+          : variant === 'whatsapp'
+            ? a.channel === 'whatsapp'
+            : a.channel !== 'whatsapp' && a.appId === FLEET_APPS[1],
+      );
+  const incidents = watch.incidents.list();
+  // One incident per channel: the app variant has two (Messenger and Instagram).
+  const pooledIncidents = incidents.filter(
+    (i) => i.alarmTypes.includes('platform_outage') && i.kind !== 'account',
+  );
+  const main = pooledIncidents[0];
+  const problemKeys = new Set(problems.map((p) => `${p.account.channel}:${p.account.accountId}`));
+  const accountAlarms = raised.filter((a) => a.type !== 'platform_outage');
+  const tenant = main?.scope.tenants[0];
+  return {
+    variant,
+    name: {
+      instagram: 'Instagram fleet-wide 15:56–00:00',
+      whatsapp: 'WhatsApp fleet-wide 1 h',
+      app: 'one app unsubscribed 2 h',
+      quiet: `${days} quiet days with churn`,
+    }[variant],
+    fleet: fleetShape,
+    platformAlarmAfterMs: first ? first.at - OUTAGE_START : null,
+    scopeAccounts: pooledIncidents.reduce((n, i) => n + i.scope.accounts.length, 0),
+    affected: affectedAccounts.length,
+    falsePlatformAlarms: pooled.filter((a) => !expected(a)),
+    platformAlarms: pooled,
+    singleAccountProblems: problemKeys.size,
+    singleAccountAlarmed: new Set(
+      accountAlarms.map((a) => `${a.channel}:${a.accountId}`).filter((k) => problemKeys.has(k)),
+    ).size,
+    accountAlarms: accountAlarms.length,
+    incidents,
+    packetMarkdown: main ? (watch.incidents.packet(main.id)?.markdown ?? null) : null,
+    statusText: main && tenant ? (watch.incidents.statusText(main.id, tenant) ?? null) : null,
+    messages,
+    dropped,
+    realMs: performance.now() - started,
+  };
+}
+
+/** The issue's one line per variant (the Graph side — recovery, loss — is not part of this drill: n/a). */
+export function fleetLine(r: FleetDrillResult): string {
+  const after = r.platformAlarmAfterMs === null ? 'none' : (r.platformAlarmAfterMs / 1000).toFixed(0);
+  return `fleet drill ${r.variant}: platform alarm after ${after} s, scope ${r.scopeAccounts}/${r.affected}, recovered n/a, lost n/a (named n/a), duplicates n/a, false platform alarms ${r.falsePlatformAlarms.length}, real ${(r.realMs / 1000).toFixed(1)} s`;
+}

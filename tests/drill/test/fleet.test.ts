@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { CI_FLEET, FULL_FLEET, fleetLine, runFleetDrill } from '../../../bench/drill/fleet.js';
+
+const SECOND = 1_000;
+/**
+ * The outage variants run the issue's fleet (2,000 Instagram, 1,000 Messenger, 1,000 WhatsApp accounts
+ * across 300 tenants). The quiet month takes ~10 min of real time on it, so `npm test` runs 7 quiet days
+ * on a quarter of the fleet (500 / 250 / 250 accounts, 75 tenants); `FLEET_FULL=1` runs 30 days on the
+ * full fleet.
+ */
+const full = process.env.FLEET_FULL === '1';
+const fleet = FULL_FLEET;
+const detectWithinMs = 60 * SECOND;
+const quietFleet = full ? FULL_FLEET : CI_FLEET;
+const quietDays = full ? 30 : 7;
+
+const describeAlarms = (r: Awaited<ReturnType<typeof runFleetDrill>>) =>
+  r.platformAlarms
+    .map((a) => `${new Date(a.at).toISOString()} ${a.channel} ${a.accountId}: ${a.message}`)
+    .join('\n');
+
+describe(`fleet drill (quiet variant: ${full ? 'full fleet, 30 days' : 'quarter fleet, 7 days; FLEET_FULL=1 for 30 days on the full fleet'})`, {
+  timeout: 600_000,
+}, () => {
+  it('Instagram dropped for every account 15:56–00:00: platform-wide alarm, one incident over the whole fleet', async () => {
+    const r = await runFleetDrill({ variant: 'instagram', fleet });
+    console.log(fleetLine(r));
+    expect(r.dropped).toBeGreaterThan(1000);
+    expect(r.platformAlarmAfterMs, describeAlarms(r)).not.toBeNull();
+    expect(r.platformAlarmAfterMs as number).toBeLessThanOrEqual(detectWithinMs);
+    expect(r.falsePlatformAlarms, describeAlarms(r)).toEqual([]);
+    // The incident covers (nearly) every Instagram account: those too quiet to have spoken since are in too.
+    expect(r.scopeAccounts).toBeGreaterThanOrEqual(0.95 * r.affected);
+    const incident = r.incidents.find((i) => i.kind === 'platform' && i.scope.channel === 'instagram');
+    expect(incident?.state).toBe('closed');
+    expect(incident?.scope.appIds.sort()).toEqual(['app-legacy', 'app-main']);
+    expect(r.packetMarkdown).toContain('Platform-wide webhook outage: instagram');
+    expect(r.statusText).toMatch(/^Resolved: instagram messages stopped arriving from 2024-07-11 15:5\d UTC/);
+  });
+
+  it('WhatsApp dropped fleet-wide for 1 h: platform-wide alarm within the bound, closed after', async () => {
+    const r = await runFleetDrill({ variant: 'whatsapp', fleet });
+    console.log(fleetLine(r));
+    expect(r.platformAlarmAfterMs, describeAlarms(r)).not.toBeNull();
+    expect(r.platformAlarmAfterMs as number).toBeLessThanOrEqual(detectWithinMs);
+    expect(r.falsePlatformAlarms, describeAlarms(r)).toEqual([]);
+    expect(r.scopeAccounts).toBeGreaterThanOrEqual(0.95 * r.affected);
+    expect(r.incidents.find((i) => i.kind === 'platform' && i.scope.channel === 'whatsapp')?.state).toBe(
+      'closed',
+    );
+  });
+
+  it('one app unsubscribed for 2 h: that app alarmed on Messenger and Instagram, scope app, never platform', async () => {
+    const r = await runFleetDrill({ variant: 'app', fleet });
+    console.log(fleetLine(r));
+    expect(r.platformAlarmAfterMs, describeAlarms(r)).not.toBeNull();
+    expect(r.falsePlatformAlarms, describeAlarms(r)).toEqual([]);
+    expect(r.platformAlarms.every((a) => a.data.scope === 'app' && a.accountId === 'app:app-legacy')).toBe(
+      true,
+    );
+    expect(r.incidents.filter((i) => i.kind === 'platform')).toEqual([]);
+  });
+
+  it(`${quietDays} quiet days with churn, single-account outages and expiring tokens: no platform alarm, account alarms only`, async () => {
+    const r = await runFleetDrill({ variant: 'quiet', fleet: quietFleet, quietDays });
+    console.log(fleetLine(r));
+    expect(r.falsePlatformAlarms, describeAlarms(r)).toEqual([]);
+    expect(r.platformAlarms).toEqual([]);
+    // The single-account problems are busy accounts: their own silence alarms see them.
+    expect(r.singleAccountProblems).toBeGreaterThan(quietDays);
+    expect(r.singleAccountAlarmed).toBeGreaterThanOrEqual(0.9 * r.singleAccountProblems);
+    expect(r.incidents.every((i) => i.kind === 'account')).toBe(true);
+  });
+});
