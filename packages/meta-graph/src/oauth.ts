@@ -37,12 +37,12 @@ export interface TokenInfo {
   type: string;
 }
 
-const TokenAnswer = z.looseObject({
+const TokenAnswerBody = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
   expires_in: z.number().optional(),
 });
-export type TokenAnswer = z.output<typeof TokenAnswer>;
+export type TokenAnswer = z.output<typeof TokenAnswerBody>;
 
 const INSTAGRAM_API_BASE_URL = 'https://api.instagram.com';
 
@@ -114,7 +114,7 @@ export function exchangeCode(
   channel: MetaChannel = 'whatsapp',
 ): Promise<TokenAnswer> {
   return graphCall(async () => {
-    const { data } = await appClient(app, hosts, channel).get('/oauth/access_token', TokenAnswer, {
+    const { data } = await appClient(app, hosts, channel).get('/oauth/access_token', TokenAnswerBody, {
       client_id: app.appId,
       client_secret: app.appSecret,
       code: input.code,
@@ -131,7 +131,7 @@ export function exchangeForLongLivedUserToken(
   hosts: OAuthHosts = {},
 ): Promise<TokenAnswer> {
   return graphCall(async () => {
-    const { data } = await appClient(app, hosts, 'messenger').get('/oauth/access_token', TokenAnswer, {
+    const { data } = await appClient(app, hosts, 'messenger').get('/oauth/access_token', TokenAnswerBody, {
       grant_type: 'fb_exchange_token',
       client_id: app.appId,
       client_secret: app.appSecret,
@@ -294,7 +294,7 @@ export async function exchangeInstagramToken(
 ): Promise<{ accessToken: string; expiresAt: number }> {
   const base = (hosts.instagramGraphBaseUrl ?? INSTAGRAM_GRAPH_BASE_URL).replace(/\/+$/, '');
   const { data } = await graphCall(() =>
-    client(hosts, shortToken, 'instagram', base).get(`${base}/access_token`, TokenAnswer, {
+    client(hosts, shortToken, 'instagram', base).get(`${base}/access_token`, TokenAnswerBody, {
       grant_type: 'ig_exchange_token',
       client_secret: app.appSecret,
     }),

@@ -38,7 +38,12 @@ function kindsOf(symbol, checker) {
   else if (f & ts.SymbolFlags.ValueModule) kinds.push('namespace');
   if (f & ts.SymbolFlags.Interface) kinds.push('interface');
   if (f & ts.SymbolFlags.TypeAlias) kinds.push('type');
-  return kinds.length ? kinds : ['unknown'];
+  // `export { type X }` of a name that is also a local const exports the type only.
+  const typeOnly = (symbol.declarations ?? []).some(
+    (d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly),
+  );
+  const out = typeOnly ? kinds.filter((k) => k === 'interface' || k === 'type') : kinds;
+  return out.length ? out : ['unknown'];
 }
 
 /** `{ [specifier]: { [name]: kinds[] } }`, names sorted. */

@@ -71,6 +71,7 @@ import { toNodeListener } from '@switchboard/core/node';
 import { createSqliteStore } from '@switchboard/store-sqlite';
 import { createWhatsAppAdapter } from '@switchboard/whatsapp';
 const adapters = [createWhatsAppAdapter({ appSecret: 'app-secret', verifyToken: 'verify-token', accessToken: 'token', graphBaseUrl: 'http://127.0.0.1:9' })];`,
+    'Fleet watch': engine,
     'Silence detection': `${adapters}
 import { createMemoryRateLimiter, createMemoryStore, createSwitchboard } from '@switchboard/core';
 const store = createMemoryStore();
