@@ -126,6 +126,8 @@ it('refreshes an Instagram Login token with ig_refresh_token before it expires, 
     expect(record?.token?.expiresAt).toBe(clock.now() + 5_183_944_000);
 
     const customer = sim.world.customers.find((c) => c.accountId === instagram.id)!;
+    // The customer writes first: the 24-hour window is open (no webhook endpoint here; not needed).
+    sim.customerSends({ channel: 'instagram', userId: customer.userId, text: 'hello?' });
     const entry = await switchboard.send({
       to: { channel: 'instagram', accountId: instagram.id, userId: customer.userId },
       content: { type: 'text', text: 'still here' },
@@ -134,6 +136,7 @@ it('refreshes an Instagram Login token with ig_refresh_token before it expires, 
     expect(await switchboard.store.outbox.get(entry.id)).toMatchObject({ state: 'sent' });
     // Past the old token's expiry, the refreshed one still sends.
     await clock.advance(10 * DAY);
+    sim.customerSends({ channel: 'instagram', userId: customer.userId, text: 'hello again' });
     const later = await switchboard.send({
       to: { channel: 'instagram', accountId: instagram.id, userId: customer.userId },
       content: { type: 'text', text: 'after the old token expired' },
