@@ -108,17 +108,37 @@ function realAccounts(sim: MetaSimulator): ConnectAccountInput[] {
   ];
 }
 
-/** Accounts nobody writes to in this test, each with a token of its own: the fleet. */
-function fleet(size: number): Array<ConnectAccountInput & { credentials: { accessToken: string } }> {
-  const channels: SimChannel[] = ['instagram', 'instagram', 'messenger', 'whatsapp', 'messenger'];
+/**
+ * The fleet: `size` accounts created in the simulator at runtime — Pages, Instagram Login accounts and
+ * WhatsApp numbers, each on its own WABA — every one with a token that works for it alone.
+ */
+function fleet(
+  sim: MetaSimulator,
+  size: number,
+): Array<ConnectAccountInput & { credentials: { accessToken: string } }> {
   return Array.from({ length: size }, (_, i) => {
-    const channel = channels[i % channels.length] as SimChannel;
-    const token = `EAAfleet${i}x${randomBytes(6).toString('hex')}`;
+    const tenantId = `tenant-${i % TENANTS}`;
+    const kind = i % 10;
+    if (kind < 4) {
+      const { page, token } = sim.accounts.addPage({ customers: 1 });
+      return { channel: 'messenger', accountId: page.id, tenantId, credentials: { accessToken: token } };
+    }
+    if (kind < 7) {
+      const { instagram, token } = sim.accounts.addInstagram({ customers: 1 });
+      return {
+        channel: 'instagram',
+        accountId: instagram.id,
+        tenantId,
+        loginFlavour: 'instagram-login',
+        credentials: { accessToken: token },
+      };
+    }
+    const { waba, phoneNumbers, token } = sim.accounts.addWaba({ customers: 1 });
     return {
-      channel,
-      accountId: String(9_000_000_000 + i),
-      tenantId: `tenant-${i % TENANTS}`,
-      ...(channel === 'whatsapp' ? { linkedIds: { wabaId: String(8_000_000 + (i % 997)) } } : {}),
+      channel: 'whatsapp',
+      accountId: (phoneNumbers[0] as { id: string }).id,
+      tenantId,
+      linkedIds: { wabaId: waba.id },
       credentials: { accessToken: token },
     };
   });
@@ -240,7 +260,7 @@ describe.each(backends)('a platform on %s', (_name, backend, instances) => {
       // The app's secret and every account arrive at runtime, on one instance.
       await a.switchboard.apps.put(sim.world.app.id, [appSecret]);
       const real = realAccounts(sim);
-      const synthetic = fleet(FLEET - real.length);
+      const synthetic = fleet(sim, FLEET - real.length);
       await connectAll(a.switchboard, [...real, ...synthetic]);
       const page = await b.switchboard.accounts.list({ tenantId: 'tenant-7', limit: 1000 });
       expect(page.accounts).toHaveLength(synthetic.filter((s) => s.tenantId === 'tenant-7').length);
@@ -251,9 +271,10 @@ describe.each(backends)('a platform on %s', (_name, backend, instances) => {
         expect(held?.accessToken).toBe(account.credentials.accessToken);
       }
 
-      // Receive and reply on each real account with its own token: the simulator refuses a token that is
-      // not the account's (a Page token acts for its Page only).
-      for (const account of real) {
+      // Receive and reply with its own token on the world's accounts and on ~300 of the fleet, across
+      // tenants and channels: the simulator refuses a token that is not the account's.
+      const live = [...real, ...synthetic.filter((_, i) => i % Math.ceil(synthetic.length / 300) === 0)];
+      for (const account of live) {
         const customer = sim.world.customers.find(
           (c) => c.channel === account.channel && c.accountId === account.accountId,
         );
@@ -267,15 +288,15 @@ describe.each(backends)('a platform on %s', (_name, backend, instances) => {
       for (const node of nodes) await node.switchboard.drain();
       const received = nodes.flatMap((n) => n.seen);
       expect(received.map((e) => `${e.channel}:${e.accountId}`).sort()).toEqual(
-        real.map((r) => `${r.channel}:${r.accountId}`).sort(),
+        live.map((r) => `${r.channel}:${r.accountId}`).sort(),
       );
       for (const event of received)
-        expect(event.tenantId).toBe(real.find((r) => r.accountId === event.accountId)?.tenantId);
+        expect(event.tenantId).toBe(live.find((r) => r.accountId === event.accountId)?.tenantId);
       const entries = await Promise.all(received.map((e) => reply(b.switchboard, e, 'on it')));
       await b.switchboard.drain();
       for (const entry of entries)
         expect(await b.switchboard.store.outbox.get(entry.id)).toMatchObject({ state: 'sent' });
-      expect(sim.businessSends().filter((s) => s.body !== undefined)).toHaveLength(real.length);
+      expect(sim.businessSends().filter((s) => s.body !== undefined)).toHaveLength(live.length);
 
       // Rotate a token on A: B's next send (past refreshMs) uses it, no restart.
       const [acmePage, globexPage] = real as [ConnectAccountInput, ConnectAccountInput];

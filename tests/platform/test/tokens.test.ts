@@ -93,3 +93,57 @@ it("checks each account's own token with Meta's debug_token (Instagram Login wit
     await sim.stop();
   }
 });
+
+it('refreshes an Instagram Login token with ig_refresh_token before it expires, and sends with the new one', async () => {
+  const DAY = 86_400_000;
+  const clock = new ManualClock(Date.parse('2026-12-01T10:00:00Z'));
+  const sim = await startMetaSimulator({ clock, seed: 6, world: { customersPerAccount: 1 } });
+  try {
+    const common = { appSecrets: [], verifyToken: sim.world.app.verifyToken, graphBaseUrl: sim.url };
+    const switchboard = createSwitchboard({
+      adapters: [createInstagramAdapter({ ...common, apiFlavour: 'instagram-login', clock })],
+      store: createMemoryStore(),
+      clock,
+      logger: silentLogger,
+      watch: false,
+      credentials: { keys: [{ id: 't', key: randomBytes(32) }] },
+    });
+    const { instagram, token } = sim.accounts.addInstagram({ customers: 1 });
+    await switchboard.accounts.connect({
+      channel: 'instagram',
+      accountId: instagram.id,
+      loginFlavour: 'instagram-login',
+      appId: sim.world.app.id,
+      token: { expiresAt: clock.now() + 60 * DAY, scopes: [], checkedAt: null },
+      credentials: { accessToken: token },
+    });
+    await switchboard.apps.put(sim.world.app.id, [sim.world.app.secret]);
+    // 51 days later: 9 days left, inside the 10-day refresh window.
+    await clock.advance(51 * DAY);
+    expect(await switchboard.tokens!.pass()).toMatchObject({ refreshed: 1, failed: 0 });
+    const record = await switchboard.accounts.get('instagram', instagram.id);
+    // Meta's expires_in for a 60-day token: 5,183,944 s.
+    expect(record?.token?.expiresAt).toBe(clock.now() + 5_183_944_000);
+
+    const customer = sim.world.customers.find((c) => c.accountId === instagram.id)!;
+    // The customer writes first: the 24-hour window is open (no webhook endpoint here; not needed).
+    sim.customerSends({ channel: 'instagram', userId: customer.userId, text: 'hello?' });
+    const entry = await switchboard.send({
+      to: { channel: 'instagram', accountId: instagram.id, userId: customer.userId },
+      content: { type: 'text', text: 'still here' },
+    });
+    await switchboard.drain();
+    expect(await switchboard.store.outbox.get(entry.id)).toMatchObject({ state: 'sent' });
+    // Past the old token's expiry, the refreshed one still sends.
+    await clock.advance(10 * DAY);
+    sim.customerSends({ channel: 'instagram', userId: customer.userId, text: 'hello again' });
+    const later = await switchboard.send({
+      to: { channel: 'instagram', accountId: instagram.id, userId: customer.userId },
+      content: { type: 'text', text: 'after the old token expired' },
+    });
+    await switchboard.drain();
+    expect(await switchboard.store.outbox.get(later.id)).toMatchObject({ state: 'sent' });
+  } finally {
+    await sim.stop();
+  }
+});

@@ -223,6 +223,10 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
         send: (message) => outbox.send(message),
         alarms,
         serves: accounts.admits,
+        accountsOf: function* (channel) {
+          for (const account of accounts.entries())
+            if (account.channel === channel && account.status === 'active') yield account.accountId;
+        },
         accountInfo: (channel, accountId) => accounts.peek(channel, accountId),
       },
       options.watch ?? {},

@@ -71,6 +71,8 @@ export interface WatchDeps {
   alarms?: AlarmCenter;
   /** Whether an account is served (`switchboard.accounts`): the silence of one that is not is expected. */
   serves?: (channel: string, accountId: string) => boolean;
+  /** Accounts of a channel connected at runtime (`switchboard.accounts`, active), watched beside the configured ones. */
+  accountsOf?: (channel: string) => Iterable<string>;
   /** The registry's record of an account: its Meta app (pooled detection) and tenant (incidents). */
   accountInfo?: (
     channel: string,
@@ -225,7 +227,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         const adapter = deps.adapters.find((a) => a.channel === channel);
         // Nothing to catch up without a history API (WhatsApp) or with reconciliation off.
         if (!adapter || !canVerify(adapter) || options.reconcile?.enabled === false) return true;
-        const served = new Set(adapter.accountIds ?? []);
+        const served = new Set(watchedIds(adapter));
         return accountIds.every(
           (id) =>
             !served.has(id) || (states.get(`${channel}:${id}`)?.reconcile?.verifiedThrough ?? 0) >= through,
@@ -425,12 +427,17 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     return keyed.map((k) => k.id);
   };
 
+  /** The adapter's configured accounts and those connected at runtime: every one is reconciled. */
+  const watchedIds = (adapter: ChannelAdapter): string[] => [
+    ...new Set([...(adapter.accountIds ?? []), ...(deps.accountsOf?.(adapter.channel) ?? [])]),
+  ];
+
   const reconcile = async (): Promise<ReconcileResult[]> => {
     const jobs: Promise<ReconcileResult | undefined>[] = [];
     const budget = options.reconcile?.maxAccountsPerPass;
     for (const adapter of deps.adapters) {
       if (!canVerify(adapter)) continue;
-      const ids = adapter.accountIds ?? [];
+      const ids = watchedIds(adapter);
       const picked =
         budget === undefined || budget >= ids.length
           ? ids
@@ -445,7 +452,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     const now = clock.now();
     const budget = options.reconcile?.maxAccountsPerPass;
     return deps.adapters.filter(canVerify).map((adapter) => {
-      const ids = adapter.accountIds ?? [];
+      const ids = watchedIds(adapter);
       let never = 0;
       let oldest = 0;
       for (const id of ids) {
@@ -585,7 +592,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       const calibrations = await store.health.get<Record<string, FleetCalibration>>(FLEET_KEY);
       if (calibrations && typeof calibrations === 'object') fleet.restoreCalibrations(calibrations);
       for (const adapter of deps.adapters)
-        for (const id of adapter.accountIds ?? []) {
+        for (const id of watchedIds(adapter)) {
           const s = state(adapter.channel, id);
           s.watchingSince = now;
           s.exposedUntil = now;
