@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createMemoryStore,
-  createSwitchboard,
-  ManualClock,
-  silentLogger,
-  toNodeListener,
-} from '@switchboard/core';
+import { createMemoryStore, createSwitchboard, ManualClock, silentLogger } from '@switchboard/core';
+import { toNodeListener } from '@switchboard/core/node';
 import { createMessengerAdapter } from '@switchboard/messenger';
 import { startMetaSimulator } from '@switchboard/simulator';
 import { expect, it } from 'vitest';
