@@ -46,7 +46,7 @@ export interface MetaAccess {
   /** `debug_token` of the account's token, with its app's token. */
   inspectToken(
     accountId: string,
-    check: { requiredScopes: readonly string[]; targetIds: readonly string[] },
+    check: { requiredScopes: readonly string[]; targetIds?: readonly string[] },
   ): Promise<TokenInspection>;
 }
 

@@ -15,8 +15,11 @@ export async function inspectMetaToken(options: {
   appClient: GraphClient;
   token: string;
   requiredScopes: readonly string[];
-  /** Ids a granular scope may name to cover the account (Page, Instagram account, number, WABA). */
-  targetIds: readonly string[];
+  /**
+   * Ids a granular scope may name to cover the account (Page, Instagram account, number, WABA); without
+   * them (the account's WABA is not known), granular scopes are not checked against it.
+   */
+  targetIds?: readonly string[];
   now: number;
 }): Promise<TokenInspection> {
   const { data } = await options.appClient.get('/debug_token', DebugTokenResponse, {
@@ -26,10 +29,13 @@ export async function inspectMetaToken(options: {
   const expiries = [t.expires_at, t.data_access_expires_at ?? 0].filter((s) => s > 0).map((s) => s * 1000);
   const expiresAt = expiries.length ? Math.min(...expiries) : null;
   const missing = options.requiredScopes.filter((s) => !t.scopes.includes(s));
-  const uncovered = (t.granular_scopes ?? [])
-    .filter((g) => options.requiredScopes.includes(g.scope) && g.target_ids !== undefined)
-    .filter((g) => !g.target_ids?.some((id) => options.targetIds.includes(id)))
-    .map((g) => `${g.scope} (not granted for ${options.targetIds.join(' / ')})`);
+  const targets = options.targetIds;
+  const uncovered = !targets
+    ? []
+    : (t.granular_scopes ?? [])
+        .filter((g) => options.requiredScopes.includes(g.scope) && g.target_ids !== undefined)
+        .filter((g) => !g.target_ids?.some((id) => targets.includes(id)))
+        .map((g) => `${g.scope} (not granted for ${targets.join(' / ')})`);
   const expired = expiresAt !== null && expiresAt <= options.now;
   const valid = t.is_valid && !expired;
   return {

@@ -155,10 +155,11 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     uploadMedia: async (input: UploadMediaInput) => uploadMedia(graph(input.phoneNumberId), input),
     resubscribe: async (accountId: string) => resubscribeWaba(graph(accountId), wabaFor(accountId)),
     inspectToken: (accountId: string) => {
-      const waba = wabaOf(accountId);
+      // A WhatsApp token's granular scopes name WABAs: check coverage only when the number's WABA is known.
+      const waba = wabaOf(accountId) ?? (resolved.wabaIds.length === 1 ? resolved.wabaIds[0] : undefined);
       return access.inspectToken(accountId, {
         requiredScopes: WHATSAPP_REQUIRED_SCOPES,
-        targetIds: waba ? [accountId, waba] : [accountId],
+        ...(waba ? { targetIds: [accountId, waba] } : {}),
       });
     },
     attach: (host: AdapterHost) => access.attach(host),
