@@ -35,7 +35,8 @@ describe('npm pack builds the package first', () => {
     expect(existsSync(join(copy, 'dist'))).toBe(false);
 
     const out = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: copy, encoding: 'utf8' });
-    const [report] = JSON.parse(out.slice(out.indexOf('['))) as { files: { path: string }[] }[];
+    // The build's own output (colours, "[tsup]"…) comes first on stdout: the report is the JSON array after it.
+    const [report] = JSON.parse(out.slice(out.search(/^\[\s*\{/m))) as { files: { path: string }[] }[];
     const files = (report?.files ?? []).map((f) => f.path);
     expect(files).toEqual(
       expect.arrayContaining([
