@@ -125,8 +125,8 @@ export function createFlowEndpoint(options: FlowEndpointOptions): FlowEndpoint {
 
   const fetch: FlowEndpoint['fetch'] = async (request) => {
     if (request.method !== 'POST') return text(405, 'POST only');
-    const raw = new Uint8Array(await request.arrayBuffer());
-    if (raw.byteLength > maxBodyBytes) return text(413, `body exceeds ${maxBodyBytes} bytes`);
+    const raw = await readCapped(request, maxBodyBytes);
+    if (raw === null) return text(413, `body exceeds ${maxBodyBytes} bytes`);
     return respond(new URL(request.url), raw, request.headers.get('x-hub-signature-256'));
   };
 
@@ -157,6 +157,24 @@ export function createFlowEndpoint(options: FlowEndpointOptions): FlowEndpoint {
         });
     },
   };
+}
+
+/** The body, read no further than `max` bytes (null past it): an oversized upload is never held whole. */
+async function readCapped(request: Request, max: number): Promise<Uint8Array | null> {
+  if (Number(request.headers.get('content-length') ?? 0) > max) return null;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body?.getReader();
+  for (;;) {
+    const next = await reader?.read();
+    if (!next || next.done) return Buffer.concat(chunks);
+    total += next.value.byteLength;
+    if (total > max) {
+      await reader?.cancel();
+      return null;
+    }
+    chunks.push(next.value);
+  }
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | null> {
