@@ -65,7 +65,6 @@ export function createSqliteInbox(handle: Db): InboxStore {
           statements.body.run(id, body, json(row.headers));
           return { id: Number(id) };
         },
-        true,
       );
     },
     async claim({ owner, limit, leaseMs, now }) {
