@@ -5,6 +5,7 @@ export {
   WhatsAppAdapterConfigSchema,
   whatsAppConfigFromEnv,
 } from './config.js';
+export { findFlowSend } from './flows/completion.js';
 export {
   decryptFlowRequest,
   EncryptedFlowRequest,
@@ -21,6 +22,19 @@ export {
   type FlowRequestContext,
   type FlowResponse,
 } from './flows/endpoint.js';
+export { type FlowPublicKeyStatus, flowPublicKeyPem } from './flows/public-key.js';
+export {
+  CreateGroupInput,
+  createWhatsAppGroups,
+  type GroupInfo,
+  type GroupSummary,
+  type JoinRequest,
+  type JoinRequestOutcome,
+  ListGroupsInput,
+  UpdateGroupInput,
+  WHATSAPP_GROUP_LIMITS,
+  type WhatsAppGroups,
+} from './groups.js';
 export type { DownloadedMedia, DownloadMediaOptions, MediaStream, UploadMediaInput } from './media.js';
 export {
   applyPartnerEvent,
