@@ -9,6 +9,7 @@ import { createControl } from './control.js';
 import { customerSends } from './customer.js';
 import { FaultRegistry } from './faults.js';
 import { createFaultsApi, type SimFaults } from './faults-api.js';
+import { completeFlow, type FlowCompletion } from './flow-completions.js';
 import { createGroupsApi, type SimGroups } from './groups.js';
 import { type HandshakeResult, verifyWebhookTarget } from './handshake.js';
 import { createOnboarding, publishPartnerEvent, type SimOnboarding } from './onboarding.js';
@@ -78,6 +79,8 @@ export interface MetaSimulator {
   groups: SimGroups;
   /** A customer answers the business's latest WhatsApp call permission request. */
   answerCallPermission(input: CallPermissionAnswer): TruthRecord;
+  /** A customer submits the business's latest WhatsApp Flow (an `nfm_reply` carrying its flow_token). */
+  completeFlow(input: FlowCompletion): TruthRecord;
   /** Sends Meta's verification GET to the channel's webhook target; `ok` when the challenge is echoed. */
   verifyWebhook(channel: SimChannel): Promise<HandshakeResult>;
   /** Changes (or removes) a channel's webhook target URL. */
@@ -243,6 +246,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
     groups: createGroupsApi(ctx),
     answerCallPermission: (input) => answerCallPermission(ctx, input),
+    completeFlow: (input) => completeFlow(ctx, input),
     verifyWebhook: verify,
     setWebhook: (channel, target) => sender.setTarget(channel, target),
     idle: () => sender.idle(),

@@ -51,6 +51,7 @@ export function handleFlowPublicKey(
     throw invalidParam('Param business_public_key must be a PEM encoded public key');
   }
   if (bits !== 2048) throw invalidParam('Param business_public_key must be a 2048-bit RSA public key');
-  store.set(phoneId, pem.trim());
+  // multipart/form-data turns line breaks into CRLF; Meta answers the PEM with plain newlines.
+  store.set(phoneId, pem.replace(/\r\n/g, '\n').trim());
   return { body: { success: true } };
 }
