@@ -96,7 +96,9 @@ function messageItem(event: Extract<ChannelEvent, { kind: 'message' }>): Message
       ? { type: 'quick_reply' as const, payload: p.payload }
       : p,
   );
-  if (event.text && !parts.some((p) => p.type === 'text')) parts.unshift({ type: 'text', text: event.text });
+  // A Flow completion's text is its card's title ("Sent"): not repeated as a line of its own.
+  const carriesText = parts.some((p) => p.type === 'text' || p.type === 'flow_reply');
+  if (event.text && !carriesText) parts.unshift({ type: 'text', text: event.text });
   return {
     type: 'message',
     id: event.messageId,
