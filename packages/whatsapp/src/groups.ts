@@ -22,25 +22,25 @@ const Subject = z.string().trim().min(1, 'subject is required').max(WHATSAPP_GRO
 const Description = z.string().max(WHATSAPP_GROUP_LIMITS.description);
 const JoinApprovalMode = z.enum(['auto_approve', 'approval_required']);
 
-export const CreateGroupInput = z.strictObject({
+const CreateGroupSchema = z.strictObject({
   subject: Subject,
   description: Description.optional(),
   /** `auto_approve` (Meta's default): anyone with the invite link joins; `approval_required`: you approve. */
   joinApprovalMode: JoinApprovalMode.optional(),
 });
-export type CreateGroupInput = z.input<typeof CreateGroupInput>;
+export type CreateGroupInput = z.input<typeof CreateGroupSchema>;
 
-export const UpdateGroupInput = z
+const UpdateGroupSchema = z
   .strictObject({ subject: Subject.optional(), description: Description.optional() })
   .refine((u) => u.subject !== undefined || u.description !== undefined, 'nothing to update');
-export type UpdateGroupInput = z.input<typeof UpdateGroupInput>;
+export type UpdateGroupInput = z.input<typeof UpdateGroupSchema>;
 
-export const ListGroupsInput = z.strictObject({
+const ListGroupsSchema = z.strictObject({
   limit: z.number().int().min(1).max(WHATSAPP_GROUP_LIMITS.listMax).optional(),
   after: z.string().min(1).optional(),
   before: z.string().min(1).optional(),
 });
-export type ListGroupsInput = z.input<typeof ListGroupsInput>;
+export type ListGroupsInput = z.input<typeof ListGroupsSchema>;
 
 const Participants = z
   .array(z.string().trim().min(1, 'a participant is empty'))
@@ -211,7 +211,7 @@ export function createWhatsAppGroups(graph: (phoneNumberId: string) => GraphClie
   });
   return {
     async create(phoneNumberId, input) {
-      const body = checked(CreateGroupInput, input, 'group');
+      const body = checked(CreateGroupSchema, input, 'group');
       const { client, phone } = target(phoneNumberId);
       const { data } = await client.post(
         `/${seg(phone)}/groups`,
@@ -226,7 +226,7 @@ export function createWhatsAppGroups(graph: (phoneNumberId: string) => GraphClie
       return { requestId: data.request_id };
     },
     async list(phoneNumberId, input = {}) {
-      const q = checked(ListGroupsInput, input, 'list');
+      const q = checked(ListGroupsSchema, input, 'list');
       const { client, phone } = target(phoneNumberId);
       const { data } = await client.get(`/${seg(phone)}/groups`, ListResponse, {
         limit: q.limit,
@@ -262,7 +262,7 @@ export function createWhatsAppGroups(graph: (phoneNumberId: string) => GraphClie
       return info;
     },
     async update(phoneNumberId, groupId, input) {
-      const u = checked(UpdateGroupInput, input, 'update');
+      const u = checked(UpdateGroupSchema, input, 'update');
       const { client, group } = target(phoneNumberId, groupId);
       await client.post(`/${group}`, { ...M, ...u }, Success);
     },

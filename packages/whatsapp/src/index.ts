@@ -22,16 +22,15 @@ export {
   type FlowRequestContext,
   type FlowResponse,
 } from './flows/endpoint.js';
-export { type FlowPublicKeyStatus, flowPublicKeyPem } from './flows/public-key.js';
+export type { FlowPublicKeyStatus } from './flows/public-key.js';
 export {
-  CreateGroupInput,
-  createWhatsAppGroups,
+  type CreateGroupInput,
   type GroupInfo,
   type GroupSummary,
   type JoinRequest,
   type JoinRequestOutcome,
-  ListGroupsInput,
-  UpdateGroupInput,
+  type ListGroupsInput,
+  type UpdateGroupInput,
   WHATSAPP_GROUP_LIMITS,
   type WhatsAppGroups,
 } from './groups.js';

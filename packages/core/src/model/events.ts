@@ -3,7 +3,7 @@ import { ERROR_CODES, type SwitchboardErrorCode } from '../errors.js';
 import { ContentPart } from './content.js';
 import { GroupEventFields } from './group-event.js';
 
-export * from './group-event.js';
+export { GroupAction, GroupParticipant, GroupSettingChange } from './group-event.js';
 
 export const EventSource = z.enum(['webhook', 'backfill']);
 export type EventSource = z.infer<typeof EventSource>;
