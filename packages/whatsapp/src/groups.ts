@@ -69,6 +69,8 @@ const ListResponse = z.looseObject({
   paging: z
     .looseObject({
       cursors: z.looseObject({ after: z.string().optional(), before: z.string().optional() }).optional(),
+      next: z.string().optional(),
+      previous: z.string().optional(),
     })
     .optional(),
 });
@@ -233,15 +235,17 @@ export function createWhatsAppGroups(graph: (phoneNumberId: string) => GraphClie
         after: q.after,
         before: q.before,
       });
-      const cursors = data.paging?.cursors;
+      // Cursors come with every page; only `next` / `previous` say there is a page that way.
+      const paging = data.paging;
+      const cursors = paging?.cursors;
       return {
         groups: data.data.groups.map((g) => ({
           groupId: g.id,
           ...(g.subject !== undefined ? { subject: g.subject } : {}),
           ...(g.created_at !== undefined ? { createdAt: toMs(g.created_at) as number } : {}),
         })),
-        ...(cursors?.after ? { after: cursors.after } : {}),
-        ...(cursors?.before ? { before: cursors.before } : {}),
+        ...(paging?.next && cursors?.after ? { after: cursors.after } : {}),
+        ...(paging?.previous && cursors?.before ? { before: cursors.before } : {}),
       };
     },
     async get(phoneNumberId, groupId) {

@@ -165,11 +165,19 @@ describe('group lifecycle through the engine', () => {
     // Removed by the business: the invite link no longer lets them in.
     expect(() => w.sim.groups.join(groupId, CAROL)).toThrow(/cannot rejoin/);
 
-    const listed = await w.adapter.groups.list(phone, { limit: 1 });
-    expect(listed.groups).toHaveLength(1);
-    expect(listed.after).toBeDefined();
+    // Page by page, one group at a time, to the end: every group once, and no cursor after the last.
     const all = await w.adapter.groups.list(phone);
     expect(all.groups.map((g) => g.groupId)).toContain(groupId);
+    expect(all.after).toBeUndefined();
+    const paged: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await w.adapter.groups.list(phone, { limit: 1, ...(after ? { after } : {}) });
+      paged.push(...page.groups.map((g) => g.groupId));
+      if (paged.length > 1) expect(page.before).toBeDefined();
+      after = page.after;
+    } while (after);
+    expect(paged).toEqual(all.groups.map((g) => g.groupId));
 
     await w.adapter.groups.delete(phone, groupId);
     await w.until(groupEvent((e) => e.groupId === groupId && e.action === 'deleted'));

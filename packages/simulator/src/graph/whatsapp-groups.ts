@@ -87,6 +87,9 @@ export function handlePhoneGroups(
         },
         paging: {
           cursors: page.length ? { before: cursor(start), after: cursor(last) } : {},
+          ...(start > 0
+            ? { previous: `${ctx.baseUrl}/${phoneId}/groups?limit=${limit}&before=${cursor(start)}` }
+            : {}),
           ...(last + 1 < all.length
             ? { next: `${ctx.baseUrl}/${phoneId}/groups?limit=${limit}&after=${cursor(last)}` }
             : {}),
