@@ -4,7 +4,7 @@ import { GraphError, waError } from '../graph-error.js';
 import { afterWhatsAppSend, type WhatsAppFailure } from '../outbound.js';
 import type { BusinessSend, SimToken } from '../types.js';
 import { indexOf } from '../world-index.js';
-import { sendToGroup } from './whatsapp-groups.js';
+import { sendToGroup } from './whatsapp-group-send.js';
 import { requireRegistered } from './whatsapp-onboarding.js';
 
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'];
