@@ -2,7 +2,6 @@ import { requireScope, requireTarget } from '../auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { invalidParam, waError } from '../graph-error.js';
 import {
-  activeGroup,
   addParticipants,
   groupsOf,
   MAX_GROUP_PARTICIPANTS,
@@ -15,7 +14,7 @@ import {
   type SimGroup,
   seconds,
 } from '../groups.js';
-import type { BusinessSend, SimToken } from '../types.js';
+import type { SimToken } from '../types.js';
 import { requireRegistered } from './whatsapp-onboarding.js';
 
 const M = { messaging_product: 'whatsapp' } as const;
