@@ -3,8 +3,10 @@ import {
   type GroupEvent,
   type MessageEvent,
   type OutboundMessage,
+  systemClock,
 } from '@switchboard/core';
 import { describe, expect, it } from 'vitest';
+import { createInboxState } from '../src/server/inbox-state.js';
 import { buildThread } from '../src/server/thread.js';
 import { flowSummary } from '../src/shared/flow-summary.js';
 import type { MessageItem } from '../src/shared/types.js';
@@ -139,5 +141,57 @@ describe('group notices in the thread', () => {
       '👥 1650 left',
       '👥 Group settings changed: subject → “Launch”, picture (failed)',
     ]);
+  });
+});
+
+describe('group conversations in the inbox list', () => {
+  it('are named by the group subject, not by the last participant, with the sender in the preview', async () => {
+    const store = createMemoryStore();
+    const state = createInboxState(store, systemClock, () => undefined);
+    const id = `whatsapp:${PHONE}:group:G1`;
+    await store.conversations.touch({ id, channel: 'whatsapp', accountId: PHONE, userId: 'G1', eventAt: T });
+    const base = {
+      channel: 'whatsapp',
+      accountId: PHONE,
+      source: 'webhook',
+      raw: {},
+      groupId: 'G1',
+      conversationId: id,
+    } as const;
+    await state.onEvent({
+      ...base,
+      kind: 'group',
+      key: 'c',
+      timestamp: T,
+      action: 'created',
+      succeeded: true,
+      subject: 'Launch',
+    });
+    await state.onEvent({
+      ...base,
+      kind: 'message',
+      key: 'm',
+      timestamp: T + 1,
+      userId: '1650',
+      messageId: 'wamid.G',
+      direction: 'inbound',
+      text: 'hello all',
+      parts: [{ type: 'text', text: 'hello all' }],
+      profile: { name: 'Tiago' },
+    });
+    expect(await state.get(id)).toMatchObject({ name: '👥 Launch', preview: 'Tiago: hello all', unread: 1 });
+    await state.onEvent({
+      ...base,
+      kind: 'group',
+      key: 'u',
+      timestamp: T + 2,
+      action: 'updated',
+      succeeded: false,
+      changes: [
+        { setting: 'subject', value: 'Launch 2026', succeeded: true },
+        { setting: 'picture', succeeded: false },
+      ],
+    });
+    expect((await state.get(id))?.name).toBe('👥 Launch 2026');
   });
 });

@@ -55,7 +55,7 @@ export const GroupEventFields = {
   kind: z.literal('group'),
   /** Absent only when a creation failed before the platform assigned an id (see `requestId`). */
   groupId: z.string().min(1).optional(),
-  /** The group's conversation (`whatsapp:<phone_number_id>:group:<group_id>`) when `groupId` is known. */
+  /** The group's conversation (`<channel>:<accountId>:group:<groupId>`) when `groupId` is known. */
   conversationId: z.string().min(1).optional(),
   action: GroupAction,
   /** `false` when the platform reports the operation failed (see `errors`, `failedParticipants`, `changes`). */
