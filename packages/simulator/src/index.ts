@@ -1,5 +1,8 @@
+export type { CallPermissionAnswer } from './call-permissions.js';
 export type { ActiveFault, FaultSpec } from './faults.js';
 export type { SimFaults } from './faults-api.js';
+export type { FlowCompletion } from './flow-completions.js';
+export type { SimGroupSnapshot, SimGroups } from './groups.js';
 export type { HandshakeResult } from './handshake.js';
 export { appSecretProof, graphTime, metaStringify, signSha256 } from './meta-json.js';
 export { createPrng, type Prng } from './prng.js';

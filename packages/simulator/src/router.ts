@@ -21,6 +21,8 @@ import {
   handlePhoneNode,
   handleWabaNode,
 } from './graph/whatsapp-account.js';
+import { handleFlowPublicKey } from './graph/whatsapp-flow-key.js';
+import { handleGroupNode, handlePhoneGroups } from './graph/whatsapp-groups.js';
 import {
   handlePhoneWebhookConfiguration,
   handleRegister,
@@ -28,6 +30,7 @@ import {
 } from './graph/whatsapp-onboarding.js';
 import { handleWhatsAppSend } from './graph/whatsapp-send.js';
 import { GraphError, objectMissing, unknownPath } from './graph-error.js';
+import { groupsOf } from './groups.js';
 import type { SimChannel, SimToken } from './types.js';
 import { indexOf } from './world-index.js';
 
@@ -48,6 +51,7 @@ type ObjectKind =
   | 'conversation'
   | 'message'
   | 'media'
+  | 'group'
   | 'user';
 
 function resolve(
@@ -86,6 +90,14 @@ function resolve(
       channel: 'whatsapp',
       accountId: media.phoneNumberId,
       usageId: media.phoneNumberId,
+    };
+  const group = groupsOf(ctx.state).get(id);
+  if (group)
+    return {
+      kind: 'group',
+      channel: 'whatsapp',
+      accountId: group.phoneNumberId,
+      usageId: group.phoneNumberId,
     };
   if (id === token.profileId) return { kind: 'user', usageId: id };
   throw objectMissing(id);
@@ -179,6 +191,9 @@ export function routeGraph(
       if (!edge && m === 'POST') return handlePhoneWebhookConfiguration(ctx, req, token, id);
       if (edge === 'messages' && m === 'POST') return handleWhatsAppSend(ctx, req, token, id);
       if (edge === 'media' && m === 'POST') return handleMediaUpload(ctx, req, token, id);
+      if (edge === 'groups' && (m === 'GET' || m === 'POST')) return handlePhoneGroups(ctx, req, token, id);
+      if (edge === 'whatsapp_business_encryption' && (m === 'GET' || m === 'POST'))
+        return handleFlowPublicKey(ctx, req, token, id);
       break;
     }
     case 'waba':
@@ -201,6 +216,11 @@ export function routeGraph(
     case 'media':
       if (!edge) return handleMediaNode(ctx, req, token, id);
       break;
+    case 'group': {
+      const handled = handleGroupNode(ctx, req, token, id, edge);
+      if (handled) return handled;
+      break;
+    }
     case 'user':
       if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);
       if (edge === 'accounts' && m === 'GET') return handleMeAccounts(ctx, req, token, factory);

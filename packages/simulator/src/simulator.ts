@@ -3,11 +3,14 @@ import { type Clock, systemClock } from '@switchboard/core';
 import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { AccountFactory, createAccountsApi, type SimAccounts } from './accounts.js';
 import { accountsControl } from './accounts-control.js';
+import { answerCallPermission, type CallPermissionAnswer } from './call-permissions.js';
 import type { SimContext } from './context.js';
 import { createControl } from './control.js';
 import { customerSends } from './customer.js';
 import { FaultRegistry } from './faults.js';
 import { createFaultsApi, type SimFaults } from './faults-api.js';
+import { completeFlow, type FlowCompletion } from './flow-completions.js';
+import { createGroupsApi, type SimGroups } from './groups.js';
 import { type HandshakeResult, verifyWebhookTarget } from './handshake.js';
 import { createOnboarding, publishPartnerEvent, type SimOnboarding } from './onboarding.js';
 import { businessReplies } from './outbound.js';
@@ -72,6 +75,12 @@ export interface MetaSimulator {
   /** The customer side of Embedded Signup, Facebook Login and Instagram Login (also `/_sim/onboarding/*`). */
   onboarding: SimOnboarding;
   traffic: { start(options: TrafficOptions): void; stop(): void };
+  /** WhatsApp groups created through the Graph API, and their participants' side. */
+  groups: SimGroups;
+  /** A customer answers the business's latest WhatsApp call permission request. */
+  answerCallPermission(input: CallPermissionAnswer): TruthRecord;
+  /** A customer submits the business's latest WhatsApp Flow (an `nfm_reply` carrying its flow_token). */
+  completeFlow(input: FlowCompletion): TruthRecord;
   /** Sends Meta's verification GET to the channel's webhook target; `ok` when the challenge is echoed. */
   verifyWebhook(channel: SimChannel): Promise<HandshakeResult>;
   /** Changes (or removes) a channel's webhook target URL. */
@@ -235,6 +244,9 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     accounts,
     onboarding,
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
+    groups: createGroupsApi(ctx),
+    answerCallPermission: (input) => answerCallPermission(ctx, input),
+    completeFlow: (input) => completeFlow(ctx, input),
     verifyWebhook: verify,
     setWebhook: (channel, target) => sender.setTarget(channel, target),
     idle: () => sender.idle(),

@@ -14,6 +14,8 @@ import {
   verifyMetaChallenge,
 } from '@switchboard/meta-graph';
 import { resolveWhatsAppConfig, type WhatsAppAdapterConfig } from './config.js';
+import { type FlowPublicKeyStatus, getFlowPublicKey, uploadFlowPublicKey } from './flows/public-key.js';
+import { createWhatsAppGroups, type WhatsAppGroups } from './groups.js';
 import { createProbes, resubscribeWaba } from './health.js';
 import {
   type DownloadedMedia,
@@ -43,6 +45,18 @@ export interface WhatsAppAdapter extends ChannelAdapter {
   uploadMedia(input: UploadMediaInput): Promise<{ mediaId: string }>;
   /** Subscribes our app to a WABA's webhooks again. Accepts a WABA id, or a phone number id (its WABA from `wabaIdByPhoneNumberId`, or the only WABA configured). */
   resubscribe(accountId: string): Promise<void>;
+  /** Group management of the adapter's numbers (create, info, settings, invite links, participants). */
+  groups: WhatsAppGroups;
+  /**
+   * Uploads the number's business public key for Flows (a PEM public key, or the private key it is
+   * derived from). Do it again after re-registering the number or on a `public-key-missing` alert.
+   */
+  uploadFlowPublicKey(
+    phoneNumberId: string,
+    key: string | { privateKey: string; passphrase?: string },
+  ): Promise<void>;
+  /** The Flow public key Meta holds for the number and its signature status, or `undefined`. */
+  getFlowPublicKey(phoneNumberId: string): Promise<FlowPublicKeyStatus | undefined>;
 }
 
 /**
@@ -154,6 +168,10 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
       openMedia(graph(options?.phoneNumberId), mediaId, resolved.mediaMaxBytes, options),
     uploadMedia: async (input: UploadMediaInput) => uploadMedia(graph(input.phoneNumberId), input),
     resubscribe: async (accountId: string) => resubscribeWaba(graph(accountId), wabaFor(accountId)),
+    groups: createWhatsAppGroups((phoneNumberId) => graph(phoneNumberId)),
+    uploadFlowPublicKey: (phoneNumberId: string, key: string | { privateKey: string; passphrase?: string }) =>
+      uploadFlowPublicKey(graph(phoneNumberId), phoneNumberId, key),
+    getFlowPublicKey: (phoneNumberId: string) => getFlowPublicKey(graph(phoneNumberId), phoneNumberId),
     inspectToken: (accountId: string) => {
       // A WhatsApp token's granular scopes name WABAs: check coverage only when the number's WABA is known.
       const waba = wabaOf(accountId) ?? (resolved.wabaIds.length === 1 ? resolved.wabaIds[0] : undefined);

@@ -100,6 +100,25 @@ function toSimulator(code: string): string {
   return out;
 }
 
+/**
+ * A simulator with its first WhatsApp number and a customer, for the WhatsApp README: `phoneNumberId`,
+ * `wabaId`, `customerWaId`, and `__config`, an adapter configuration whose Graph calls go to the simulator.
+ */
+const waSim = `import { startMetaSimulator as __start } from '@switchboard/simulator';
+import { createMemoryStore as __memory, createSwitchboard as __create } from '@switchboard/core';
+import { createWhatsAppAdapter as __wa } from '@switchboard/whatsapp';
+const __sim = await __start({ seed: 7 });
+const phoneNumberId = __sim.world.phoneNumbers[0]!.id;
+const wabaId = __sim.world.phoneNumbers[0]!.wabaId;
+const customerWaId = __sim.world.customers.find((c) => c.channel === 'whatsapp' && c.accountId === phoneNumberId)!.userId;
+const __config = { appSecret: __sim.world.app.secret, verifyToken: __sim.world.app.verifyToken, accessToken: __sim.world.systemUserToken, graphBaseUrl: __sim.url };`;
+
+/** The same with \`whatsapp\` (the adapter) and a started \`switchboard\` around it. */
+const waEngine = `${waSim}
+const whatsapp = __wa(__config);
+const switchboard = __create({ adapters: [whatsapp], store: __memory(), watch: false });
+await switchboard.start();`;
+
 /** A block that runs in another suite instead (named, so a moved or renamed test is noticed). */
 const ELSEWHERE = 'elsewhere:';
 
@@ -203,6 +222,44 @@ const fixture = { object: 'whatsapp_business_account', entry: [] };`,
     'Accounts stand-in': `${simulator}
 const sim = __sim, appId = __app.id, appSecret = __app.secret, redirectUri = 'https://platform.example.com/auth/instagram/callback';
 const { code } = __sim.onboarding.instagramLogin({ redirectUri });`,
+  whatsapp: {
+    'Quick start': `import { createMemoryStore } from '@switchboard/core';
+const store = createMemoryStore();
+process.env.WHATSAPP_APP_SECRET ??= 'app-secret';
+process.env.WHATSAPP_VERIFY_TOKEN ??= 'verify-token';
+process.env.WHATSAPP_ACCESS_TOKEN ??= 'token';`,
+    'Without the engine': `${waEngine}
+const inbox = { save: async (_events: unknown, _problems: unknown) => {} };`,
+    'Many businesses': `${waSim}
+import { createSwitchboard, credentialKeysFromEnv } from '@switchboard/core';
+// The block's adapter, pointed at the simulator.
+const createWhatsAppAdapter: typeof __wa = (config) => __wa({ ...config, graphBaseUrl: __sim.url });
+const store = __memory();
+const appId = __sim.world.app.id, appSecret = __sim.world.app.secret;
+const businessToken = __sim.world.systemUserToken;
+const { mediaId } = await __wa(__config).uploadMedia({ phoneNumberId, bytes: new Uint8Array([137, 80, 78, 71]), mimeType: 'image/png' });
+process.env.WHATSAPP_VERIFY_TOKEN ??= 'verify-token';`,
+    Onboarding: `${waEngine}
+process.env.WHATSAPP_APP_ID ??= __sim.world.app.id;
+process.env.WHATSAPP_APP_SECRET ??= __sim.world.app.secret;
+process.env.WHATSAPP_VERIFY_TOKEN ??= 'tenant-verify';`,
+    Media: `${waEngine}
+const bytes = new TextEncoder().encode('%PDF-1.4 invoice');
+const to = { channel: 'whatsapp', accountId: phoneNumberId, userId: customerWaId };
+const part = await whatsapp.uploadMedia({ phoneNumberId, bytes: new Uint8Array([137, 80, 78, 71]), mimeType: 'image/png' });`,
+    Groups: `${waEngine}
+await whatsapp.groups.create(phoneNumberId, { subject: 'Launch' });
+const groupId = __sim.groups.list(phoneNumberId)[0]!.id;
+const groupsTable = { save: async (_group: unknown) => {} };`,
+    Calls: `${waEngine}
+const callList = { allow: async (_userId: string, _until: number | null | undefined) => {} };`,
+    'Flows: sending': `${waEngine}
+const bookings = { confirm: async (_key: string | null, _answers: Record<string, unknown>) => {} };`,
+    'public key': waEngine,
+    'data-exchange endpoint': `import http from 'node:http';
+process.env.WHATSAPP_APP_SECRET ??= 'app-secret';
+const bookingOpen = async (_token: string) => true;
+const freeSlots = async () => ['10:00', '11:00'];`,
   },
   'store-sqlite': {
     'Quick start': `import { createWhatsAppAdapter } from '@switchboard/whatsapp';

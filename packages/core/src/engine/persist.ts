@@ -50,7 +50,8 @@ export async function persistEvents(
 }
 
 function mergeTouch(touches: Map<string, Touch>, event: ChannelEvent): void {
-  if (event.kind === 'account' || !event.conversationId || !event.userId) return;
+  // Group notifications name no customer and open no window: only messages make a group's thread.
+  if (event.kind === 'account' || event.kind === 'group' || !event.conversationId || !event.userId) return;
   const inbound = event.kind === 'message' ? event.direction === 'inbound' : event.kind !== 'status';
   const inboundAt = inbound && event.kind !== 'unsupported' ? event.timestamp : undefined;
   const seen = touches.get(event.conversationId);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ERROR_CODES, type SwitchboardErrorCode } from '../errors.js';
 import { ContentPart } from './content.js';
+import { GroupEventFields } from './group-event.js';
+
+export { GroupAction, GroupParticipant, GroupSettingChange } from './group-event.js';
 
 export const EventSource = z.enum(['webhook', 'backfill']);
 export type EventSource = z.infer<typeof EventSource>;
@@ -217,6 +220,9 @@ export const CallEvent = z.object({
   errors: z.array(PlatformError).optional(),
 });
 
+/** A group lifecycle, settings, participant or status notification (fields: {@link GroupEventFields}). */
+export const GroupEvent = z.object({ ...eventBase, ...GroupEventFields });
+
 /** Account-level notification (WhatsApp account_update, quality, template status...). No conversation. */
 export const AccountEvent = z.object({
   kind: z.literal('account'),
@@ -251,6 +257,7 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   HandoverEvent,
   StatusEvent,
   CallEvent,
+  GroupEvent,
   AccountEvent,
   UnsupportedEvent,
 ]);
@@ -261,6 +268,7 @@ export type EventOfKind<K extends EventKind> = Extract<ChannelEvent, { kind: K }
 
 export type MessageEvent = z.infer<typeof MessageEvent>;
 export type CallEvent = z.infer<typeof CallEvent>;
+export type GroupEvent = z.infer<typeof GroupEvent>;
 export type ReactionEvent = z.infer<typeof ReactionEvent>;
 export type PostbackEvent = z.infer<typeof PostbackEvent>;
 export type ReferralEvent = z.infer<typeof ReferralEvent>;

@@ -4,6 +4,7 @@ import { GraphError, waError } from '../graph-error.js';
 import { afterWhatsAppSend, type WhatsAppFailure } from '../outbound.js';
 import type { BusinessSend, SimToken } from '../types.js';
 import { indexOf } from '../world-index.js';
+import { sendToGroup } from './whatsapp-group-send.js';
 import { requireRegistered } from './whatsapp-onboarding.js';
 
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'];
@@ -66,6 +67,11 @@ function validateContent(ctx: SimContext, type: string, params: Record<string, u
       const bodyText = obj(c.body)?.text;
       if (typeof bodyText === 'string' && bodyText.length > 1024)
         throw invalid('interactive.body.text is longer than 1024');
+      if (c.type === 'call_permission_request') {
+        if (obj(c.action)?.name !== 'call_permission_request')
+          throw invalid('interactive.action.name must be call_permission_request');
+        if (typeof bodyText !== 'string' || bodyText.length === 0) throw missing('interactive.body.text');
+      }
       if (c.type === 'button') {
         const buttons = obj(c.action)?.buttons;
         if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3)
@@ -150,6 +156,7 @@ export function handleWhatsAppSend(
   if (opaque !== undefined && (typeof opaque !== 'string' || Buffer.byteLength(opaque) > 512)) {
     throw invalid('biz_opaque_callback_data must be a string of at most 512 bytes');
   }
+  if (p.recipient_type === 'group') return sendToGroup(ctx, phoneId, type, p);
   const digits = to?.replace(/\D/g, '');
   const customer = bsuid
     ? indexOf(ctx.state.world)

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { mapAccountChange } from './account.js';
 import { type CallContext, mapCall, mapCallStatus } from './calls.js';
 import { CHANNEL, hashOf, type ItemContext, problemOf, secondsToMs } from './common.js';
+import { GROUP_FIELDS, groupItems } from './groups.js';
 import { mapMessage } from './messages.js';
 import { CallsValue, Change, Entry, Envelope, MessagingValue } from './schemas.js';
 import { mapStatus, mapValueErrors } from './statuses.js';
@@ -181,6 +182,11 @@ function* mapItems(rawBody: Uint8Array, options: ParseOptions): Generator<Parsed
             ),
             problems: [],
           }));
+        continue;
+      }
+      if (GROUP_FIELDS.has(field)) {
+        const fallbackMs = entryTime === undefined ? now() : entryTime * 1000;
+        yield* groupItems(value, field, `${path}.value`, fallbackMs, nowMs);
         continue;
       }
       if (!MESSAGING_FIELDS.has(field)) {
