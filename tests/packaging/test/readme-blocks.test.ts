@@ -222,6 +222,7 @@ const fixture = { object: 'whatsapp_business_account', entry: [] };`,
     'Accounts stand-in': `${simulator}
 const sim = __sim, appId = __app.id, appSecret = __app.secret, redirectUri = 'https://platform.example.com/auth/instagram/callback';
 const { code } = __sim.onboarding.instagramLogin({ redirectUri });`,
+  },
   whatsapp: {
     'Quick start': `import { createMemoryStore } from '@switchboard/core';
 const store = createMemoryStore();
