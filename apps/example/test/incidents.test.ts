@@ -186,6 +186,7 @@ describe('Incidents page and traffic charts', () => {
     expect(pool.expectedMax).toBeGreaterThan(0);
     expect(pool.incidentsDrawn).toBeGreaterThan(0);
     expect(await page.locator('.pool-chart').count()).toBe(3);
+    await page.locator('[data-testid="fleet-traffic"]').scrollIntoViewIfNeeded();
     await screenshot(page, '11-incidents');
 
     // The same small chart on the Instagram account's health card.

@@ -26,6 +26,15 @@ function columns(s: TrafficSeriesView): uPlot.AlignedData {
   ];
 }
 
+const steps = uPlot.paths.stepped?.({ align: 1 });
+
+/** Start (s) of the first bucket the watch kept, or of the window when it kept them all. */
+function firstKept(s: TrafficSeriesView): number {
+  const i = s.observed.findIndex((v) => v !== null);
+  const at = s.times[Math.max(0, Math.min(i, s.times.length - 2))] ?? 0;
+  return at / 1000;
+}
+
 /**
  * Alarm events as vertical lines (red raised, green cleared) and incidents as shaded spans, drawn on
  * the plot's canvas; how many were drawn inside the plot is kept on the element (`data-marks-drawn`).
@@ -95,14 +104,19 @@ export function trafficChart(
       height: size.height,
       legend: { show: !size.compact },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+      scales: {
+        // From the first bucket with history (a fresh start shows its first minutes, not an empty window).
+        x: { time: true, range: (_u, min, max) => [Math.max(min, firstKept(current)), max] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+      },
       axes: [{ size: size.compact ? 28 : 40 }, { size: size.compact ? 30 : 44 }],
+      // Counts per bucket: steps that hold over the bucket they count.
       series: [
         {},
-        { label: `received ${per}`, stroke: COLORS.observed, width: 2, spanGaps: false },
-        { label: 'expected', stroke: COLORS.expected, width: 1, dash: [5, 4] },
-        { label: '5 %', stroke: 'transparent', points: { show: false } },
-        { label: '95 %', stroke: 'transparent', points: { show: false } },
+        { label: `received ${per}`, stroke: COLORS.observed, width: 2, spanGaps: false, paths: steps },
+        { label: 'expected', stroke: COLORS.expected, width: 1, dash: [5, 4], paths: steps },
+        { label: '5 %', stroke: 'transparent', points: { show: false }, paths: steps },
+        { label: '95 %', stroke: 'transparent', points: { show: false }, paths: steps },
       ],
       bands: [{ series: [4, 3], fill: COLORS.band }],
       plugins: [marksPlugin(() => current, el)],

@@ -86,7 +86,7 @@ export function createRoutes(deps: RouteDeps): Hono {
     switchboard,
     adapters: deps.adapters,
     accountLabel: deps.accountLabel,
-    ...(deps.config.watch && deps.config.watch.chartWindowMs
+    ...(deps.config.watch !== false && deps.config.watch.chartWindowMs !== undefined
       ? { chartHours: deps.config.watch.chartWindowMs / 3_600_000 }
       : {}),
   });
