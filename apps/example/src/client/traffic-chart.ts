@@ -106,7 +106,14 @@ export function trafficChart(
       cursor: { drag: { x: false, y: false } },
       scales: {
         // From the first bucket with history (a fresh start shows its first minutes, not an empty window).
-        x: { time: true, range: (_u, min, max) => [Math.max(min, firstKept(current)), max] },
+        x: {
+          time: true,
+          // At least 12 buckets wide, so a fresh start still reads as minutes on the axis.
+          range: (_u, min, max) => [
+            Math.max(min, Math.min(firstKept(current), max - (12 * current.bucketMs) / 1000)),
+            max,
+          ],
+        },
         y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
       },
       axes: [{ size: size.compact ? 28 : 40 }, { size: size.compact ? 30 : 44 }],
