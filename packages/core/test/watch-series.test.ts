@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Alarm,
   type ChannelAdapter,
   type ChannelEvent,
   createLogger,
@@ -69,7 +70,7 @@ describe('expected band', () => {
 });
 
 describe('traffic series (manual clock)', () => {
-  const world = () => {
+  const world = (history: Alarm[] = []) => {
     const clock = new ManualClock(START);
     const accounts: TrafficAccount[] = [
       {
@@ -109,7 +110,7 @@ describe('traffic series (manual clock)', () => {
       clock,
       options: { bucketMs: 15 * MINUTE, hours: 3 },
       accounts: (channel) => accounts.filter((a) => channel === undefined || a.channel === channel),
-      alarmHistory: () => [],
+      alarmHistory: () => history,
       incidents: () => [],
     });
     return { clock, accounts, keeper };
@@ -166,6 +167,62 @@ describe('traffic series (manual clock)', () => {
       'instagram/app-2/1',
       'messenger/app-1/1',
     ]);
+  });
+
+  it("marks a pool's own alarms (its accounts' and its app's platform_outage), at most the newest 200", async () => {
+    const alarm = (at: number, type: Alarm['type'], channel: string, accountId: string): Alarm => ({
+      id: `${type}:${channel}:${accountId}`,
+      type,
+      state: 'raised',
+      severity: 'critical',
+      channel,
+      accountId,
+      message: type,
+      data: {},
+      raisedAt: at,
+      at,
+      repeats: 0,
+    });
+    const history = [
+      alarm(START - 4 * HOUR, 'silence', 'instagram', 'a'),
+      alarm(START + MINUTE, 'platform_outage', 'instagram', 'app:app-1'),
+      alarm(START + MINUTE, 'platform_outage', 'instagram', 'app:app-2'),
+      alarm(START + 2 * MINUTE, 'silence', 'instagram', 'b'),
+      alarm(START + 2 * MINUTE, 'silence', 'instagram', 'c'),
+      alarm(START + 2 * MINUTE, 'silence', 'messenger', 'm'),
+    ];
+    const { clock, keeper } = world(history);
+    await clock.advanceTo(START + 10 * MINUTE);
+    const pool = keeper.series({ channel: 'instagram', appId: 'app-1' });
+    // Not the one before the shown period, not the other app's, not another channel's.
+    expect(pool.alarms.map((a) => `${a.type}:${a.accountId}`)).toEqual([
+      'platform_outage:app:app-1',
+      'silence:b',
+    ]);
+    expect(keeper.series({ channel: 'instagram', accountId: 'c' }).alarms.map((a) => a.accountId)).toEqual([
+      'c',
+    ]);
+    for (let i = 0; i < 250; i++) history.push(alarm(START + 3 * MINUTE + i, 'silence', 'instagram', 'a'));
+    const capped = keeper.series({ channel: 'instagram', appId: 'app-1' });
+    expect(capped.alarms).toHaveLength(200);
+    expect(capped.alarmsOmitted).toBe(52);
+    expect(capped.alarms.at(-1)?.at).toBe(START + 3 * MINUTE + 249);
+  });
+
+  it('accounts() gives one series per served account, as series() does for each', async () => {
+    const { clock, keeper } = world();
+    keeper.record('instagram', 'a', START + MINUTE);
+    keeper.record('messenger', 'm', START + MINUTE);
+    await clock.advanceTo(START + 10 * MINUTE);
+    const all = keeper.accounts();
+    expect(all.map((s) => `${s.channel}:${s.accountId}`)).toEqual([
+      'instagram:a',
+      'instagram:b',
+      'instagram:c',
+      'messenger:m',
+    ]);
+    expect(all[0]).toEqual(keeper.series({ channel: 'instagram', accountId: 'a' }));
+    expect(keeper.accounts({ channel: 'messenger' }).map((s) => s.accountId)).toEqual(['m']);
   });
 
   it('keeps a bounded history: events older than `hours` fall out of the ring', async () => {

@@ -1,8 +1,7 @@
-import type { ChannelAdapter, Incident, Switchboard } from '@switchboard/core';
+import type { Incident, Switchboard } from '@switchboard/core';
 import type { Hono } from 'hono';
 import { CHANNEL_LABEL } from '../shared/format.js';
 import type { IncidentsView, IncidentView, TrafficView } from '../shared/incident-types.js';
-import { allAccounts } from './accounts.js';
 
 /** Accounts listed per incident in the page (a platform incident may have thousands). */
 const ACCOUNTS_SHOWN = 100;
@@ -11,7 +10,6 @@ const INCIDENT_ID = /^[\w.:-]{1,200}$/;
 
 export interface IncidentDeps {
   switchboard: Switchboard;
-  adapters: readonly ChannelAdapter[];
   accountLabel: (channel: string, accountId: string) => string;
   /** Hours the charts show (the watch keeps `series.hours`). */
   chartHours?: number;
@@ -109,7 +107,7 @@ export function incidentRoutes(app: Hono, deps: IncidentDeps): void {
     });
   });
 
-  app.get('/api/traffic', async (c) => {
+  app.get('/api/traffic', (c) => {
     const watch = switchboard.watch;
     const hours = deps.chartHours;
     const pools = (watch?.traffic.pools(hours ? { hours } : {}) ?? []).map((s) => ({
@@ -117,12 +115,10 @@ export function incidentRoutes(app: Hono, deps: IncidentDeps): void {
       label: `${CHANNEL_LABEL[s.channel] ?? s.channel} · app ${s.appId}`,
     }));
     // One small chart per served account (the health page's cards).
-    const accounts = watch
-      ? (await accountKeys(deps)).flatMap(([channel, accountId]) => {
-          const series = watch.traffic.series({ channel, accountId, ...(hours ? { hours } : {}) });
-          return series.accounts > 0 ? [{ ...series, label: deps.accountLabel(channel, accountId) }] : [];
-        })
-      : [];
+    const accounts = (watch?.traffic.accounts(hours ? { hours } : {}) ?? []).map((s) => ({
+      ...s,
+      label: deps.accountLabel(s.channel, s.accountId ?? ''),
+    }));
     const view: TrafficView = {
       watching: Boolean(watch),
       bucketMs: pools[0]?.bucketMs ?? 0,
@@ -131,14 +127,4 @@ export function incidentRoutes(app: Hono, deps: IncidentDeps): void {
     };
     return c.json(view);
   });
-}
-
-/** Every account the app knows: configured on an adapter or connected at runtime. */
-async function accountKeys(deps: IncidentDeps): Promise<Array<[string, string]>> {
-  const keys = new Map<string, [string, string]>();
-  for (const adapter of deps.adapters)
-    for (const id of adapter.accountIds ?? []) keys.set(`${adapter.channel}:${id}`, [adapter.channel, id]);
-  for (const a of await allAccounts(deps.switchboard))
-    keys.set(`${a.channel}:${a.accountId}`, [a.channel, a.accountId]);
-  return [...keys.values()];
 }

@@ -84,7 +84,6 @@ export function createRoutes(deps: RouteDeps): Hono {
   app.get('/incidents', (c) => c.html(shell('incidents', 'Incidents')));
   incidentRoutes(app, {
     switchboard,
-    adapters: deps.adapters,
     accountLabel: deps.accountLabel,
     ...(deps.config.watch !== false && deps.config.watch.chartWindowMs !== undefined
       ? { chartHours: deps.config.watch.chartWindowMs / 3_600_000 }

@@ -91,6 +91,8 @@ export interface TrafficSeriesKeeper {
   series(query: TrafficQuery): TrafficSeries;
   /** One series per (channel, app) pool. */
   pools(options?: { hours?: number }): TrafficSeries[];
+  /** One series per served account (of one channel when given), in one pass. */
+  accounts(options?: { channel?: string; hours?: number }): TrafficSeries[];
 }
 
 /** Smallest k with P(X ≤ k) ≥ p for X ~ Poisson(mu); normal approximation for large means. */
@@ -201,7 +203,14 @@ export function createTrafficSeries(deps: {
     return out;
   };
 
-  const build = (query: TrafficQuery, members: readonly TrafficAccount[]): TrafficSeries => {
+  /** The alarm log and incidents, read once per call however many series it builds. */
+  const context = () => ({ history: deps.alarmHistory(), incidents: deps.incidents() });
+
+  const build = (
+    query: TrafficQuery,
+    members: readonly TrafficAccount[],
+    ctx: ReturnType<typeof context>,
+  ): TrafficSeries => {
     const now = deps.clock.now();
     const last = Math.floor(now / o.bucketMs);
     const shown = Math.min(size, Math.max(1, Math.ceil(((query.hours ?? o.hours) * HOUR_MS) / o.bucketMs)));
@@ -236,10 +245,9 @@ export function createTrafficSeries(deps: {
       (query.accountId !== undefined
         ? alarm.accountId === query.accountId
         : query.appId === undefined || ids.has(alarm.accountId) || alarm.accountId === `app:${query.appId}`);
-    const marks = deps.alarmHistory().filter(ownAlarm);
+    const marks = ctx.history.filter(ownAlarm);
     const kept = marks.slice(-MAX_ALARM_MARKS);
-    const incidents = deps
-      .incidents()
+    const incidents = ctx.incidents
       .filter(
         (i) =>
           i.scope.channel === query.channel &&
@@ -301,9 +309,10 @@ export function createTrafficSeries(deps: {
           (query.appId === undefined || a.appId === query.appId) &&
           (query.accountId === undefined || a.accountId === query.accountId),
       );
-      return build(query, members);
+      return build(query, members, context());
     },
     pools(options = {}) {
+      const ctx = context();
       const byPool = new Map<string, TrafficAccount[]>();
       for (const a of deps.accounts()) {
         const k = `${a.channel}\u0000${a.appId}`;
@@ -314,9 +323,23 @@ export function createTrafficSeries(deps: {
       return [...byPool.values()]
         .map((members) => {
           const { channel, appId } = members[0] as TrafficAccount;
-          return build({ channel, appId, ...(options.hours ? { hours: options.hours } : {}) }, members);
+          return build({ channel, appId, ...(options.hours ? { hours: options.hours } : {}) }, members, ctx);
         })
         .sort((a, b) => a.channel.localeCompare(b.channel) || (a.appId ?? '').localeCompare(b.appId ?? ''));
+    },
+    accounts(options = {}) {
+      const ctx = context();
+      return [...deps.accounts(options.channel)].map((a) =>
+        build(
+          {
+            channel: a.channel,
+            accountId: a.accountId,
+            ...(options.hours ? { hours: options.hours } : {}),
+          },
+          [a],
+          ctx,
+        ),
+      );
     },
   };
 }

@@ -152,6 +152,8 @@ export interface Watch {
     series(query: TrafficQuery): TrafficSeries;
     /** One series per (channel, app) pool. */
     pools(options?: { hours?: number }): TrafficSeries[];
+    /** One series per served account (of one channel when given). */
+    accounts(options?: { channel?: string; hours?: number }): TrafficSeries[];
   };
 }
 
@@ -751,7 +753,11 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     checkFleet,
     coverage,
     fleet: () => fleet.pools(),
-    traffic: { series: (query) => series.series(query), pools: (o) => series.pools(o) },
+    traffic: {
+      series: (query) => series.series(query),
+      pools: (o) => series.pools(o),
+      accounts: (o) => series.accounts(o),
+    },
     incidents: {
       list: (o) => incidents.list(o),
       get: (id) => incidents.get(id),
