@@ -80,6 +80,9 @@ describe('Incidents page and traffic charts', () => {
       expect(response.status, path).toBe(401);
     }
     const api = await signIn(inbox);
+    // A page of another site cannot read them (or start a packet download) with the user's cookie.
+    for (const path of ['/api/incidents', '/api/traffic', '/api/incidents/inc_x/packet.json'])
+      expect((await api(path, { headers: { 'sec-fetch-site': 'cross-site' } })).status, path).toBe(403);
     const incidents = (await (await api('/api/incidents')).json()) as IncidentsView;
     expect(incidents).toEqual({ watching: true, active: [], past: [] });
     for (const path of [

@@ -46,7 +46,7 @@ function scope(i: IncidentView) {
       'p',
       null,
       h('strong', null, `${CHANNEL_LABEL[i.channel] ?? i.channel}`),
-      ` · app ${i.appIds.join(', ') || '—'} · `,
+      i.appIds.length > 0 ? ` · app ${i.appIds.join(', ')} · ` : ' · ',
       h('span', { 'data-testid': 'scope-accounts' }, `${i.accountsTotal} account(s)`),
       ` · tenants ${i.tenants.join(', ') || '—'} · alarms ${i.alarmTypes.join(', ')}`,
     ),
