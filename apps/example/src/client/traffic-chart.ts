@@ -121,7 +121,14 @@ export function trafficChart(
       series: [
         {},
         { label: `received ${per}`, stroke: COLORS.observed, width: 2, spanGaps: false, paths: steps },
-        { label: 'expected', stroke: COLORS.expected, width: 1, dash: [5, 4], paths: steps },
+        {
+          label: 'expected',
+          stroke: COLORS.expected,
+          width: 1,
+          dash: [5, 4],
+          points: { show: false },
+          paths: steps,
+        },
         { label: '5 %', stroke: 'transparent', points: { show: false }, paths: steps },
         { label: '95 %', stroke: 'transparent', points: { show: false }, paths: steps },
       ],
