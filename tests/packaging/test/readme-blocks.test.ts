@@ -147,6 +147,7 @@ import { createSqliteStore } from '@switchboard/store-sqlite';
 import { createWhatsAppAdapter } from '@switchboard/whatsapp';
 const adapters = [createWhatsAppAdapter({ appSecret: 'app-secret', verifyToken: 'verify-token', accessToken: 'token', graphBaseUrl: 'http://127.0.0.1:9' })];`,
     'Fleet watch': engine,
+    'Traffic charts': engine,
     'Silence detection': `${adapters}
 import { createMemoryRateLimiter, createMemoryStore, createSwitchboard } from '@switchboard/core';
 const store = createMemoryStore();

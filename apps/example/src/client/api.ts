@@ -1,3 +1,4 @@
+import type { IncidentsView, TrafficView } from '../shared/incident-types.js';
 import type {
   AccountsView,
   ChaosAction,
@@ -83,4 +84,8 @@ export const api = {
   chaos: (action: ChaosAction) =>
     request<{ ok: true; message: string }>('/api/chaos', { method: 'POST', body: JSON.stringify(action) }),
   reconcile: () => request<RecoveryRun[]>('/api/reconcile', { method: 'POST', body: '{}' }),
+  incidents: () => request<IncidentsView>('/api/incidents'),
+  packet: (id: string) =>
+    request<{ json: unknown; markdown: string }>(`/api/incidents/${encodeURIComponent(id)}/packet`),
+  traffic: () => request<TrafficView>('/api/traffic'),
 };

@@ -11,6 +11,7 @@ import type { createChaos } from './chaos.js';
 import { ComposeError, composeContent } from './compose.js';
 import { createHealthView, type HealthDeps } from './health-view.js';
 import type { InboxState } from './inbox-state.js';
+import { incidentRoutes } from './incidents.js';
 import type { LiveHub, watchOutbox } from './live.js';
 import { createMediaProxy } from './media.js';
 import { pageShell } from './page.js';
@@ -73,13 +74,21 @@ export function createRoutes(deps: RouteDeps): Hono {
     return c.body(await switchboard.metrics());
   });
 
-  const shell = (page: 'inbox' | 'health' | 'accounts', title: string) =>
+  const shell = (page: 'inbox' | 'health' | 'accounts' | 'incidents', title: string) =>
     pageShell({ page, title, simulator: Boolean(deps.simulator), version: VERSION });
   app.get('/', (c) => c.html(shell('inbox', 'Inbox')));
   app.get('/c/:id', (c) => c.html(shell('inbox', 'Conversation')));
   app.get('/health', (c) => c.html(shell('health', 'Channel health')));
   app.get('/accounts', (c) => c.html(shell('accounts', 'Accounts')));
   accountRoutes(app, deps);
+  app.get('/incidents', (c) => c.html(shell('incidents', 'Incidents')));
+  incidentRoutes(app, {
+    switchboard,
+    accountLabel: deps.accountLabel,
+    ...(deps.config.watch !== false && deps.config.watch.chartWindowMs !== undefined
+      ? { chartHours: deps.config.watch.chartWindowMs / 3_600_000 }
+      : {}),
+  });
 
   app.get('/assets/:name', async (c) => {
     const name = c.req.param('name');

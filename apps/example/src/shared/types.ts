@@ -246,7 +246,8 @@ export type LiveMessage =
   | { type: 'conversation'; conversationId: string; kind: string }
   | { type: 'outbox'; conversationId: string; id: string; state: DeliveryState }
   | { type: 'health' }
-  | { type: 'alarm'; alarm: AlarmView };
+  | { type: 'alarm'; alarm: AlarmView }
+  | { type: 'incident'; id: string; transition: 'opened' | 'updated' | 'recovering' | 'closed' };
 
 /** One account of `switchboard.accounts`, as the Accounts page shows it. */
 export interface AccountView {
