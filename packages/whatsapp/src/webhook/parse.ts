@@ -9,6 +9,7 @@ import { CHANNEL, hashOf, type ItemContext, problemOf, secondsToMs } from './com
 import { mapMessage } from './messages.js';
 import { CallsValue, Change, Entry, Envelope, MessagingValue } from './schemas.js';
 import { mapStatus, mapValueErrors } from './statuses.js';
+import { mapTemplateChange, TEMPLATE_FIELDS } from './templates.js';
 
 /** Fields whose value is about messages of one phone number (routed by `metadata.phone_number_id`). */
 const MESSAGING_FIELDS = new Set(['messages', 'message_echoes', 'smb_message_echoes']);
@@ -181,6 +182,12 @@ function* mapItems(rawBody: Uint8Array, options: ParseOptions): Generator<Parsed
             ),
             problems: [],
           }));
+        continue;
+      }
+      if (TEMPLATE_FIELDS.has(field)) {
+        yield guardItem(`${path}.value`, value, nowMs, () =>
+          mapTemplateChange(wabaId, entryTime, field, value, `${path}.value`, now),
+        );
         continue;
       }
       if (!MESSAGING_FIELDS.has(field)) {
