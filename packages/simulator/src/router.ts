@@ -27,7 +27,9 @@ import {
   handleWabaSubscribedApps,
 } from './graph/whatsapp-onboarding.js';
 import { handleWhatsAppSend } from './graph/whatsapp-send.js';
+import { handleTemplateNode, handleWabaTemplates } from './graph/whatsapp-templates.js';
 import { GraphError, objectMissing, unknownPath } from './graph-error.js';
+import { templateState } from './templates.js';
 import type { SimChannel, SimToken } from './types.js';
 import { indexOf } from './world-index.js';
 
@@ -48,7 +50,8 @@ type ObjectKind =
   | 'conversation'
   | 'message'
   | 'media'
-  | 'user';
+  | 'user'
+  | 'template';
 
 function resolve(
   ctx: SimContext,
@@ -88,6 +91,8 @@ function resolve(
       usageId: media.phoneNumberId,
     };
   if (id === token.profileId) return { kind: 'user', usageId: id };
+  const template = templateState(ctx.state).byId.get(id);
+  if (template) return { kind: 'template', channel: 'whatsapp', usageId: template.wabaId };
   throw objectMissing(id);
 }
 
@@ -183,6 +188,7 @@ export function routeGraph(
     }
     case 'waba':
       if (edge === 'subscribed_apps') return handleWabaSubscribedApps(ctx, req, token, id);
+      if (edge === 'message_templates') return handleWabaTemplates(ctx, req, token, id);
       if (m === 'GET' && (!edge || edge === 'phone_numbers'))
         return handleWabaNode(ctx, req, token, id, edge);
       break;
@@ -200,6 +206,9 @@ export function routeGraph(
       break;
     case 'media':
       if (!edge) return handleMediaNode(ctx, req, token, id);
+      break;
+    case 'template':
+      if (!edge) return handleTemplateNode(ctx, req, token, id);
       break;
     case 'user':
       if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);

@@ -1,6 +1,6 @@
 import type { Clock, TemplateRecord, TemplateStore } from '@switchboard/core';
-import { parseWith } from '@switchboard/core/internal';
 import type { GraphClient } from '@switchboard/meta-graph';
+import type { z } from 'zod';
 import { invalid } from '../send/limits.js';
 import { TemplateDefinition, TemplateEdit } from './definition.js';
 import {
@@ -69,6 +69,18 @@ export interface TemplateApiDeps {
 }
 
 const EDITABLE = new Set(['APPROVED', 'REJECTED', 'PAUSED']);
+
+/** Validates a definition or an edit: INVALID_REQUEST (never retried, nothing sent) naming the first problem. */
+function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = (issue?.path ?? [])
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
+  throw invalid(`${what}: ${issue?.message ?? 'invalid'}${path ? ` at ${path}` : ''}`, path || undefined);
+}
 
 /** What the cache keeps of a template read from Graph. */
 export function recordOf(waba: string, t: GraphTemplate, at: number) {

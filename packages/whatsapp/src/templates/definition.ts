@@ -10,7 +10,21 @@ import { checkTemplateRules } from './rules.js';
 
 /** Meta's examples spell component and button types in either case (carousel cards in lower case): compare upper. */
 const upper = (value: unknown) => (typeof value === 'string' ? value.toUpperCase() : value);
-const kind = <const T extends string>(name: T) => z.preprocess(upper, z.literal(name));
+const kind = <const T extends string>(name: T) => z.literal(name);
+
+const UPPER_KEYS = new Set(['type', 'format', 'otp_type']);
+/** Upper-cases `type`, `format` and `otp_type` through components, buttons and cards, before validation. */
+export function normalizeTemplate(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalizeTemplate);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (UPPER_KEYS.has(k)) out[k] = upper(v);
+    else if (k === 'components' || k === 'buttons' || k === 'cards') out[k] = normalizeTemplate(v);
+    else out[k] = v;
+  }
+  return out;
+}
 
 const NamedExample = z.object({
   param_name: z
@@ -141,23 +155,26 @@ const Components = z.array(TemplateComponentDefinition).min(1);
  * A template to create (`POST /{WABA_ID}/message_templates`), in Meta's own field names. Checked against
  * Meta's documented limits before any call: see {@link TEMPLATE_LIMITS}.
  */
-export const TemplateDefinition = z
-  .looseObject({
-    name: z
-      .string()
-      .min(1)
-      .max(TEMPLATE_LIMITS.nameMax)
-      .regex(TEMPLATE_NAME, 'template names use lowercase letters, digits and underscores'),
-    language: z.string().regex(LANGUAGE_CODE, 'a language code such as en_US'),
-    category: z.preprocess(upper, z.enum(TEMPLATE_CATEGORIES)),
-    parameter_format: z
-      .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['positional', 'named']))
-      .optional(),
-    allow_category_change: z.boolean().optional(),
-    message_send_ttl_seconds: z.number().int().positive().optional(),
-    components: Components,
-  })
-  .superRefine((t, ctx) => checkTemplateRules(t, ctx));
+export const TemplateDefinition = z.preprocess(
+  normalizeTemplate,
+  z
+    .looseObject({
+      name: z
+        .string()
+        .min(1)
+        .max(TEMPLATE_LIMITS.nameMax)
+        .regex(TEMPLATE_NAME, 'template names use lowercase letters, digits and underscores'),
+      language: z.string().regex(LANGUAGE_CODE, 'a language code such as en_US'),
+      category: z.preprocess(upper, z.enum(TEMPLATE_CATEGORIES)),
+      parameter_format: z
+        .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['positional', 'named']))
+        .optional(),
+      allow_category_change: z.boolean().optional(),
+      message_send_ttl_seconds: z.number().int().positive().optional(),
+      components: Components,
+    })
+    .superRefine((t, ctx) => checkTemplateRules(t, ctx as z.RefinementCtx)),
+);
 export type TemplateDefinition = z.infer<typeof TemplateDefinition>;
 
 /**
@@ -166,16 +183,20 @@ export type TemplateDefinition = z.infer<typeof TemplateDefinition>;
  * so they are checked as a complete template: pass the template's current `category` and
  * `parameterFormat` when you do not change them (the adapter's `edit` reads them from the cache).
  */
-export const TemplateEdit = z
-  .looseObject({
-    category: z.preprocess(upper, z.enum(TEMPLATE_CATEGORIES)).optional(),
-    components: Components.optional(),
-    message_send_ttl_seconds: z.number().int().positive().optional(),
-  })
-  .refine(
-    (e) => e.category !== undefined || e.components !== undefined || e.message_send_ttl_seconds !== undefined,
-    {
-      message: 'an edit changes category, components or message_send_ttl_seconds',
-    },
-  );
+export const TemplateEdit = z.preprocess(
+  normalizeTemplate,
+  z
+    .looseObject({
+      category: z.preprocess(upper, z.enum(TEMPLATE_CATEGORIES)).optional(),
+      components: Components.optional(),
+      message_send_ttl_seconds: z.number().int().positive().optional(),
+    })
+    .refine(
+      (e) =>
+        e.category !== undefined || e.components !== undefined || e.message_send_ttl_seconds !== undefined,
+      {
+        message: 'an edit changes category, components or message_send_ttl_seconds',
+      },
+    ),
+);
 export type TemplateEdit = z.infer<typeof TemplateEdit>;
