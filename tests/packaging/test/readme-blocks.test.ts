@@ -47,6 +47,25 @@ const graphBaseUrl = 'http://127.0.0.1:9';`;
 /** A block that runs in another suite instead (named, so a moved or renamed test is noticed). */
 const ELSEWHERE = 'elsewhere:';
 
+/** A simulator and a WhatsApp adapter (and engine) pointed at it: `whatsapp`, `switchboard`, `wabaId`, `phoneNumberId`, `to`. */
+const whatsappSim = `import { createMemoryStore as __memory, createSwitchboard as __create } from '@switchboard/core';
+import { startMetaSimulator as __start } from '@switchboard/simulator';
+import { createWhatsAppAdapter as __whatsapp } from '@switchboard/whatsapp';
+const __sim = await __start({ seed: 7, templateReviewMs: 0 });
+const __phone = __sim.world.phoneNumbers[0]!;
+const __customer = __sim.world.customers.find((c) => c.channel === 'whatsapp' && c.accountId === __phone.id)!;
+const wabaId = __phone.wabaId;
+const phoneNumberId = __phone.id;
+const to = { channel: 'whatsapp', accountId: __phone.id, userId: __customer.userId };
+const whatsapp = __whatsapp({
+  appSecret: __sim.world.app.secret,
+  verifyToken: __sim.world.app.verifyToken,
+  accessToken: __sim.world.systemUserToken,
+  wabaIdByPhoneNumberId: { [__phone.id]: __phone.wabaId },
+  graphBaseUrl: __sim.url,
+});
+const switchboard = __create({ adapters: [whatsapp], store: __memory(), watch: false });`;
+
 const SETUPS: Record<string, Record<string, string>> = {
   core: {
     // Its adapterContract call registers vitest cases: it runs inside testkit's suite.
@@ -80,6 +99,24 @@ const common = { appSecret: 'app-secret', verifyToken: 'verify-token', accessTok
 const messenger = createMessengerAdapter(common);
 const instagram = createInstagramAdapter(common);
 const whatsapp = createWhatsAppAdapter(common);`,
+  },
+  whatsapp: {
+    'Quick start': `import { createMemoryStore } from '@switchboard/core';
+const store = createMemoryStore();
+process.env.WHATSAPP_APP_SECRET ??= 'app-secret';
+process.env.WHATSAPP_VERIFY_TOKEN ??= 'verify-token';`,
+    'Without the engine': whatsappSim,
+    'Onboarding: Embedded Signup': whatsappSim,
+    Media: `${whatsappSim}
+const bytes = new TextEncoder().encode('%PDF-1.4 invoice');
+const part = await whatsapp.uploadMedia({ phoneNumberId, bytes, mimeType: 'application/pdf', filename: 'a.pdf' });`,
+    'Flows: the data-exchange endpoint': `import http from 'node:http';
+process.env.WHATSAPP_APP_SECRET ??= 'app-secret';
+const bookingOpen = async (_token: string) => true;
+const freeSlots = async () => ['09:00', '10:30'];`,
+    'Managing templates': whatsappSim,
+    'Template webhooks': `${whatsappSim}\nconst notifyMarketing = async (_text: string) => {};`,
+    'Sending a template': whatsappSim,
   },
   'store-sqlite': {
     'Quick start': `import { createWhatsAppAdapter } from '@switchboard/whatsapp';
