@@ -5,6 +5,8 @@ import type {
   HealthView,
   RecoveryRun,
   SendRequest,
+  TemplateCreateRequest,
+  TemplateView,
   Thread,
 } from '../shared/types.js';
 import { clear, h } from './dom.js';
@@ -83,4 +85,8 @@ export const api = {
   chaos: (action: ChaosAction) =>
     request<{ ok: true; message: string }>('/api/chaos', { method: 'POST', body: JSON.stringify(action) }),
   reconcile: () => request<RecoveryRun[]>('/api/reconcile', { method: 'POST', body: '{}' }),
+  templates: (refresh = false) =>
+    request<{ templates: TemplateView[]; errors: string[] }>(`/api/templates${refresh ? '?refresh=1' : ''}`),
+  createTemplate: (body: TemplateCreateRequest) =>
+    request<{ id: string; status: string }>('/api/templates', { method: 'POST', body: JSON.stringify(body) }),
 };
