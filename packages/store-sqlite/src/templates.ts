@@ -1,4 +1,5 @@
-import { mergeTemplate, type TemplateRecord, type TemplateStore } from '@switchboard/core';
+import type { TemplateRecord, TemplateStore } from '@switchboard/core';
+import { mergeTemplate } from '@switchboard/core/internal';
 import { type Db, json, parseJson } from './db.js';
 
 interface TemplateColumns {

@@ -1,5 +1,6 @@
 import type { MemoryGuard } from './memory-queues.js';
-import { mergeTemplate, type TemplateRecord, type TemplateStore } from './template-types.js';
+import { mergeTemplate } from './template-merge.js';
+import type { TemplateRecord, TemplateStore } from './template-types.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 const keyOf = (channel: string, accountId: string, name: string, language: string) =>

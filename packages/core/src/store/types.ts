@@ -15,7 +15,7 @@ export * from './account-types.js';
 export type * from './credential-types.js';
 export * from './outbox-types.js';
 export type * from './read-model-types.js';
-export * from './template-types.js';
+export type * from './template-types.js';
 
 /**
  * The persistence contract of Switchboard. One implementation per backend: `createMemoryStore()` (core),
