@@ -36,7 +36,7 @@ export async function checkTemplateSend(message: OutboundMessage, deps: Template
       if (found) record = await cache.get('whatsapp', waba, name, language);
     }
   }
-  if (!record || record.status !== 'APPROVED') throw unsendable(record, name, language);
+  if (record?.status !== 'APPROVED') throw unsendable(record, name, language);
   if (record.definition) checkTemplateParameters(content, record.definition);
 }
 
