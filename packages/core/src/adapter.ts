@@ -2,6 +2,7 @@ import type { AccountCredentials, AppSecret } from './credentials/types.js';
 import type { ChannelEvent } from './model/events.js';
 import type { OutboundContentType, OutboundMessage, SendReceipt } from './model/outbound.js';
 import type { AccountRecord } from './store/account-types.js';
+import type { TemplateStore } from './store/template-types.js';
 
 /** Result of checking a webhook signature. Never an exception. */
 export type SignatureCheck =
@@ -192,6 +193,8 @@ export interface AdapterHost {
   account(accountId: string): AccountRecord | undefined;
   /** Secrets of the apps registered with `switchboard.apps`, to check webhook signatures with. */
   appSecrets(): readonly AppSecret[];
+  /** The engine's template cache (the store's), to consult before a template send and to fill from template API reads. */
+  templates?: TemplateStore;
 }
 
 /**

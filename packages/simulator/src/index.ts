@@ -8,6 +8,8 @@ export { appSecretProof, graphTime, metaStringify, signSha256 } from './meta-jso
 export { createPrng, type Prng } from './prng.js';
 export type { MetaSimulator, SimAccount } from './simulator.js';
 export { startMetaSimulator } from './simulator.js';
+export type { SimTemplate, TemplateReview } from './templates.js';
+export type { SimTemplates } from './templates-api.js';
 export { TruthLedger } from './truth.js';
 export type * from './types.js';
 export { SIM_CHANNELS } from './types.js';

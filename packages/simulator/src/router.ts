@@ -29,8 +29,10 @@ import {
   handleWabaSubscribedApps,
 } from './graph/whatsapp-onboarding.js';
 import { handleWhatsAppSend } from './graph/whatsapp-send.js';
+import { handleTemplateNode, handleWabaTemplates } from './graph/whatsapp-templates.js';
 import { GraphError, objectMissing, unknownPath } from './graph-error.js';
 import { groupsOf } from './groups.js';
+import { templateState } from './templates.js';
 import type { SimChannel, SimToken } from './types.js';
 import { indexOf } from './world-index.js';
 
@@ -52,7 +54,8 @@ type ObjectKind =
   | 'message'
   | 'media'
   | 'group'
-  | 'user';
+  | 'user'
+  | 'template';
 
 function resolve(
   ctx: SimContext,
@@ -100,6 +103,8 @@ function resolve(
       usageId: group.phoneNumberId,
     };
   if (id === token.profileId) return { kind: 'user', usageId: id };
+  const template = templateState(ctx.state).byId.get(id);
+  if (template) return { kind: 'template', channel: 'whatsapp', usageId: template.wabaId };
   throw objectMissing(id);
 }
 
@@ -198,6 +203,7 @@ export function routeGraph(
     }
     case 'waba':
       if (edge === 'subscribed_apps') return handleWabaSubscribedApps(ctx, req, token, id);
+      if (edge === 'message_templates') return handleWabaTemplates(ctx, req, token, id);
       if (m === 'GET' && (!edge || edge === 'phone_numbers'))
         return handleWabaNode(ctx, req, token, id, edge);
       break;
@@ -221,6 +227,9 @@ export function routeGraph(
       if (handled) return handled;
       break;
     }
+    case 'template':
+      if (!edge) return handleTemplateNode(ctx, req, token, id);
+      break;
     case 'user':
       if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);
       if (edge === 'accounts' && m === 'GET') return handleMeAccounts(ctx, req, token, factory);

@@ -17,6 +17,7 @@ import { businessReplies } from './outbound.js';
 import { createPrng, randomAlnum } from './prng.js';
 import { createSimServer } from './server.js';
 import { SimState } from './state.js';
+import { createTemplatesApi, type SimTemplates, templatesControl } from './templates-api.js';
 import { TrafficGenerator } from './traffic.js';
 import { TruthLedger } from './truth.js';
 import type {
@@ -74,6 +75,8 @@ export interface MetaSimulator {
   accounts: SimAccounts;
   /** The customer side of Embedded Signup, Facebook Login and Instagram Login (also `/_sim/onboarding/*`). */
   onboarding: SimOnboarding;
+  /** Meta's side of template review: approve, reject, pause, rate (also `/_sim/templates`). */
+  templates: SimTemplates;
   traffic: { start(options: TrafficOptions): void; stop(): void };
   /** WhatsApp groups created through the Graph API, and their participants' side. */
   groups: SimGroups;
@@ -180,10 +183,13 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     return verifyWebhookTarget(world, target, ctx.rng.digits(10), options.webhookTimeoutMs ?? 5000);
   };
   const control = createControl(ctx, faultsApi, traffic, send, verify);
+  const templates = createTemplatesApi(ctx, options.templateReviewMs ?? 2000);
   const server = createSimServer(
     () => ctx,
     async (method, segments, query, body) =>
-      accountsControl(accounts, onboarding, method, segments, body) ?? control(method, segments, query, body),
+      accountsControl(accounts, onboarding, method, segments, body) ??
+      templatesControl(templates, method, segments, query, body) ??
+      control(method, segments, query, body),
     controlToken,
   );
   await new Promise<void>((resolve, reject) => {
@@ -243,6 +249,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     faults: faultsApi,
     accounts,
     onboarding,
+    templates,
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
     groups: createGroupsApi(ctx),
     answerCallPermission: (input) => answerCallPermission(ctx, input),

@@ -161,6 +161,23 @@ export const MIGRATIONS: readonly string[] = [
 
   ALTER TABLE messages ADD COLUMN event_key TEXT;
   `,
+  // The template cache: message templates as last read from the template API or template webhooks.
+  `
+  CREATE TABLE templates (
+    channel TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    template_id TEXT,
+    status TEXT,
+    category TEXT,
+    quality TEXT,
+    reason TEXT,
+    definition TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, account_id, name, language)
+  );
+  `,
 ];
 
 /** Applies the migrations the file has not seen yet, each in its own transaction. */

@@ -28,6 +28,8 @@ import {
 } from './media.js';
 import { WHATSAPP_LIMITS } from './send/limits.js';
 import { sendMessage } from './send/send.js';
+import { createTemplateApi, type WhatsAppTemplates } from './templates/api.js';
+import { checkTemplateSend, noteTemplateRefusal } from './templates/gate.js';
 import { parseWhatsAppWebhook, parseWhatsAppWebhookSlices } from './webhook/parse.js';
 
 /** What a token needs to send from and manage a customer's numbers. */
@@ -57,6 +59,8 @@ export interface WhatsAppAdapter extends ChannelAdapter {
   ): Promise<void>;
   /** The Flow public key Meta holds for the number and its signature status, or `undefined`. */
   getFlowPublicKey(phoneNumberId: string): Promise<FlowPublicKeyStatus | undefined>;
+  /** Message template management of a WABA: list, get, create, edit, delete (feeds the engine's template cache). */
+  templates: WhatsAppTemplates;
 }
 
 /**
@@ -147,6 +151,19 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     );
   };
 
+  let host: AdapterHost | undefined;
+  const templates = createTemplateApi({ graph, wabaFor, cache: () => host?.templates, clock });
+  const gate = {
+    cache: () => host?.templates,
+    api: templates,
+    wabaOf: (id: string) =>
+      wabaOf(id) ??
+      (resolved.wabaIds.includes(id) ? id : resolved.wabaIds.length === 1 ? resolved.wabaIds[0] : undefined),
+    unknownTemplate: resolved.unknownTemplate,
+    logger,
+    now: () => clock.now(),
+  };
+
   const adapter = {
     channel: 'whatsapp' as const,
     // Sends are confirmed by status webhooks (sent, delivered, read, failed).
@@ -159,8 +176,16 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     parseWebhook: (rawBody: Uint8Array) => parseWhatsAppWebhook(rawBody, { now: () => clock.now() }),
     parseWebhookSlices: (rawBody: Uint8Array) =>
       parseWhatsAppWebhookSlices(rawBody, { now: () => clock.now() }),
-    send: async (message: OutboundMessage): Promise<SendReceipt> =>
-      sendMessage(() => graph(message.to.accountId), message, clock),
+    send: async (message: OutboundMessage): Promise<SendReceipt> => {
+      await checkTemplateSend(message, gate);
+      try {
+        return await sendMessage(() => graph(message.to.accountId), message, clock);
+      } catch (error) {
+        if (error instanceof SwitchboardError) await noteTemplateRefusal(message, error, gate);
+        throw error;
+      }
+    },
+    templates,
     probes: () => createProbes({ config: resolved, graph: () => graph(), debugGraph, clock }),
     downloadMedia: async (mediaId: string, options?: DownloadMediaOptions) =>
       downloadMedia(graph(options?.phoneNumberId), mediaId, resolved.mediaMaxBytes, options),
@@ -180,7 +205,10 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
         ...(waba ? { targetIds: [accountId, waba] } : {}),
       });
     },
-    attach: (host: AdapterHost) => access.attach(host),
+    attach: (engine: AdapterHost) => {
+      host = engine;
+      access.attach(engine);
+    },
   } satisfies WhatsAppAdapter;
   return adapter;
 }

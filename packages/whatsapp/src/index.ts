@@ -45,4 +45,8 @@ export {
 } from './onboarding.js';
 export { buildSendBody, isBusinessScopedUserId, type WhatsAppSendBody } from './send/build.js';
 export { WHATSAPP_FIELD_LIMITS, WHATSAPP_LIMITS } from './send/limits.js';
+export type { TemplateListQuery, TemplatePage, WhatsAppTemplates } from './templates/api.js';
+export { TemplateDefinition, TemplateEdit } from './templates/definition.js';
+export { GraphTemplate } from './templates/graph-shapes.js';
+export { TEMPLATE_LIMITS } from './templates/limits.js';
 export { type ParseOptions, parseWhatsAppWebhook, parseWhatsAppWebhookSlices } from './webhook/parse.js';

@@ -107,11 +107,11 @@ function toSimulator(code: string): string {
 const waSim = `import { startMetaSimulator as __start } from '@switchboard/simulator';
 import { createMemoryStore as __memory, createSwitchboard as __create } from '@switchboard/core';
 import { createWhatsAppAdapter as __wa } from '@switchboard/whatsapp';
-const __sim = await __start({ seed: 7 });
+const __sim = await __start({ seed: 7, templateReviewMs: 0 });
 const phoneNumberId = __sim.world.phoneNumbers[0]!.id;
 const wabaId = __sim.world.phoneNumbers[0]!.wabaId;
 const customerWaId = __sim.world.customers.find((c) => c.channel === 'whatsapp' && c.accountId === phoneNumberId)!.userId;
-const __config = { appSecret: __sim.world.app.secret, verifyToken: __sim.world.app.verifyToken, accessToken: __sim.world.systemUserToken, graphBaseUrl: __sim.url };`;
+const __config = { appSecret: __sim.world.app.secret, verifyToken: __sim.world.app.verifyToken, accessToken: __sim.world.systemUserToken, graphBaseUrl: __sim.url, wabaIdByPhoneNumberId: { [phoneNumberId]: wabaId } };`;
 
 /** The same with \`whatsapp\` (the adapter) and a started \`switchboard\` around it. */
 const waEngine = `${waSim}
@@ -262,6 +262,9 @@ const bookings = { confirm: async (_key: string | null, _answers: Record<string,
 process.env.WHATSAPP_APP_SECRET ??= 'app-secret';
 const bookingOpen = async (_token: string) => true;
 const freeSlots = async () => ['10:00', '11:00'];`,
+    'Managing templates': waEngine,
+    'Template webhooks': `${waEngine}\nconst notifyMarketing = async (_text: string) => {};`,
+    'Sending a template': `${waEngine}\nconst to = { channel: 'whatsapp', accountId: phoneNumberId, userId: customerWaId };`,
   },
   'store-sqlite': {
     'Quick start': `import { createWhatsAppAdapter } from '@switchboard/whatsapp';

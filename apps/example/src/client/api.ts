@@ -6,6 +6,8 @@ import type {
   HealthView,
   RecoveryRun,
   SendRequest,
+  TemplateCreateRequest,
+  TemplateView,
   Thread,
 } from '../shared/types.js';
 import { clear, h } from './dom.js';
@@ -88,4 +90,8 @@ export const api = {
   packet: (id: string) =>
     request<{ json: unknown; markdown: string }>(`/api/incidents/${encodeURIComponent(id)}/packet`),
   traffic: () => request<TrafficView>('/api/traffic'),
+  templates: (refresh = false) =>
+    request<{ templates: TemplateView[]; errors: string[] }>(`/api/templates${refresh ? '?refresh=1' : ''}`),
+  createTemplate: (body: TemplateCreateRequest) =>
+    request<{ id: string; status: string }>('/api/templates', { method: 'POST', body: JSON.stringify(body) }),
 };

@@ -11,6 +11,7 @@ import { mountAccounts } from './accounts.js';
 import { mountHealth } from './health.js';
 import { mountInbox } from './inbox.js';
 import { mountIncidents } from './incidents.js';
+import { mountTemplates } from './templates.js';
 
 // The page kind comes from a data attribute: the CSP allows no inline script.
 const boot = (document.getElementById('app') as HTMLElement).dataset;
@@ -22,6 +23,8 @@ const page =
       ? mountAccounts(main)
       : boot.page === 'incidents'
         ? mountIncidents(main)
+        : boot.page === 'templates'
+          ? mountTemplates(main)
         : mountInbox(main);
 
 // Live updates: one EventSource; the browser reconnects by itself after a drop.

@@ -113,7 +113,8 @@ export async function startInbox(
 
   switchboard.on('*', async (event) => {
     await state.onEvent(event);
-    if (event.kind !== 'account' && event.conversationId) {
+    if (event.kind === 'template') hub.publish({ type: 'templates' });
+    else if (event.kind !== 'account' && event.conversationId) {
       hub.publish({ type: 'conversation', conversationId: event.conversationId, kind: event.kind });
     } else hub.publish({ type: 'health' });
   });

@@ -82,7 +82,7 @@ export function createInboxState(
 
   return {
     async onEvent(event) {
-      if (event.kind === 'account' || !event.conversationId) return;
+      if (event.kind === 'account' || event.kind === 'template' || !event.conversationId) return;
       const id = event.conversationId;
       switch (event.kind) {
         case 'message': {

@@ -10,6 +10,7 @@ const KIND_PHASE: Record<EventKind, number> = {
   call: 0,
   group: 0,
   account: 0,
+  template: 0,
   unsupported: 0,
   reaction: 1,
   edit: 1,

@@ -2,6 +2,7 @@ import { SwitchboardError } from '../errors.js';
 import { createMemoryAccounts, createMemoryCredentials } from './memory-accounts.js';
 import { createMemoryOutbox } from './memory-outbox.js';
 import { createMemoryEvents, createMemoryInbox, type MemoryGuard } from './memory-queues.js';
+import { createMemoryTemplates } from './memory-templates.js';
 import { STATUS_RANK } from './ranks.js';
 import type {
   ConversationRecord,
@@ -53,6 +54,7 @@ export function createMemoryStore(): MemoryStore {
     counters: createMemoryCounters(guard),
     accounts: createMemoryAccounts(guard),
     credentials: createMemoryCredentials(guard),
+    templates: createMemoryTemplates(guard),
     setUnavailable(value) {
       unavailable = value;
     },

@@ -6,6 +6,7 @@ import type { BusinessSend, SimToken } from '../types.js';
 import { indexOf } from '../world-index.js';
 import { sendToGroup } from './whatsapp-group-send.js';
 import { requireRegistered } from './whatsapp-onboarding.js';
+import { templateSendError } from './whatsapp-templates.js';
 
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'];
 const TYPES = [...MEDIA_TYPES, 'text', 'location', 'contacts', 'reaction', 'interactive', 'template'];
@@ -27,7 +28,12 @@ const missing = (what: string) =>
   waError(131008, 'Required parameter is missing', `Parameter '${what}' is required.`);
 const invalid = (details: string) => waError(131009, 'Parameter value is not valid', details);
 
-function validateContent(ctx: SimContext, type: string, params: Record<string, unknown>): void {
+function validateContent(
+  ctx: SimContext,
+  type: string,
+  params: Record<string, unknown>,
+  phoneId: string,
+): void {
   const content = type === 'contacts' ? params.contacts : obj(params[type]);
   if (!content) throw missing(type);
   switch (type) {
@@ -84,14 +90,12 @@ function validateContent(ctx: SimContext, type: string, params: Record<string, u
       const language = obj(c.language)?.code;
       if (typeof c.name !== 'string') throw missing('template.name');
       if (typeof language !== 'string') throw missing('template.language.code');
-      const exists = ctx.state.world.templates.some((t) => t.name === c.name && t.language === language);
-      if (!exists) {
-        throw waError(
-          132001,
-          'Template name does not exist in the translation',
-          `template name (${c.name}) does not exist in ${language}`,
-        );
-      }
+      const components = Array.isArray(c.components) ? (c.components as Record<string, unknown>[]) : [];
+      const body = components.find((x) => x?.type === 'body');
+      const bodyParams = Array.isArray(body?.parameters) ? body.parameters.length : 0;
+      const wabaId = indexOf(ctx.state.world).phones.get(phoneId)?.wabaId ?? '';
+      const refused = templateSendError(ctx, wabaId, c.name, language, bodyParams);
+      if (refused) throw refused;
       return;
     }
     default: {
@@ -151,7 +155,7 @@ export function handleWhatsAppSend(
   const type = typeof p.type === 'string' ? p.type : 'text';
   if (!TYPES.includes(type))
     throw waError(100, `Param type must be one of {${TYPES.join(', ')}}`, `unknown type ${type}`);
-  validateContent(ctx, type, p);
+  validateContent(ctx, type, p, phoneId);
   const opaque = p.biz_opaque_callback_data;
   if (opaque !== undefined && (typeof opaque !== 'string' || Buffer.byteLength(opaque) > 512)) {
     throw invalid('biz_opaque_callback_data must be a string of at most 512 bytes');
