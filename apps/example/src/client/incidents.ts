@@ -38,6 +38,9 @@ function facts(i: IncidentView) {
   );
 }
 
+/** Incidents whose account list the user opened: kept open across the page's refreshes. */
+const openLists = new Set<string>();
+
 function scope(i: IncidentView) {
   return h(
     'div',
@@ -52,7 +55,13 @@ function scope(i: IncidentView) {
     ),
     h(
       'details',
-      null,
+      {
+        open: openLists.has(i.id),
+        ontoggle: (e: Event) => {
+          if ((e.target as HTMLDetailsElement).open) openLists.add(i.id);
+          else openLists.delete(i.id);
+        },
+      },
       h(
         'summary',
         null,
