@@ -160,6 +160,7 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
       wabaOf(id) ??
       (resolved.wabaIds.includes(id) ? id : resolved.wabaIds.length === 1 ? resolved.wabaIds[0] : undefined),
     unknownTemplate: resolved.unknownTemplate,
+    unknownTemplateRecheckMs: resolved.unknownTemplateRecheckMs,
     logger,
     now: () => clock.now(),
   };

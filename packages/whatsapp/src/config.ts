@@ -56,6 +56,8 @@ export const WhatsAppAdapterConfigSchema = z
      * one; `send` sends unchecked and lets Graph decide; `reject` fails with INVALID_REQUEST without a call.
      */
     unknownTemplate: z.enum(['fetch', 'send', 'reject']).default('fetch'),
+    /** After `fetch` found no such template, sends of it fail without asking Graph again for this long (ms). Default 5 minutes. */
+    unknownTemplateRecheckMs: z.number().int().nonnegative().default(300_000),
     logger: z.custom<Logger>().optional(),
     clock: z.custom<Clock>().optional(),
   })

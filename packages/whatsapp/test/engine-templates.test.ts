@@ -8,6 +8,7 @@ import {
   type Switchboard,
 } from '@switchboard/core';
 import { toNodeListener } from '@switchboard/core/node';
+import { signMetaBody } from '@switchboard/meta-graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld } from './sim.js';
 
@@ -247,6 +248,69 @@ describe('sends checked against the cache', () => {
     });
     expect(entry?.error?.message).toMatch(/does not exist/);
     expect(sends()).toBe(before);
+  });
+});
+
+describe('the cache follows what changes', () => {
+  it('a template Graph does not list is remembered as missing: the next send asks Graph nothing', async () => {
+    const first = await sendAndSettle({ type: 'template', name: 'typo_template', language: 'en_US' });
+    expect(first).toMatchObject({ error: { platform: { code: 132001 } } });
+    expect(await cached('typo_template')).toMatchObject({ status: 'NOT_FOUND' });
+    // Any Graph call for this WABA would now fail as RATE_LIMITED: the second send must not make one.
+    const storm = world.sim.faults.add({ type: 'rate-limit-storm', channel: 'whatsapp', accountId: waba() });
+    const second = await sendAndSettle({ type: 'template', name: 'typo_template', language: 'en_US' });
+    world.sim.faults.clear(storm);
+    expect(second).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'INVALID_REQUEST' } });
+  });
+
+  it('a components update webhook makes the cached definition stale; the next send reads it again', async () => {
+    const t = world.sim.templates.list(waba()).find((x) => x.name === 'spring_sale')!;
+    const raw = new TextEncoder().encode(
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: waba(),
+            // After the list read below (entry.time is in seconds): a notice older than a read changes nothing.
+            time: Math.floor(Date.now() / 1000) + 1,
+            changes: [
+              {
+                field: 'message_template_components_update',
+                value: {
+                  message_template_id: Number(t.id),
+                  message_template_name: 'spring_sale',
+                  message_template_language: 'fr',
+                  message_template_element: 'Les soldes {{1}}',
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    await world.adapter.templates.list(waba(), { name: 'spring_sale' });
+    expect((await cached('spring_sale', 'fr'))?.definition).not.toBeNull();
+    const response = await switchboard.handleWebhook(
+      new Request('http://127.0.0.1/webhooks/whatsapp', {
+        method: 'POST',
+        body: raw,
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': signMetaBody(raw, world.sim.world.app.secret),
+        },
+      }),
+    );
+    expect(response.status).toBe(200);
+    await switchboard.drain();
+    expect(await cached('spring_sale', 'fr')).toMatchObject({ status: 'APPROVED', definition: null });
+    const entry = await sendAndSettle({
+      type: 'template',
+      name: 'spring_sale',
+      language: 'fr',
+      components: [{ type: 'body', parameters: [{ type: 'text', text: 'commencent' }] }],
+    });
+    expect(entry).toMatchObject({ state: 'sent' });
+    expect((await cached('spring_sale', 'fr'))?.definition).not.toBeNull();
   });
 });
 

@@ -162,6 +162,8 @@ async function persistContent(
         ...(event.status ? { status: event.status, reason: event.reason ?? null } : {}),
         ...(event.quality ? { quality: event.quality } : {}),
         ...(event.category ? { category: event.category } : {}),
+        // New components make the cached definition stale: the next send reads it again.
+        ...(event.change === 'components' ? { definition: null } : {}),
         at: event.timestamp,
       });
       return;

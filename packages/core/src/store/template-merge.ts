@@ -14,7 +14,8 @@ export function mergeTemplate(existing: TemplateRecord | undefined, patch: Templ
     category: pick(patch.category, existing?.category),
     quality: pick(patch.quality, existing?.quality),
     reason: patch.status ? (patch.reason ?? null) : pick(patch.reason, existing?.reason),
-    definition: patch.definition ?? existing?.definition ?? null,
+    // An explicit null forgets the definition (the components changed: read them again before checking a send).
+    definition: patch.definition === null ? null : (patch.definition ?? existing?.definition ?? null),
     updatedAt: Math.max(patch.at, existing?.updatedAt ?? patch.at),
   };
 }

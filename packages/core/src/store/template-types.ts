@@ -27,7 +27,8 @@ export interface TemplateRecord {
 
 /**
  * A change to a cached template. Absent (or null) fields keep the stored value, except `reason`, which
- * follows `status` (a status without a reason clears the old reason).
+ * follows `status` (a status without a reason clears the old reason), and `definition`, which an explicit
+ * `null` forgets (the template's components changed).
  */
 export interface TemplatePatch {
   channel: string;
@@ -39,6 +40,7 @@ export interface TemplatePatch {
   category?: string | null;
   quality?: string | null;
   reason?: string | null;
+  /** The platform's template object; `null` forgets the stored one. */
   definition?: unknown;
   /** Epoch ms the information is from (event time, or when the API answered). */
   at: number;

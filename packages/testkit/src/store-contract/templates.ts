@@ -58,6 +58,20 @@ export function templateCases(test: StoreTest): void {
       });
     }));
 
+  it('forgets the definition on an explicit null (the components changed), keeps it when absent', () =>
+    test(async (store) => {
+      await store.templates.apply({ ...key, status: 'APPROVED', definition, at: T0 });
+      await store.templates.apply({ ...key, quality: 'GREEN', at: T0 + 1 });
+      expect(
+        (await store.templates.get(key.channel, key.accountId, key.name, key.language))?.definition,
+      ).toEqual(definition);
+      await store.templates.apply({ ...key, definition: null, at: T0 + 2 });
+      expect(await store.templates.get(key.channel, key.accountId, key.name, key.language)).toMatchObject({
+        status: 'APPROVED',
+        definition: null,
+      });
+    }));
+
   it('ignores a patch older than what it holds (a late webhook after a fresher API read)', () =>
     test(async (store) => {
       await store.templates.apply({ ...key, status: 'PAUSED', at: T0 + 10 });

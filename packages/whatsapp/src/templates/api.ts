@@ -1,4 +1,4 @@
-import type { Clock, TemplateRecord, TemplateStore } from '@switchboard/core';
+import type { Clock, TemplatePatch, TemplateRecord, TemplateStore } from '@switchboard/core';
 import type { GraphClient } from '@switchboard/meta-graph';
 import type { z } from 'zod';
 import { invalid } from '../send/limits.js';
@@ -83,7 +83,7 @@ function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string)
 }
 
 /** What the cache keeps of a template read from Graph. */
-export function recordOf(waba: string, t: GraphTemplate, at: number) {
+export function recordOf(waba: string, t: GraphTemplate) {
   return {
     channel: 'whatsapp',
     accountId: waba,
@@ -95,16 +95,24 @@ export function recordOf(waba: string, t: GraphTemplate, at: number) {
     reason: t.rejected_reason && t.rejected_reason !== 'NONE' ? t.rejected_reason : null,
     ...(t.quality_score?.score ? { quality: t.quality_score.score } : {}),
     ...(t.components ? { definition: t } : {}),
-    at,
   };
+}
+
+/**
+ * Applies what Graph just said. It is the current truth whatever the cache holds: a webhook stamped (in
+ * whole seconds, by Meta's clock) a moment after our clock's now must not make it look older.
+ */
+export async function applyRead(cache: TemplateStore, patch: Omit<TemplatePatch, 'at'>, now: number) {
+  const held = await cache.get(patch.channel, patch.accountId, patch.name, patch.language);
+  return cache.apply({ ...patch, at: Math.max(now, held?.updatedAt ?? 0) });
 }
 
 export function createTemplateApi(deps: TemplateApiDeps): WhatsAppTemplates {
   const remember = async (waba: string, templates: readonly GraphTemplate[]) => {
     const cache = deps.cache();
     if (!cache) return;
-    const at = deps.clock.now();
-    await Promise.all(templates.map((t) => cache.apply(recordOf(waba, t, at))));
+    const now = deps.clock.now();
+    await Promise.all(templates.map((t) => applyRead(cache, recordOf(waba, t), now)));
   };
   const params = (query: TemplateListQuery) => ({
     fields: TEMPLATE_FIELDS,
@@ -151,17 +159,20 @@ export function createTemplateApi(deps: TemplateApiDeps): WhatsAppTemplates {
         .post(`/${waba}/message_templates`, definition, CreateTemplateResponse);
       const cache = deps.cache();
       if (cache)
-        await cache.apply({
-          channel: 'whatsapp',
-          accountId: waba,
-          name: definition.name,
-          language: definition.language,
-          templateId: data.id,
-          status: data.status,
-          category: data.category,
-          definition: { ...definition, id: data.id, status: data.status, category: data.category },
-          at: deps.clock.now(),
-        });
+        await applyRead(
+          cache,
+          {
+            channel: 'whatsapp',
+            accountId: waba,
+            name: definition.name,
+            language: definition.language,
+            templateId: data.id,
+            status: data.status,
+            category: data.category,
+            definition: { ...definition, id: data.id, status: data.status, category: data.category },
+          },
+          deps.clock.now(),
+        );
       return { id: data.id, status: data.status, category: data.category };
     },
     async edit(accountId, templateId, input) {
@@ -191,20 +202,23 @@ export function createTemplateApi(deps: TemplateApiDeps): WhatsAppTemplates {
       await deps.graph(accountId).post(`/${templateId}`, edit, SuccessResponse);
       const cache = deps.cache();
       if (cache)
-        await cache.apply({
-          channel: 'whatsapp',
-          accountId: deps.wabaFor(accountId),
-          name: current.name,
-          language: current.language,
-          templateId,
-          // An edit sends the template back to review.
-          status: 'PENDING',
-          ...(edit.category ? { category: edit.category } : {}),
-          ...(edit.components
-            ? { definition: { ...current, components: edit.components, status: 'PENDING' } }
-            : {}),
-          at: deps.clock.now(),
-        });
+        await applyRead(
+          cache,
+          {
+            channel: 'whatsapp',
+            accountId: deps.wabaFor(accountId),
+            name: current.name,
+            language: current.language,
+            templateId,
+            // An edit sends the template back to review.
+            status: 'PENDING',
+            ...(edit.category ? { category: edit.category } : {}),
+            ...(edit.components
+              ? { definition: { ...current, components: edit.components, status: 'PENDING' } }
+              : {}),
+          },
+          deps.clock.now(),
+        );
     },
     async delete(accountId, target) {
       if (!/^[a-z0-9_]+$/.test(target.name))

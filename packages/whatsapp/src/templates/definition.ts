@@ -170,7 +170,8 @@ export const TemplateDefinition = z.preprocess(
         .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['positional', 'named']))
         .optional(),
       allow_category_change: z.boolean().optional(),
-      message_send_ttl_seconds: z.number().int().positive().optional(),
+      // The TTL field name is [unconfirmed] in Meta's pages read (meta-platform-more.md §5.1).
+    message_send_ttl_seconds: z.number().int().positive().optional(),
       components: Components,
     })
     .superRefine((t, ctx) => checkTemplateRules(t, ctx as z.RefinementCtx)),

@@ -1,6 +1,9 @@
 import type { Logger, OutboundMessage, SwitchboardError, TemplateStore } from '@switchboard/core';
-import type { WhatsAppTemplates } from './api.js';
+import { applyRead, type WhatsAppTemplates } from './api.js';
 import { checkTemplateParameters, unsendable } from './send-check.js';
+
+/** The cache's mark for a template Graph did not list when a send asked for it. */
+export const NOT_FOUND = 'NOT_FOUND';
 
 export interface TemplateGateDeps {
   cache: () => TemplateStore | undefined;
@@ -8,6 +11,8 @@ export interface TemplateGateDeps {
   /** The WABA of a phone number id, when known. */
   wabaOf: (phoneNumberId: string) => string | undefined;
   unknownTemplate: 'fetch' | 'send' | 'reject';
+  /** How long a template Graph did not list stays known as missing before a send asks Graph again. */
+  unknownTemplateRecheckMs: number;
   logger: Logger;
   now: () => number;
 }
@@ -26,14 +31,30 @@ export async function checkTemplateSend(message: OutboundMessage, deps: Template
   if (!cache || !waba) return;
   const { name, language } = content;
   let record = await cache.get('whatsapp', waba, name, language);
-  if (!record?.definition || !record.status) {
+  const missing = record?.status === NOT_FOUND;
+  // A template Graph did not list a moment ago fails without asking again (a bulk send of a typo).
+  if (missing && deps.now() - (record?.updatedAt ?? 0) < deps.unknownTemplateRecheckMs)
+    throw unsendable(undefined, name, language);
+  if (missing || !record?.definition || !record.status) {
     if (deps.unknownTemplate === 'send') return;
-    if (deps.unknownTemplate === 'reject' && !record?.status) throw unsendable(undefined, name, language);
+    if (deps.unknownTemplate === 'reject' && (missing || !record?.status))
+      throw unsendable(undefined, name, language);
     if (deps.unknownTemplate === 'fetch') {
       // The list call caches what it finds (status and definition): later sends need no call.
       const page = await deps.api.list(waba, { name, language, limit: 100 });
-      const found = page.templates.find((t) => t.name === name && t.language === language);
-      if (found) record = await cache.get('whatsapp', waba, name, language);
+      if (page.templates.some((t) => t.name === name && t.language === language))
+        record = await cache.get('whatsapp', waba, name, language);
+      else {
+        await cache.apply({
+          channel: 'whatsapp',
+          accountId: waba,
+          name,
+          language,
+          status: NOT_FOUND,
+          at: deps.now(),
+        });
+        throw unsendable(undefined, name, language);
+      }
     }
   }
   if (record?.status !== 'APPROVED') throw unsendable(record, name, language);
@@ -53,14 +74,11 @@ export async function noteTemplateRefusal(
   const waba = deps.wabaOf(message.to.accountId);
   if (!status || !cache || !waba) return;
   try {
-    await cache.apply({
-      channel: 'whatsapp',
-      accountId: waba,
-      name: content.name,
-      language: content.language,
-      status,
-      at: deps.now(),
-    });
+    await applyRead(
+      cache,
+      { channel: 'whatsapp', accountId: waba, name: content.name, language: content.language, status },
+      deps.now(),
+    );
   } catch (e) {
     deps.logger.warn('could not record a template refusal in the template cache', {
       error: e instanceof Error ? e.message : String(e),
