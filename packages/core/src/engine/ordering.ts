@@ -8,6 +8,7 @@ const KIND_PHASE: Record<EventKind, number> = {
   optin: 0,
   handover: 0,
   call: 0,
+  comment: 0,
   account: 0,
   unsupported: 0,
   reaction: 1,

@@ -42,3 +42,23 @@ export {
   MESSENGER_PLATFORM_SUPPORTED_CONTENT,
   type MessengerPlatformSendRequest,
 } from './send-body.js';
+export {
+  buildCommentActionRequest,
+  COMMENT_TEXT_MAX,
+  isCommentAction,
+  MESSENGER_PLATFORM_PRIVATE_REPLIES,
+  performCommentAction,
+} from './comment-actions.js';
+export {
+  FeedCommentValue,
+  InstagramCommentValue,
+  InstagramMentionValue,
+} from './comment-schemas.js';
+export {
+  type ChangeContext,
+  commentKeys,
+  commentThreadId,
+  mapFeedChange,
+  mapInstagramCommentChange,
+  mapInstagramMentionChange,
+} from './comments.js';
