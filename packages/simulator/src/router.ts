@@ -7,6 +7,7 @@ import {
   handleProfileNode,
   handleSubscribedApps,
 } from './graph/admin.js';
+import { handleCommentModeration, handleCommentNode, handleCommentReply } from './graph/comments.js';
 import { handleConversationList, handleConversationNode, handleMessageNode } from './graph/conversations.js';
 import { handleAttachmentUpload, handleMessagingSend } from './graph/messaging-send.js';
 import {
@@ -48,6 +49,7 @@ type ObjectKind =
   | 'conversation'
   | 'message'
   | 'media'
+  | 'comment'
   | 'user';
 
 function resolve(
@@ -87,6 +89,9 @@ function resolve(
       accountId: media.phoneNumberId,
       usageId: media.phoneNumberId,
     };
+  const comment = ctx.comments.comments.get(id);
+  if (comment)
+    return { kind: 'comment', channel: comment.channel, accountId: comment.accountId, usageId: comment.accountId };
   if (id === token.profileId) return { kind: 'user', usageId: id };
   throw objectMissing(id);
 }
@@ -200,6 +205,12 @@ export function routeGraph(
       break;
     case 'media':
       if (!edge) return handleMediaNode(ctx, req, token, id);
+      break;
+    case 'comment':
+      if (!edge && m === 'GET') return handleCommentNode(ctx, token, id);
+      if (!edge && (m === 'POST' || m === 'DELETE')) return handleCommentModeration(ctx, req, token, id);
+      if ((edge === 'comments' || edge === 'replies') && m === 'POST')
+        return handleCommentReply(ctx, req, token, id, edge);
       break;
     case 'user':
       if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);

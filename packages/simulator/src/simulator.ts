@@ -4,6 +4,8 @@ import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { AccountFactory, createAccountsApi, type SimAccounts } from './accounts.js';
 import { accountsControl } from './accounts-control.js';
 import type { SimContext } from './context.js';
+import { CommentBook } from './comments.js';
+import { createSimComments, type SimComments } from './comments-api.js';
 import { createControl } from './control.js';
 import { customerSends } from './customer.js';
 import { FaultRegistry } from './faults.js';
@@ -67,6 +69,8 @@ export interface MetaSimulator {
    */
   isDetailed(messageId: string): boolean;
   faults: SimFaults;
+  /** Posts and comments: customers comment, the business replies publicly / privately and moderates. */
+  comments: SimComments;
   /** Pages, Instagram accounts and WABAs created and removed at runtime (also `/_sim/accounts`). */
   accounts: SimAccounts;
   /** The customer side of Embedded Signup, Facebook Login and Instagram Login (also `/_sim/onboarding/*`). */
@@ -125,6 +129,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     targets,
     statusDelays: { sent: 100, delivered: 1000, read: 5000, ...options.statusDelaysMs },
     conversationsRateLimit: options.conversationsRateLimit ?? 2,
+    comments: new CommentBook(seed),
     ...(options.logger ? { logger: options.logger } : {}),
     publish(input) {
       const record = truth.add({ ...input, createdAt: clock.now() });
@@ -232,6 +237,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     truth,
     isDetailed: (messageId) => state.isDetailed(messageId),
     faults: faultsApi,
+    comments: createSimComments(ctx),
     accounts,
     onboarding,
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
