@@ -3,7 +3,10 @@ import { IG, offlineAdapter, only } from './helpers.js';
 
 const changes = (field: string, value: unknown) =>
   new TextEncoder().encode(
-    JSON.stringify({ object: 'instagram', entry: [{ id: IG, time: 1764410400, changes: [{ field, value }] }] }),
+    JSON.stringify({
+      object: 'instagram',
+      entry: [{ id: IG, time: 1764410400, changes: [{ field, value }] }],
+    }),
   );
 
 describe('Instagram comments, live comments and mentions', () => {
@@ -35,7 +38,9 @@ describe('Instagram comments, live comments and mentions', () => {
   });
 
   it('other change fields stay unsupported', () => {
-    const parsed = offlineAdapter().parseWebhook(changes('story_insights', { media_id: '1', impressions: 3 }));
+    const parsed = offlineAdapter().parseWebhook(
+      changes('story_insights', { media_id: '1', impressions: 3 }),
+    );
     expect(parsed.events[0]).toMatchObject({ kind: 'unsupported', itemKind: 'changes.story_insights' });
   });
 });

@@ -62,19 +62,26 @@ beforeAll(async () => {
     outbox: { maxAttempts: 3, baseDelayMs: 1 },
   });
   // The bot: thanks every customer comment publicly, once; never answers its own comments.
-  switchboard.on('comment', async (event, { reply }) => {
+  switchboard.on('comment', async (event) => {
     comments.push(event);
     if (event.direction === 'outbound' || event.verb !== 'add') return;
     await switchboard.send({
-      to: { channel: event.channel, accountId: event.accountId, userId: event.userId ?? '', commentId: event.commentId },
+      to: {
+        channel: event.channel,
+        accountId: event.accountId,
+        userId: event.userId ?? '',
+        commentId: event.commentId,
+      },
       content: { type: 'public_reply', text: 'Thanks! Check your messages.' },
       idempotencyKey: `public:${event.key}`,
     });
-    void reply;
   });
   server = http.createServer(toNodeListener(switchboard));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  sim.setWebhook('messenger', `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/messenger`);
+  sim.setWebhook(
+    'messenger',
+    `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/messenger`,
+  );
 });
 
 beforeEach(() => {
@@ -91,7 +98,10 @@ const outbox = async (entry: OutboxEntry) => (await switchboard.store.outbox.get
 
 describe('Messenger comments through the engine against the simulator', () => {
   it('a comment arrives as an inbound comment event; the public reply comes back outbound and is not answered', async () => {
-    const { comment } = sim.comments.customerComments({ channel: 'messenger', text: 'Is this still available?' });
+    const { comment } = sim.comments.customerComments({
+      channel: 'messenger',
+      text: 'Is this still available?',
+    });
     await settle();
     const inbound = comments.find((e) => e.commentId === comment.id);
     expect(inbound).toMatchObject({
@@ -109,7 +119,10 @@ describe('Messenger comments through the engine against the simulator', () => {
     // Same thread as the comment it answers, and no reply loop.
     expect(own?.conversationId).toBe(inbound?.conversationId);
     expect(sendsOf('public_reply')).toHaveLength(1);
-    const thread = await switchboard.store.messages.list({ conversationId: inbound?.conversationId ?? '', limit: 10 });
+    const thread = await switchboard.store.messages.list({
+      conversationId: inbound?.conversationId ?? '',
+      limit: 10,
+    });
     expect(thread.map((m) => m.direction).sort()).toEqual(['inbound', 'outbound']);
   });
 
@@ -117,14 +130,19 @@ describe('Messenger comments through the engine against the simulator', () => {
     const { comment } = sim.comments.customerComments({ channel: 'messenger', text: 'Price?' });
     await settle();
     const to = { channel: 'messenger', accountId: pageId, userId: comment.authorId, commentId: comment.id };
-    const first = await switchboard.send({ to, content: { type: 'text', text: 'It is 20 €.' }, idempotencyKey: 'pr-1' });
+    const first = await switchboard.send({
+      to,
+      content: { type: 'text', text: 'It is 20 €.' },
+      idempotencyKey: 'pr-1',
+    });
     await settle();
     expect((await outbox(first)).state).not.toBe('pending');
     expect(sim.comments.get(comment.id)?.privateReplyId).toBeDefined();
     // The same request again (same idempotency key) is the same entry, not an error.
-    expect((await switchboard.send({ to, content: { type: 'text', text: 'It is 20 €.' }, idempotencyKey: 'pr-1' })).id).toBe(
-      first.id,
-    );
+    expect(
+      (await switchboard.send({ to, content: { type: 'text', text: 'It is 20 €.' }, idempotencyKey: 'pr-1' }))
+        .id,
+    ).toBe(first.id);
     const before = sim.businessSends().length;
     const second = await refusal(switchboard.send({ to, content: { type: 'text', text: 'Again?' } }));
     expect(second.code).toBe('INVALID_REQUEST');
@@ -135,7 +153,10 @@ describe('Messenger comments through the engine against the simulator', () => {
     // conversation, linked to the outbox entry.
     await new Promise((resolve) => setTimeout(resolve, 250));
     await settle();
-    const dm = await switchboard.store.messages.list({ conversationId: `messenger:${pageId}:${comment.authorId}`, limit: 50 });
+    const dm = await switchboard.store.messages.list({
+      conversationId: `messenger:${pageId}:${comment.authorId}`,
+      limit: 50,
+    });
     expect(dm.some((m) => m.direction === 'outbound' && m.correlationId === first.id)).toBe(true);
   });
 
@@ -149,21 +170,35 @@ describe('Messenger comments through the engine against the simulator', () => {
     await settle();
     const after = await outbox(entry);
     expect(after).toMatchObject({ state: 'failed', attempts: 1 });
-    expect(after.error).toMatchObject({ code: 'INVALID_REQUEST', retryable: false, platform: { code: 100, subcode: 2534025 } });
+    expect(after.error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      retryable: false,
+      platform: { code: 100, subcode: 2534025 },
+    });
     const again = await refusal(switchboard.send({ to, content: { type: 'text', text: 'Hi?' } }));
     expect(again.code).toBe('INVALID_REQUEST');
   });
 
   it('after the 7-day window the private reply fails OUTSIDE_WINDOW, once; the next attempt is refused locally', async () => {
     const old = Date.now() - 8 * 24 * 3_600_000;
-    const { comment } = sim.comments.customerComments({ channel: 'messenger', text: 'Old question', at: old });
+    const { comment } = sim.comments.customerComments({
+      channel: 'messenger',
+      text: 'Old question',
+      at: old,
+    });
     await settle();
     const to = { channel: 'messenger', accountId: pageId, userId: comment.authorId, commentId: comment.id };
     const entry = await switchboard.send({ to, content: { type: 'text', text: 'Sorry for the delay' } });
     await settle();
-    expect(await outbox(entry)).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'OUTSIDE_WINDOW' } });
+    expect(await outbox(entry)).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      error: { code: 'OUTSIDE_WINDOW' },
+    });
     const before = sim.businessSends().length;
-    expect((await refusal(switchboard.send({ to, content: { type: 'text', text: 'x' } }))).code).toBe('OUTSIDE_WINDOW');
+    expect((await refusal(switchboard.send({ to, content: { type: 'text', text: 'x' } }))).code).toBe(
+      'OUTSIDE_WINDOW',
+    );
     expect(sim.businessSends().length).toBe(before);
   });
 
@@ -173,7 +208,11 @@ describe('Messenger comments through the engine against the simulator', () => {
     const to = { channel: 'messenger', accountId: pageId, userId: comment.authorId, commentId: comment.id };
     const tooLong = await switchboard.send({ to, content: { type: 'text', text: 'x'.repeat(2001) } });
     await settle();
-    expect(await outbox(tooLong)).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'INVALID_REQUEST' } });
+    expect(await outbox(tooLong)).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      error: { code: 'INVALID_REQUEST' },
+    });
     const ok = await switchboard.send({ to, content: { type: 'text', text: 'Short answer' } });
     await settle();
     expect((await outbox(ok)).state).not.toBe('failed');
@@ -186,12 +225,19 @@ describe('Messenger comments through the engine against the simulator', () => {
     await switchboard.send({ to, content: { type: 'comment_moderation', action: 'hide' } });
     await settle();
     expect(sim.comments.get(comment.id)?.hidden).toBe(true);
-    expect(comments.find((e) => e.commentId === comment.id && e.verb === 'hide')).toMatchObject({ hidden: true });
+    expect(comments.find((e) => e.commentId === comment.id && e.verb === 'hide')).toMatchObject({
+      hidden: true,
+    });
     await switchboard.send({ to, content: { type: 'comment_moderation', action: 'unhide' } });
     await switchboard.send({ to, content: { type: 'comment_moderation', action: 'delete' } });
     await settle();
     expect(sim.comments.get(comment.id)).toMatchObject({ hidden: false, deleted: true });
-    expect(comments.filter((e) => e.commentId === comment.id).map((e) => e.verb)).toEqual(['add', 'hide', 'unhide', 'remove']);
+    expect(comments.filter((e) => e.commentId === comment.id).map((e) => e.verb)).toEqual([
+      'add',
+      'hide',
+      'unhide',
+      'remove',
+    ]);
   });
 
   it('bad inputs: a public reply without a comment, a reply to a deleted comment: classified, not retried', async () => {
@@ -207,7 +253,11 @@ describe('Messenger comments through the engine against the simulator', () => {
       content: { type: 'public_reply', text: 'hello' },
     });
     await settle();
-    expect(await outbox(noComment)).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'INVALID_REQUEST' } });
+    expect(await outbox(noComment)).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      error: { code: 'INVALID_REQUEST' },
+    });
     expect(await outbox(gone)).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'NOT_FOUND' } });
   });
 });

@@ -7,7 +7,10 @@ const THREAD = `messenger:${PAGE}:comment:${TOP}`;
 
 const feedBody = (value: unknown) =>
   new TextEncoder().encode(
-    JSON.stringify({ object: 'page', entry: [{ id: PAGE, time: 1764410400, changes: [{ field: 'feed', value }] }] }),
+    JSON.stringify({
+      object: 'page',
+      entry: [{ id: PAGE, time: 1764410400, changes: [{ field: 'feed', value }] }],
+    }),
   );
 
 describe('Messenger Page feed comments', () => {
@@ -53,7 +56,14 @@ describe('Messenger Page feed comments', () => {
   it('two different edits of one comment are two events; the same edit twice is one key', () => {
     const parse = (message: string) =>
       offlineAdapter().parseWebhook(
-        feedBody({ item: 'comment', verb: 'edit', comment_id: TOP, post_id: POST, message, from: { id: PSID } }),
+        feedBody({
+          item: 'comment',
+          verb: 'edit',
+          comment_id: TOP,
+          post_id: POST,
+          message,
+          from: { id: PSID },
+        }),
       ).events[0]?.key;
     expect(parse('a')).toBe(parse('a'));
     expect(parse('a')).not.toBe(parse('b'));
@@ -84,7 +94,10 @@ describe('Messenger Page feed comments', () => {
           time: 1764410400,
           changes: [
             { field: 'feed', value: { item: 'comment', verb: 'add', from: 'nobody' } },
-            { field: 'feed', value: { item: 'comment', verb: 'add', comment_id: TOP, post_id: POST, message: 'ok' } },
+            {
+              field: 'feed',
+              value: { item: 'comment', verb: 'add', comment_id: TOP, post_id: POST, message: 'ok' },
+            },
           ],
         },
       ],

@@ -162,7 +162,13 @@ const MESSENGER_PLATFORM: Row[] = [
   ],
   [100, 2018292, 'INVALID_REQUEST', false, 'invalid comment_id for a private reply'],
   [10902, undefined, 'INVALID_REQUEST', false, 'not a replyable activity (private reply)'],
-  [1705, undefined, 'PERMISSION_DENIED', false, 'cannot comment on this object (not as a Page, or unpublished)'],
+  [
+    1705,
+    undefined,
+    'PERMISSION_DENIED',
+    false,
+    'cannot comment on this object (not as a Page, or unpublished)',
+  ],
   [
     3,
     undefined,

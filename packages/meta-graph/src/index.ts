@@ -28,13 +28,13 @@ export { META_MEDIA_HOSTS } from './media-hosts.js';
 // schemas and key helpers stay internal).
 export {
   backfillMessengerPlatform,
-  buildMessengerPlatformSendRequest,
-  type ConversationsAccess,
-  conversationMessagesMessengerPlatform,
   buildCommentActionRequest,
+  buildMessengerPlatformSendRequest,
   COMMENT_TEXT_MAX,
+  type ConversationsAccess,
   commentKeys,
   commentThreadId,
+  conversationMessagesMessengerPlatform,
   createMessengerPlatformProbes,
   listMessengerPlatformConversations,
   MESSENGER_PLATFORM_PRIVATE_REPLIES,

@@ -1,9 +1,9 @@
 import {
   type CustomerCommentInput,
+  publishComment,
   type SimComment,
   type SimCommentChannel,
   type SimPost,
-  publishComment,
 } from './comments.js';
 import type { SimContext } from './context.js';
 import type { TruthRecord } from './types.js';
@@ -46,7 +46,8 @@ export function createSimComments(ctx: SimContext): SimComments {
           : input.parentId !== undefined
             ? book.posts.get(book.comments.get(input.parentId)?.postId ?? '')
             : post({ channel: input.channel, accountId });
-      if (!target || target.accountId !== accountId) throw new Error(`no post ${input.postId ?? ''} of ${accountId}`);
+      if (!target || target.accountId !== accountId)
+        throw new Error(`no post ${input.postId ?? ''} of ${accountId}`);
       if (input.mention && input.channel !== 'instagram') throw new Error('mentions are Instagram webhooks');
       const customers = index().customersOf(input.channel, accountId);
       const customer =

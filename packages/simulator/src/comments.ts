@@ -72,7 +72,9 @@ export class CommentBook {
     input: { channel: SimCommentChannel; accountId: string; caption?: string; live?: boolean },
   ): SimPost {
     const id =
-      input.channel === 'messenger' ? `${input.accountId}_${this.ids.digits(18)}` : `18${this.ids.digits(15)}`;
+      input.channel === 'messenger'
+        ? `${input.accountId}_${this.ids.digits(18)}`
+        : `18${this.ids.digits(15)}`;
     const post: SimPost = {
       id,
       channel: input.channel,
@@ -95,7 +97,14 @@ export class CommentBook {
   add(
     ctx: SimContext,
     post: SimPost,
-    input: { authorId: string; authorName: string; text: string; parentId?: string; at?: number; mention?: boolean },
+    input: {
+      authorId: string;
+      authorName: string;
+      text: string;
+      parentId?: string;
+      at?: number;
+      mention?: boolean;
+    },
   ): { comment: SimComment; record: TruthRecord } {
     const parent = input.parentId === undefined ? undefined : this.comments.get(input.parentId);
     if (input.parentId !== undefined && !parent) throw new Error(`no comment ${input.parentId}`);

@@ -91,7 +91,12 @@ function resolve(
     };
   const comment = ctx.comments.comments.get(id);
   if (comment)
-    return { kind: 'comment', channel: comment.channel, accountId: comment.accountId, usageId: comment.accountId };
+    return {
+      kind: 'comment',
+      channel: comment.channel,
+      accountId: comment.accountId,
+      usageId: comment.accountId,
+    };
   if (id === token.profileId) return { kind: 'user', usageId: id };
   throw objectMissing(id);
 }

@@ -7,7 +7,9 @@ import type { OutboxEntry, OutboxStore } from '../store/types.js';
 /** What a message addressed to a comment does: act on it (public reply, moderation) or answer privately. */
 export type CommentTarget = 'action' | 'private_reply';
 
-export function commentTargetOf(message: Pick<ParsedOutboundMessage, 'to' | 'content'>): CommentTarget | undefined {
+export function commentTargetOf(
+  message: Pick<ParsedOutboundMessage, 'to' | 'content'>,
+): CommentTarget | undefined {
   if (message.to.commentId === undefined) return undefined;
   const type = message.content.type;
   return type === 'public_reply' || type === 'comment_moderation' ? 'action' : 'private_reply';
@@ -76,12 +78,20 @@ export function commentBuckets(adapter: ChannelAdapter, entry: OutboxEntry): Buc
   if (target === 'action') {
     const rate = limits.commentActionsPerSecond ?? limits.sendPerSecond;
     return [
-      { key: `comment:${entry.channel}:${entry.accountId}`, ratePerSecond: rate, burst: Math.max(1, Math.ceil(rate)) },
+      {
+        key: `comment:${entry.channel}:${entry.accountId}`,
+        ratePerSecond: rate,
+        burst: Math.max(1, Math.ceil(rate)),
+      },
     ];
   }
   const rate = limits.sendPerSecond;
   const buckets: BucketSpec[] = [
-    { key: `send:${entry.channel}:${entry.accountId}`, ratePerSecond: rate, burst: Math.max(1, Math.ceil(rate)) },
+    {
+      key: `send:${entry.channel}:${entry.accountId}`,
+      ratePerSecond: rate,
+      burst: Math.max(1, Math.ceil(rate)),
+    },
   ];
   const own = limits.privateReplies;
   if (own) {

@@ -7,7 +7,10 @@ import type { MessengerPlatformChannel } from './keys.js';
 type CommentAction = Extract<OutboundContent, { type: 'public_reply' | 'comment_moderation' }>;
 
 /** Longest public reply accepted before any call (Facebook comments: 8000 characters; Instagram: 2200). */
-export const COMMENT_TEXT_MAX: Record<MessengerPlatformChannel, number> = { messenger: 8000, instagram: 2200 };
+export const COMMENT_TEXT_MAX: Record<MessengerPlatformChannel, number> = {
+  messenger: 8000,
+  instagram: 2200,
+};
 
 export function isCommentAction(content: { type: string }): content is CommentAction {
   return content.type === 'public_reply' || content.type === 'comment_moderation';
@@ -20,14 +23,20 @@ export function buildCommentActionRequest(
   content: CommentAction,
 ): { method: 'POST' | 'DELETE'; path: string; body?: Record<string, unknown> } {
   if (!commentId) {
-    throw new SwitchboardError('INVALID_REQUEST', `${content.type} needs to.commentId (the comment acted on)`);
+    throw new SwitchboardError(
+      'INVALID_REQUEST',
+      `${content.type} needs to.commentId (the comment acted on)`,
+    );
   }
   const node = `/${encodeURIComponent(commentId)}`;
   if (content.type === 'public_reply') {
     const max = COMMENT_TEXT_MAX[channel];
     const length = [...content.text].length;
     if (length > max) {
-      throw new SwitchboardError('INVALID_REQUEST', `reply is ${length} characters long; ${channel} allows ${max}`);
+      throw new SwitchboardError(
+        'INVALID_REQUEST',
+        `reply is ${length} characters long; ${channel} allows ${max}`,
+      );
     }
     // The two networks use different edges (meta-platform-more §1.3).
     const edge = channel === 'instagram' ? 'replies' : 'comments';
@@ -35,7 +44,11 @@ export function buildCommentActionRequest(
   }
   if (content.action === 'delete') return { method: 'DELETE', path: node };
   const hidden = content.action === 'hide';
-  return { method: 'POST', path: node, body: channel === 'instagram' ? { hide: hidden } : { is_hidden: hidden } };
+  return {
+    method: 'POST',
+    path: node,
+    body: channel === 'instagram' ? { hide: hidden } : { is_hidden: hidden },
+  };
 }
 
 /**

@@ -1,9 +1,5 @@
 import type { ChannelEvent, CommentEvent, WebhookProblem } from '@switchboard/core';
-import {
-  FeedCommentValue,
-  InstagramCommentValue,
-  InstagramMentionValue,
-} from './comment-schemas.js';
+import { FeedCommentValue, InstagramCommentValue, InstagramMentionValue } from './comment-schemas.js';
 import { digest, type MessengerPlatformChannel, messengerPlatformKeys, toEpochMs } from './keys.js';
 
 /** Where a change item was found and what it is about. */
@@ -61,7 +57,12 @@ const problemOf = (ctx: ChangeContext, message: string): ChangeResult => ({
   problems: [{ path: `${ctx.path}.value`, message, raw: ctx.raw }],
 });
 
-const unsupported = (ctx: ChangeContext, itemKind: string, reason: string, userId?: string): ChangeResult => ({
+const unsupported = (
+  ctx: ChangeContext,
+  itemKind: string,
+  reason: string,
+  userId?: string,
+): ChangeResult => ({
   events: [
     {
       kind: 'unsupported',
@@ -113,13 +114,22 @@ export function mapFeedChange(ctx: ChangeContext, value: unknown): ChangeResult 
   const v = parsed.data;
   const verb = FEED_VERBS[v.verb];
   if (!verb) {
-    return unsupported(ctx, `changes.feed.comment.${v.verb}`, `comment verb "${v.verb}" is not modeled`, v.from?.id);
+    return unsupported(
+      ctx,
+      `changes.feed.comment.${v.verb}`,
+      `comment verb "${v.verb}" is not modeled`,
+      v.from?.id,
+    );
   }
   // A top-level comment's parent is the post itself.
   const parentId = v.parent_id !== undefined && v.parent_id !== v.post_id ? v.parent_id : undefined;
   const timestamp = verb === 'add' ? createdAt(v.created_time, ctx.entryTime) : ctx.entryTime;
   const variant =
-    verb === 'edit' ? digest(v.message ?? '') : verb === 'hide' || verb === 'unhide' ? String(ctx.entryTime) : undefined;
+    verb === 'edit'
+      ? digest(v.message ?? '')
+      : verb === 'hide' || verb === 'unhide'
+        ? String(ctx.entryTime)
+        : undefined;
   const permalink = v.permalink_url ?? v.post?.permalink_url;
   const event: CommentEvent = {
     kind: 'comment',

@@ -78,6 +78,9 @@ export function handleSubscribedApps(
       'messaging_handovers',
       'messaging_reactions',
       'feed',
+      'comments',
+      'live_comments',
+      'mentions',
     ]);
     const bad = list.find((f) => !allowed.has(f));
     if (bad)

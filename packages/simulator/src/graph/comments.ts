@@ -31,7 +31,8 @@ function commentFor(ctx: SimContext, token: SimToken, commentId: string): SimCom
 
 const messageOf = (req: GraphRequest): string => {
   const message = req.params.message;
-  if (typeof message !== 'string' || message.length === 0) throw invalidParam('param message must be a non-empty string');
+  if (typeof message !== 'string' || message.length === 0)
+    throw invalidParam('param message must be a non-empty string');
   return message;
 };
 
@@ -62,11 +63,11 @@ export function handleCommentReply(
   const parent = commentFor(ctx, token, commentId);
   const expected = parent.channel === 'instagram' ? 'replies' : 'comments';
   if (edge !== expected) throw new GraphError(400, 2500, `Unknown path components: /${edge}`);
-  if (parent.channel === 'instagram' && parent.hidden)
-    throw invalidParam('Cannot reply to a hidden comment');
+  if (parent.channel === 'instagram' && parent.hidden) throw invalidParam('Cannot reply to a hidden comment');
   const post = ctx.comments.posts.get(parent.postId);
   if (!post) throw invalidParam('The post no longer exists');
-  if (parent.channel === 'instagram' && post.live) throw invalidParam('Live comments cannot be replied to publicly');
+  if (parent.channel === 'instagram' && post.live)
+    throw invalidParam('Live comments cannot be replied to publicly');
   const name =
     parent.channel === 'messenger'
       ? (indexOf(ctx.state.world).pages.get(parent.accountId)?.name ?? 'Page')
@@ -113,7 +114,8 @@ export function handleCommentModeration(
     comment.hidden = hide;
     kind = hide ? 'hide' : 'unhide';
     // Instagram sends no webhook for moderation; Facebook reports it in `feed`.
-    if (comment.channel === 'messenger' && post) publishComment(ctx, comment, post, kind as 'hide' | 'unhide');
+    if (comment.channel === 'messenger' && post)
+      publishComment(ctx, comment, post, kind as 'hide' | 'unhide');
   }
   ctx.state.sends.push({
     channel: comment.channel,
@@ -134,7 +136,9 @@ export function privateReplyRefusal(ctx: SimContext, comment: SimComment): Graph
   }
   const post = ctx.comments.posts.get(comment.postId);
   const now = ctx.clock.now();
-  const closed = post?.live ? post.endedAt !== undefined && post.endedAt <= now : now - comment.createdAt > PRIVATE_REPLY_WINDOW_MS;
+  const closed = post?.live
+    ? post.endedAt !== undefined && post.endedAt <= now
+    : now - comment.createdAt > PRIVATE_REPLY_WINDOW_MS;
   if (closed) {
     return new GraphError(400, 10, '(#10) This message is sent outside of allowed window.', {
       subcode: comment.channel === 'instagram' ? 2534022 : 2018278,

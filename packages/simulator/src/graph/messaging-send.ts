@@ -83,7 +83,10 @@ function privateReplyTarget(
   requireTarget(token, objectId);
   if (objectId !== accountId && !canAct(token, accountId))
     throw invalidParam('Invalid comment_id parameter', 2018292);
-  requireScope(token, token.type === 'USER' ? 'instagram_business_manage_messages' : 'instagram_manage_messages');
+  requireScope(
+    token,
+    token.type === 'USER' ? 'instagram_business_manage_messages' : 'instagram_manage_messages',
+  );
   return { channel, accountId };
 }
 
@@ -169,7 +172,9 @@ export function handleMessagingSend(
   const recipient = asObject(req.params.recipient);
   // A private reply names the comment; Meta resolves its author.
   const privateReply =
-    recipient?.comment_id !== undefined ? commentForPrivateReply(ctx, String(recipient.comment_id)) : undefined;
+    recipient?.comment_id !== undefined
+      ? commentForPrivateReply(ctx, String(recipient.comment_id))
+      : undefined;
   const recipientId =
     privateReply?.authorId ?? (recipient?.id !== undefined ? String(recipient.id) : undefined);
   if (!recipientId) throw invalidParam('The parameter recipient is required');
