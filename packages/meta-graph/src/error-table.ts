@@ -169,13 +169,6 @@ const MESSENGER_PLATFORM: Row[] = [
     false,
     'cannot comment on this object (not as a Page, or unpublished)',
   ],
-  [
-    3,
-    undefined,
-    'PERMISSION_DENIED',
-    false,
-    'the app lacks this capability (Instagram via Facebook Login: send through the Page)',
-  ],
 ];
 
 /** §7.2 WhatsApp Cloud API (error_subcode is deprecated there: key on code). */
