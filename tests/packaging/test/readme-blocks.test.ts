@@ -44,6 +44,23 @@ import { createMessengerAdapter } from '@switchboard/messenger';
 import { createWhatsAppAdapter } from '@switchboard/whatsapp';
 const graphBaseUrl = 'http://127.0.0.1:9';`;
 
+/** An engine with a Meta adapter (comments on) against a simulator holding one customer comment. */
+const commentsEngine = (
+  channel: 'messenger' | 'instagram',
+) => `import { createMemoryStore as __memory, createSwitchboard as __create } from '@switchboard/core';
+import { create${channel === 'messenger' ? 'Messenger' : 'Instagram'}Adapter as __adapter } from '@switchboard/${channel}';
+import { startMetaSimulator as __sim } from '@switchboard/simulator';
+const __s = await __sim({ seed: 5 });
+const __account = __s.account('${channel}');
+const { comment: __comment } = __s.comments.customerComments({ channel: '${channel}', text: 'Price?' });
+const commentId = __comment.id, authorId = __comment.authorId;
+const ${channel === 'messenger' ? 'pageId' : 'igId'} = __account.accountId;
+const switchboard = __create({
+  adapters: [__adapter({ appSecret: __s.world.app.secret, verifyToken: 'verify-token', accessToken: __account.token, graphBaseUrl: __s.url, comments: true, ${channel === 'messenger' ? 'pageIds: [__account.accountId]' : `instagramAccountIds: [__account.accountId], pageIdByInstagramAccountId: { [__account.accountId]: __s.world.instagram[0]?.pageId ?? '' }`} })],
+  store: __memory(),
+});
+await switchboard.start();`;
+
 /** A block that runs in another suite instead (named, so a moved or renamed test is noticed). */
 const ELSEWHERE = 'elsewhere:';
 
@@ -80,6 +97,14 @@ const common = { appSecret: 'app-secret', verifyToken: 'verify-token', accessTok
 const messenger = createMessengerAdapter(common);
 const instagram = createInstagramAdapter(common);
 const whatsapp = createWhatsAppAdapter(common);`,
+  },
+  messenger: {
+    Comments: commentsEngine('messenger'),
+    'Replies and moderation': commentsEngine('messenger'),
+  },
+  instagram: {
+    Comments: commentsEngine('instagram'),
+    'Replies and moderation': commentsEngine('instagram'),
   },
   'store-sqlite': {
     'Quick start': `import { createWhatsAppAdapter } from '@switchboard/whatsapp';
