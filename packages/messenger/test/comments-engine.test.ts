@@ -261,3 +261,30 @@ describe('Messenger comments through the engine against the simulator', () => {
     expect(await outbox(gone)).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'NOT_FOUND' } });
   });
 });
+
+describe('comments: true in the subscription and token probes', () => {
+  it('the subscription probe requires feed until resubscribe adds it; the token probe asks for the engagement permissions', async () => {
+    const account = sim.account('messenger', 1);
+    const adapter = createMessengerAdapter({
+      appId: sim.world.app.id,
+      appSecret: sim.world.app.secret,
+      verifyToken: sim.world.app.verifyToken,
+      pageIds: [account.accountId],
+      accessToken: account.token,
+      graphBaseUrl: sim.url,
+      comments: true,
+    });
+    const probe = async (name: string) => {
+      const found = adapter.probes().find((p) => p.name === name && p.accountId === account.accountId);
+      return found?.run();
+    };
+    expect(await probe('messenger.subscription')).toMatchObject({
+      status: 'degraded',
+      data: { missingFields: ['feed'] },
+    });
+    await adapter.resubscribe(account.accountId);
+    expect((await probe('messenger.subscription'))?.status).toBe('ok');
+    expect((await probe('messenger.token'))?.status).toBe('ok');
+    expect(adapter.limits.privateReplies).toMatchObject({ windowHours: 168 });
+  });
+});
