@@ -6,7 +6,6 @@ import { metaStringify, signSha1, signSha256 } from './meta-json.js';
 import type { SimState } from './state.js';
 import type { TruthLedger } from './truth.js';
 import type { DeliveryAttempt, SimChannel, TruthRecord } from './types.js';
-import { indexOf } from './world-index.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -88,7 +87,7 @@ export class WebhookSender {
       return;
     }
     const subId = subscriptionId(state.world, record.channel, record.accountId);
-    const fields = commentAwareFields(state, record, state.subscriptions.get(subId));
+    const fields = state.subscriptions.get(subId);
     // Partner events follow the app-level account_update subscription, not the WABA's.
     const partner = record.type === 'account' && record.kind === 'account_update';
     if (!partner && (!fields || (record.channel !== 'whatsapp' && !fields.includes(fieldFor(record))))) {
@@ -306,19 +305,4 @@ export class WebhookSender {
   failingSince(): Record<string, number> {
     return Object.fromEntries([...this.failing].map(([id, f]) => [id, f.since]));
   }
-}
-
-/**
- * Instagram comment fields of a Facebook-Login account are subscribed through its Page (`POST
- * /{page-id}/subscribed_apps`): a comment record also passes with the linked Page's fields.
- */
-function commentAwareFields(
-  state: SimState,
-  record: TruthRecord,
-  fields: string[] | undefined,
-): string[] | undefined {
-  if (record.channel !== 'instagram' || record.field === undefined) return fields;
-  const pageId = indexOf(state.world).instagram.get(record.accountId)?.pageId;
-  const pageFields = pageId === undefined ? undefined : state.subscriptions.get(pageId);
-  return pageFields ? [...(fields ?? []), ...pageFields] : fields;
 }

@@ -1,6 +1,7 @@
 import type {
   AccountsView,
   ChaosAction,
+  CommentReplyRequest,
   ConversationSummary,
   HealthView,
   RecoveryRun,
@@ -76,6 +77,11 @@ export const api = {
     }),
   send: (id: string, body: SendRequest) =>
     request<{ id: string; state: string }>(`/api/conversations/${encodeURIComponent(id)}/send`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    }),
+  commentReply: (id: string, body: CommentReplyRequest) =>
+    request<{ id: string; state: string }>(`/api/conversations/${encodeURIComponent(id)}/comment-reply`, {
       method: 'POST',
       body: JSON.stringify(body),
     }),

@@ -7,6 +7,8 @@ import type { SimChannel, SimToken } from '../types.js';
 import { indexOf } from '../world-index.js';
 import { requestedFields } from './whatsapp-account.js';
 
+const INSTAGRAM_COMMENT_FIELDS = ['comments', 'live_comments', 'mentions'];
+
 /** `GET|POST|DELETE /{page-id|ig-id|waba-id|me}/subscribed_apps`. */
 export function handleSubscribedApps(
   ctx: SimContext,
@@ -94,6 +96,12 @@ export function handleSubscribedApps(
   // Subscribing the app on a Page also covers the Instagram account linked to it.
   if (page?.instagramId && !state.subscriptions.has(page.instagramId)) {
     state.subscriptions.set(page.instagramId, [...DEFAULT_FIELDS.instagram]);
+  }
+  // Instagram comment fields asked for through the Page (Facebook Login) are the linked account's.
+  const igComments = fields.filter((f) => INSTAGRAM_COMMENT_FIELDS.includes(f));
+  if (page?.instagramId && igComments.length) {
+    const current = state.subscriptions.get(page.instagramId) ?? [];
+    state.subscriptions.set(page.instagramId, [...new Set([...current, ...igComments])]);
   }
   if (!wasSubscribed)
     ctx.truth.alerts.push({ at: clock.now(), channel, accountId: objectId, kind: 'resubscribed' });
