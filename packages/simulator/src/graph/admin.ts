@@ -26,8 +26,13 @@ export function handleSubscribedApps(
   const channel: SimChannel = isWaba ? 'whatsapp' : page ? 'messenger' : 'instagram';
   const app = world.app;
   if (req.method === 'GET') {
-    const fields = state.subscriptions.get(objectId);
-    if (!fields) return { body: { data: [] } };
+    const own = state.subscriptions.get(objectId);
+    if (!own) return { body: { data: [] } };
+    // The linked Instagram account's comment fields (subscribed through this Page) show with it.
+    const linked = page?.instagramId ? state.subscriptions.get(page.instagramId) : undefined;
+    const fields = [
+      ...new Set([...own, ...(linked ?? []).filter((f) => INSTAGRAM_COMMENT_FIELDS.includes(f))]),
+    ];
     if (isWaba) {
       return {
         body: {
