@@ -41,6 +41,8 @@ export function createReply(
         accountId: event.accountId,
         userId,
         ...('groupId' in event && event.groupId ? { groupId: event.groupId } : {}),
+        // On a comment: public_reply answers under it, other content is its one private reply.
+        ...(event.kind === 'comment' ? { commentId: event.commentId } : {}),
       },
       content,
       idempotencyKey: replyKey(event, options.key === undefined ? String(count) : `k:${options.key}`),
