@@ -32,6 +32,8 @@ const CONTENT_SAMPLES: Record<OutboundContentType, OutboundContent> = {
   sender_action: { type: 'sender_action', action: 'typing_on', messageId: 'mid.1' },
   flow: { type: 'flow', flowId: '1234567890', cta: 'Book', body: 'Pick a time' },
   raw: { type: 'raw', body: { note: 'contract check' } },
+  public_reply: { type: 'public_reply', text: 'thanks for your comment' },
+  comment_moderation: { type: 'comment_moderation', action: 'hide' },
 };
 
 async function settle(
