@@ -134,4 +134,30 @@ describe('Comments in the inbox (real browser)', () => {
     ).toBe(404);
     expect(consoleErrors).toEqual([]);
   });
+
+  it('the comment-reply route is behind the login, the same-origin check and the body cap', async () => {
+    const { id } = seededThread('instagram');
+    const url = `${inbox.url}/api/conversations/${encodeURIComponent(id)}/comment-reply`;
+    const body = JSON.stringify({ mode: 'public', text: 'forged' });
+    const before = inbox.simulator!.businessSends().length;
+    const anonymous = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(anonymous.status).toBe(401);
+    const crossSite = await api(url.slice(inbox.url.length), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body,
+    });
+    expect(crossSite.status).toBe(403);
+    const huge = await api(url.slice(inbox.url.length), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'public', text: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(inbox.simulator!.businessSends().length).toBe(before);
+  });
 });
