@@ -175,7 +175,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     if (!target) throw new Error(`no webhook target for ${channel}`);
     return verifyWebhookTarget(world, target, ctx.rng.digits(10), options.webhookTimeoutMs ?? 5000);
   };
-  const control = createControl(ctx, faultsApi, traffic, send, verify);
+  const comments = createSimComments(ctx);
+  const control = createControl(ctx, faultsApi, traffic, send, verify, comments);
   const server = createSimServer(
     () => ctx,
     async (method, segments, query, body) =>
@@ -237,7 +238,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     truth,
     isDetailed: (messageId) => state.isDetailed(messageId),
     faults: faultsApi,
-    comments: createSimComments(ctx),
+    comments,
     accounts,
     onboarding,
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
