@@ -59,6 +59,16 @@ describe('comments in the engine (channel-neutral)', () => {
     await switchboard.send({ to: to('c1'), content: { type: 'public_reply', text: 'e' } });
   });
 
+  it('two private replies to one comment at the same time: one is queued, the other refused', async () => {
+    const { switchboard } = setup();
+    const to = { channel: 'fake', accountId: ACCOUNT, userId: 'u1', commentId: 'c9' };
+    const results = await Promise.allSettled([
+      switchboard.send({ to, content: { type: 'text', text: 'a' } }),
+      switchboard.send({ to, content: { type: 'text', text: 'b' } }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
   it('comment threads are conversations of the read model; an outbound comment does not count as inbound', async () => {
     const { switchboard, store } = setup();
     await switchboard.ingest([

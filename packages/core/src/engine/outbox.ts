@@ -177,7 +177,10 @@ export function createOutbox(deps: {
       now: clock.now(),
     });
     if (created) deps.wake();
-    else if (privateReply && entry.message.idempotencyKey !== message.idempotencyKey) {
+    else if (
+      privateReply &&
+      (message.idempotencyKey === undefined || entry.message.idempotencyKey !== message.idempotencyKey)
+    ) {
       throw new SwitchboardError(
         'INVALID_REQUEST',
         `comment ${message.to.commentId} already has a private reply (outbox ${entry.id}); a comment gets one`,
