@@ -56,8 +56,11 @@ describe('Switchboard Inbox in a real browser', () => {
       await conversationLink(channel).first().waitFor({ timeout: 20_000 });
     }
     await page.locator('#live-state', { hasText: 'Live' }).waitFor();
-    // Wait for every seeded conversation (4 per channel) so the screenshot shows the whole demo.
-    await expect.poll(() => page.locator('a.conv').count(), { timeout: 20_000 }).toBe(12);
+    // Every seeded conversation (4 per channel), then the comment threads (2 per post, under their post).
+    await expect
+      .poll(() => page.locator('li:not(.comment-thread) > a.conv').count(), { timeout: 20_000 })
+      .toBe(12);
+    await expect.poll(() => page.locator('li.comment-thread > a.conv').count(), { timeout: 20_000 }).toBe(4);
     expect(await page.locator('a.conv .badge').count()).toBeGreaterThan(0);
     await screenshot(page, '01-inbox');
   });

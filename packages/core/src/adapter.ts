@@ -127,6 +127,14 @@ export interface ChannelLimits {
   perRecipient?: { intervalMs: number; burst: number };
   /** Graph calls per second for history/backfill (Conversations API: 2). */
   backfillPerSecond?: number;
+  /**
+   * Private replies to comments (`to.commentId` with message content): the engine sends one per comment
+   * (a second is refused before any platform call) at this rate per account, on top of `sendPerSecond`.
+   * `windowHours` counts from the comment's creation.
+   */
+  privateReplies?: { windowHours: number; ratePerSecond: number; burst: number };
+  /** Public replies and moderation (`public_reply`, `comment_moderation`) per second per account. */
+  commentActionsPerSecond?: number;
   /** Content types this channel can send. */
   supportedContent: readonly OutboundContentType[];
 }

@@ -1,5 +1,9 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
-import { MESSENGER_PLATFORM_SUPPORTED_CONTENT, metaCapabilities } from '@switchboard/meta-graph';
+import {
+  MESSENGER_PLATFORM_PRIVATE_REPLIES,
+  MESSENGER_PLATFORM_SUPPORTED_CONTENT,
+  metaCapabilities,
+} from '@switchboard/meta-graph';
 import { backfillInstagram, instagramConversationMessages, listInstagramConversations } from './backfill.js';
 import { type InstagramAdapterConfig, resolveInstagramConfig } from './config.js';
 import { createInstagramContext } from './context.js';
@@ -30,6 +34,7 @@ export const INSTAGRAM_LIMITS: ChannelLimits = {
   sendPerSecond: 100,
   mediaSendPerSecond: 10,
   backfillPerSecond: 2,
+  privateReplies: MESSENGER_PLATFORM_PRIVATE_REPLIES,
   supportedContent: MESSENGER_PLATFORM_SUPPORTED_CONTENT.instagram,
 };
 

@@ -36,6 +36,21 @@ export const INSTAGRAM_SUBSCRIBED_FIELDS: Record<InstagramApiFlavour, readonly s
   ],
 };
 
+/**
+ * Webhook fields added when `comments` is on, per flavour (meta-platform-more §1.2: `mentions` is listed
+ * for the Facebook Login flavour only).
+ */
+export const INSTAGRAM_COMMENT_FIELDS: Record<InstagramApiFlavour, readonly string[]> = {
+  'facebook-login': ['comments', 'live_comments', 'mentions'],
+  'instagram-login': ['comments', 'live_comments'],
+};
+
+/** Permissions added when `comments` is on: read, reply to, hide and delete comments. */
+export const INSTAGRAM_COMMENT_SCOPES: Record<InstagramApiFlavour, readonly string[]> = {
+  'facebook-login': ['instagram_manage_comments'],
+  'instagram-login': ['instagram_business_manage_comments'],
+};
+
 /** Fields without which the subscription probe reports `degraded`. */
 export const INSTAGRAM_REQUIRED_FIELDS = ['messages', 'messaging_postbacks'] as const;
 
@@ -43,6 +58,12 @@ export const INSTAGRAM_REQUIRED_SCOPES: Record<InstagramApiFlavour, readonly str
   'facebook-login': ['instagram_basic', 'instagram_manage_messages', 'pages_manage_metadata'],
   'instagram-login': ['instagram_business_basic', 'instagram_business_manage_messages'],
 };
+
+const withComments = (base: readonly string[], extra: readonly string[]) => [...new Set([...base, ...extra])];
+
+/** Token permissions the probes require for a flavour, with the comment ones when comments are on. */
+export const instagramScopes = (flavour: InstagramApiFlavour, comments: boolean): string[] =>
+  withComments(INSTAGRAM_REQUIRED_SCOPES[flavour], comments ? INSTAGRAM_COMMENT_SCOPES[flavour] : []);
 
 const secret = z.string().min(1);
 
@@ -78,7 +99,12 @@ export const InstagramAdapterConfigSchema = z
     timeoutMs: z.number().int().positive().default(10_000),
     appsecretProof: z.boolean().default(true),
     requiredScopes: z.array(z.string()).optional(),
-    requiredFields: z.array(z.string()).default([...INSTAGRAM_REQUIRED_FIELDS]),
+    /**
+     * Receive and answer comments, live comments and mentions: subscribes `INSTAGRAM_COMMENT_FIELDS`, and
+     * the subscription and token probes then require them and `INSTAGRAM_COMMENT_SCOPES` too.
+     */
+    comments: z.boolean().default(false),
+    requiredFields: z.array(z.string()).optional(),
     subscribedFields: z.array(z.string()).optional(),
     tokenExpiryWarningDays: z.number().nonnegative().default(7),
     backfillPerSecond: z.number().positive().max(2).default(2),
@@ -104,8 +130,16 @@ export const InstagramAdapterConfigSchema = z
         c.graphBaseUrlByFlavour['instagram-login'] ?? c.graphBaseUrl ?? INSTAGRAM_GRAPH_BASE_URL,
     },
     debugTokenBaseUrl: c.debugTokenBaseUrl ?? c.graphBaseUrl ?? GRAPH_BASE_URL,
-    requiredScopes: c.requiredScopes ?? [...INSTAGRAM_REQUIRED_SCOPES[c.apiFlavour]],
-    subscribedFields: c.subscribedFields ?? [...INSTAGRAM_SUBSCRIBED_FIELDS[c.apiFlavour]],
+    requiredScopes: c.requiredScopes ?? instagramScopes(c.apiFlavour, c.comments),
+    requiredFields:
+      c.requiredFields ??
+      withComments(INSTAGRAM_REQUIRED_FIELDS, c.comments ? INSTAGRAM_COMMENT_FIELDS[c.apiFlavour] : []),
+    subscribedFields:
+      c.subscribedFields ??
+      withComments(
+        INSTAGRAM_SUBSCRIBED_FIELDS[c.apiFlavour],
+        c.comments ? INSTAGRAM_COMMENT_FIELDS[c.apiFlavour] : [],
+      ),
   }));
 
 /** Configuration of {@link createInstagramAdapter}. */
@@ -158,5 +192,6 @@ export function instagramConfigFromEnv(
     ...(env.INSTAGRAM_GRAPH_BASE_URL ? { graphBaseUrl: env.INSTAGRAM_GRAPH_BASE_URL } : {}),
     ...(env.INSTAGRAM_GRAPH_VERSION ? { graphVersion: env.INSTAGRAM_GRAPH_VERSION } : {}),
     ...(env.INSTAGRAM_TIMEOUT_MS ? { timeoutMs: Number(env.INSTAGRAM_TIMEOUT_MS) } : {}),
+    ...(env.INSTAGRAM_COMMENTS ? { comments: env.INSTAGRAM_COMMENTS === 'true' } : {}),
   };
 }

@@ -11,7 +11,7 @@ import {
   resubscribeMessengerPlatform,
 } from '@switchboard/meta-graph';
 import { z } from 'zod';
-import { INSTAGRAM_REQUIRED_SCOPES } from './config.js';
+import { instagramScopes } from './config.js';
 import type { InstagramContext } from './context.js';
 
 /** Token, subscription and Graph reachability probes for every configured Instagram account. */
@@ -59,7 +59,9 @@ export async function inspectInstagramToken(ctx: InstagramContext, igId: string)
     const pageId = ctx.pageOf(igId);
     return ctx.access.inspectToken(igId, {
       requiredScopes:
-        flavour === ctx.config.apiFlavour ? ctx.config.requiredScopes : INSTAGRAM_REQUIRED_SCOPES[flavour],
+        flavour === ctx.config.apiFlavour
+          ? ctx.config.requiredScopes
+          : instagramScopes(flavour, ctx.config.comments),
       targetIds: pageId ? [igId, pageId] : [igId],
     });
   }

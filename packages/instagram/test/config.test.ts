@@ -16,6 +16,7 @@ const env = {
   INSTAGRAM_GRAPH_BASE_URL: 'http://127.0.0.1:4010',
   INSTAGRAM_GRAPH_VERSION: 'v25.0',
   INSTAGRAM_TIMEOUT_MS: '5000',
+  INSTAGRAM_COMMENTS: 'true',
 };
 
 describe('Instagram configuration', () => {
@@ -33,6 +34,7 @@ describe('Instagram configuration', () => {
       graphBaseUrl: 'http://127.0.0.1:4010',
       graphVersion: 'v25.0',
       timeoutMs: 5000,
+      comments: true,
     });
     expect(createInstagramAdapter(instagramConfigFromEnv(env)).accountIds).toEqual([
       '17841405822304914',

@@ -128,17 +128,27 @@ describe('Instagram webhook fixtures', () => {
     expect(only('handover-pass-thread-control', 'handover').newOwnerAppId).toBe('263902037430900');
   });
 
-  it('comments, live comments and mentions are passed on as unsupported, time in seconds → ms', () => {
-    const c = only('comments', 'unsupported');
-    expect(c).toMatchObject({
-      itemKind: 'changes.comments',
-      timestamp: 1764410400000,
+  it('comments, live comments and mentions become comment events, time in seconds → ms', () => {
+    expect(only('comments', 'comment')).toMatchObject({
+      commentId: '17865799348089039',
+      parentId: '17865799348089038',
+      mediaId: '18034567890123456',
+      text: 'Where can I buy this?',
+      verb: 'add',
+      direction: 'inbound',
       userId: '2234567890123456',
+      username: 'jane.doe',
+      timestamp: 1764410400000,
+      conversationId: `instagram:${IG}:comment:17865799348089038`,
+      key: 'instagram:comment:17865799348089039:add',
     });
-    expect(only('live-comments', 'unsupported').itemKind).toBe('changes.live_comments');
-    expect(only('mentions', 'unsupported')).toMatchObject({
-      itemKind: 'changes.mentions',
+    expect(only('live-comments', 'comment')).toMatchObject({ live: true, mediaProductType: 'LIVE' });
+    expect(only('mentions', 'comment')).toMatchObject({
+      commentId: '17865799348089041',
+      mediaId: '18034567890123499',
+      mention: true,
       timestamp: 1764410402000,
+      key: 'instagram:comment:17865799348089041:mention',
     });
   });
 
@@ -148,7 +158,7 @@ describe('Instagram webhook fixtures', () => {
       ['message', IG],
       ['message', IG],
       ['reaction', '17841463578421093'],
-      ['unsupported', IG],
+      ['comment', IG],
     ]);
     expect(events[1]?.kind === 'message' && events[1].userId).toBe('6972311298407145');
   });

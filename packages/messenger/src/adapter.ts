@@ -1,5 +1,9 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
-import { MESSENGER_PLATFORM_SUPPORTED_CONTENT, metaCapabilities } from '@switchboard/meta-graph';
+import {
+  MESSENGER_PLATFORM_PRIVATE_REPLIES,
+  MESSENGER_PLATFORM_SUPPORTED_CONTENT,
+  metaCapabilities,
+} from '@switchboard/meta-graph';
 import { backfillMessenger, listMessengerConversations, messengerConversationMessages } from './backfill.js';
 import { type MessengerAdapterConfig, resolveMessengerConfig } from './config.js';
 import { createMessengerContext } from './context.js';
@@ -22,6 +26,7 @@ export const MESSENGER_LIMITS: ChannelLimits = {
   sendPerSecond: 300,
   mediaSendPerSecond: 10,
   backfillPerSecond: 2,
+  privateReplies: MESSENGER_PLATFORM_PRIVATE_REPLIES,
   supportedContent: MESSENGER_PLATFORM_SUPPORTED_CONTENT.messenger,
 };
 

@@ -21,6 +21,12 @@ export const MESSENGER_SUBSCRIBED_FIELDS = [
 /** Fields without which the subscription probe reports `degraded`. */
 export const MESSENGER_REQUIRED_FIELDS = ['messages', 'messaging_postbacks', 'message_echoes'] as const;
 
+/** Page webhook fields added when `comments` is on: Page `feed` (comments on the Page's posts). */
+export const MESSENGER_COMMENT_FIELDS = ['feed'] as const;
+
+/** Permissions added when `comments` is on: read comments, reply publicly, hide and delete them. */
+export const MESSENGER_COMMENT_SCOPES = ['pages_read_engagement', 'pages_manage_engagement'] as const;
+
 /** Permissions the Page token needs for sending, subscriptions and the Conversations API. */
 export const MESSENGER_REQUIRED_SCOPES = ['pages_messaging', 'pages_manage_metadata'] as const;
 
@@ -51,9 +57,14 @@ export const MessengerAdapterConfigSchema = z
     timeoutMs: z.number().int().positive().default(10_000),
     /** Send `appsecret_proof` with every Graph call (required when the app enforces it). */
     appsecretProof: z.boolean().default(true),
-    requiredScopes: z.array(z.string()).default([...MESSENGER_REQUIRED_SCOPES]),
-    requiredFields: z.array(z.string()).default([...MESSENGER_REQUIRED_FIELDS]),
-    subscribedFields: z.array(z.string()).default([...MESSENGER_SUBSCRIBED_FIELDS]),
+    /**
+     * Receive and answer comments on the Page's posts: subscribes `feed`, and the subscription and token
+     * probes then require `MESSENGER_COMMENT_FIELDS` / `MESSENGER_COMMENT_SCOPES` too.
+     */
+    comments: z.boolean().default(false),
+    requiredScopes: z.array(z.string()).optional(),
+    requiredFields: z.array(z.string()).optional(),
+    subscribedFields: z.array(z.string()).optional(),
     /** The token probe turns `degraded` this many days before expiry. */
     tokenExpiryWarningDays: z.number().nonnegative().default(7),
     /** Conversations API calls per second per Page (Meta: 2). */
@@ -67,6 +78,17 @@ export const MessengerAdapterConfigSchema = z
     message:
       'appSecret or appSecrets is required (appSecrets: [] when every app is registered at runtime with switchboard.apps)',
     path: ['appSecret'],
+  })
+  .transform((c) => {
+    const withComments = (base: readonly string[], extra: readonly string[]) =>
+      c.comments ? [...new Set([...base, ...extra])] : [...base];
+    return {
+      ...c,
+      requiredScopes: c.requiredScopes ?? withComments(MESSENGER_REQUIRED_SCOPES, MESSENGER_COMMENT_SCOPES),
+      requiredFields: c.requiredFields ?? withComments(MESSENGER_REQUIRED_FIELDS, MESSENGER_COMMENT_FIELDS),
+      subscribedFields:
+        c.subscribedFields ?? withComments(MESSENGER_SUBSCRIBED_FIELDS, MESSENGER_COMMENT_FIELDS),
+    };
   });
 
 /**
@@ -115,5 +137,6 @@ export function messengerConfigFromEnv(
     ...(env.MESSENGER_GRAPH_BASE_URL ? { graphBaseUrl: env.MESSENGER_GRAPH_BASE_URL } : {}),
     ...(env.MESSENGER_GRAPH_VERSION ? { graphVersion: env.MESSENGER_GRAPH_VERSION } : {}),
     ...(env.MESSENGER_TIMEOUT_MS ? { timeoutMs: Number(env.MESSENGER_TIMEOUT_MS) } : {}),
+    ...(env.MESSENGER_COMMENTS ? { comments: env.MESSENGER_COMMENTS === 'true' } : {}),
   };
 }

@@ -15,6 +15,7 @@ const env = {
   MESSENGER_GRAPH_BASE_URL: 'http://127.0.0.1:4010',
   MESSENGER_GRAPH_VERSION: 'v25.0',
   MESSENGER_TIMEOUT_MS: '5000',
+  MESSENGER_COMMENTS: 'true',
 };
 
 describe('Messenger configuration', () => {
@@ -30,6 +31,7 @@ describe('Messenger configuration', () => {
       graphBaseUrl: 'http://127.0.0.1:4010',
       graphVersion: 'v25.0',
       timeoutMs: 5000,
+      comments: true,
     });
     const adapter = createMessengerAdapter(messengerConfigFromEnv(env));
     expect(adapter.accountIds).toEqual(['105927095402516', '112233445566778']);

@@ -152,6 +152,23 @@ const MESSENGER_PLATFORM: Row[] = [
   [80006, undefined, 'RATE_LIMITED', true, 'business use case rate limit: Messenger', RATE],
   [341, undefined, 'RATE_LIMITED', true, 'application limit reached', RATE],
   [506, undefined, 'INVALID_REQUEST', false, 'duplicate post'],
+  // Comments and private replies (meta-platform-more §1.3–1.4).
+  [
+    100,
+    2534025,
+    'INVALID_REQUEST',
+    false,
+    'comment invalid for a private reply: already answered, older than 7 days or deleted',
+  ],
+  [100, 2018292, 'INVALID_REQUEST', false, 'invalid comment_id for a private reply'],
+  [10902, undefined, 'INVALID_REQUEST', false, 'not a replyable activity (private reply)'],
+  [
+    1705,
+    undefined,
+    'PERMISSION_DENIED',
+    false,
+    'cannot comment on this object (not as a Page, or unpublished)',
+  ],
 ];
 
 /** §7.2 WhatsApp Cloud API (error_subcode is deprecated there: key on code). */

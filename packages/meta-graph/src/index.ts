@@ -28,11 +28,16 @@ export { META_MEDIA_HOSTS } from './media-hosts.js';
 // schemas and key helpers stay internal).
 export {
   backfillMessengerPlatform,
+  buildCommentActionRequest,
   buildMessengerPlatformSendRequest,
+  COMMENT_TEXT_MAX,
   type ConversationsAccess,
+  commentKeys,
+  commentThreadId,
   conversationMessagesMessengerPlatform,
   createMessengerPlatformProbes,
   listMessengerPlatformConversations,
+  MESSENGER_PLATFORM_PRIVATE_REPLIES,
   MESSENGER_PLATFORM_SUPPORTED_CONTENT,
   type MessengerPlatformChannel,
   type MessengerPlatformProbeOptions,

@@ -21,8 +21,14 @@ export const PAGE_SCOPES = [
   'pages_show_list',
   'instagram_basic',
   'instagram_manage_messages',
+  'pages_manage_engagement',
+  'instagram_manage_comments',
 ];
-export const IG_LOGIN_SCOPES = ['instagram_business_basic', 'instagram_business_manage_messages'];
+export const IG_LOGIN_SCOPES = [
+  'instagram_business_basic',
+  'instagram_business_manage_messages',
+  'instagram_business_manage_comments',
+];
 export const WA_SCOPES = [
   'whatsapp_business_messaging',
   'whatsapp_business_management',

@@ -1,4 +1,5 @@
 import type { Clock, Logger } from '@switchboard/core';
+import type { CommentBook } from './comments.js';
 import type { FaultRegistry } from './faults.js';
 import type { Prng } from './prng.js';
 import type { SimState } from './state.js';
@@ -31,8 +32,12 @@ export interface SimContext {
     type: TruthType;
     kind: string;
     messageId?: string;
+    /** A `changes[]` item of this webhook field (comments) instead of a `messaging[]` item. */
+    field?: string;
     item: Record<string, unknown>;
   }): TruthRecord;
+  /** Posts and comments (Facebook Page feed, Instagram media). */
+  comments: CommentBook;
 }
 
 /** A parsed Graph request. */

@@ -103,3 +103,25 @@ export const TrafficBody = z.object({
 
 /** Body of `POST /_sim/webhooks`. */
 export const WebhookBody = z.object({ channel, url: z.string().url().optional() });
+
+const commentChannel = z.enum(['messenger', 'instagram']);
+
+/** `POST /_sim/posts`: a Page post or Instagram media (`live`: a live broadcast, Instagram). */
+export const PostBody = z.object({
+  channel: commentChannel,
+  accountId: z.string().min(1).optional(),
+  caption: z.string().optional(),
+  live: z.boolean().optional(),
+});
+
+/** `POST /_sim/comments`: a customer comments (or replies, or @mentions the account). */
+export const CommentBody = z.object({
+  channel: commentChannel,
+  accountId: z.string().min(1).optional(),
+  postId: z.string().min(1).optional(),
+  parentId: z.string().min(1).optional(),
+  userId: z.string().min(1).optional(),
+  text: z.string().min(1),
+  at: z.number().int().nonnegative().optional(),
+  mention: z.boolean().optional(),
+});

@@ -1,6 +1,14 @@
 import { parseWith } from '@switchboard/core/internal';
+import type { SimComments } from './comments-api.js';
 import type { SimContext } from './context.js';
-import { CustomerSendBody, FaultBody, TrafficBody, WebhookBody } from './control-schemas.js';
+import {
+  CommentBody,
+  CustomerSendBody,
+  FaultBody,
+  PostBody,
+  TrafficBody,
+  WebhookBody,
+} from './control-schemas.js';
 import type { SimFaults } from './faults-api.js';
 import type { ControlHandler } from './server.js';
 import type { TrafficGenerator } from './traffic.js';
@@ -25,6 +33,7 @@ export function createControl(
   traffic: TrafficGenerator,
   customerSends: (input: CustomerSendInput) => TruthRecord,
   verify: (channel: SimChannel) => Promise<unknown>,
+  comments: SimComments,
 ): ControlHandler {
   return async (method, segments, query, body) => {
     const [what, id] = segments;
@@ -84,6 +93,25 @@ export function createControl(
       }
       if (what === 'customer-sends' && method === 'POST') {
         return { status: 200, body: customerSends(parseWith(CustomerSendBody, body, 'customer send')) };
+      }
+      if (what === 'posts' && method === 'POST') {
+        return { status: 200, body: comments.post(parseWith(PostBody, body, 'post')) };
+      }
+      if (what === 'comments' && method === 'POST') {
+        const input = parseWith(CommentBody, body, 'comment');
+        return { status: 200, body: comments.customerComments(input).comment };
+      }
+      if (what === 'comments' && method === 'GET') {
+        const channel = query.get('channel');
+        return {
+          status: 200,
+          body: {
+            data: comments.list({
+              ...(channel === 'messenger' || channel === 'instagram' ? { channel } : {}),
+              ...(query.get('postId') ? { postId: query.get('postId') ?? '' } : {}),
+            }),
+          },
+        };
       }
       if (what === 'traffic' && method === 'POST') {
         traffic.start(parseWith(TrafficBody, body, 'traffic'));

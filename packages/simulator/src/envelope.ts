@@ -4,6 +4,7 @@ import { indexOf } from './world-index.js';
 /** Which subscribed field a record needs (Meta only sends fields the app subscribed to). */
 export function fieldFor(record: TruthRecord): string {
   if (record.channel === 'whatsapp') return record.type === 'account' ? record.kind : 'messages';
+  if (record.field !== undefined) return record.field;
   const ig = record.channel === 'instagram';
   if (record.type === 'echo') return ig ? 'messages' : 'message_echoes';
   switch (record.kind) {
@@ -39,15 +40,23 @@ export function buildEnvelope(
   now: number,
 ): Record<string, unknown> {
   if (channel !== 'whatsapp') {
-    const entries = new Map<string, unknown[]>();
+    const entries = new Map<string, { messaging: unknown[]; changes: unknown[] }>();
     for (const r of records) {
-      const list = entries.get(r.accountId) ?? [];
-      list.push(r.item);
-      entries.set(r.accountId, list);
+      const lists = entries.get(r.accountId) ?? { messaging: [], changes: [] };
+      // Comments are change webhooks (`changes[]{field,value}`), not messaging items.
+      if (r.field !== undefined) lists.changes.push({ field: r.field, value: r.item });
+      else lists.messaging.push(r.item);
+      entries.set(r.accountId, lists);
     }
+    // Change entries carry `time` in seconds, messaging entries in ms, as Meta sends them.
     return {
       object: channel === 'messenger' ? 'page' : 'instagram',
-      entry: [...entries].map(([id, messaging]) => ({ id, time: now, messaging })),
+      entry: [...entries].map(([id, { messaging, changes }]) => ({
+        id,
+        time: messaging.length ? now : Math.floor(now / 1000),
+        ...(messaging.length ? { messaging } : {}),
+        ...(changes.length ? { changes } : {}),
+      })),
     };
   }
   const byWaba = new Map<string, Array<{ field: string; value: Record<string, unknown> }>>();

@@ -1,4 +1,7 @@
 export type { CallPermissionAnswer } from './call-permissions.js';
+export type { CustomerCommentInput, SimComment, SimCommentChannel, SimPost } from './comments.js';
+export { PRIVATE_REPLY_WINDOW_MS } from './comments.js';
+export type { SimComments } from './comments-api.js';
 export type { ActiveFault, FaultSpec } from './faults.js';
 export type { SimFaults } from './faults-api.js';
 export type { FlowCompletion } from './flow-completions.js';

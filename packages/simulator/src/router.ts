@@ -7,6 +7,7 @@ import {
   handleProfileNode,
   handleSubscribedApps,
 } from './graph/admin.js';
+import { handleCommentModeration, handleCommentNode, handleCommentReply } from './graph/comments.js';
 import { handleConversationList, handleConversationNode, handleMessageNode } from './graph/conversations.js';
 import { handleAttachmentUpload, handleMessagingSend } from './graph/messaging-send.js';
 import {
@@ -54,6 +55,7 @@ type ObjectKind =
   | 'message'
   | 'media'
   | 'group'
+  | 'comment'
   | 'user'
   | 'template';
 
@@ -101,6 +103,14 @@ function resolve(
       channel: 'whatsapp',
       accountId: group.phoneNumberId,
       usageId: group.phoneNumberId,
+    };
+  const comment = ctx.comments.comments.get(id);
+  if (comment)
+    return {
+      kind: 'comment',
+      channel: comment.channel,
+      accountId: comment.accountId,
+      usageId: comment.accountId,
     };
   if (id === token.profileId) return { kind: 'user', usageId: id };
   const template = templateState(ctx.state).byId.get(id);
@@ -229,6 +239,12 @@ export function routeGraph(
     }
     case 'template':
       if (!edge) return handleTemplateNode(ctx, req, token, id);
+      break;
+    case 'comment':
+      if (!edge && m === 'GET') return handleCommentNode(ctx, token, id);
+      if (!edge && (m === 'POST' || m === 'DELETE')) return handleCommentModeration(ctx, req, token, id);
+      if ((edge === 'comments' || edge === 'replies') && m === 'POST')
+        return handleCommentReply(ctx, req, token, id, edge);
       break;
     case 'user':
       if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);

@@ -4,6 +4,8 @@ import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { AccountFactory, createAccountsApi, type SimAccounts } from './accounts.js';
 import { accountsControl } from './accounts-control.js';
 import { answerCallPermission, type CallPermissionAnswer } from './call-permissions.js';
+import { CommentBook } from './comments.js';
+import { createSimComments, type SimComments } from './comments-api.js';
 import type { SimContext } from './context.js';
 import { createControl } from './control.js';
 import { customerSends } from './customer.js';
@@ -71,6 +73,8 @@ export interface MetaSimulator {
    */
   isDetailed(messageId: string): boolean;
   faults: SimFaults;
+  /** Posts and comments: customers comment, the business replies publicly / privately and moderates. */
+  comments: SimComments;
   /** Pages, Instagram accounts and WABAs created and removed at runtime (also `/_sim/accounts`). */
   accounts: SimAccounts;
   /** The customer side of Embedded Signup, Facebook Login and Instagram Login (also `/_sim/onboarding/*`). */
@@ -137,6 +141,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     targets,
     statusDelays: { sent: 100, delivered: 1000, read: 5000, ...options.statusDelaysMs },
     conversationsRateLimit: options.conversationsRateLimit ?? 2,
+    comments: new CommentBook(seed),
     ...(options.logger ? { logger: options.logger } : {}),
     publish(input) {
       const record = truth.add({ ...input, createdAt: clock.now() });
@@ -182,7 +187,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     if (!target) throw new Error(`no webhook target for ${channel}`);
     return verifyWebhookTarget(world, target, ctx.rng.digits(10), options.webhookTimeoutMs ?? 5000);
   };
-  const control = createControl(ctx, faultsApi, traffic, send, verify);
+  const comments = createSimComments(ctx);
+  const control = createControl(ctx, faultsApi, traffic, send, verify, comments);
   const templates = createTemplatesApi(ctx, options.templateReviewMs ?? 2000);
   const server = createSimServer(
     () => ctx,
@@ -247,6 +253,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     truth,
     isDetailed: (messageId) => state.isDetailed(messageId),
     faults: faultsApi,
+    comments,
     accounts,
     onboarding,
     templates,

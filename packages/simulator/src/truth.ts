@@ -18,6 +18,7 @@ export class TruthLedger {
     type: TruthType;
     kind: string;
     messageId?: string;
+    field?: string;
     createdAt: number;
     item: Record<string, unknown>;
   }): TruthRecord {

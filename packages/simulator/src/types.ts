@@ -190,6 +190,8 @@ export interface TruthRecord {
   createdAt: number;
   /** The exact Meta item placed in the webhook. */
   item: Record<string, unknown>;
+  /** Set for a `changes[]` item (comments): its webhook field. */
+  field?: string;
   dropped?: 'outage' | 'unsubscribed' | 'no-target' | 'abandoned';
   attempts: DeliveryAttempt[];
   deliveredAt?: number;

@@ -10,8 +10,14 @@ const PAGE_SCOPES = [
   'pages_show_list',
   'instagram_basic',
   'instagram_manage_messages',
+  'pages_manage_engagement',
+  'instagram_manage_comments',
 ];
-const IG_LOGIN_SCOPES = ['instagram_business_basic', 'instagram_business_manage_messages'];
+const IG_LOGIN_SCOPES = [
+  'instagram_business_basic',
+  'instagram_business_manage_messages',
+  'instagram_business_manage_comments',
+];
 const WA_SCOPES = ['whatsapp_business_messaging', 'whatsapp_business_management', 'business_management'];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -119,6 +119,23 @@ const whatsapp = __wa(__config);
 const switchboard = __create({ adapters: [whatsapp], store: __memory(), watch: false });
 await switchboard.start();`;
 
+/** An engine with a Meta adapter (comments on) against a simulator holding one customer comment. */
+const commentsEngine = (
+  channel: 'messenger' | 'instagram',
+) => `import { createMemoryStore as __memory, createSwitchboard as __create } from '@switchboard/core';
+import { create${channel === 'messenger' ? 'Messenger' : 'Instagram'}Adapter as __adapter } from '@switchboard/${channel}';
+import { startMetaSimulator as __sim } from '@switchboard/simulator';
+const __s = await __sim({ seed: 5 });
+const __account = __s.account('${channel}');
+const { comment: __comment } = __s.comments.customerComments({ channel: '${channel}', text: 'Price?' });
+const commentId = __comment.id, authorId = __comment.authorId;
+const ${channel === 'messenger' ? 'pageId' : 'igId'} = __account.accountId;
+const switchboard = __create({
+  adapters: [__adapter({ appSecret: __s.world.app.secret, verifyToken: 'verify-token', accessToken: __account.token, graphBaseUrl: __s.url, comments: true, ${channel === 'messenger' ? 'pageIds: [__account.accountId]' : `instagramAccountIds: [__account.accountId], pageIdByInstagramAccountId: { [__account.accountId]: __s.world.instagram[0]?.pageId ?? '' }`} })],
+  store: __memory(),
+});
+await switchboard.start();`;
+
 /** A block that runs in another suite instead (named, so a moved or renamed test is noticed). */
 const ELSEWHERE = 'elsewhere:';
 
@@ -169,6 +186,8 @@ import { createMemoryStore, createSwitchboard, credentialKeysFromEnv } from '@sw
 import { createMessengerAdapter } from '@switchboard/messenger';
 const store = createMemoryStore();
 const appId = __app.id, appSecret = __app.secret, pageId = __page.accountId, pageToken = __page.token;`,
+    Comments: commentsEngine('messenger'),
+    'Replies and moderation': commentsEngine('messenger'),
     'Onboarding: Facebook Login': `${simulator}
 import { createMemoryStore as __memory, createSwitchboard as __create, credentialKeysFromEnv as __keys } from '@switchboard/core';
 import { createMessengerAdapter as __messenger } from '@switchboard/messenger';
@@ -177,6 +196,8 @@ const appId = __app.id, appSecret = __app.secret;
 const { userAccessToken } = __sim.onboarding.facebookLogin({ pages: 1, instagram: 1 });`,
   },
   instagram: {
+    Comments: commentsEngine('instagram'),
+    'Replies and moderation': commentsEngine('instagram'),
     'Quick start': simulator,
     'Many businesses': `${simulator}
 import { createMemoryStore, createSwitchboard, credentialKeysFromEnv } from '@switchboard/core';

@@ -2,6 +2,7 @@ import type { IncidentsView, TrafficView } from '../shared/incident-types.js';
 import type {
   AccountsView,
   ChaosAction,
+  CommentReplyRequest,
   ConversationSummary,
   HealthView,
   RecoveryRun,
@@ -79,6 +80,11 @@ export const api = {
     }),
   send: (id: string, body: SendRequest) =>
     request<{ id: string; state: string }>(`/api/conversations/${encodeURIComponent(id)}/send`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    }),
+  commentReply: (id: string, body: CommentReplyRequest) =>
+    request<{ id: string; state: string }>(`/api/conversations/${encodeURIComponent(id)}/comment-reply`, {
       method: 'POST',
       body: JSON.stringify(body),
     }),

@@ -25,7 +25,24 @@ export function createComposer(onSent: () => void) {
     svg(ICON.send),
     h('span', null, 'Send'),
   );
-  root.append(banner, tabs, h('div', { class: 'composer-row' }, fields, sendButton), error);
+  // Comment threads: the text answers the top-level comment, publicly or privately.
+  const publicButton = h(
+    'button',
+    { type: 'button', class: 'send', 'data-testid': 'reply-public', onclick: () => replyToComment('public') },
+    h('span', null, 'Reply publicly'),
+  );
+  const privateButton = h(
+    'button',
+    {
+      type: 'button',
+      class: 'send',
+      'data-testid': 'reply-private',
+      onclick: () => replyToComment('private'),
+    },
+    h('span', null, 'Reply privately'),
+  );
+  const commentActions = h('div', { class: 'comment-actions', hidden: true }, publicButton, privateButton);
+  root.append(banner, tabs, h('div', { class: 'composer-row' }, fields, sendButton, commentActions), error);
 
   const text = h('textarea', {
     name: 'text',
@@ -166,6 +183,24 @@ export function createComposer(onSent: () => void) {
   };
 
   const render = () => {
+    const comment = thread?.comment;
+    commentActions.hidden = !comment;
+    // `.send` sets display: the hidden attribute alone does not hide it.
+    sendButton.style.display = comment ? 'none' : '';
+    tabs.hidden = Boolean(comment);
+    if (comment) {
+      mode = 'text';
+      banner.hidden = true;
+      renderFields();
+      text.placeholder = 'Write a reply to this comment…';
+      publicButton.disabled = busy;
+      // A comment gets one private reply (Meta's rule; the engine refuses a second one).
+      privateButton.disabled = busy || comment.privatelyAnswered;
+      privateButton.title = comment.privatelyAnswered
+        ? 'Already answered privately: a comment gets one private reply'
+        : 'Send a direct message to the author (once per comment, within 7 days)';
+      return;
+    }
     if (windowClosed() && mode !== 'template') mode = 'template';
     renderBanner();
     renderTabs();
@@ -209,8 +244,31 @@ export function createComposer(onSent: () => void) {
     }
   };
 
+  const replyToComment = async (how: 'public' | 'private') => {
+    if (!thread?.comment || busy) return;
+    busy = true;
+    error.hidden = true;
+    render();
+    try {
+      await api.commentReply(thread.conversation.id, {
+        mode: how,
+        text: text.value,
+        idempotencyKey: crypto.randomUUID(),
+      });
+      text.value = '';
+      onSent();
+    } catch (err) {
+      error.hidden = false;
+      error.textContent = err instanceof Error ? err.message : String(err);
+    } finally {
+      busy = false;
+      render();
+    }
+  };
+
   root.addEventListener('submit', async (e) => {
     e.preventDefault();
+    if (thread?.comment) return;
     if (!thread || busy) return;
     busy = true;
     error.hidden = true;

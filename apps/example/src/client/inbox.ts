@@ -106,53 +106,78 @@ export function mountInbox(main: HTMLElement) {
         (filter === 'all' || (filter === 'unread' ? c.unread > 0 : c.channel === filter)) &&
         (!search || c.name.toLowerCase().includes(search) || c.preview.toLowerCase().includes(search)),
     );
+    // Comment threads are listed under their post, after the direct conversations.
+    const direct = visible.filter((c) => !c.comment);
+    const threads = visible
+      .filter((c) => c.comment)
+      .sort(
+        (a, b) => (a.comment?.postId ?? '').localeCompare(b.comment?.postId ?? '') || b.lastAt - a.lastAt,
+      );
+    const rows: Array<ConversationSummary | string> = [...direct];
+    let post: string | undefined;
+    for (const c of threads) {
+      const under = `${c.channel}:${c.comment?.postId ?? ''}`;
+      if (under !== post) rows.push(under);
+      post = under;
+      rows.push(c);
+    }
     list.replaceChildren(
-      ...visible.map((c) =>
-        h(
-          'li',
-          null,
-          h(
-            'a',
-            {
-              href: `/c/${encodeURIComponent(c.id)}`,
-              class: `conv ${c.id === openId ? 'active' : ''} ${c.unread ? 'unread' : ''}`,
-              'data-conversation-id': c.id,
-              'data-channel': c.channel,
-              onclick: (e: Event) => {
-                e.preventDefault();
-                open(c.id);
+      ...rows.map((c) =>
+        typeof c === 'string'
+          ? h(
+              'li',
+              {
+                class: 'list-empty',
+                'data-testid': 'post-heading',
+                'data-post': c.slice(c.indexOf(':') + 1),
               },
-            },
-            avatar(c.name, c.channel),
-            h(
-              'div',
-              { class: 'conv-body' },
+              `💬 Comments on ${CHANNEL_LABEL[c.slice(0, c.indexOf(':'))] ?? ''} post ${c.slice(c.indexOf(':') + 1) || '(unknown)'}`,
+            )
+          : h(
+              'li',
+              c.comment ? { class: 'comment-thread' } : null,
               h(
-                'div',
-                { class: 'conv-top' },
-                h('strong', { class: 'name' }, c.name),
-                h('time', null, c.lastAt ? shortTime(c.lastAt) : ''),
-              ),
-              h(
-                'div',
-                { class: 'conv-bottom' },
+                'a',
+                {
+                  href: `/c/${encodeURIComponent(c.id)}`,
+                  class: `conv ${c.id === openId ? 'active' : ''} ${c.unread ? 'unread' : ''}`,
+                  'data-conversation-id': c.id,
+                  'data-channel': c.channel,
+                  onclick: (e: Event) => {
+                    e.preventDefault();
+                    open(c.id);
+                  },
+                },
+                avatar(c.name, c.channel),
                 h(
-                  'span',
-                  { class: 'preview' },
-                  c.previewDirection === 'outbound' ? 'You: ' : '',
-                  c.preview || 'No messages yet',
-                ),
-                c.unread
-                  ? h(
+                  'div',
+                  { class: 'conv-body' },
+                  h(
+                    'div',
+                    { class: 'conv-top' },
+                    h('strong', { class: 'name' }, c.name),
+                    h('time', null, c.lastAt ? shortTime(c.lastAt) : ''),
+                  ),
+                  h(
+                    'div',
+                    { class: 'conv-bottom' },
+                    h(
                       'span',
-                      { class: 'badge', 'data-testid': 'unread' },
-                      c.unread > 99 ? '99+' : String(c.unread),
-                    )
-                  : null,
+                      { class: 'preview' },
+                      c.previewDirection === 'outbound' ? 'You: ' : '',
+                      c.preview || 'No messages yet',
+                    ),
+                    c.unread
+                      ? h(
+                          'span',
+                          { class: 'badge', 'data-testid': 'unread' },
+                          c.unread > 99 ? '99+' : String(c.unread),
+                        )
+                      : null,
+                  ),
+                ),
               ),
             ),
-          ),
-        ),
       ),
     );
     if (visible.length === 0)

@@ -54,6 +54,18 @@ function bubble(item: MessageItem, channel: string): HTMLElement {
         )
       : null,
     item.extra?.template ? h('div', { class: 'template-tag' }, `📝 Template · ${item.extra.template}`) : null,
+    item.author ? h('div', { class: 'template-tag', 'data-testid': 'comment-author' }, item.author) : null,
+    item.extra?.reply
+      ? h(
+          'div',
+          { class: 'template-tag', 'data-testid': `reply-label-${item.extra.reply}` },
+          item.extra.reply === 'private'
+            ? '🔒 Private reply (sent as a direct message)'
+            : item.extra.reply === 'public'
+              ? '💬 Public reply'
+              : '🛡️ Moderation',
+        )
+      : null,
     item.deleted
       ? h('p', { class: 'text muted' }, '🚫 This message was unsent')
       : item.parts.map((p) => renderPart(p, channel)),
@@ -151,6 +163,17 @@ export function renderMessages(thread: Thread): HTMLElement {
 
 export function windowPill(thread: Thread): HTMLElement {
   const w = thread.window;
+  if (thread.comment) {
+    return h(
+      'span',
+      {
+        class: 'pill ok',
+        'data-testid': 'window',
+        title: 'Private replies: once per comment, within 7 days',
+      },
+      thread.comment.privatelyAnswered ? 'Comment · answered privately' : 'Comment thread',
+    );
+  }
   // Telegram has no messaging window: its hours are infinite (null once sent as JSON).
   if (w.open && w.hours === null) {
     return h('span', { class: 'pill ok', 'data-testid': 'window' }, 'No messaging window');

@@ -22,7 +22,7 @@ import { type FakeBotApi, startFakeBotApi } from '@switchboard/telegram/fake';
 import { CHANNELS, type InboxConfig } from '../config.js';
 import { realAdapters, secretsOf, simulatorAdapters, telegramAdapter } from './channels.js';
 import { createChaos } from './chaos.js';
-import { seedDemo, seedDemoHistory } from './demo.js';
+import { seedDemo, seedDemoHistory, subscribeComments } from './demo.js';
 import { createInboxState } from './inbox-state.js';
 import { createLiveHub, watchOutbox } from './live.js';
 import { alarmView, createRecovery } from './recovery.js';
@@ -166,6 +166,7 @@ export async function startInbox(
   if (simulator) {
     await assignDemoTenants(switchboard);
     for (const channel of CHANNELS) simulator.setWebhook(channel, `${url}/webhooks/${channel}`);
+    await subscribeComments(adapters);
     if (telegramFake) await seedTelegram(telegramFake.api, telegramFake.secretToken, url, config.demoSeed);
     if (config.demoSeed) await seedDemo(simulator, store);
     if (config.demoTrafficPerMinute > 0)

@@ -40,6 +40,7 @@ export function simulatorAdapters(sim: MetaSimulator, clock: Clock, logger: Logg
       pageIds: pages.map((p) => p.id),
       accessTokens: Object.fromEntries(pages.map((p) => [p.id, p.accessToken])),
       graphBaseUrl: sim.url,
+      comments: true,
     }),
     createInstagramAdapter({
       ...common,
@@ -49,6 +50,7 @@ export function simulatorAdapters(sim: MetaSimulator, clock: Clock, logger: Logg
       accessTokens: Object.fromEntries(linked.map((a) => [a.id, a.accessToken])),
       graphBaseUrl: sim.url,
       debugTokenBaseUrl: sim.url,
+      comments: true,
     }),
     createWhatsAppAdapter({
       ...common,

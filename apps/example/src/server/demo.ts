@@ -46,7 +46,7 @@ export async function seedDemo(sim: MetaSimulator, store: Store): Promise<number
       }
     });
   }
-  let sent = 0;
+  let sent = seedComments(sim);
   plan.forEach((step, i) => {
     try {
       sim.customerSends({ ...step, at: now - (plan.length - i) * 47_000 });
@@ -81,4 +81,57 @@ export async function seedDemoHistory(
       seeded++;
     }
   return seeded;
+}
+
+/** Comments on a post of the Page and of the Instagram account: each top-level comment is a thread. */
+function seedComments(sim: MetaSimulator): number {
+  let sent = 0;
+  const comments = {
+    messenger: ['Is the blue jacket available in M?', 'Do you deliver on Sundays?', 'Same question!'],
+    instagram: ['Price? 😍', 'Where is this shop?', 'Following for the answer'],
+  };
+  for (const channel of ['messenger', 'instagram'] as const) {
+    const accountId = channel === 'messenger' ? sim.world.pages[0]?.id : sim.world.instagram[0]?.id;
+    if (!accountId) continue;
+    const customers = sim.world.customers.filter((c) => c.channel === channel && c.accountId === accountId);
+    const post = sim.comments.post({ channel, accountId, caption: 'Autumn collection is here 🍂' });
+    const [first = '', second = '', third = ''] = comments[channel];
+    const top = sim.comments.customerComments({
+      channel,
+      accountId,
+      postId: post.id,
+      userId: customers[0]?.userId,
+      text: first,
+    });
+    sim.comments.customerComments({
+      channel,
+      accountId,
+      postId: post.id,
+      userId: customers[1]?.userId,
+      text: second,
+    });
+    sim.comments.customerComments({
+      channel,
+      accountId,
+      postId: post.id,
+      userId: customers[2]?.userId,
+      parentId: top.comment.id,
+      text: third,
+    });
+    sent += 3;
+  }
+  return sent;
+}
+
+/**
+ * Subscribes the simulated Pages and Instagram accounts to the comment webhooks the adapters ask for
+ * (`comments: true` adds `feed` / `comments`, `live_comments`, `mentions`).
+ */
+export async function subscribeComments(adapters: readonly ChannelAdapter[]): Promise<void> {
+  // Both adapters subscribe through the same Page (Instagram via Facebook Login) and each call sets the
+  // Page's field list: Instagram first, so the Page keeps Messenger's fields (feed included).
+  for (const channel of ['instagram', 'messenger']) {
+    const adapter = adapters.find((a) => a.channel === channel);
+    for (const id of adapter?.accountIds ?? []) await adapter?.resubscribe?.(id);
+  }
 }

@@ -2,6 +2,7 @@ import type { ChannelEvent, Clock, Store } from '@switchboard/core';
 import { describeParts } from '../shared/format.js';
 import type { ConversationSummary } from '../shared/types.js';
 import { groupNotice } from './thread-notices.js';
+import { commentPreview, rootCommentOf } from './comments.js';
 
 const PREFIX = 'inbox:conv:';
 const MAX_SENDS = 200;
@@ -17,6 +18,8 @@ interface StoredConversation {
   lastInboundAt: number | null;
   /** Outbox ids of the sends made from this inbox, newest last. */
   sends: string[];
+  /** Comment threads: the post / media the comments are under. */
+  postId?: string;
 }
 
 const empty = (): StoredConversation => ({
@@ -68,17 +71,23 @@ export function createInboxState(
   const summarize = (
     record: { id: string; channel: string; accountId: string; userId: string; lastEventAt: number },
     stored: StoredConversation | undefined,
-  ): ConversationSummary => ({
-    id: record.id,
-    channel: record.channel,
-    accountId: record.accountId,
-    userId: record.userId,
-    name: stored?.name ?? nameOf(record.channel, record.userId) ?? record.userId,
-    preview: stored?.preview ?? '',
-    previewDirection: stored?.previewDirection ?? null,
-    lastAt: Math.max(stored?.lastAt ?? 0, record.lastEventAt),
-    unread: stored?.unread ?? 0,
-  });
+  ): ConversationSummary => {
+    const rootCommentId = rootCommentOf(record.id);
+    return {
+      id: record.id,
+      channel: record.channel,
+      accountId: record.accountId,
+      userId: record.userId,
+      name: stored?.name ?? nameOf(record.channel, record.userId) ?? record.userId,
+      preview: stored?.preview ?? '',
+      previewDirection: stored?.previewDirection ?? null,
+      lastAt: Math.max(stored?.lastAt ?? 0, record.lastEventAt),
+      unread: stored?.unread ?? 0,
+      ...(rootCommentId
+        ? { comment: { rootCommentId, ...(stored?.postId ? { postId: stored.postId } : {}) } }
+        : {}),
+    };
+  };
 
   return {
     async onEvent(event) {
@@ -136,6 +145,24 @@ export function createInboxState(
               c.previewDirection = 'inbound';
               c.lastAt = event.timestamp;
             }
+          });
+          return;
+        }
+        case 'comment': {
+          if (event.verb !== 'add') return;
+          const inbound = event.direction === 'inbound';
+          const { preview, name } = commentPreview(event);
+          await update(id, (c) => {
+            // The thread is named after the author of its top-level comment.
+            if (name && inbound && event.parentId === undefined) c.name = name;
+            const post = event.postId ?? event.mediaId;
+            if (post) c.postId = post;
+            if (event.timestamp >= c.lastAt) {
+              c.preview = preview;
+              c.previewDirection = event.direction;
+              c.lastAt = event.timestamp;
+            }
+            if (inbound) c.unread += 1;
           });
           return;
         }

@@ -8,6 +8,7 @@ import { describeParts } from '../shared/format.js';
 import type { ChaosAction, SendRequest, Thread } from '../shared/types.js';
 import { accountRoutes, tenantsByAccount } from './accounts.js';
 import type { createChaos } from './chaos.js';
+import { commentRoutes, commentThreadInfo } from './comments.js';
 import { ComposeError, composeContent } from './compose.js';
 import { createHealthView, type HealthDeps } from './health-view.js';
 import type { InboxState } from './inbox-state.js';
@@ -166,6 +167,12 @@ export function createRoutes(deps: RouteDeps): Hono {
       supports: [...(adapter?.limits.supportedContent ?? [])],
       quickRepliesMax: adapter?.limits.quickRepliesMax ?? 0,
     };
+    const comment = await commentThreadInfo(store, id, await state.sendsOf(id));
+    if (comment) {
+      thread.comment = comment;
+      // A comment opens no messaging window: private replies have their own (once, within 7 days).
+      thread.window = { hours: null, open: true, lastInboundAt: null, closesAt: null };
+    }
     return c.json(thread);
   });
 
@@ -213,6 +220,8 @@ export function createRoutes(deps: RouteDeps): Hono {
       throw error;
     }
   });
+
+  commentRoutes(app, deps);
 
   app.get('/api/health', async (c) => c.json(await health.get(c.req.query('fresh') === '1')));
 

@@ -76,6 +76,10 @@ export function partsOfOutbound(content: OutboundMessage['content']): {
       return { parts: [{ ...content, type: 'location' }] };
     case 'contacts':
       return { parts: [{ type: 'contacts', contacts: content.contacts }] };
+    case 'public_reply':
+      return { parts: [{ type: 'text', text: content.text }], extra: { reply: 'public' } };
+    case 'comment_moderation':
+      return { parts: [{ type: 'text', text: `Comment ${content.action}` }], extra: { reply: 'moderation' } };
     default:
       return { parts: [{ type: 'text', text: describeContent(content) }] };
   }
@@ -250,6 +254,9 @@ export async function buildThread(
       case 'group':
         items.push({ type: 'notice', id: `ev${seq}`, at: event.timestamp, text: groupNotice(event) });
         break;
+      case 'comment':
+        commentItem(event, seq, messageItems, items);
+        break;
       case 'unsupported':
         items.push({
           type: 'notice',
@@ -294,7 +301,13 @@ function mergeOutbox(
     }
     return;
   }
-  const { parts, extra } = partsOfOutbound(entry.message.content);
+  const partsAndExtra = partsOfOutbound(entry.message.content);
+  const { parts } = partsAndExtra;
+  // A message addressed to a comment that is not a public reply or moderation is a private reply.
+  const extra =
+    entry.message.to.commentId !== undefined && partsAndExtra.extra?.reply === undefined
+      ? { ...partsAndExtra.extra, reply: 'private' as const }
+      : partsAndExtra.extra;
   items.push({
     type: 'message',
     id: entry.platformMessageId ?? entry.id,
@@ -306,6 +319,51 @@ function mergeOutbox(
     state: state ?? 'pending',
     ...((state === 'failed' || retrying) && error ? { error } : {}),
     ...(retrying ? { retrying: true, retryAt: entry.nextAttemptAt } : {}),
+  });
+}
+
+/** A comment of a thread: a bubble with its author; edits, removals and hiding update it. */
+function commentItem(
+  event: Extract<ChannelEvent, { kind: 'comment' }>,
+  seq: number,
+  messageItems: Map<string, MessageItem>,
+  items: ThreadItem[],
+): void {
+  const known = messageItems.get(event.commentId);
+  if (event.verb === 'add') {
+    if (known) return;
+    const item: MessageItem = {
+      type: 'message',
+      id: event.commentId,
+      direction: event.direction,
+      at: event.timestamp,
+      parts: [{ type: 'text', text: event.text ?? (event.mention ? '📣 Mentioned you' : '') }],
+      reactions: [],
+      ...(event.direction === 'inbound' && (event.username ?? event.name)
+        ? { author: event.username ?? event.name }
+        : {}),
+      ...(event.direction === 'outbound'
+        ? { state: 'sent' as const, extra: { reply: 'public' as const } }
+        : {}),
+    };
+    messageItems.set(event.commentId, item);
+    items.push(item);
+    return;
+  }
+  if (event.verb === 'edit' && known && event.text !== undefined) {
+    known.edited = true;
+    known.parts = [{ type: 'text', text: event.text }];
+    return;
+  }
+  if (event.verb === 'remove' && known) {
+    known.deleted = true;
+    return;
+  }
+  items.push({
+    type: 'notice',
+    id: `ev${seq}`,
+    at: event.timestamp,
+    text: `Comment ${event.verb === 'hide' ? 'hidden' : event.verb === 'unhide' ? 'shown again' : event.verb}`,
   });
 }
 

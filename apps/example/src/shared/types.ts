@@ -16,6 +16,8 @@ export interface ConversationSummary {
   previewDirection: 'inbound' | 'outbound' | null;
   lastAt: number;
   unread: number;
+  /** A comment thread (`…:comment:<top-level comment id>`): the post or media it is under. */
+  comment?: { rootCommentId: string; postId?: string };
 }
 
 export interface MessageWindow {
@@ -37,8 +39,10 @@ export interface MessageItem {
   direction: 'inbound' | 'outbound';
   at: number;
   parts: ContentPart[];
-  /** Outbound content that is not a ContentPart (quick replies, templates). */
-  extra?: { quickReplies?: string[]; template?: string };
+  /** Outbound content that is not a ContentPart (quick replies, templates, comment replies). */
+  extra?: { quickReplies?: string[]; template?: string; reply?: 'public' | 'private' | 'moderation' };
+  /** Comment threads: who wrote the comment (several people comment under one post). */
+  author?: string;
   replyTo?: { messageId?: string; preview?: string; story?: boolean };
   reactions: Reaction[];
   edited?: boolean;
@@ -80,6 +84,15 @@ export interface Thread {
   /** Content the channel can send (from the adapter's limits). */
   supports: string[];
   quickRepliesMax: number;
+  /** A comment thread: the top-level comment, its author, and whether it got its one private reply. */
+  comment?: { commentId: string; authorId?: string; privatelyAnswered: boolean };
+}
+
+/** `POST /api/conversations/:id/comment-reply`: answer the thread's top-level comment. */
+export interface CommentReplyRequest {
+  mode: 'public' | 'private';
+  text: string;
+  idempotencyKey?: string;
 }
 
 export interface SendRequest {

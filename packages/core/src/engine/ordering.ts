@@ -9,6 +9,7 @@ const KIND_PHASE: Record<EventKind, number> = {
   handover: 0,
   call: 0,
   group: 0,
+  comment: 0,
   account: 0,
   template: 0,
   unsupported: 0,

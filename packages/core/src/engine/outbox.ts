@@ -9,6 +9,7 @@ import { OutboundMessage, type SendReceipt } from '../model/outbound.js';
 import type { OutboxEntry, Store } from '../store/types.js';
 import { parseWith } from '../validate.js';
 import { fullJitterDelay, type ResolvedWorker } from './backoff.js';
+import { commentBuckets, commentTargetOf, privateReplySlot } from './comments.js';
 import type { EngineMetrics } from './metrics.js';
 import { groupByConversation } from './ordering.js';
 import { OUTBOX_ID_PREFIX } from './persist.js';
@@ -54,6 +55,8 @@ export function createOutbox(deps: {
   };
 
   const bucketsFor = (adapter: ChannelAdapter, entry: OutboxEntry): BucketSpec[] => {
+    const forComment = commentBuckets(adapter, entry);
+    if (forComment) return forComment;
     const { limits } = adapter;
     const media = entry.message.content.type === 'audio' || entry.message.content.type === 'video';
     const rate = media && limits.mediaSendPerSecond ? limits.mediaSendPerSecond : limits.sendPerSecond;
@@ -159,13 +162,31 @@ export function createOutbox(deps: {
     await deps.accounts.refresh();
     const refused = deps.accounts.refusal(message.to.channel, message.to.accountId);
     if (refused) throw refused;
+    let idempotencyKey = message.idempotencyKey ?? null;
+    const privateReply = commentTargetOf(message) === 'private_reply';
+    if (privateReply) {
+      // Once per comment: the key says which attempt this is, so the store's unique index settles races.
+      const slot = await privateReplySlot(store.outbox, message);
+      if ('existing' in slot) return slot.existing;
+      idempotencyKey = slot.key;
+    }
     const { entry, created } = await store.outbox.enqueue({
       id: `${OUTBOX_ID_PREFIX}${randomUUID()}`,
-      idempotencyKey: message.idempotencyKey ?? null,
+      idempotencyKey,
       message: input,
       now: clock.now(),
     });
     if (created) deps.wake();
+    else if (
+      privateReply &&
+      (message.idempotencyKey === undefined || entry.message.idempotencyKey !== message.idempotencyKey)
+    ) {
+      throw new SwitchboardError(
+        'INVALID_REQUEST',
+        `comment ${message.to.commentId} already has a private reply (outbox ${entry.id}); a comment gets one`,
+        { retryable: false },
+      );
+    }
     return entry;
   };
 

@@ -59,7 +59,10 @@ function mergeTouch(touches: Map<string, Touch>, event: ChannelEvent): void {
     !event.userId
   )
     return;
-  const inbound = event.kind === 'message' ? event.direction === 'inbound' : event.kind !== 'status';
+  const inbound =
+    event.kind === 'message' || event.kind === 'comment'
+      ? event.direction === 'inbound'
+      : event.kind !== 'status';
   const inboundAt = inbound && event.kind !== 'unsupported' ? event.timestamp : undefined;
   const seen = touches.get(event.conversationId);
   if (!seen) {
@@ -108,6 +111,26 @@ async function persistContent(
           event.timestamp,
           onAdvanced,
         );
+      }
+      return;
+    }
+    case 'comment': {
+      // A comment thread reads like a conversation: each comment is a message of it.
+      if (!readModel) return;
+      if (event.verb === 'add' || event.verb === 'edit') {
+        await store.messages.upsert({
+          channel: event.channel,
+          messageId: event.commentId,
+          conversationId: event.conversationId,
+          accountId: event.accountId,
+          direction: event.direction,
+          timestamp: event.timestamp,
+          text: event.text ?? null,
+          event,
+          correlationId: null,
+        });
+      } else if (event.verb === 'remove') {
+        await setStatus(store, event, event.commentId, 'deleted');
       }
       return;
     }

@@ -43,6 +43,8 @@ export function createReply(
         accountId: event.accountId,
         userId,
         ...(groupId ? { groupId } : {}),
+        // On a comment: public_reply answers under it, other content is its one private reply.
+        ...(event.kind === 'comment' ? { commentId: event.commentId } : {}),
       },
       content,
       idempotencyKey: replyKey(event, options.key === undefined ? String(count) : `k:${options.key}`),

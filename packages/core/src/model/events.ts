@@ -251,6 +251,47 @@ export const TemplateEvent = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
+/**
+ * A comment on a post or media: Facebook Page `feed` comments, Instagram `comments`, `live_comments` and
+ * comment `mentions`. `userId` is the author (absent for an Instagram mention, whose webhook names no
+ * author). `conversationId` is the comment thread, `${channel}:${accountId}:comment:${rootCommentId}`,
+ * where the root is the top-level comment (`parentId` of a reply on Instagram, the parent on Facebook),
+ * so a comment and the replies under it share one thread, apart from the author's direct messages.
+ * The business's own comments (replies) arrive with `direction: 'outbound'`: a bot must not answer them.
+ * Answer with `to.commentId` (see `Recipient`): `public_reply` content, `comment_moderation`, or any
+ * message content as a private reply.
+ */
+export const CommentEvent = z.object({
+  kind: z.literal('comment'),
+  ...eventBase,
+  userId: z.string().min(1).optional(),
+  conversationId: z.string().min(1),
+  commentId: z.string().min(1),
+  /** The comment replied to; absent for a top-level comment. */
+  parentId: z.string().min(1).optional(),
+  /** Facebook: the Page post (`{page-id}_{post-id}`). */
+  postId: z.string().min(1).optional(),
+  /** Instagram: the media (post, reel, live video) commented on. */
+  mediaId: z.string().min(1).optional(),
+  text: z.string().optional(),
+  verb: z.enum(['add', 'edit', 'remove', 'hide', 'unhide']),
+  direction: z.enum(['inbound', 'outbound']),
+  username: z.string().optional(),
+  /** Facebook: the author's display name. */
+  name: z.string().optional(),
+  permalink: z.string().optional(),
+  /** A comment on a live broadcast (Instagram `live_comments`): private replies only while it is live. */
+  live: z.boolean().optional(),
+  /** The business was @mentioned in this comment (Instagram `mentions`); the text must be fetched. */
+  mention: z.boolean().optional(),
+  /** Hidden at the time of the webhook (Facebook `is_hidden`). */
+  hidden: z.boolean().optional(),
+  /** Instagram `media_product_type` (FEED, REELS, AD, LIVE...). */
+  mediaProductType: z.string().optional(),
+  /** The ad the commented post belongs to (boosted posts, ads). */
+  adId: z.string().optional(),
+});
+
 /** Account-level notification (WhatsApp account_update, quality, template status...). No conversation. */
 export const AccountEvent = z.object({
   kind: z.literal('account'),
@@ -287,6 +328,9 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   CallEvent,
   GroupEvent,
   TemplateEvent,
+});
+
+  CommentEvent,
   AccountEvent,
   UnsupportedEvent,
 ]);
@@ -298,6 +342,9 @@ export type EventOfKind<K extends EventKind> = Extract<ChannelEvent, { kind: K }
 export type MessageEvent = z.infer<typeof MessageEvent>;
 export type CallEvent = z.infer<typeof CallEvent>;
 export type GroupEvent = z.infer<typeof GroupEvent>;
+});
+
+export type CommentEvent = z.infer<typeof CommentEvent>;
 export type ReactionEvent = z.infer<typeof ReactionEvent>;
 export type PostbackEvent = z.infer<typeof PostbackEvent>;
 export type ReferralEvent = z.infer<typeof ReferralEvent>;

@@ -172,6 +172,13 @@ export const OutboundContent = z.discriminatedUnion('type', [
    * `messaging_type`); `body` supplies the rest, e.g. `{ type: 'interactive', interactive: {…} }`.
    */
   z.object({ type: z.literal('raw'), body: z.record(z.string(), z.unknown()) }),
+  /**
+   * A public reply under the comment named by `to.commentId` (Facebook `/{comment-id}/comments`,
+   * Instagram `/{comment-id}/replies`). The receipt's `messageId` is the new comment's id.
+   */
+  z.object({ type: z.literal('public_reply'), text: z.string().min(1) }),
+  /** Hides, unhides or deletes the comment named by `to.commentId`. */
+  z.object({ type: z.literal('comment_moderation'), action: z.enum(['hide', 'unhide', 'delete']) }),
   /** Typing indicator or read receipt. WhatsApp needs `messageId` (the message to mark read). */
   z.object({
     type: z.literal('sender_action'),
@@ -188,6 +195,13 @@ export const Recipient = z.object({
   userId: z.string().min(1),
   /** Send to this group instead of `userId` (WhatsApp groups); events of a group carry it. */
   groupId: z.string().min(1).optional(),
+  /**
+   * A comment (its `commentId` event field). With `public_reply` or `comment_moderation` content, the
+   * comment acted on; with any other content, a **private reply**: a direct message to the comment's
+   * author through the Send API (`recipient: { comment_id }`), allowed once per comment within the
+   * channel's window (`limits.privateReplies`). `userId` stays the author, for rate limits and threads.
+   */
+  commentId: z.string().min(1).optional(),
 });
 export type Recipient = z.infer<typeof Recipient>;
 

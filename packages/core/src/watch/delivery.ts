@@ -32,6 +32,9 @@ export function confirmedIds(event: ChannelEvent): string[] {
       return [...event.messageIds];
     case 'read':
       return event.messageId ? [event.messageId] : [];
+    case 'comment':
+      // A public reply comes back as the business's own comment.
+      return event.direction === 'outbound' && event.verb === 'add' ? [event.commentId] : [];
     default:
       return [];
   }

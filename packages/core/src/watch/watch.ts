@@ -697,6 +697,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       if (options.delivery?.enabled === false) return;
       // Only channels that confirm sends by webhook (an echo or a status) can be late doing so.
       if (confirmationOf(send.channel) === 'none') return;
+      // Nothing to await for a send that names no platform object (sender actions, moderation).
+      if (!send.messageId) return;
       fleet.sent(send.channel, appOf(send.channel, send.accountId), send.accountId, send.at);
       delivery.expect({
         channel: send.channel,

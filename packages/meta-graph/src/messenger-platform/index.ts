@@ -8,6 +8,26 @@ export {
 } from './backfill.js';
 export { mapChangeItem } from './changes.js';
 export {
+  buildCommentActionRequest,
+  COMMENT_TEXT_MAX,
+  isCommentAction,
+  MESSENGER_PLATFORM_PRIVATE_REPLIES,
+  performCommentAction,
+} from './comment-actions.js';
+export {
+  FeedCommentValue,
+  InstagramCommentValue,
+  InstagramMentionValue,
+} from './comment-schemas.js';
+export {
+  type ChangeContext,
+  commentKeys,
+  commentThreadId,
+  mapFeedChange,
+  mapInstagramCommentChange,
+  mapInstagramMentionChange,
+} from './comments.js';
+export {
   GRAPH_MESSAGE_FIELDS,
   GraphConversation,
   GraphConversationMessages,

@@ -46,6 +46,8 @@ export const MESSENGER_PLATFORM_SUPPORTED_CONTENT: Record<
     'reaction',
     'sender_action',
     'raw',
+    'public_reply',
+    'comment_moderation',
   ],
   instagram: [
     'text',
@@ -58,6 +60,8 @@ export const MESSENGER_PLATFORM_SUPPORTED_CONTENT: Record<
     'reaction',
     'sender_action',
     'raw',
+    'public_reply',
+    'comment_moderation',
   ],
 };
 
@@ -231,7 +235,19 @@ export function buildMessengerPlatformSendRequest(
   const message = parsed.data;
   if (message.to.groupId !== undefined) throw notSupported(channel, 'group recipients');
   const { content } = message;
-  const recipient = { id: message.to.userId };
+  // A private reply addresses the comment; Meta finds its author (meta-platform-more §1.4).
+  const commentId = message.to.commentId;
+  const recipient: Record<string, string> =
+    commentId === undefined ? { id: message.to.userId } : { comment_id: commentId };
+  if (content.type === 'public_reply' || content.type === 'comment_moderation') {
+    throw invalid(`${content.type} is not a Send API message (send it through the adapter's send)`);
+  }
+  if (commentId !== undefined) {
+    if (content.type === 'sender_action' || content.type === 'reaction')
+      throw notSupported(channel, 'sender actions or reactions as a private reply');
+    if (message.replyTo !== undefined) throw notSupported(channel, 'a reply_to on a private reply');
+    if (message.tag !== undefined) throw notSupported(channel, 'a message tag on a private reply');
+  }
 
   if (content.type === 'sender_action' || content.type === 'reaction') {
     if (message.replyTo !== undefined) throw notSupported(channel, 'a reply_to on a sender action');
@@ -272,7 +288,7 @@ export function buildMessengerPlatformSendRequest(
 function rawRequest(
   raw: Record<string, unknown>,
   envelope: Record<string, unknown>,
-  recipient: { id: string },
+  recipient: Record<string, string>,
   correlationId: string | undefined,
 ): MessengerPlatformSendRequest {
   const inner = raw.message;

@@ -1,7 +1,8 @@
-import type { Clock, OutboundMessage, SendReceipt } from '@switchboard/core';
-import { SwitchboardError } from '@switchboard/core';
+import type { Clock, SendReceipt } from '@switchboard/core';
+import { OutboundMessage, SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { GraphClient } from '../client.js';
+import { isCommentAction, performCommentAction } from './comment-actions.js';
 import type { MessengerPlatformChannel } from './keys.js';
 import { buildAttachmentUploadBody, buildMessengerPlatformSendRequest } from './send-body.js';
 
@@ -16,7 +17,8 @@ export type UploadableMedia = 'image' | 'video' | 'audio' | 'file';
 
 /**
  * Sends one message through the Send API at `path` (`/{page-id}/messages`, or `/{ig-id}/messages` for
- * Instagram Login). The body is built and checked before any network call, so content the channel cannot
+ * Instagram Login); `public_reply` / `comment_moderation` go to the comment's own node instead, and
+ * a message with `to.commentId` is a private reply (`recipient: { comment_id }`). The body is built and checked before any network call, so content the channel cannot
  * carry fails with `NOT_SUPPORTED` and over-long text with `INVALID_REQUEST`.
  */
 export async function sendMessengerPlatformMessage(
@@ -26,13 +28,19 @@ export async function sendMessengerPlatformMessage(
   channel: MessengerPlatformChannel,
   clock: Clock,
 ): Promise<SendReceipt> {
-  const request = buildMessengerPlatformSendRequest(message, channel);
   if (message.to.channel !== channel) {
     throw new SwitchboardError(
       'INVALID_REQUEST',
       `the ${channel} adapter cannot send to channel ${message.to.channel}`,
     );
   }
+  if (isCommentAction(message.content)) {
+    const parsed = OutboundMessage.safeParse(message);
+    if (!parsed.success)
+      throw new SwitchboardError('INVALID_REQUEST', `outbound message: ${parsed.error.issues[0]?.message}`);
+    return performCommentAction(client, parsed.data, channel, clock);
+  }
+  const request = buildMessengerPlatformSendRequest(message, channel);
   const { data } = await client.post(path, request.body, SendResponse);
   return {
     messageId: data.message_id ?? '',

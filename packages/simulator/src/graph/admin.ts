@@ -7,6 +7,8 @@ import type { SimChannel, SimToken } from '../types.js';
 import { indexOf } from '../world-index.js';
 import { requestedFields } from './whatsapp-account.js';
 
+const INSTAGRAM_COMMENT_FIELDS = ['comments', 'live_comments', 'mentions'];
+
 /** `GET|POST|DELETE /{page-id|ig-id|waba-id|me}/subscribed_apps`. */
 export function handleSubscribedApps(
   ctx: SimContext,
@@ -24,8 +26,13 @@ export function handleSubscribedApps(
   const channel: SimChannel = isWaba ? 'whatsapp' : page ? 'messenger' : 'instagram';
   const app = world.app;
   if (req.method === 'GET') {
-    const fields = state.subscriptions.get(objectId);
-    if (!fields) return { body: { data: [] } };
+    const own = state.subscriptions.get(objectId);
+    if (!own) return { body: { data: [] } };
+    // The linked Instagram account's comment fields (subscribed through this Page) show with it.
+    const linked = page?.instagramId ? state.subscriptions.get(page.instagramId) : undefined;
+    const fields = [
+      ...new Set([...own, ...(linked ?? []).filter((f) => INSTAGRAM_COMMENT_FIELDS.includes(f))]),
+    ];
     if (isWaba) {
       return {
         body: {
@@ -78,6 +85,9 @@ export function handleSubscribedApps(
       'messaging_handovers',
       'messaging_reactions',
       'feed',
+      'comments',
+      'live_comments',
+      'mentions',
     ]);
     const bad = list.find((f) => !allowed.has(f));
     if (bad)
@@ -91,6 +101,12 @@ export function handleSubscribedApps(
   // Subscribing the app on a Page also covers the Instagram account linked to it.
   if (page?.instagramId && !state.subscriptions.has(page.instagramId)) {
     state.subscriptions.set(page.instagramId, [...DEFAULT_FIELDS.instagram]);
+  }
+  // Instagram comment fields asked for through the Page (Facebook Login) are the linked account's.
+  const igComments = fields.filter((f) => INSTAGRAM_COMMENT_FIELDS.includes(f));
+  if (page?.instagramId && igComments.length) {
+    const current = state.subscriptions.get(page.instagramId) ?? [];
+    state.subscriptions.set(page.instagramId, [...new Set([...current, ...igComments])]);
   }
   if (!wasSubscribed)
     ctx.truth.alerts.push({ at: clock.now(), channel, accountId: objectId, kind: 'resubscribed' });

@@ -1,10 +1,12 @@
 import { requireScope, requireTarget } from '../auth.js';
+import type { SimComment } from '../comments.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { GraphError, invalidParam } from '../graph-error.js';
 import { afterMessagingSend } from '../outbound.js';
 import type { StoredAttachment } from '../state.js';
 import type { BusinessSend, SimChannel, SimToken } from '../types.js';
-import { indexOf } from '../world-index.js';
+import { canAct, indexOf } from '../world-index.js';
+import { privateReplyRefusal } from './comments.js';
 
 const MESSENGER_TAGS = [
   'ACCOUNT_UPDATE',
@@ -50,6 +52,42 @@ function resolveTarget(
   );
   if (!isCustomer('instagram', objectId)) throw invalidParam('No matching Instagram user', 2534014);
   return { channel: 'instagram', accountId: objectId };
+}
+
+function commentForPrivateReply(ctx: SimContext, commentId: string): SimComment {
+  const comment = ctx.comments.comments.get(commentId);
+  if (!comment) throw invalidParam('Invalid comment_id parameter', 2018292);
+  return comment;
+}
+
+/**
+ * Where a private reply goes: Messenger through the Page; Instagram through the linked Page (Facebook
+ * Login) or the IG account (Instagram Login) — an IG comment answered at `/{ig-id}/messages` with a Page
+ * token gets Meta's `(#3)` (meta-platform-more §1.4 gotcha).
+ */
+function privateReplyTarget(
+  token: SimToken,
+  objectId: string,
+  comment: SimComment,
+): { channel: SimChannel; accountId: string } {
+  const { channel, accountId } = comment;
+  if (channel === 'messenger') {
+    if (objectId !== accountId) throw invalidParam('Invalid comment_id parameter', 2018292);
+    requireTarget(token, accountId);
+    requireScope(token, 'pages_messaging');
+    return { channel, accountId };
+  }
+  if (token.type === 'PAGE' && objectId === accountId) {
+    throw new GraphError(400, 3, '(#3) Application does not have the capability to make this API call.');
+  }
+  requireTarget(token, objectId);
+  if (objectId !== accountId && !canAct(token, accountId))
+    throw invalidParam('Invalid comment_id parameter', 2018292);
+  requireScope(
+    token,
+    token.type === 'USER' ? 'instagram_business_manage_messages' : 'instagram_manage_messages',
+  );
+  return { channel, accountId };
 }
 
 function checkWindow(
@@ -132,9 +170,17 @@ export function handleMessagingSend(
   objectId: string,
 ): GraphResponse {
   const recipient = asObject(req.params.recipient);
-  const recipientId = recipient?.id !== undefined ? String(recipient.id) : undefined;
+  // A private reply names the comment; Meta resolves its author.
+  const privateReply =
+    recipient?.comment_id !== undefined
+      ? commentForPrivateReply(ctx, String(recipient.comment_id))
+      : undefined;
+  const recipientId =
+    privateReply?.authorId ?? (recipient?.id !== undefined ? String(recipient.id) : undefined);
   if (!recipientId) throw invalidParam('The parameter recipient is required');
-  const { channel, accountId } = resolveTarget(ctx, token, objectId, recipientId);
+  const { channel, accountId } = privateReply
+    ? privateReplyTarget(token, objectId, privateReply)
+    : resolveTarget(ctx, token, objectId, recipientId);
   const failure = ctx.faults.sendFailure(channel, accountId);
   if (failure) {
     const status = failure.httpStatus ?? (failure.code === 1 || failure.code === 2 ? 500 : 400);
@@ -145,6 +191,7 @@ export function handleMessagingSend(
   }
   const now = ctx.clock.now();
   const action = req.params.sender_action;
+  if (action !== undefined && privateReply) throw invalidParam('Sender actions cannot be sent to a comment');
   if (action !== undefined) {
     if (!SENDER_ACTIONS.includes(String(action)))
       throw invalidParam(`param sender_action must be one of {${SENDER_ACTIONS.join(', ')}}`);
@@ -167,7 +214,10 @@ export function handleMessagingSend(
   }
   const message = asObject(req.params.message);
   if (!message) throw invalidParam('Must send either message or state');
-  checkWindow(ctx, channel, accountId, recipientId, req.params);
+  if (privateReply) {
+    const refusal = privateReplyRefusal(ctx, privateReply);
+    if (refusal) throw refusal;
+  } else checkWindow(ctx, channel, accountId, recipientId, req.params);
   const attachments = validateMessage(ctx, channel, message);
   if (typeof message.metadata === 'string' && message.metadata.length > 1000) {
     throw invalidParam('Length of param message[metadata] must be less than or equal to 1000');
@@ -184,6 +234,7 @@ export function handleMessagingSend(
     ...(typeof message.metadata === 'string' ? { metadata: message.metadata } : {}),
   };
   ctx.state.sends.push(send);
+  if (privateReply) privateReply.privateReplyId = messageId;
   ctx.state.addMessage(channel, accountId, recipientId, {
     id: messageId,
     createdAt: now,

@@ -33,6 +33,8 @@ const CONTENT_SAMPLES: Record<OutboundContentType, OutboundContent> = {
   flow: { type: 'flow', flowId: '1234567890', cta: 'Book', body: 'Pick a time' },
   raw: { type: 'raw', body: { note: 'contract check' } },
   call_permission_request: { type: 'call_permission_request', text: 'May we call you about order 4711?' },
+  public_reply: { type: 'public_reply', text: 'thanks for your comment' },
+  comment_moderation: { type: 'comment_moderation', action: 'hide' },
 };
 
 async function settle(

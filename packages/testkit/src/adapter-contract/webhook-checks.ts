@@ -301,7 +301,16 @@ export function webhookChecks(
             'the adapter channel and epoch-ms timestamps (seconds would be ~1.7e9)',
             () => `channel ${e.channel}, timestamp ${e.timestamp} (${e.key})`,
           );
-          if ('userId' in e && e.userId !== undefined) {
+          if (e.kind === 'comment') {
+            // A comment thread: the top-level comment and the replies under it.
+            check(
+              e.conversationId === `${e.channel}:${e.accountId}:comment:${e.parentId ?? e.commentId}` &&
+                (e.direction === 'outbound') === (e.userId === e.accountId),
+              sent,
+              'comment conversationId = channel:accountId:comment:<top-level comment id>, outbound exactly when the account wrote it',
+              () => `${e.conversationId} (${e.direction}, author ${e.userId}) for ${e.key}`,
+            );
+          } else if ('userId' in e && e.userId !== undefined) {
             // A group's events share the group's conversation; the participant stays in userId.
             const groupId = 'groupId' in e ? e.groupId : undefined;
             check(

@@ -110,6 +110,9 @@ function payload(content: OutboundContent): [string, unknown] {
       );
     case 'sender_action':
       throw new Error('unreachable: sender actions are built by buildSenderAction');
+    case 'public_reply':
+    case 'comment_moderation':
+      throw notSupported('WhatsApp has no comments');
   }
 }
 
