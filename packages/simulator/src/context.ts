@@ -32,6 +32,7 @@ export interface SimContext {
     kind: string;
     messageId?: string;
     item: Record<string, unknown>;
+    standby?: boolean;
   }): TruthRecord;
 }
 

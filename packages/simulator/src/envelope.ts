@@ -5,6 +5,9 @@ import { indexOf } from './world-index.js';
 export function fieldFor(record: TruthRecord): string {
   if (record.channel === 'whatsapp') return record.type === 'account' ? record.kind : 'messages';
   const ig = record.channel === 'instagram';
+  // Events of threads another app owns come only to apps subscribed to `standby`.
+  if (record.standby) return 'standby';
+  if (record.kind === 'handover') return 'messaging_handovers';
   if (record.type === 'echo') return ig ? 'messages' : 'message_echoes';
   switch (record.kind) {
     case 'delivery':
@@ -39,15 +42,20 @@ export function buildEnvelope(
   now: number,
 ): Record<string, unknown> {
   if (channel !== 'whatsapp') {
-    const entries = new Map<string, unknown[]>();
+    const entries = new Map<string, { messaging: unknown[]; standby: unknown[] }>();
     for (const r of records) {
-      const list = entries.get(r.accountId) ?? [];
-      list.push(r.item);
-      entries.set(r.accountId, list);
+      const lists = entries.get(r.accountId) ?? { messaging: [], standby: [] };
+      (r.standby ? lists.standby : lists.messaging).push(r.item);
+      entries.set(r.accountId, lists);
     }
     return {
       object: channel === 'messenger' ? 'page' : 'instagram',
-      entry: [...entries].map(([id, messaging]) => ({ id, time: now, messaging })),
+      entry: [...entries].map(([id, { messaging, standby }]) => ({
+        id,
+        time: now,
+        ...(messaging.length ? { messaging } : {}),
+        ...(standby.length ? { standby } : {}),
+      })),
     };
   }
   const byWaba = new Map<string, Array<{ field: string; value: Record<string, unknown> }>>();

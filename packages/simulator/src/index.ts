@@ -2,6 +2,7 @@ export type { ActiveFault, FaultSpec } from './faults.js';
 export type { SimFaults } from './faults-api.js';
 export type { HandshakeResult } from './handshake.js';
 export { appSecretProof, graphTime, metaStringify, signSha256 } from './meta-json.js';
+export type { SimPeople, SimThreadRef, SimThreads } from './people-control.js';
 export { createPrng, type Prng } from './prng.js';
 export type { MetaSimulator, SimAccount } from './simulator.js';
 export { startMetaSimulator } from './simulator.js';

@@ -11,6 +11,7 @@ import { createFaultsApi, type SimFaults } from './faults-api.js';
 import { type HandshakeResult, verifyWebhookTarget } from './handshake.js';
 import { createOnboarding, publishPartnerEvent, type SimOnboarding } from './onboarding.js';
 import { businessReplies } from './outbound.js';
+import { createPeopleApi, createThreadsApi, type SimPeople, type SimThreads } from './people-control.js';
 import { createPrng, randomAlnum } from './prng.js';
 import { createSimServer } from './server.js';
 import { SimState } from './state.js';
@@ -71,6 +72,10 @@ export interface MetaSimulator {
   accounts: SimAccounts;
   /** The customer side of Embedded Signup, Facebook Login and Instagram Login (also `/_sim/onboarding/*`). */
   onboarding: SimOnboarding;
+  /** Conversation Routing as other apps drive it: take, pass, request threads. */
+  threads: SimThreads;
+  /** Profile API state, plugin references (`user_ref`) and people who never wrote. */
+  people: SimPeople;
   traffic: { start(options: TrafficOptions): void; stop(): void };
   /** Sends Meta's verification GET to the channel's webhook target; `ok` when the challenge is echoed. */
   verifyWebhook(channel: SimChannel): Promise<HandshakeResult>;
@@ -234,6 +239,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     faults: faultsApi,
     accounts,
     onboarding,
+    threads: createThreadsApi(ctx),
+    people: createPeopleApi(ctx),
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
     verifyWebhook: verify,
     setWebhook: (channel, target) => sender.setTarget(channel, target),

@@ -190,6 +190,8 @@ export interface TruthRecord {
   createdAt: number;
   /** The exact Meta item placed in the webhook. */
   item: Record<string, unknown>;
+  /** Delivered in `standby[]`: another app owns the conversation (Messenger / Instagram). */
+  standby?: boolean;
   dropped?: 'outage' | 'unsubscribed' | 'no-target' | 'abandoned';
   attempts: DeliveryAttempt[];
   deliveredAt?: number;

@@ -1,6 +1,7 @@
 import { SwitchboardError } from '../errors.js';
 import { createMemoryAccounts, createMemoryCredentials } from './memory-accounts.js';
 import { createMemoryOutbox } from './memory-outbox.js';
+import { createMemoryProfiles } from './memory-profiles.js';
 import { createMemoryEvents, createMemoryInbox, type MemoryGuard } from './memory-queues.js';
 import { STATUS_RANK } from './ranks.js';
 import type {
@@ -53,6 +54,7 @@ export function createMemoryStore(): MemoryStore {
     counters: createMemoryCounters(guard),
     accounts: createMemoryAccounts(guard),
     credentials: createMemoryCredentials(guard),
+    profiles: createMemoryProfiles(guard),
     setUnavailable(value) {
       unavailable = value;
     },

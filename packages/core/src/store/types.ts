@@ -2,6 +2,7 @@ import type { ChannelEvent, EventKind, EventSource } from '../model/events.js';
 import type { AccountStore } from './account-types.js';
 import type { CredentialStore } from './credential-types.js';
 import type { OutboxStore } from './outbox-types.js';
+import type { UserProfileStore } from './profile-types.js';
 import type {
   ConversationStore,
   CounterStore,
@@ -13,6 +14,7 @@ import type {
 export * from './account-types.js';
 export type * from './credential-types.js';
 export * from './outbox-types.js';
+export type * from './profile-types.js';
 export type * from './read-model-types.js';
 
 /**
@@ -52,6 +54,8 @@ export interface Store {
   accounts: AccountStore;
   /** Sealed account tokens and app secrets behind `switchboard.accounts` and `switchboard.apps` (never plaintext). */
   credentials: CredentialStore;
+  /** Cached user profiles (names, avatars) with their expiry, behind `switchboard.profiles`. */
+  profiles: UserProfileStore;
   /** Flushes pending writes and releases the backend. Further calls reject with STORE_UNAVAILABLE. */
   close(): Promise<void>;
 }

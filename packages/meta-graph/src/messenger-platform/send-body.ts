@@ -54,6 +54,7 @@ export const MESSENGER_PLATFORM_SUPPORTED_CONTENT: Record<
     'audio',
     'file',
     'quick_replies',
+    'buttons',
     'cards',
     'reaction',
     'sender_action',
@@ -163,8 +164,7 @@ function messageObject(channel: MessengerPlatformChannel, content: OutboundConte
       return { text: content.text, quick_replies: content.replies.map((q) => quickReply(channel, q)) };
     }
     case 'buttons':
-      if (channel === 'instagram')
-        throw notSupported(channel, 'button templates (use quick_replies or cards)');
+      // Both Instagram flavours document the button template (web_url and postback buttons).
       if (content.header !== undefined || content.footer !== undefined)
         throw notSupported(channel, 'a header or footer on a button template');
       if ([...content.text].length > 640) throw invalid('button template text is longer than 640 characters');
@@ -231,13 +231,17 @@ export function buildMessengerPlatformSendRequest(
   const message = parsed.data;
   if (message.to.groupId !== undefined) throw notSupported(channel, 'group recipients');
   const { content } = message;
-  const recipient = { id: message.to.userId };
+  const recipient = recipientOf(channel, message);
+  const delivery = deliveryOptions(channel, message);
 
   if (content.type === 'sender_action' || content.type === 'reaction') {
     if (message.replyTo !== undefined) throw notSupported(channel, 'a reply_to on a sender action');
     const action =
       content.type === 'reaction' ? reactionBody(channel, content) : { sender_action: content.action };
-    return { body: { recipient, ...action }, kind: 'sender_action', media: false };
+    if (delivery.persona_id !== undefined && content.type === 'reaction')
+      throw notSupported(channel, 'a persona on a reaction');
+    const persona = delivery.persona_id === undefined ? {} : { persona_id: delivery.persona_id };
+    return { body: { recipient, ...action, ...persona }, kind: 'sender_action', media: false };
   }
 
   if (message.tag !== undefined && channel === 'instagram' && message.tag !== 'HUMAN_AGENT') {
@@ -253,6 +257,7 @@ export function buildMessengerPlatformSendRequest(
 
   const envelope = {
     messaging_type: messagingType,
+    ...delivery,
     ...(message.tag === undefined ? {} : { tag: message.tag }),
     ...(message.replyTo === undefined ? {} : { reply_to: { mid: message.replyTo } }),
   };
@@ -272,7 +277,7 @@ export function buildMessengerPlatformSendRequest(
 function rawRequest(
   raw: Record<string, unknown>,
   envelope: Record<string, unknown>,
-  recipient: { id: string },
+  recipient: Record<string, string>,
   correlationId: string | undefined,
 ): MessengerPlatformSendRequest {
   const inner = raw.message;
@@ -286,6 +291,35 @@ function rawRequest(
     kind: isAction ? 'sender_action' : 'message',
     media: false,
   };
+}
+
+/** `{id}` or, for a checkbox / opt-in plugin reference, `{user_ref}` (Messenger only). */
+function recipientOf(
+  channel: MessengerPlatformChannel,
+  message: ParsedOutboundMessage,
+): Record<string, string> {
+  if (message.to.userIdType !== 'user_ref') return { id: message.to.userId };
+  if (channel !== 'messenger') throw notSupported(channel, 'user_ref recipients');
+  return { user_ref: message.to.userId };
+}
+
+const NOTIFICATION_TYPES = { regular: 'REGULAR', silent: 'SILENT_PUSH', none: 'NO_PUSH' } as const;
+
+/** `notification_type` and `persona_id`: Messenger only (Instagram documents neither). */
+function deliveryOptions(
+  channel: MessengerPlatformChannel,
+  message: ParsedOutboundMessage,
+): { notification_type?: string; persona_id?: string } {
+  const options: { notification_type?: string; persona_id?: string } = {};
+  if (message.notification !== undefined && message.notification !== 'regular') {
+    if (channel !== 'messenger') throw notSupported(channel, `notification "${message.notification}"`);
+    options.notification_type = NOTIFICATION_TYPES[message.notification];
+  }
+  if (message.personaId !== undefined) {
+    if (channel !== 'messenger') throw notSupported(channel, 'personas');
+    options.persona_id = message.personaId;
+  }
+  return options;
 }
 
 /** Body of `POST /{page-id}/message_attachments` (Attachment Upload API) for a media URL. */
