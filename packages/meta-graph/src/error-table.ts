@@ -91,6 +91,13 @@ const MESSENGER_PLATFORM: Row[] = [
   [100, 2534037, 'THREAD_NOT_OWNED', false, 'not the thread owner: take thread control or stay passive'],
   [10, 2534037, 'THREAD_NOT_OWNED', false, 'not the thread owner: take thread control or stay passive'],
   [
+    10,
+    2018300,
+    'THREAD_NOT_OWNED',
+    false,
+    'another app controls this thread: take or request thread control',
+  ],
+  [
     100,
     2018218,
     'NOT_FOUND',

@@ -52,6 +52,7 @@ const MESSENGER_PLATFORM: Expect[] = [
   [100, 2534029, 'POLICY_BLOCKED', false],
   [100, 2534037, 'THREAD_NOT_OWNED', false],
   [10, 2534037, 'THREAD_NOT_OWNED', false],
+  [10, 2018300, 'THREAD_NOT_OWNED', false],
   [100, 2018218, 'NOT_FOUND', false],
   [100, 2018247, 'PERMISSION_DENIED', false],
   [230, undefined, 'PERMISSION_DENIED', false],

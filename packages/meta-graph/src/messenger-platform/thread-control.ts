@@ -110,13 +110,17 @@ export function createThreadControl(client: GraphClient, node: string, thisAppId
       });
     },
     /** Takes the conversation from its owner (needs Conversation Routing with a default app / takeover on). */
-    take: (userId: string, options?: ThreadControlOptions) =>
-      call(client, `/${node}/take_thread_control`, checked(userId, options)),
+    async take(userId: string, options?: ThreadControlOptions): Promise<void> {
+      await call(client, `/${node}/take_thread_control`, checked(userId, options));
+    },
     /** Asks the owner to pass the conversation (only where Conversation Routing is not enabled). */
-    request: (userId: string, options?: ThreadControlOptions) =>
-      call(client, `/${node}/request_thread_control`, checked(userId, options)),
+    async request(userId: string, options?: ThreadControlOptions): Promise<void> {
+      await call(client, `/${node}/request_thread_control`, checked(userId, options));
+    },
     /** Gives the conversation up: it becomes idle (no webhook is sent for a release). */
-    release: (userId: string) => call(client, `/${node}/release_thread_control`, checked(userId, undefined)),
+    async release(userId: string): Promise<void> {
+      await call(client, `/${node}/release_thread_control`, checked(userId, undefined));
+    },
     /** Keeps ownership for `seconds` more (Meta: up to 7 days; ownership otherwise lapses after 24 h idle). */
     async extend(userId: string, seconds: number): Promise<void> {
       if (!Number.isInteger(seconds) || seconds < 1 || seconds > THREAD_CONTROL_MAX_EXTEND_SECONDS)
