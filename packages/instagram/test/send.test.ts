@@ -89,6 +89,17 @@ describe('Instagram send over HTTP against the simulator', () => {
       },
     ],
     ['HUMAN_AGENT tag', { type: 'text', text: 'An agent here' }, { tag: 'HUMAN_AGENT' }],
+    [
+      'button template',
+      {
+        type: 'buttons',
+        text: 'Your order shipped',
+        buttons: [
+          { type: 'url', title: 'Track', url: 'https://shop.example.com/t/1' },
+          { type: 'postback', title: 'Talk to us', payload: 'HUMAN' },
+        ],
+      },
+    ],
   ];
 
   it.each(contents)('facebook-login: %s', async (_name, content, extra) => {
