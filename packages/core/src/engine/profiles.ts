@@ -65,7 +65,8 @@ export function createUserProfiles(deps: {
     const conversation = await store.conversations.get(
       conversationIdOf(record.channel, record.accountId, record.userId),
     );
-    return !(conversation?.lastInboundAt && conversation.lastInboundAt > record.fetchedAt);
+    // A tie counts as "wrote after": the same millisecond cannot be ordered.
+    return !(conversation?.lastInboundAt && conversation.lastInboundAt >= record.fetchedAt);
   };
 
   const fetch = async (ref: UserRef): Promise<UserProfileRecord> => {
