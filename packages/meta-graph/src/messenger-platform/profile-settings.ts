@@ -19,7 +19,7 @@ const L = PROFILE_SETTINGS_LIMITS;
 const payload = z.string().min(1).max(L.payloadMax);
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' });
 
-const MenuAction = z.discriminatedUnion('type', [
+const MenuActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('postback'), title: z.string().min(1).max(L.menuTitleMax), payload }),
   z.strictObject({
     type: z.literal('web_url'),
@@ -29,7 +29,7 @@ const MenuAction = z.discriminatedUnion('type', [
     webviewHeightRatio: z.enum(['compact', 'tall', 'full']).optional(),
   }),
 ]);
-export type MenuAction = z.infer<typeof MenuAction>;
+export type MenuAction = z.infer<typeof MenuActionSchema>;
 
 /** Each localized list needs one `default` entry, and a locale at most once. */
 function localized<T extends z.ZodType<{ locale: string }>>(item: T, what: string) {
@@ -56,7 +56,7 @@ const PersistentMenu = localized(
     locale,
     /** Messenger only: hide the composer so people can only use the menu. */
     composerInputDisabled: z.boolean().optional(),
-    actions: z.array(MenuAction).min(1).max(L.menuActionsMax),
+    actions: z.array(MenuActionSchema).min(1).max(L.menuActionsMax),
   }),
   'persistentMenu',
 );
