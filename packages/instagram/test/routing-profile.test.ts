@@ -73,7 +73,7 @@ describe('Instagram user profiles', () => {
   it('name, username, avatar and follower facts for a person who wrote', async () => {
     const profile = await switchboard.profiles.get({ channel: 'instagram', accountId: igId, userId: igsid });
     expect(profile).toMatchObject({ name: expect.any(String), username: expect.any(String) });
-    expect(profile?.avatarUrl).toMatch(/^https:\/\/scontent\.cdninstagram\.com\//);
+    expect(profile?.avatarUrl).toMatch(new RegExp(`^${sim.url}/_avatar/instagram/${igsid}\\?ext=`));
     expect(typeof profile?.followerCount).toBe('number');
     expect(typeof profile?.followsBusiness).toBe('boolean');
     expect(typeof profile?.followedByBusiness).toBe('boolean');

@@ -166,7 +166,10 @@ describe('user profiles through switchboard.profiles', () => {
     const ref = { channel: 'messenger', accountId: account.accountId, userId: customer.userId };
     const profile = await switchboard.profiles.get(ref);
     expect(profile).toMatchObject({ name: customer.name, firstName: customer.name.split(' ')[0] });
-    expect(profile?.avatarUrl).toMatch(/^https:\/\/platform-lookaside\.fbsbx\.com\//);
+    expect(profile?.avatarUrl).toMatch(new RegExp(`^${sim.url}/_avatar/messenger/${customer.userId}\\?ext=`));
+    // The picture itself downloads from the platform's host (the simulator's origin here).
+    const picture = await adapter.downloadAttachment(account.accountId, profile?.avatarUrl ?? '');
+    expect(picture.mimeType).toBe('image/svg+xml');
     expect(await switchboard.profiles.get(ref)).toEqual(profile);
     expect(lookups).toHaveBeenCalledTimes(1);
     expect((await store.profiles.get('messenger', account.accountId, customer.userId))?.profile).toEqual(

@@ -42,10 +42,8 @@ export function handleUserProfile(ctx: SimContext, req: GraphRequest, customer: 
   const [first = customer.name, ...rest] = customer.name.split(' ');
   const hash = digest(customer.userId);
   const ext = Math.floor((clock.now() + PICTURE_TTL_MS) / 1000);
-  const picture =
-    customer.channel === 'instagram'
-      ? `https://scontent.cdninstagram.com/v/t51.2885-19/${customer.userId}_n.jpg?ext=${ext}&oh=${hash.toString('hex', 0, 8)}`
-      : `https://platform-lookaside.fbsbx.com/platform/profilepic/?psid=${customer.userId}&ext=${ext}&hash=${hash.toString('hex', 8, 16)}`;
+  // Served by the simulator itself (Meta's would be on its CDN), so an offline demo can show it.
+  const picture = `${ctx.baseUrl}/_avatar/${customer.channel}/${customer.userId}?ext=${ext}&oh=${hash.toString('hex', 0, 8)}`;
   const all: Record<string, unknown> = {
     id: customer.userId,
     name: customer.name,
@@ -165,4 +163,39 @@ export function resolveUserRef(
 ): string | undefined {
   const found = userRefsOf(ctx).get(userRef);
   return found && found.pageId === pageId ? found.userId : undefined;
+}
+
+const escapeXml = (text: string) =>
+  text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
+
+/**
+ * `GET /_avatar/{channel}/{user-id}?ext=…`: the picture a profile_pic URL points at, a drawn portrait
+ * with the person's initials; 404 once `ext` passed, like Meta's expiring CDN URLs. No token needed.
+ */
+export function avatarImage(
+  ctx: SimContext,
+  channel: string,
+  userId: string,
+  query: URLSearchParams,
+): { status: number; contentType: string; body: string } {
+  const ext = Number(query.get('ext'));
+  const customer = ctx.state.world.customers.find((c) => c.channel === channel && c.userId === userId);
+  if (!customer) return { status: 404, contentType: 'text/plain', body: 'Not Found' };
+  if (!Number.isFinite(ext) || ext * 1000 <= ctx.clock.now())
+    return { status: 403, contentType: 'text/plain', body: 'URL signature expired' };
+  const hue = digest(userId).readUInt16BE(0) % 360;
+  const initials = customer.name
+    .split(/\s+/)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+  return {
+    status: 200,
+    contentType: 'image/svg+xml',
+    body: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96" width="96" height="96"><rect width="96" height="96" fill="hsl(${hue} 60% 55%)"/><circle cx="48" cy="38" r="18" fill="rgba(255,255,255,.35)"/><path d="M14 96c4-22 18-32 34-32s30 10 34 32z" fill="rgba(255,255,255,.35)"/><text x="48" y="56" font-family="sans-serif" font-size="30" font-weight="700" text-anchor="middle" fill="#fff">${escapeXml(initials)}</text></svg>`,
+  };
 }
