@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SwitchboardError, type UserProfileLookup } from '../src/index.js';
+import { createMemoryStore, SwitchboardError, type UserProfileLookup } from '../src/index.js';
 import { ACCOUNT } from './fake-adapter.js';
 import { setup } from './helpers.js';
 
@@ -8,7 +8,13 @@ const ref = { channel: 'fake', accountId: ACCOUNT, userId: 'u1' };
 
 /** The fake adapter with a profile lookup whose answers the test scripts. */
 function withProfiles(answer: (userId: string) => UserProfileLookup | Promise<UserProfileLookup> | Error) {
-  const ctx = setup({ watch: false, tokens: false, profiles: { ttlMs: 2 * HOUR, absentTtlMs: HOUR } });
+  const memory = createMemoryStore();
+  const ctx = setup({
+    store: memory,
+    watch: false,
+    tokens: false,
+    profiles: { ttlMs: 2 * HOUR, absentTtlMs: HOUR },
+  });
   const calls: string[] = [];
   ctx.fake.adapter.userProfile = async (_accountId, userId) => {
     calls.push(userId);
@@ -16,7 +22,7 @@ function withProfiles(answer: (userId: string) => UserProfileLookup | Promise<Us
     if (result instanceof Error) throw result;
     return result;
   };
-  return { ...ctx, calls };
+  return { ...ctx, memory, calls };
 }
 
 describe('switchboard.profiles', () => {
@@ -63,15 +69,15 @@ describe('switchboard.profiles', () => {
 
   it('a failure is thrown and not cached; a store failure still answers', async () => {
     let fail = true;
-    const { switchboard, calls, store } = withProfiles(() =>
+    const { switchboard, calls, store, memory } = withProfiles(() =>
       fail ? new SwitchboardError('RATE_LIMITED', 'slow down') : { found: true, profile: { name: 'Cy' } },
     );
     await expect(switchboard.profiles.get(ref)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     expect(await store.profiles.get('fake', ACCOUNT, 'u1')).toBeUndefined();
     fail = false;
-    store.setUnavailable(true);
+    memory.setUnavailable(true);
     await expect(switchboard.profiles.get(ref, { refresh: true })).resolves.toEqual({ name: 'Cy' });
-    store.setUnavailable(false);
+    memory.setUnavailable(false);
     expect(calls).toHaveLength(2);
   });
 
