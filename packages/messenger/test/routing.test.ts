@@ -134,6 +134,7 @@ describe('Conversation Routing through the engine', () => {
     await startEngine();
     const control = adapter.threadControl(account.accountId);
     const { userId } = thread();
+    expect(await control.featureStatus()).toMatchObject({ hopV2: true, messengerMultiApp: true });
     expect(await control.owner(userId)).toEqual({ idle: true });
     await control.take(userId, { metadata: 'bot' });
     expect(await control.owner(userId)).toMatchObject({
