@@ -43,6 +43,7 @@ describe('Switchboard Inbox: login, Host, Origin and headers', () => {
       '/api/health',
       '/api/live',
       '/api/media?kind=image&src=x',
+      `/api/avatar/${encodeURIComponent(conversationId)}`,
       '/metrics',
     ]) {
       const response = await raw(`${inbox.url}${path}`);
