@@ -76,6 +76,10 @@ export interface WatchConfig {
   probesIntervalMs?: number;
   /** Env `WATCH_AUTO_RESUBSCRIBE` (default off). */
   autoResubscribe: boolean;
+  /** Env `WATCH_CHART_BUCKET_MS`: bucket of the traffic charts (engine default 300 000). */
+  chartBucketMs?: number;
+  /** Env `WATCH_CHART_WINDOW_MS`: history the charts show (engine default 6 h). */
+  chartWindowMs?: number;
 }
 
 const WATCH_MS: Array<[Exclude<keyof WatchConfig, 'autoResubscribe'>, string]> = [
@@ -85,6 +89,8 @@ const WATCH_MS: Array<[Exclude<keyof WatchConfig, 'autoResubscribe'>, string]> =
   ['reconcileGraceMs', 'WATCH_RECONCILE_GRACE_MS'],
   ['deliveryDeadlineMs', 'WATCH_DELIVERY_DEADLINE_MS'],
   ['probesIntervalMs', 'WATCH_PROBES_INTERVAL_MS'],
+  ['chartBucketMs', 'WATCH_CHART_BUCKET_MS'],
+  ['chartWindowMs', 'WATCH_CHART_WINDOW_MS'],
 ];
 
 function watchConfig(env: Record<string, string | undefined>): WatchConfig | false {

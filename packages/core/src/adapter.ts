@@ -3,6 +3,7 @@ import type { ChannelEvent } from './model/events.js';
 import type { OutboundContentType, OutboundMessage, SendReceipt } from './model/outbound.js';
 import type { UserProfileLookup } from './model/user-profile.js';
 import type { AccountRecord } from './store/account-types.js';
+import type { TemplateStore } from './store/template-types.js';
 
 /** Result of checking a webhook signature. Never an exception. */
 export type SignatureCheck =
@@ -193,6 +194,8 @@ export interface AdapterHost {
   account(accountId: string): AccountRecord | undefined;
   /** Secrets of the apps registered with `switchboard.apps`, to check webhook signatures with. */
   appSecrets(): readonly AppSecret[];
+  /** The engine's template cache (the store's), to consult before a template send and to fill from template API reads. */
+  templates?: TemplateStore;
 }
 
 /**

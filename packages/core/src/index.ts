@@ -35,6 +35,7 @@ export type {
 } from './watch/incidents.js';
 export type { LossAccount } from './watch/loss.js';
 export type { ConversationGap, ReconcileResult } from './watch/reconcile.js';
+export type { TrafficQuery, TrafficSeries, TrafficSeriesOptions } from './watch/series.js';
 export type { SilenceOptions, SilenceVerdict } from './watch/silence.js';
 export type {
   CanaryOptions,

@@ -2,4 +2,5 @@
 // plugins: no compatibility promise, any release may change it.
 export { conversationOfEvent, orderForDispatch } from './engine/ordering.js';
 export { OUTBOX_STATE_RANK, STATUS_RANK } from './store/ranks.js';
+export { mergeTemplate } from './store/template-merge.js';
 export { formatPath, parseWith } from './validate.js';

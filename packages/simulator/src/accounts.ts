@@ -1,4 +1,5 @@
 import type { Clock } from '@switchboard/core';
+import { onboardingState } from './onboarding-state.js';
 import { createPrng, type Prng, randomAlnum } from './prng.js';
 import { DEFAULT_FIELDS, type SimState } from './state.js';
 import type {
@@ -79,40 +80,6 @@ export interface AddedWaba {
   token: string;
 }
 
-/** Per-number Cloud API registration (absent: registered, as every default-world number is). */
-export interface Registration {
-  registered: boolean;
-  /** The two-step verification PIN set by the last successful register. */
-  pin?: string;
-  /** Register/deregister request times within the last 72 h. */
-  attempts: number[];
-  blockedUntil?: number;
-}
-
-/** Per-simulator state of onboarding: registrations, webhook overrides, one-time codes. */
-export interface OnboardingState {
-  registrations: Map<string, Registration>;
-  /** WABA or phone number id → its `override_callback_uri` (messaging fields go there instead of the app URL). */
-  overrides: Map<string, { uri: string; verifyToken: string }>;
-  codes: Map<string, OneTimeCode>;
-  /** Page tokens `/me/accounts` handed out, per `${userToken}:${pageId}`, so repeated calls agree. */
-  pageTokens: Map<string, string>;
-}
-
-/** An authorization code the simulated OAuth dialogs gave out. */
-export interface OneTimeCode {
-  kind: 'embedded-signup' | 'facebook-login' | 'instagram-login';
-  createdAt: number;
-  expiresAt: number;
-  used: boolean;
-  redirectUri?: string;
-  /** WABA id, Facebook user id or Instagram account id. */
-  subject: string;
-  /** Embedded Signup: the business token expires after 60 days. */
-  tokenExpires?: boolean;
-}
-
-const states = new WeakMap<SimState, OnboardingState>();
 const factories = new WeakMap<SimState, AccountFactory>();
 
 /** The account factory of a simulator's state (the Graph handlers issue tokens through it). */
@@ -120,15 +87,6 @@ export function factoryOf(state: SimState): AccountFactory {
   const factory = factories.get(state);
   if (!factory) throw new Error('the simulator has no account factory');
   return factory;
-}
-
-export function onboardingState(state: SimState): OnboardingState {
-  let s = states.get(state);
-  if (!s) {
-    s = { registrations: new Map(), overrides: new Map(), codes: new Map(), pageTokens: new Map() };
-    states.set(state, s);
-  }
-  return s;
 }
 
 /**

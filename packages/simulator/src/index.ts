@@ -1,11 +1,16 @@
+export type { CallPermissionAnswer } from './call-permissions.js';
 export type { ActiveFault, FaultSpec } from './faults.js';
 export type { SimFaults } from './faults-api.js';
+export type { FlowCompletion } from './flow-completions.js';
+export type { SimGroupSnapshot, SimGroups } from './groups.js';
 export type { HandshakeResult } from './handshake.js';
 export { appSecretProof, graphTime, metaStringify, signSha256 } from './meta-json.js';
 export type { SimPeople, SimThreadRef, SimThreads } from './people-control.js';
 export { createPrng, type Prng } from './prng.js';
 export type { MetaSimulator, SimAccount } from './simulator.js';
 export { startMetaSimulator } from './simulator.js';
+export type { SimTemplate, TemplateReview } from './templates.js';
+export type { SimTemplates } from './templates-api.js';
 export { TruthLedger } from './truth.js';
 export type * from './types.js';
 export { SIM_CHANNELS } from './types.js';

@@ -1,5 +1,6 @@
-import { type AccountFactory, IG_LOGIN_SCOPES, onboardingState } from './accounts.js';
+import { type AccountFactory, IG_LOGIN_SCOPES } from './accounts.js';
 import type { SimContext } from './context.js';
+import { onboardingState } from './onboarding-state.js';
 import type { SimUser } from './types.js';
 import { indexOf } from './world-index.js';
 

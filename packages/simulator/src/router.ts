@@ -30,13 +30,18 @@ import {
   handlePhoneNode,
   handleWabaNode,
 } from './graph/whatsapp-account.js';
+import { handleFlowPublicKey } from './graph/whatsapp-flow-key.js';
+import { handleGroupNode, handlePhoneGroups } from './graph/whatsapp-groups.js';
 import {
   handlePhoneWebhookConfiguration,
   handleRegister,
   handleWabaSubscribedApps,
 } from './graph/whatsapp-onboarding.js';
 import { handleWhatsAppSend } from './graph/whatsapp-send.js';
+import { handleTemplateNode, handleWabaTemplates } from './graph/whatsapp-templates.js';
 import { GraphError, objectMissing, unknownPath } from './graph-error.js';
+import { groupsOf } from './groups.js';
+import { templateState } from './templates.js';
 import type { SimChannel, SimToken } from './types.js';
 import { indexOf } from './world-index.js';
 
@@ -57,7 +62,9 @@ type ObjectKind =
   | 'conversation'
   | 'message'
   | 'media'
+  | 'group'
   | 'user'
+  | 'template'
   | 'customer'
   | 'persona';
 
@@ -98,7 +105,17 @@ function resolve(
       accountId: media.phoneNumberId,
       usageId: media.phoneNumberId,
     };
+  const group = groupsOf(ctx.state).get(id);
+  if (group)
+    return {
+      kind: 'group',
+      channel: 'whatsapp',
+      accountId: group.phoneNumberId,
+      usageId: group.phoneNumberId,
+    };
   if (id === token.profileId) return { kind: 'user', usageId: id };
+  const template = templateState(ctx.state).byId.get(id);
+  if (template) return { kind: 'template', channel: 'whatsapp', usageId: template.wabaId };
   if (personaOf(ctx, id)) return { kind: 'persona', usageId: id };
   const customer = customerForToken(ctx, token, id);
   if (customer)
@@ -219,10 +236,14 @@ export function routeGraph(
       if (!edge && m === 'POST') return handlePhoneWebhookConfiguration(ctx, req, token, id);
       if (edge === 'messages' && m === 'POST') return handleWhatsAppSend(ctx, req, token, id);
       if (edge === 'media' && m === 'POST') return handleMediaUpload(ctx, req, token, id);
+      if (edge === 'groups' && (m === 'GET' || m === 'POST')) return handlePhoneGroups(ctx, req, token, id);
+      if (edge === 'whatsapp_business_encryption' && (m === 'GET' || m === 'POST'))
+        return handleFlowPublicKey(ctx, req, token, id);
       break;
     }
     case 'waba':
       if (edge === 'subscribed_apps') return handleWabaSubscribedApps(ctx, req, token, id);
+      if (edge === 'message_templates') return handleWabaTemplates(ctx, req, token, id);
       if (m === 'GET' && (!edge || edge === 'phone_numbers'))
         return handleWabaNode(ctx, req, token, id, edge);
       break;
@@ -240,6 +261,14 @@ export function routeGraph(
       break;
     case 'media':
       if (!edge) return handleMediaNode(ctx, req, token, id);
+      break;
+    case 'group': {
+      const handled = handleGroupNode(ctx, req, token, id, edge);
+      if (handled) return handled;
+      break;
+    }
+    case 'template':
+      if (!edge) return handleTemplateNode(ctx, req, token, id);
       break;
     case 'user':
       if (!edge && m === 'GET') return handleProfileNode(ctx, req, token, id);

@@ -3,11 +3,14 @@ import { type Clock, systemClock } from '@switchboard/core';
 import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { AccountFactory, createAccountsApi, type SimAccounts } from './accounts.js';
 import { accountsControl } from './accounts-control.js';
+import { answerCallPermission, type CallPermissionAnswer } from './call-permissions.js';
 import type { SimContext } from './context.js';
 import { createControl } from './control.js';
 import { customerSends } from './customer.js';
 import { FaultRegistry } from './faults.js';
 import { createFaultsApi, type SimFaults } from './faults-api.js';
+import { completeFlow, type FlowCompletion } from './flow-completions.js';
+import { createGroupsApi, type SimGroups } from './groups.js';
 import { type HandshakeResult, verifyWebhookTarget } from './handshake.js';
 import { createOnboarding, publishPartnerEvent, type SimOnboarding } from './onboarding.js';
 import { businessReplies } from './outbound.js';
@@ -15,6 +18,7 @@ import { createPeopleApi, createThreadsApi, type SimPeople, type SimThreads } fr
 import { createPrng, randomAlnum } from './prng.js';
 import { createSimServer } from './server.js';
 import { SimState } from './state.js';
+import { createTemplatesApi, type SimTemplates, templatesControl } from './templates-api.js';
 import { TrafficGenerator } from './traffic.js';
 import { TruthLedger } from './truth.js';
 import type {
@@ -72,11 +76,19 @@ export interface MetaSimulator {
   accounts: SimAccounts;
   /** The customer side of Embedded Signup, Facebook Login and Instagram Login (also `/_sim/onboarding/*`). */
   onboarding: SimOnboarding;
+  /** Meta's side of template review: approve, reject, pause, rate (also `/_sim/templates`). */
+  templates: SimTemplates;
   /** Conversation Routing as other apps drive it: take, pass, request threads. */
   threads: SimThreads;
   /** Profile API state, plugin references (`user_ref`) and people who never wrote. */
   people: SimPeople;
   traffic: { start(options: TrafficOptions): void; stop(): void };
+  /** WhatsApp groups created through the Graph API, and their participants' side. */
+  groups: SimGroups;
+  /** A customer answers the business's latest WhatsApp call permission request. */
+  answerCallPermission(input: CallPermissionAnswer): TruthRecord;
+  /** A customer submits the business's latest WhatsApp Flow (an `nfm_reply` carrying its flow_token). */
+  completeFlow(input: FlowCompletion): TruthRecord;
   /** Sends Meta's verification GET to the channel's webhook target; `ok` when the challenge is echoed. */
   verifyWebhook(channel: SimChannel): Promise<HandshakeResult>;
   /** Changes (or removes) a channel's webhook target URL. */
@@ -176,10 +188,13 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     return verifyWebhookTarget(world, target, ctx.rng.digits(10), options.webhookTimeoutMs ?? 5000);
   };
   const control = createControl(ctx, faultsApi, traffic, send, verify);
+  const templates = createTemplatesApi(ctx, options.templateReviewMs ?? 2000);
   const server = createSimServer(
     () => ctx,
     async (method, segments, query, body) =>
-      accountsControl(accounts, onboarding, method, segments, body) ?? control(method, segments, query, body),
+      accountsControl(accounts, onboarding, method, segments, body) ??
+      templatesControl(templates, method, segments, query, body) ??
+      control(method, segments, query, body),
     controlToken,
   );
   await new Promise<void>((resolve, reject) => {
@@ -239,9 +254,13 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     faults: faultsApi,
     accounts,
     onboarding,
+    templates,
     threads: createThreadsApi(ctx),
     people: createPeopleApi(ctx),
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
+    groups: createGroupsApi(ctx),
+    answerCallPermission: (input) => answerCallPermission(ctx, input),
+    completeFlow: (input) => completeFlow(ctx, input),
     verifyWebhook: verify,
     setWebhook: (channel, target) => sender.setTarget(channel, target),
     idle: () => sender.idle(),

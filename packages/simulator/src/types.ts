@@ -313,5 +313,7 @@ export interface MetaSimulatorOptions {
   conversationsRateLimit?: number | false;
   /** Webhook response timeout in real ms (default 5000, as Meta). */
   webhookTimeoutMs?: number;
+  /** How long Meta's review of a created or edited template takes before it is APPROVED (default 2000 ms); false: only `sim.templates.review` decides. */
+  templateReviewMs?: number | false;
   logger?: Logger;
 }

@@ -1,8 +1,8 @@
 import type { Clock, Logger } from '@switchboard/core';
-import { onboardingState } from './accounts.js';
 import { buildEnvelope, fieldFor, subscriptionId } from './envelope.js';
 import type { ActiveFault, FaultRegistry } from './faults.js';
 import { metaStringify, signSha1, signSha256 } from './meta-json.js';
+import { onboardingState } from './onboarding-state.js';
 import type { SimState } from './state.js';
 import type { TruthLedger } from './truth.js';
 import type { DeliveryAttempt, SimChannel, TruthRecord } from './types.js';

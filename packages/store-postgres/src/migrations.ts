@@ -174,6 +174,27 @@ INSERT INTO {s}.credential_version (value) VALUES (0);
   },
   {
     version: 4,
+    name: 'templates',
+    // The template cache: message templates as last read from the template API or template webhooks.
+    sql: `
+CREATE TABLE {s}.templates (
+  channel text NOT NULL,
+  account_id text NOT NULL,
+  name text NOT NULL,
+  language text NOT NULL,
+  template_id text,
+  status text,
+  category text,
+  quality text,
+  reason text,
+  definition jsonb,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (channel, account_id, name, language)
+);
+`,
+  },
+  {
+    version: 5,
     name: 'user_profiles',
     // Cached names and avatars (switchboard.profiles); a null profile is a remembered absence.
     sql: `

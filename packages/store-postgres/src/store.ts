@@ -13,6 +13,7 @@ import {
   createPgHealth,
   createPgMessages,
 } from './read-model.js';
+import { createPgTemplates } from './templates.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:5432/db`. Env: `DATABASE_URL`. Ignored when `pool` is given. */
@@ -119,6 +120,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     counters: createPgCounters(work),
     accounts: createPgAccounts(db),
     credentials: createPgCredentials(db),
+    templates: createPgTemplates(db),
     profiles: createPgProfiles(db),
     async close() {
       if (db.isClosed()) return;

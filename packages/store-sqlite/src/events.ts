@@ -24,6 +24,9 @@ interface EventColumns extends WorkColumns {
   created_at: number;
 }
 
+/** A row with its event: the work row (`events`) joined to the JSON written once at insert (`event_bodies`). */
+const WITH_EVENT = `SELECT events.*, b.event FROM events JOIN event_bodies b ON b.seq = events.seq`;
+
 const toRecord = (r: EventColumns): EventRecord => ({
   seq: r.seq,
   key: r.key,
@@ -55,9 +58,10 @@ export function createSqliteEvents(handle: Db): EventStore {
     async insertMany(events, { inboxId, owner, leaseMs, now }) {
       return handle.write('events insert', () => {
         const insert = handle.stmt(
-          `INSERT INTO events (key, kind, channel, account_id, conversation_id, timestamp, source, inbox_id, event, next_attempt_at, lease_owner, lease_expires_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+          `INSERT INTO events (key, kind, channel, account_id, conversation_id, timestamp, source, inbox_id, next_attempt_at, lease_owner, lease_expires_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
         );
+        const body = handle.stmt(`INSERT INTO event_bodies (seq, event) VALUES (?, ?)`);
         const existing = handle.stmt(`SELECT seq FROM events WHERE key = ?`);
         return events.map((e): EventInsertResult => {
           const info = insert.run(
@@ -69,31 +73,34 @@ export function createSqliteEvents(handle: Db): EventStore {
             e.timestamp,
             e.source,
             inboxId,
-            eventJson(e),
             now,
             owner,
             now + leaseMs,
             now,
           );
-          if (info.changes === 1)
+          if (info.changes === 1) {
+            body.run(info.lastInsertRowid, eventJson(e));
             return { key: e.key, result: 'inserted', seq: Number(info.lastInsertRowid) };
+          }
           const row = existing.get(e.key) as { seq: number };
           return { key: e.key, result: 'duplicate', seq: row.seq };
         });
       });
     },
     async claim({ owner, limit, leaseMs, now }) {
-      const rows = await handle.write(
-        'events claim',
-        () =>
-          handle
-            .stmt(
-              `UPDATE events SET lease_owner = ?, lease_expires_at = ?
-             WHERE seq IN (SELECT seq FROM events WHERE ${CLAIMABLE} ORDER BY seq LIMIT ?) RETURNING *`,
-            )
-            .all(owner, now + leaseMs, now, now, limit) as EventColumns[],
-      );
-      return rows.map(toRecord).sort((a, b) => a.seq - b.seq);
+      const rows = await handle.write('events claim', () => {
+        const claimed = handle
+          .stmt(
+            `UPDATE events SET lease_owner = ?, lease_expires_at = ?
+             WHERE seq IN (SELECT seq FROM events WHERE ${CLAIMABLE} ORDER BY seq LIMIT ?) RETURNING seq`,
+          )
+          .all(owner, now + leaseMs, now, now, limit) as { seq: number }[];
+        if (claimed.length === 0) return [];
+        return handle
+          .stmt(`${WITH_EVENT} WHERE events.seq IN (SELECT value FROM json_each(?)) ORDER BY events.seq`)
+          .all(JSON.stringify(claimed.map((r) => r.seq))) as EventColumns[];
+      });
+      return rows.map(toRecord);
     },
     async complete(seq, owner) {
       return finish('events complete', seq, owner, `state = 'done'`);
@@ -117,7 +124,7 @@ export function createSqliteEvents(handle: Db): EventStore {
     async getByKey(key) {
       const row = handle.run(
         'events get',
-        () => handle.stmt(`SELECT * FROM events WHERE key = ?`).get(key) as EventColumns | undefined,
+        () => handle.stmt(`${WITH_EVENT} WHERE key = ?`).get(key) as EventColumns | undefined,
       );
       return row ? toRecord(row) : undefined;
     },
@@ -127,8 +134,8 @@ export function createSqliteEvents(handle: Db): EventStore {
         () =>
           handle
             .stmt(
-              `SELECT * FROM events WHERE (? IS NULL OR conversation_id = ?) AND timestamp >= ? AND timestamp <= ?
-             ORDER BY timestamp, seq LIMIT ?`,
+              `${WITH_EVENT} WHERE (? IS NULL OR conversation_id = ?) AND timestamp >= ? AND timestamp <= ?
+             ORDER BY timestamp, events.seq LIMIT ?`,
             )
             .all(
               conversationId ?? null,

@@ -18,6 +18,9 @@ interface InboxColumns extends WorkColumns {
   received_at: number;
 }
 
+/** A row with its body: the work row (`inbox`) joined to the body written once at append (`inbox_bodies`). */
+const WITH_BODY = `SELECT inbox.*, b.body, b.headers FROM inbox JOIN inbox_bodies b ON b.id = inbox.id`;
+
 const toRow = (r: InboxColumns): InboxRow => ({
   id: r.id,
   channel: r.channel,
@@ -43,11 +46,12 @@ export function createSqliteInbox(handle: Db): InboxStore {
           .run(...args, id, owner).changes === 1,
       true,
     );
-  let inserter: ReturnType<Db['stmt']> | undefined;
+  let inserters: { row: ReturnType<Db['stmt']>; body: ReturnType<Db['stmt']> } | undefined;
   const insert = () =>
-    (inserter ??= handle.stmt(
-      `INSERT INTO inbox (channel, body, headers, received_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)`,
-    ));
+    (inserters ??= {
+      row: handle.stmt(`INSERT INTO inbox (channel, received_at, next_attempt_at) VALUES (?, ?, ?)`),
+      body: handle.stmt(`INSERT INTO inbox_bodies (id, body, headers) VALUES (?, ?, ?)`),
+    });
   return {
     append(row) {
       return handle.write(
@@ -56,24 +60,27 @@ export function createSqliteInbox(handle: Db): InboxStore {
           const body = Buffer.isBuffer(row.body)
             ? row.body
             : Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
-          const info = insert().run(row.channel, body, json(row.headers), row.receivedAt, row.receivedAt);
-          return { id: Number(info.lastInsertRowid) };
+          const statements = insert();
+          const id = statements.row.run(row.channel, row.receivedAt, row.receivedAt).lastInsertRowid;
+          statements.body.run(id, body, json(row.headers));
+          return { id: Number(id) };
         },
-        true,
       );
     },
     async claim({ owner, limit, leaseMs, now }) {
-      const rows = await handle.write(
-        'inbox claim',
-        () =>
-          handle
-            .stmt(
-              `UPDATE inbox SET lease_owner = ?, lease_expires_at = ?
-               WHERE id IN (SELECT id FROM inbox WHERE ${CLAIMABLE} ORDER BY id LIMIT ?) RETURNING *`,
-            )
-            .all(owner, now + leaseMs, now, now, limit) as InboxColumns[],
-      );
-      return rows.map(toRow).sort((a, b) => a.id - b.id);
+      const rows = await handle.write('inbox claim', () => {
+        const claimed = handle
+          .stmt(
+            `UPDATE inbox SET lease_owner = ?, lease_expires_at = ?
+             WHERE id IN (SELECT id FROM inbox WHERE ${CLAIMABLE} ORDER BY id LIMIT ?) RETURNING id`,
+          )
+          .all(owner, now + leaseMs, now, now, limit) as { id: number }[];
+        if (claimed.length === 0) return [];
+        return handle
+          .stmt(`${WITH_BODY} WHERE inbox.id IN (SELECT value FROM json_each(?)) ORDER BY inbox.id`)
+          .all(JSON.stringify(claimed.map((r) => r.id))) as InboxColumns[];
+      });
+      return rows.map(toRow);
     },
     complete: (id, owner) => finish('inbox complete', id, owner, `state = 'done'`),
     async completeMany(ids, owner) {
@@ -98,7 +105,7 @@ export function createSqliteInbox(handle: Db): InboxStore {
     async get(id) {
       const row = handle.run(
         'inbox get',
-        () => handle.stmt(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxColumns | undefined,
+        () => handle.stmt(`${WITH_BODY} WHERE inbox.id = ?`).get(id) as InboxColumns | undefined,
       );
       return row ? toRow(row) : undefined;
     },
@@ -108,7 +115,7 @@ export function createSqliteInbox(handle: Db): InboxStore {
         () =>
           handle
             .stmt(
-              `SELECT * FROM inbox WHERE received_at >= ? AND received_at <= ? AND id > ? AND (? IS NULL OR channel = ?) ORDER BY id LIMIT ?`,
+              `${WITH_BODY} WHERE received_at >= ? AND received_at <= ? AND inbox.id > ? AND (? IS NULL OR channel = ?) ORDER BY inbox.id LIMIT ?`,
             )
             .all(since, until, afterId ?? 0, channel ?? null, channel ?? null, limit) as InboxColumns[],
       );

@@ -145,6 +145,39 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX credentials_version ON credentials (version);
   `,
+  // Bodies out of leased rows: a claim, a done mark or a retry rewrote the whole inbox or events row, its
+  // body or event JSON included, so each went through the WAL two or three times. Written once now, beside
+  // a small work row that the processor rewrites. A message row refers to its event (event_key) instead of
+  // holding a second copy of the JSON.
+  `
+  CREATE TABLE inbox_bodies (id INTEGER PRIMARY KEY, body BLOB NOT NULL, headers TEXT NOT NULL);
+  INSERT INTO inbox_bodies (id, body, headers) SELECT id, body, headers FROM inbox;
+  ALTER TABLE inbox DROP COLUMN body;
+  ALTER TABLE inbox DROP COLUMN headers;
+
+  CREATE TABLE event_bodies (seq INTEGER PRIMARY KEY, event TEXT NOT NULL);
+  INSERT INTO event_bodies (seq, event) SELECT seq, event FROM events;
+  ALTER TABLE events DROP COLUMN event;
+
+  ALTER TABLE messages ADD COLUMN event_key TEXT;
+  `,
+  // The template cache: message templates as last read from the template API or template webhooks.
+  `
+  CREATE TABLE templates (
+    channel TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    template_id TEXT,
+    status TEXT,
+    category TEXT,
+    quality TEXT,
+    reason TEXT,
+    definition TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, account_id, name, language)
+  );
+  `,
   // Cached names and avatars (switchboard.profiles); a NULL profile is a remembered absence.
   `
   CREATE TABLE user_profiles (

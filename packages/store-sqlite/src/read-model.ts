@@ -107,9 +107,14 @@ const toMessage = (r: MessageColumns): MessageRecord => ({
   correlationId: r.correlation_id,
 });
 
+/** A message with its event: its own copy, or (from the processor) the stored event it refers to. */
+const MESSAGE = `SELECT m.channel, m.message_id, m.conversation_id, m.account_id, m.direction, m.timestamp, m.text,
+  COALESCE(m.event, b.event) AS event, m.status, m.status_at, m.correlation_id FROM messages m
+  LEFT JOIN events e ON e.key = m.event_key LEFT JOIN event_bodies b ON b.seq = e.seq`;
+
 export function createSqliteMessages(handle: Db): MessageStore {
   const get = (channel: string, messageId: string) =>
-    handle.stmt(`SELECT * FROM messages WHERE channel = ? AND message_id = ?`).get(channel, messageId) as
+    handle.stmt(`${MESSAGE} WHERE m.channel = ? AND m.message_id = ?`).get(channel, messageId) as
       | MessageColumns
       | undefined;
   return {
@@ -119,11 +124,12 @@ export function createSqliteMessages(handle: Db): MessageStore {
         () =>
           handle
             .stmt(
-              `INSERT INTO messages (channel, message_id, conversation_id, account_id, direction, timestamp, text, event, correlation_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+              // The event's JSON is copied only when no stored event has its key.
+              `INSERT INTO messages (channel, message_id, conversation_id, account_id, direction, timestamp, text, event, event_key, correlation_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN EXISTS (SELECT 1 FROM events WHERE key = ?) THEN NULL ELSE ? END, ?, ?)
              ON CONFLICT (channel, message_id) DO UPDATE SET conversation_id = excluded.conversation_id, account_id = excluded.account_id,
                direction = excluded.direction, timestamp = excluded.timestamp, text = excluded.text, event = excluded.event,
-               correlation_id = COALESCE(excluded.correlation_id, correlation_id)`,
+               event_key = excluded.event_key, correlation_id = COALESCE(excluded.correlation_id, correlation_id)`,
             )
             .run(
               m.channel,
@@ -133,7 +139,9 @@ export function createSqliteMessages(handle: Db): MessageStore {
               m.direction,
               m.timestamp,
               m.text,
+              m.event?.key ?? null,
               m.event ? eventJson(m.event) : null,
+              m.event?.key ?? null,
               m.correlationId,
             ),
         true,
@@ -169,7 +177,7 @@ export function createSqliteMessages(handle: Db): MessageStore {
         () =>
           handle
             .stmt(
-              `SELECT * FROM messages WHERE conversation_id = ? AND timestamp < ? ORDER BY timestamp, rowid LIMIT ?`,
+              `${MESSAGE} WHERE m.conversation_id = ? AND m.timestamp < ? ORDER BY m.timestamp, m.rowid LIMIT ?`,
             )
             .all(conversationId, before ?? Number.MAX_SAFE_INTEGER, limit) as MessageColumns[],
       );

@@ -16,6 +16,7 @@ import {
   createSqliteHealth,
   createSqliteMessages,
 } from './read-model.js';
+import { createSqliteTemplates } from './templates.js';
 
 /**
  * - `full` (default): every commit's WAL is synced to disk before any write of it resolves, so an
@@ -99,6 +100,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     counters: createSqliteCounters(handle),
     accounts: createSqliteAccounts(handle),
     credentials: createSqliteCredentials(handle),
+    templates: createSqliteTemplates(handle),
     profiles: createSqliteProfiles(handle),
     close: () => handle.close(),
   };

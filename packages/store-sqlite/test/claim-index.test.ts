@@ -30,7 +30,7 @@ it('claims inbox rows through the pending-rows index, not a scan of the whole ta
   await store.close();
 });
 
-it('upgrades a version-1 file: inbox_due is replaced by inbox_pending, rows kept', async () => {
+it('upgrades a version-1 file: inbox_due is replaced by inbox_pending, rows and bodies kept', async () => {
   const path = join(dir, `${randomUUID()}.db`);
   const raw = new Database(path);
   raw.exec(MIGRATIONS[0] ?? '');
@@ -53,5 +53,7 @@ it('upgrades a version-1 file: inbox_due is replaced by inbox_pending, rows kept
   expect(indexes).toContain('inbox_pending');
   expect(indexes).not.toContain('inbox_due');
   expect(await store.inbox.count()).toEqual({ pending: 1, done: 0, dead: 0 });
+  // The body moved to inbox_bodies (migration 5) and still comes back with its row.
+  expect(Buffer.from((await store.inbox.get(1))?.body ?? []).toString()).toBe('{}');
   await store.close();
 });

@@ -14,6 +14,8 @@ import {
   verifyMetaChallenge,
 } from '@switchboard/meta-graph';
 import { resolveWhatsAppConfig, type WhatsAppAdapterConfig } from './config.js';
+import { type FlowPublicKeyStatus, getFlowPublicKey, uploadFlowPublicKey } from './flows/public-key.js';
+import { createWhatsAppGroups, type WhatsAppGroups } from './groups.js';
 import { createProbes, resubscribeWaba } from './health.js';
 import {
   type DownloadedMedia,
@@ -26,6 +28,8 @@ import {
 } from './media.js';
 import { WHATSAPP_LIMITS } from './send/limits.js';
 import { sendMessage } from './send/send.js';
+import { createTemplateApi, type WhatsAppTemplates } from './templates/api.js';
+import { checkTemplateSend, noteTemplateRefusal } from './templates/gate.js';
 import { parseWhatsAppWebhook, parseWhatsAppWebhookSlices } from './webhook/parse.js';
 
 /** What a token needs to send from and manage a customer's numbers. */
@@ -43,6 +47,20 @@ export interface WhatsAppAdapter extends ChannelAdapter {
   uploadMedia(input: UploadMediaInput): Promise<{ mediaId: string }>;
   /** Subscribes our app to a WABA's webhooks again. Accepts a WABA id, or a phone number id (its WABA from `wabaIdByPhoneNumberId`, or the only WABA configured). */
   resubscribe(accountId: string): Promise<void>;
+  /** Group management of the adapter's numbers (create, info, settings, invite links, participants). */
+  groups: WhatsAppGroups;
+  /**
+   * Uploads the number's business public key for Flows (a PEM public key, or the private key it is
+   * derived from). Do it again after re-registering the number or on a `public-key-missing` alert.
+   */
+  uploadFlowPublicKey(
+    phoneNumberId: string,
+    key: string | { privateKey: string; passphrase?: string },
+  ): Promise<void>;
+  /** The Flow public key Meta holds for the number and its signature status, or `undefined`. */
+  getFlowPublicKey(phoneNumberId: string): Promise<FlowPublicKeyStatus | undefined>;
+  /** Message template management of a WABA: list, get, create, edit, delete (feeds the engine's template cache). */
+  templates: WhatsAppTemplates;
 }
 
 /**
@@ -133,6 +151,19 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     );
   };
 
+  let host: AdapterHost | undefined;
+  const templates = createTemplateApi({ graph, wabaFor, cache: () => host?.templates, clock });
+  const gate = {
+    cache: () => host?.templates,
+    api: templates,
+    wabaOf: (id: string) =>
+      wabaOf(id) ??
+      (resolved.wabaIds.includes(id) ? id : resolved.wabaIds.length === 1 ? resolved.wabaIds[0] : undefined),
+    unknownTemplate: resolved.unknownTemplate,
+    logger,
+    now: () => clock.now(),
+  };
+
   const adapter = {
     channel: 'whatsapp' as const,
     // Sends are confirmed by status webhooks (sent, delivered, read, failed).
@@ -145,8 +176,16 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     parseWebhook: (rawBody: Uint8Array) => parseWhatsAppWebhook(rawBody, { now: () => clock.now() }),
     parseWebhookSlices: (rawBody: Uint8Array) =>
       parseWhatsAppWebhookSlices(rawBody, { now: () => clock.now() }),
-    send: async (message: OutboundMessage): Promise<SendReceipt> =>
-      sendMessage(() => graph(message.to.accountId), message, clock),
+    send: async (message: OutboundMessage): Promise<SendReceipt> => {
+      await checkTemplateSend(message, gate);
+      try {
+        return await sendMessage(() => graph(message.to.accountId), message, clock);
+      } catch (error) {
+        if (error instanceof SwitchboardError) await noteTemplateRefusal(message, error, gate);
+        throw error;
+      }
+    },
+    templates,
     probes: () => createProbes({ config: resolved, graph: () => graph(), debugGraph, clock }),
     downloadMedia: async (mediaId: string, options?: DownloadMediaOptions) =>
       downloadMedia(graph(options?.phoneNumberId), mediaId, resolved.mediaMaxBytes, options),
@@ -154,6 +193,10 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
       openMedia(graph(options?.phoneNumberId), mediaId, resolved.mediaMaxBytes, options),
     uploadMedia: async (input: UploadMediaInput) => uploadMedia(graph(input.phoneNumberId), input),
     resubscribe: async (accountId: string) => resubscribeWaba(graph(accountId), wabaFor(accountId)),
+    groups: createWhatsAppGroups((phoneNumberId) => graph(phoneNumberId)),
+    uploadFlowPublicKey: (phoneNumberId: string, key: string | { privateKey: string; passphrase?: string }) =>
+      uploadFlowPublicKey(graph(phoneNumberId), phoneNumberId, key),
+    getFlowPublicKey: (phoneNumberId: string) => getFlowPublicKey(graph(phoneNumberId), phoneNumberId),
     inspectToken: (accountId: string) => {
       // A WhatsApp token's granular scopes name WABAs: check coverage only when the number's WABA is known.
       const waba = wabaOf(accountId) ?? (resolved.wabaIds.length === 1 ? resolved.wabaIds[0] : undefined);
@@ -162,7 +205,10 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
         ...(waba ? { targetIds: [accountId, waba] } : {}),
       });
     },
-    attach: (host: AdapterHost) => access.attach(host),
+    attach: (engine: AdapterHost) => {
+      host = engine;
+      access.attach(engine);
+    },
   } satisfies WhatsAppAdapter;
   return adapter;
 }

@@ -50,6 +50,12 @@ export const WhatsAppAdapterConfigSchema = z
     timeoutMs: z.number().int().positive().optional(),
     /** The token probe reports `degraded` when the token expires within this many days. Default 7. */
     tokenExpiryWarningDays: z.number().nonnegative().default(7),
+    /**
+     * What a template send does when the engine's template cache does not know the template (or holds no
+     * definition of it): `fetch` (default) reads it from Graph once, caches it, then decides as for a known
+     * one; `send` sends unchecked and lets Graph decide; `reject` fails with INVALID_REQUEST without a call.
+     */
+    unknownTemplate: z.enum(['fetch', 'send', 'reject']).default('fetch'),
     logger: z.custom<Logger>().optional(),
     clock: z.custom<Clock>().optional(),
   })
@@ -126,6 +132,7 @@ const pairs = (value: string | undefined): Record<string, string> =>
  * | `WHATSAPP_EXPECTED_CALLBACK_URL` | `expectedCallbackUrl` |
  * | `WHATSAPP_MEDIA_MAX_BYTES` | `mediaMaxBytes` |
  * | `WHATSAPP_TIMEOUT_MS` | `timeoutMs` |
+ * | `WHATSAPP_UNKNOWN_TEMPLATE` (`fetch`, `send`, `reject`) | `unknownTemplate` |
  *
  * @example
  * const adapter = createWhatsAppAdapter({ ...whatsAppConfigFromEnv(), logger });
@@ -154,6 +161,9 @@ export function whatsAppConfigFromEnv(
     ...(env.WHATSAPP_MEDIA_MAX_BYTES ? { mediaMaxBytes: Number(env.WHATSAPP_MEDIA_MAX_BYTES) } : {}),
     ...(env.WHATSAPP_MEDIA_HOSTS ? { mediaHosts: list(env.WHATSAPP_MEDIA_HOSTS) } : {}),
     ...(env.WHATSAPP_TIMEOUT_MS ? { timeoutMs: Number(env.WHATSAPP_TIMEOUT_MS) } : {}),
+    ...(env.WHATSAPP_UNKNOWN_TEMPLATE
+      ? { unknownTemplate: env.WHATSAPP_UNKNOWN_TEMPLATE as 'fetch' | 'send' | 'reject' }
+      : {}),
   };
 }
 

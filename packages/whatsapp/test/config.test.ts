@@ -167,6 +167,6 @@ describe('configuration convention (same as Messenger and Instagram)', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Webhook route'));
     expect([...new Set(section.match(/WHATSAPP_[A-Z_]+/g))].sort()).toEqual(read);
-    expect(read).toHaveLength(15);
+    expect(read).toHaveLength(16);
   });
 });

@@ -7,8 +7,6 @@ describe('parseWebhook: account-level fields', () => {
   it.each([
     ['account-update', 'account_update', 'ACCOUNT_VIOLATION', T + 100],
     ['phone-number-quality-update', 'phone_number_quality_update', 'THROUGHPUT_UPGRADE', T + 200],
-    ['template-status-update', 'message_template_status_update', 'REJECTED', T + 300],
-    ['template-quality-update', 'message_template_quality_update', undefined, T + 400],
     ['user-preferences', 'user_preferences', undefined, T + 500],
     ['business-capability-update', 'business_capability_update', undefined, T + 600],
     ['unknown-field', 'security', 'PIN_CHANGED', T + 700],
@@ -22,14 +20,6 @@ describe('parseWebhook: account-level fields', () => {
     expect(e.data).toEqual(e.raw);
     // deterministic: the same body gives the same key
     expect(parseFixture(name).events[0]?.key).toBe(e.key);
-  });
-
-  it('template ids arriving as numbers are kept in data', () => {
-    const e = only('template-status-update', 'account');
-    expect(e.data).toMatchObject({
-      message_template_id: 1689556908129832,
-      message_template_name: 'order_shipped',
-    });
   });
 });
 

@@ -43,6 +43,9 @@ describe('Switchboard Inbox: login, Host, Origin and headers', () => {
       '/api/health',
       '/api/live',
       '/api/media?kind=image&src=x',
+      '/api/incidents',
+      '/api/incidents/inc_x/packet.json',
+      '/api/traffic',
       `/api/avatar/${encodeURIComponent(conversationId)}`,
       '/metrics',
     ]) {

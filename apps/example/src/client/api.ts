@@ -1,3 +1,4 @@
+import type { IncidentsView, TrafficView } from '../shared/incident-types.js';
 import type {
   AccountsView,
   ChaosAction,
@@ -5,6 +6,8 @@ import type {
   HealthView,
   RecoveryRun,
   SendRequest,
+  TemplateCreateRequest,
+  TemplateView,
   Thread,
 } from '../shared/types.js';
 import { clear, h } from './dom.js';
@@ -83,4 +86,12 @@ export const api = {
   chaos: (action: ChaosAction) =>
     request<{ ok: true; message: string }>('/api/chaos', { method: 'POST', body: JSON.stringify(action) }),
   reconcile: () => request<RecoveryRun[]>('/api/reconcile', { method: 'POST', body: '{}' }),
+  incidents: () => request<IncidentsView>('/api/incidents'),
+  packet: (id: string) =>
+    request<{ json: unknown; markdown: string }>(`/api/incidents/${encodeURIComponent(id)}/packet`),
+  traffic: () => request<TrafficView>('/api/traffic'),
+  templates: (refresh = false) =>
+    request<{ templates: TemplateView[]; errors: string[] }>(`/api/templates${refresh ? '?refresh=1' : ''}`),
+  createTemplate: (body: TemplateCreateRequest) =>
+    request<{ id: string; status: string }>('/api/templates', { method: 'POST', body: JSON.stringify(body) }),
 };

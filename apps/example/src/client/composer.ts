@@ -49,6 +49,26 @@ export function createComposer(onSent: () => void) {
   const caption = h('input', { name: 'caption', placeholder: 'Caption (optional)' });
   const template = h('select', { name: 'template', 'data-testid': 'template-select' });
   const params = h('input', { name: 'params', placeholder: 'Body parameters, comma-separated (optional)' });
+  /** One input per body parameter of the picked template, when the template cache knows its definition. */
+  const paramFields = h('div', { class: 'template-params', 'data-testid': 'template-params' });
+  const picked = () => {
+    const [name = '', language = ''] = template.value.split('|');
+    return thread?.templates.find((t) => t.name === name && t.language === language);
+  };
+  const renderParams = () => {
+    const t = picked();
+    paramFields.replaceChildren(
+      ...(t?.parameters ?? []).map((p) =>
+        h('input', {
+          name: `param-${p}`,
+          placeholder: `{{${p}}}`,
+          'aria-label': `Template parameter ${p}`,
+          'data-param': p,
+        }),
+      ),
+    );
+  };
+  template.addEventListener('change', renderParams);
 
   text.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
@@ -108,12 +128,22 @@ export function createComposer(onSent: () => void) {
         fields.append(h('div', { class: 'inline' }, mediaType, url), caption);
         break;
       case 'template':
-        template.replaceChildren(
-          ...(thread?.templates ?? []).map((t) =>
-            h('option', { value: `${t.name}|${t.language}` }, `${t.name} · ${t.language}`),
-          ),
-        );
-        fields.append(template, params);
+        {
+          const chosen = template.value;
+          template.replaceChildren(
+            ...(thread?.templates ?? []).map((t) =>
+              h('option', { value: `${t.name}|${t.language}` }, `${t.name} · ${t.language}`),
+            ),
+          );
+          if (chosen && [...template.options].some((o) => o.value === chosen)) template.value = chosen;
+          const t = picked();
+          // Templates known to the cache get one field per parameter; others a comma-separated list.
+          if (t?.parameters) {
+            if (paramFields.dataset.for !== template.value) renderParams();
+            paramFields.dataset.for = template.value;
+            fields.append(template, paramFields);
+          } else fields.append(template, params);
+        }
         break;
     }
     if (mode !== 'quick_replies') text.placeholder = 'Write a reply…';
@@ -158,6 +188,19 @@ export function createComposer(onSent: () => void) {
         };
       case 'template': {
         const [name = '', language = ''] = template.value.split('|');
+        const t = picked();
+        if (t?.parameters) {
+          const inputs = [...paramFields.querySelectorAll<HTMLInputElement>('input[data-param]')];
+          return {
+            kind: 'template',
+            template: {
+              name,
+              language,
+              parameters: inputs.map((i) => i.value),
+              ...(t.named ? { parameterNames: inputs.map((i) => i.dataset.param ?? '') } : {}),
+            },
+          };
+        }
         return {
           kind: 'template',
           template: { name, language, parameters: params.value ? params.value.split(',') : [] },
@@ -180,6 +223,7 @@ export function createComposer(onSent: () => void) {
       url.value = '';
       caption.value = '';
       params.value = '';
+      for (const input of paramFields.querySelectorAll('input')) input.value = '';
       onSent();
     } catch (err) {
       error.hidden = false;

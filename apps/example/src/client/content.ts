@@ -1,4 +1,5 @@
 import type { ContentPart } from '@switchboard/core';
+import { flowSummary } from '../shared/flow-summary.js';
 import { h, svg } from './dom.js';
 import { ICON } from './icons.js';
 
@@ -204,7 +205,7 @@ export function renderPart(part: ContentPart, channel: string): Node {
         part.text ? h('p', { class: 'text' }, part.text) : null,
       );
     case 'flow_reply':
-      // A completed WhatsApp Flow: the answers the form returned.
+      // A completed WhatsApp Flow: the answers the form returned, labelled for people.
       return h(
         'div',
         { class: 'flow-card' },
@@ -212,15 +213,18 @@ export function renderPart(part: ContentPart, channel: string): Node {
         h(
           'dl',
           null,
-          Object.entries(part.response).map(([key, value]) =>
-            h(
-              'div',
-              null,
-              h('dt', null, key),
-              h('dd', null, typeof value === 'string' ? value : JSON.stringify(value)),
-            ),
+          flowSummary(part.response).map((field) =>
+            h('div', null, h('dt', null, field.label), h('dd', null, field.value)),
           ),
         ),
+      );
+    case 'call_permission_reply':
+      return h(
+        'p',
+        { class: 'call-permission' },
+        part.response === 'accept'
+          ? `📞 Allowed calls${part.permanent ? '' : part.expiresAt ? ` until ${new Date(part.expiresAt).toLocaleDateString()}` : ''}`
+          : '📞 Declined calls',
       );
     case 'unsupported':
       return h('p', { class: 'unsupported' }, `⚠︎ Unsupported content: ${part.reason}`);

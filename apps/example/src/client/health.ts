@@ -3,6 +3,7 @@ import { CHANNEL_LABEL, formatDuration } from '../shared/format.js';
 import type { AccountHealthView, ChaosAction, HealthView, LiveMessage } from '../shared/types.js';
 import { api } from './api.js';
 import { clockTime, h, svg } from './dom.js';
+import { accountCharts } from './health-charts.js';
 import { alarmsCard, lossCard, recoveryCard, watchSection } from './health-watch.js';
 import { CHANNEL_ICON } from './icons.js';
 
@@ -67,6 +68,9 @@ function accountCard(a: AccountHealthView) {
         ),
       ),
     ),
+    a.messaging
+      ? h('div', { class: 'account-chart', 'data-chart-account': `${a.channel}:${a.accountId}` })
+      : null,
     a.messaging ? watchSection(a) : null,
   );
 }
@@ -75,6 +79,7 @@ function accountCard(a: AccountHealthView) {
 export function mountHealth(main: HTMLElement) {
   const root = h('div', { class: 'health-page' });
   main.replaceChildren(root);
+  const charts = accountCharts();
   let view: HealthView | undefined;
   let note = '';
   let noteTimer: ReturnType<typeof setTimeout> | undefined;
@@ -223,6 +228,7 @@ export function mountHealth(main: HTMLElement) {
           : null,
       ),
     );
+    charts.attach(root);
   };
 
   let inflight = false;
@@ -230,7 +236,7 @@ export function mountHealth(main: HTMLElement) {
     if (inflight) return;
     inflight = true;
     try {
-      view = await api.health(fresh);
+      [view] = await Promise.all([api.health(fresh), charts.refresh()]);
       render();
     } catch (error) {
       console.warn('health refresh failed', error);

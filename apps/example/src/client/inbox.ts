@@ -229,7 +229,13 @@ export function mountInbox(main: HTMLElement) {
   let threadTimer: ReturnType<typeof setTimeout> | undefined;
   const report = (error: unknown) => console.warn('refresh failed', error);
   const onLive = (message: LiveMessage) => {
-    if (message.type === 'health' || message.type === 'alarm') return;
+    if (
+      message.type === 'health' ||
+      message.type === 'alarm' ||
+      message.type === 'incident' ||
+      message.type === 'templates'
+    )
+      return;
     if (listTimer === undefined) {
       listTimer = setTimeout(() => {
         listTimer = undefined;

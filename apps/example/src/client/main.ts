@@ -4,11 +4,14 @@ import './styles/thread.css';
 import './styles/composer.css';
 import './styles/health.css';
 import './styles/accounts.css';
+import './styles/incidents.css';
 import './styles/mobile.css';
 import type { HealthView, LiveMessage } from '../shared/types.js';
 import { mountAccounts } from './accounts.js';
 import { mountHealth } from './health.js';
 import { mountInbox } from './inbox.js';
+import { mountIncidents } from './incidents.js';
+import { mountTemplates } from './templates.js';
 
 // The page kind comes from a data attribute: the CSP allows no inline script.
 const boot = (document.getElementById('app') as HTMLElement).dataset;
@@ -18,7 +21,11 @@ const page =
     ? mountHealth(main)
     : boot.page === 'accounts'
       ? mountAccounts(main)
-      : mountInbox(main);
+      : boot.page === 'incidents'
+        ? mountIncidents(main)
+        : boot.page === 'templates'
+          ? mountTemplates(main)
+        : mountInbox(main);
 
 // Live updates: one EventSource; the browser reconnects by itself after a drop.
 const liveState = document.getElementById('live-state');

@@ -22,7 +22,7 @@ import { type FakeBotApi, startFakeBotApi } from '@switchboard/telegram/fake';
 import { CHANNELS, type InboxConfig } from '../config.js';
 import { realAdapters, secretsOf, simulatorAdapters, telegramAdapter } from './channels.js';
 import { createChaos } from './chaos.js';
-import { seedDemo } from './demo.js';
+import { seedDemo, seedDemoHistory } from './demo.js';
 import { createInboxState } from './inbox-state.js';
 import { createLiveHub, watchOutbox } from './live.js';
 import { createPeople } from './people.js';
@@ -118,7 +118,8 @@ export async function startInbox(
   switchboard.on('*', async (event) => {
     if (event.kind === 'handover' && event.conversationId) people.forgetOwner(event.conversationId);
     await state.onEvent(event);
-    if (event.kind !== 'account' && event.conversationId) {
+    if (event.kind === 'template') hub.publish({ type: 'templates' });
+    else if (event.kind !== 'account' && event.conversationId) {
       hub.publish({ type: 'conversation', conversationId: event.conversationId, kind: event.kind });
     } else hub.publish({ type: 'health' });
   });
@@ -126,6 +127,10 @@ export async function startInbox(
   switchboard.on('alarm', async (alarm) => {
     hub.publish({ type: 'alarm', alarm: alarmView(alarm, accountLabel) });
     await recovery.onAlarm(alarm);
+  });
+  // Incident transitions refresh the Incidents page (and the charts' marks).
+  switchboard.on('incident', (incident) => {
+    hub.publish({ type: 'incident', id: incident.id, transition: incident.transition });
   });
 
   let port = config.port; // the real one once listening (PORT=0 picks a free port)
@@ -160,6 +165,8 @@ export async function startInbox(
   port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;
+  // Before the watch starts: it loads the baselines then.
+  if (simulator) await seedDemoHistory(store, adapters, config.demoTrafficPerMinute, clock.now());
   await switchboard.start();
 
   if (simulator) {
@@ -216,6 +223,10 @@ function watchOptions(w: InboxConfig['watch']): WatchOptions | false {
     },
     delivery: w.deliveryDeadlineMs !== undefined ? { deadlineMs: w.deliveryDeadlineMs } : {},
     probes: w.probesIntervalMs !== undefined ? { intervalMs: w.probesIntervalMs } : {},
+    series: {
+      ...(w.chartBucketMs !== undefined ? { bucketMs: w.chartBucketMs } : {}),
+      ...(w.chartWindowMs !== undefined ? { hours: w.chartWindowMs / 3_600_000 } : {}),
+    },
   };
 }
 

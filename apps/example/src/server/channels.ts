@@ -55,6 +55,8 @@ export function simulatorAdapters(sim: MetaSimulator, clock: Clock, logger: Logg
       accessToken: systemUserToken,
       phoneNumberIds: phoneNumbers.map((p) => p.id),
       wabaIds: wabas.map((w) => w.id),
+      // The number's WABA: its template sends are checked against that WABA's templates.
+      wabaIdByPhoneNumberId: Object.fromEntries(phoneNumbers.map((p) => [p.id, p.wabaId])),
       graphBaseUrl: sim.url,
     }),
   ];

@@ -45,14 +45,21 @@ export function composeContent(request: SendRequest): OutboundContent {
       const name = request.template?.name?.trim();
       const language = request.template?.language?.trim();
       if (!name || !language) throw new ComposeError('Pick a template.');
-      const parameters = (request.template?.parameters ?? []).map((p) => p.trim()).filter(Boolean);
+      const names = request.template?.parameterNames;
+      const raw = (request.template?.parameters ?? []).map((p) => p.trim());
+      // Named templates: every value pairs with its name; an empty one is the template's own check to report.
+      const parameters = names
+        ? raw
+            .map((text, i) => ({ type: 'text' as const, text, parameterName: names[i] ?? '' }))
+            .filter((p) => p.text)
+        : raw.filter(Boolean).map((text) => ({ type: 'text' as const, text }));
+      if (names && parameters.length < names.length)
+        throw new ComposeError('Fill in every template parameter.');
       return {
         type: 'template',
         name,
         language,
-        components: parameters.length
-          ? [{ type: 'body', parameters: parameters.map((p) => ({ type: 'text' as const, text: p })) }]
-          : [],
+        components: parameters.length ? [{ type: 'body', parameters }] : [],
       };
     }
     default:

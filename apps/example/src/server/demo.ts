@@ -1,4 +1,5 @@
-import type { Store } from '@switchboard/core';
+import type { ChannelAdapter, Store } from '@switchboard/core';
+import { importTrafficHistory } from '@switchboard/core/watch';
 import type { InboundKind, MetaSimulator, SimChannel } from '@switchboard/simulator';
 
 /** First messages of each demo customer, so every content kind is on screen from the start. */
@@ -55,4 +56,29 @@ export async function seedDemo(sim: MetaSimulator, store: Store): Promise<number
     }
   });
   return sent;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Simulator mode, fresh store, demo traffic on: a week of the demo traffic's own rate becomes the
+ * watch's learned history, so the silence watch and the charts' expected band start where a week of
+ * demo traffic would have brought them (a real deployment learns its own, or imports it the same way).
+ */
+export async function seedDemoHistory(
+  store: Store,
+  adapters: readonly ChannelAdapter[],
+  perMinute: number,
+  now: number,
+): Promise<number> {
+  if (!(perMinute > 0) || (await store.conversations.list({ limit: 1 })).length > 0) return 0;
+  const hours: Array<{ at: number; count: number }> = [];
+  for (let at = now - 7 * 24 * HOUR; at < now - HOUR; at += HOUR) hours.push({ at, count: perMinute * 60 });
+  let seeded = 0;
+  for (const adapter of adapters)
+    for (const accountId of adapter.accountIds ?? []) {
+      await importTrafficHistory(store, { channel: adapter.channel, accountId, hours });
+      seeded++;
+    }
+  return seeded;
 }

@@ -1,6 +1,7 @@
 import type { ChannelEvent, Clock, Store } from '@switchboard/core';
 import { describeParts } from '../shared/format.js';
 import type { ConversationSummary } from '../shared/types.js';
+import { groupNotice } from './thread-notices.js';
 
 const PREFIX = 'inbox:conv:';
 const MAX_SENDS = 200;
@@ -81,15 +82,17 @@ export function createInboxState(
 
   return {
     async onEvent(event) {
-      if (event.kind === 'account' || !event.conversationId) return;
+      if (event.kind === 'account' || event.kind === 'template' || !event.conversationId) return;
       const id = event.conversationId;
       switch (event.kind) {
         case 'message': {
           const inbound = event.direction === 'inbound';
           await update(id, (c) => {
-            if (event.profile?.name && inbound) c.name = event.profile.name;
+            // A group keeps its subject as its name; the sender goes in front of the preview.
+            if (event.profile?.name && inbound && !event.groupId) c.name = event.profile.name;
             if (event.timestamp >= c.lastAt) {
-              c.preview = describeParts(event.parts, event.text);
+              const sender = event.groupId && inbound ? `${event.profile?.name ?? event.userId}: ` : '';
+              c.preview = sender + describeParts(event.parts, event.text);
               c.previewDirection = event.direction;
               c.lastAt = event.timestamp;
             }
@@ -116,6 +119,23 @@ export function createInboxState(
             }
             c.unread += 1;
             c.lastInboundAt = Math.max(c.lastInboundAt ?? 0, event.timestamp);
+          });
+          return;
+        }
+        case 'group': {
+          await update(id, (c) => {
+            const subject =
+              event.action === 'updated'
+                ? event.changes?.find((change) => change.setting === 'subject' && change.succeeded)?.value
+                : event.action === 'created' && event.succeeded
+                  ? event.subject
+                  : undefined;
+            if (subject) c.name = `👥 ${subject}`;
+            if (event.timestamp >= c.lastAt) {
+              c.preview = groupNotice(event);
+              c.previewDirection = 'inbound';
+              c.lastAt = event.timestamp;
+            }
           });
           return;
         }

@@ -2,7 +2,7 @@ import { html, raw } from 'hono/html';
 
 /** The HTML shell of every page; the client bundle renders the rest from the JSON API. */
 export function pageShell(options: {
-  page: 'inbox' | 'health' | 'accounts';
+  page: 'inbox' | 'health' | 'accounts' | 'incidents' | 'templates';
   title: string;
   simulator: boolean;
   version: string;
@@ -24,6 +24,8 @@ export function pageShell(options: {
           <a href="/" class="${options.page === 'inbox' ? 'active' : ''}" data-nav="inbox">Inbox</a>
           <a href="/health" class="${options.page === 'health' ? 'active' : ''}" data-nav="health">Channel health <span id="health-dot" class="dot"></span></a>
           <a href="/accounts" class="${options.page === 'accounts' ? 'active' : ''}" data-nav="accounts">Accounts</a>
+          <a href="/incidents" class="${options.page === 'incidents' ? 'active' : ''}" data-nav="incidents">Incidents</a>
+          <a href="/templates" class="${options.page === 'templates' ? 'active' : ''}" data-nav="templates">Templates</a>
           <a href="/metrics" target="_blank" rel="noopener">Metrics</a>
         </nav>
         <div class="mode">${options.simulator ? html`<span class="pill sim" title="Demo mode: a simulated Meta platform runs in-process">Simulator</span>` : html`<span class="pill live">Meta</span>`}

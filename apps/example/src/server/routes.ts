@@ -11,11 +11,13 @@ import type { createChaos } from './chaos.js';
 import { ComposeError, composeContent } from './compose.js';
 import { createHealthView, type HealthDeps } from './health-view.js';
 import type { InboxState } from './inbox-state.js';
+import { incidentRoutes } from './incidents.js';
 import type { LiveHub, watchOutbox } from './live.js';
 import { createMediaProxy } from './media.js';
 import { pageShell } from './page.js';
 import type { People } from './people.js';
 import { inboxGuard, securityHeaders } from './security.js';
+import { createTemplateService, templateRoutes } from './templates.js';
 import { buildThread, partsOfOutbound } from './thread.js';
 
 export interface RouteDeps {
@@ -75,13 +77,24 @@ export function createRoutes(deps: RouteDeps): Hono {
     return c.body(await switchboard.metrics());
   });
 
-  const shell = (page: 'inbox' | 'health' | 'accounts', title: string) =>
+  const templates = createTemplateService(deps);
+  const shell = (page: 'inbox' | 'health' | 'accounts' | 'incidents' | 'templates', title: string) =>
     pageShell({ page, title, simulator: Boolean(deps.simulator), version: VERSION });
   app.get('/', (c) => c.html(shell('inbox', 'Inbox')));
   app.get('/c/:id', (c) => c.html(shell('inbox', 'Conversation')));
   app.get('/health', (c) => c.html(shell('health', 'Channel health')));
   app.get('/accounts', (c) => c.html(shell('accounts', 'Accounts')));
+  app.get('/templates', (c) => c.html(shell('templates', 'Templates')));
   accountRoutes(app, deps);
+  app.get('/incidents', (c) => c.html(shell('incidents', 'Incidents')));
+  incidentRoutes(app, {
+    switchboard,
+    accountLabel: deps.accountLabel,
+    ...(deps.config.watch !== false && deps.config.watch.chartWindowMs !== undefined
+      ? { chartHours: deps.config.watch.chartWindowMs / 3_600_000 }
+      : {}),
+  });
+  templateRoutes(app, deps, templates);
 
   app.get('/assets/:name', async (c) => {
     const name = c.req.param('name');
@@ -148,9 +161,15 @@ export function createRoutes(deps: RouteDeps): Hono {
       templates:
         conversation.channel !== 'whatsapp'
           ? []
-          : deps.simulator
-            ? deps.simulator.world.templates.map((t) => ({ name: t.name, language: t.language }))
-            : deps.config.whatsappTemplates,
+          : ((await templates.forNumber(conversation.accountId))?.map((t) => ({
+              name: t.name,
+              language: t.language,
+              parameters: t.parameters,
+              named: t.named,
+            })) ??
+            (deps.simulator
+              ? deps.simulator.world.templates.map((t) => ({ name: t.name, language: t.language }))
+              : deps.config.whatsappTemplates)),
       supports: [...(adapter?.limits.supportedContent ?? [])],
       quickRepliesMax: adapter?.limits.quickRepliesMax ?? 0,
     };

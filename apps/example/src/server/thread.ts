@@ -8,6 +8,7 @@ import type {
 } from '@switchboard/core';
 import { describeParts } from '../shared/format.js';
 import type { DeliveryState, MessageItem, ThreadItem } from '../shared/types.js';
+import { describeOutboundInteractive, groupNotice } from './thread-notices.js';
 
 /** Newest items shown in a conversation. */
 const MAX_ITEMS = 400;
@@ -81,6 +82,8 @@ export function partsOfOutbound(content: OutboundMessage['content']): {
 }
 
 function describeContent(content: OutboundMessage['content']): string {
+  const interactive = describeOutboundInteractive(content);
+  if (interactive) return interactive;
   if (content.type === 'reaction') return `Reacted ${content.emoji ?? ''}`.trim();
   if (content.type === 'cards') return `🗂️ ${content.cards.length} card(s)`;
   return content.type;
@@ -93,7 +96,9 @@ function messageItem(event: Extract<ChannelEvent, { kind: 'message' }>): Message
       ? { type: 'quick_reply' as const, payload: p.payload }
       : p,
   );
-  if (event.text && !parts.some((p) => p.type === 'text')) parts.unshift({ type: 'text', text: event.text });
+  // A Flow completion's text is its card's title ("Sent"): not repeated as a line of its own.
+  const carriesText = parts.some((p) => p.type === 'text' || p.type === 'flow_reply');
+  if (event.text && !carriesText) parts.unshift({ type: 'text', text: event.text });
   return {
     type: 'message',
     id: event.messageId,
@@ -122,6 +127,13 @@ export async function buildThread(
     Promise.all(sends.slice(-100).map((id) => store.outbox.get(id))),
   ]);
   const byMessageId = new Map(messages.map((m) => [m.messageId, m]));
+  // Our sends by outbox id and platform id: a Flow completion quotes the Flow it answers.
+  const sendsById = new Map<string, OutboxEntry>();
+  for (const entry of entries) {
+    if (!entry) continue;
+    sendsById.set(entry.id, entry);
+    if (entry.platformMessageId) sendsById.set(entry.platformMessageId, entry);
+  }
   const items: ThreadItem[] = [];
   const messageItems = new Map<string, MessageItem>();
 
@@ -140,12 +152,20 @@ export async function buildThread(
       case 'message': {
         if (messageItems.has(event.messageId)) break;
         const item = messageItem(event);
-        if (event.replyTo?.messageId) {
-          const quoted = messageItems.get(event.replyTo.messageId);
-          const record = byMessageId.get(event.replyTo.messageId);
+        const flowToken = event.parts.find((p) => p.type === 'flow_reply')?.flowToken;
+        const quotedId =
+          event.replyTo?.messageId ?? (flowToken && sendsById.has(flowToken) ? flowToken : undefined);
+        if (quotedId) {
+          const quoted = messageItems.get(quotedId);
+          const send = sendsById.get(quotedId);
+          const record = byMessageId.get(quotedId);
           item.replyTo = {
-            messageId: event.replyTo.messageId,
-            preview: quoted ? describeParts(quoted.parts) : (record?.text ?? 'an earlier message'),
+            messageId: send?.platformMessageId ?? quotedId,
+            preview: quoted
+              ? describeParts(quoted.parts)
+              : send
+                ? describeParts(partsOfOutbound(send.message.content).parts)
+                : (record?.text ?? 'an earlier message'),
           };
         }
         if (item.direction === 'outbound') {
@@ -226,6 +246,9 @@ export async function buildThread(
         break;
       case 'call':
         items.push({ type: 'notice', id: `ev${seq}`, at: event.timestamp, text: callNotice(event) });
+        break;
+      case 'group':
+        items.push({ type: 'notice', id: `ev${seq}`, at: event.timestamp, text: groupNotice(event) });
         break;
       case 'unsupported':
         items.push({

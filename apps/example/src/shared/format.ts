@@ -1,4 +1,5 @@
 import type { ContentPart } from '@switchboard/core';
+import { flowSummary } from './flow-summary.js';
 
 /** A one-line description of message content, for previews and reply quotes. */
 export function describeParts(parts: readonly ContentPart[], text?: string): string {
@@ -48,8 +49,13 @@ export function describeParts(parts: readonly ContentPart[], text?: string): str
       case 'order':
         words.push(`🛒 Order · ${part.items.length} item${part.items.length === 1 ? '' : 's'}`);
         break;
-      case 'flow_reply':
-        words.push(`📋 ${part.body ?? 'Form submitted'}`);
+      case 'flow_reply': {
+        const first = flowSummary(part.response)[0];
+        words.push(`📋 ${part.body ?? 'Form submitted'}${first ? ` · ${first.label}: ${first.value}` : ''}`);
+        break;
+      }
+      case 'call_permission_reply':
+        words.push(part.response === 'accept' ? '📞 Allowed calls' : '📞 Declined calls');
         break;
       case 'unsupported':
         words.push('Unsupported message');

@@ -90,8 +90,8 @@ export interface Thread {
   owner?: ThreadOwnerView;
   window: MessageWindow;
   items: ThreadItem[];
-  /** WhatsApp templates the composer can offer. */
-  templates: Array<{ name: string; language: string }>;
+  /** WhatsApp templates the composer can offer (with their body parameters when the template cache knows them). */
+  templates: Array<{ name: string; language: string; parameters?: string[]; named?: boolean }>;
   /** Content the channel can send (from the adapter's limits). */
   supports: string[];
   quickRepliesMax: number;
@@ -104,7 +104,7 @@ export interface SendRequest {
   mediaType?: 'image' | 'video' | 'audio' | 'file';
   url?: string;
   caption?: string;
-  template?: { name: string; language: string; parameters?: string[] };
+  template?: { name: string; language: string; parameters?: string[]; parameterNames?: string[] };
   idempotencyKey?: string;
 }
 
@@ -261,7 +261,10 @@ export type LiveMessage =
   | { type: 'conversation'; conversationId: string; kind: string }
   | { type: 'outbox'; conversationId: string; id: string; state: DeliveryState }
   | { type: 'health' }
-  | { type: 'alarm'; alarm: AlarmView };
+  /** A template's status, quality or category changed (template webhooks). */
+  | { type: 'templates' }
+  | { type: 'alarm'; alarm: AlarmView }
+  | { type: 'incident'; id: string; transition: 'opened' | 'updated' | 'recovering' | 'closed' };
 
 /** One account of `switchboard.accounts`, as the Accounts page shows it. */
 export interface AccountView {
@@ -283,4 +286,31 @@ export interface AccountView {
 export interface AccountsView {
   accounts: AccountView[];
   tenants: string[];
+}
+
+/** A message template as the engine's template cache holds it (Templates page, composer picker). */
+export interface TemplateView {
+  wabaId: string;
+  id: string | null;
+  name: string;
+  language: string;
+  status: string | null;
+  category: string | null;
+  quality: string | null;
+  reason: string | null;
+  /** Body parameters in order: names (named templates) or numbers. */
+  parameters: string[];
+  named: boolean;
+}
+
+/** The Templates page's create form (simulator mode). */
+export interface TemplateCreateRequest {
+  wabaId?: string;
+  name: string;
+  language: string;
+  category: string;
+  body: string;
+  /** One example per body parameter, in order. */
+  examples?: string[];
+  footer?: string;
 }

@@ -189,7 +189,8 @@ export function createDispatcher(deps: {
         bookkeeping.push(fail(item, error));
         continue;
       }
-      if (event.kind !== 'account' && event.kind !== 'unsupported') noteEvent(event);
+      if (event.kind !== 'account' && event.kind !== 'template' && event.kind !== 'unsupported')
+        noteEvent(event);
       done.push(item);
     }
     bookkeeping.push(markDone(done));

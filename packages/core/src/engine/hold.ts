@@ -91,7 +91,11 @@ export function createAccountHold(deps: {
       const work: Promise<void>[] = [];
       for (const item of items) {
         const { event } = item;
-        if (event.kind === 'account' || accounts.admits(event.channel, event.accountId)) {
+        if (
+          event.kind === 'account' ||
+          event.kind === 'template' ||
+          accounts.admits(event.channel, event.accountId)
+        ) {
           admitted.push(item);
           continue;
         }

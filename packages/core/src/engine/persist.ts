@@ -50,7 +50,15 @@ export async function persistEvents(
 }
 
 function mergeTouch(touches: Map<string, Touch>, event: ChannelEvent): void {
-  if (event.kind === 'account' || !event.conversationId || !event.userId) return;
+  // Group notifications name no customer and open no window: only messages make a group's thread.
+  if (
+    event.kind === 'account' ||
+    event.kind === 'group' ||
+    event.kind === 'template' ||
+    !event.conversationId ||
+    !event.userId
+  )
+    return;
   const inbound = event.kind === 'message' ? event.direction === 'inbound' : event.kind !== 'status';
   const inboundAt = inbound && event.kind !== 'unsupported' ? event.timestamp : undefined;
   const seen = touches.get(event.conversationId);
@@ -141,6 +149,21 @@ async function persistContent(
         if (readModel) await setStatus(store, event, id, 'read');
         await advanceOutbox(store, event.channel, id, undefined, 'read', event.timestamp, onAdvanced);
       }
+      return;
+    }
+    case 'template': {
+      // Kept up to date whatever readModel says: sends consult it.
+      await store.templates.apply({
+        channel: event.channel,
+        accountId: event.accountId,
+        name: event.name,
+        language: event.language,
+        templateId: event.templateId,
+        ...(event.status ? { status: event.status, reason: event.reason ?? null } : {}),
+        ...(event.quality ? { quality: event.quality } : {}),
+        ...(event.category ? { category: event.category } : {}),
+        at: event.timestamp,
+      });
       return;
     }
     default:

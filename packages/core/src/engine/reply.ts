@@ -26,7 +26,9 @@ export function createReply(
   let count = 0;
   return async (content, options = {}) => {
     count++;
-    const userId = 'userId' in event ? event.userId : undefined;
+    const groupId = 'groupId' in event ? event.groupId : undefined;
+    // A group event names no participant: the group itself is the addressee.
+    const userId = ('userId' in event ? event.userId : undefined) ?? groupId;
     if (!userId) {
       throw new SwitchboardError(
         'INVALID_REQUEST',
@@ -40,7 +42,7 @@ export function createReply(
         channel: event.channel,
         accountId: event.accountId,
         userId,
-        ...('groupId' in event && event.groupId ? { groupId: event.groupId } : {}),
+        ...(groupId ? { groupId } : {}),
       },
       content,
       idempotencyKey: replyKey(event, options.key === undefined ? String(count) : `k:${options.key}`),

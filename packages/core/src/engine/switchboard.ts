@@ -96,6 +96,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       },
       account: (accountId) => accounts.peek(adapter.channel, accountId),
       appSecrets: vault.appSecrets,
+      templates: store.templates,
     });
   const alarms = createAlarmCenter({
     clock,

@@ -98,6 +98,17 @@ export const ContentPart = z.discriminatedUnion('type', [
     /** The text the customer saw on the completion bubble ("Sent"). */
     body: z.string().optional(),
   }),
+  /** The customer's answer to a `call_permission_request`: while granted, the business may call them. */
+  z.object({
+    type: z.literal('call_permission_reply'),
+    response: z.enum(['accept', 'reject']),
+    /** Granted without expiry. */
+    permanent: z.boolean().optional(),
+    /** Epoch ms when a temporary permission ends. */
+    expiresAt: z.number().optional(),
+    /** How the answer was given (e.g. `user_action`, `automatic`). */
+    source: z.string().optional(),
+  }),
   /** Content the channel sent that we cannot represent (`raw` keeps the platform's own item). */
   z.object({ type: z.literal('unsupported'), reason: z.string(), raw: z.unknown().optional() }),
 ]);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ERROR_CODES, type SwitchboardErrorCode } from '../errors.js';
 import { ContentPart } from './content.js';
+import { GroupEventFields } from './group-event.js';
+
+export { GroupAction, GroupParticipant, GroupSettingChange } from './group-event.js';
 
 export const EventSource = z.enum(['webhook', 'backfill']);
 export type EventSource = z.infer<typeof EventSource>;
@@ -217,6 +220,37 @@ export const CallEvent = z.object({
   errors: z.array(PlatformError).optional(),
 });
 
+/** A group lifecycle, settings, participant or status notification (fields: {@link GroupEventFields}). */
+export const GroupEvent = z.object({ ...eventBase, ...GroupEventFields });
+/**
+ * A change to a message template of the account (WhatsApp: template status, quality, category and
+ * components webhooks of a WABA). No conversation; `accountId` is the template's owner (the WABA id).
+ * `status` is the template's status after the change when the change sets one (a `FLAGGED` notice leaves
+ * it as it was); `event` is the platform's own word for what happened.
+ */
+export const TemplateEvent = z.object({
+  kind: z.literal('template'),
+  ...eventBase,
+  change: z.enum(['status', 'quality', 'category', 'components']),
+  templateId: z.string().min(1),
+  name: z.string().min(1),
+  /** Language code in the platform's API spelling (`en_US`). */
+  language: z.string().min(1),
+  /** The platform's word for the change (`APPROVED`, `FLAGGED`, `REINSTATED`, ...). */
+  event: z.string().optional(),
+  status: z.string().optional(),
+  reason: z.string().nullable().optional(),
+  quality: z.string().optional(),
+  previousQuality: z.string().optional(),
+  category: z.string().optional(),
+  previousCategory: z.string().optional(),
+  /** A category change announced ahead: the category it will get, and when (epoch ms). */
+  upcomingCategory: z.string().optional(),
+  categoryChangeAt: z.number().optional(),
+  /** Further details the platform sent (rejection recommendation, pause title, disable date, new components). */
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
 /** Account-level notification (WhatsApp account_update, quality, template status...). No conversation. */
 export const AccountEvent = z.object({
   kind: z.literal('account'),
@@ -251,6 +285,8 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   HandoverEvent,
   StatusEvent,
   CallEvent,
+  GroupEvent,
+  TemplateEvent,
   AccountEvent,
   UnsupportedEvent,
 ]);
@@ -261,6 +297,7 @@ export type EventOfKind<K extends EventKind> = Extract<ChannelEvent, { kind: K }
 
 export type MessageEvent = z.infer<typeof MessageEvent>;
 export type CallEvent = z.infer<typeof CallEvent>;
+export type GroupEvent = z.infer<typeof GroupEvent>;
 export type ReactionEvent = z.infer<typeof ReactionEvent>;
 export type PostbackEvent = z.infer<typeof PostbackEvent>;
 export type ReferralEvent = z.infer<typeof ReferralEvent>;
@@ -272,4 +309,5 @@ export type OptinEvent = z.infer<typeof OptinEvent>;
 export type HandoverEvent = z.infer<typeof HandoverEvent>;
 export type StatusEvent = z.infer<typeof StatusEvent>;
 export type AccountEvent = z.infer<typeof AccountEvent>;
+export type TemplateEvent = z.infer<typeof TemplateEvent>;
 export type UnsupportedEvent = z.infer<typeof UnsupportedEvent>;

@@ -161,6 +161,11 @@ export const OutboundContent = z.discriminatedUnion('type', [
     data: z.record(z.string(), z.unknown()).optional(),
   }),
   /**
+   * Asks the customer's permission to call them (WhatsApp Calling API): they answer with a
+   * `call_permission_reply` part. Meta allows about one request per customer a day.
+   */
+  z.object({ type: z.literal('call_permission_request'), text: z.string().min(1) }),
+  /**
    * A platform send body the model does not cover (catalog and product messages, anything Meta adds
    * next), still sent through the outbox, idempotency, rate limits and error classification. The adapter
    * adds the recipient (WhatsApp `messaging_product`/`to`, Messenger/Instagram `recipient` and

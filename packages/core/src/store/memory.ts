@@ -3,6 +3,7 @@ import { createMemoryAccounts, createMemoryCredentials } from './memory-accounts
 import { createMemoryOutbox } from './memory-outbox.js';
 import { createMemoryProfiles } from './memory-profiles.js';
 import { createMemoryEvents, createMemoryInbox, type MemoryGuard } from './memory-queues.js';
+import { createMemoryTemplates } from './memory-templates.js';
 import { STATUS_RANK } from './ranks.js';
 import type {
   ConversationRecord,
@@ -54,6 +55,7 @@ export function createMemoryStore(): MemoryStore {
     counters: createMemoryCounters(guard),
     accounts: createMemoryAccounts(guard),
     credentials: createMemoryCredentials(guard),
+    templates: createMemoryTemplates(guard),
     profiles: createMemoryProfiles(guard),
     setUnavailable(value) {
       unavailable = value;

@@ -10,12 +10,14 @@ import type {
   HealthStateStore,
   MessageStore,
 } from './read-model-types.js';
+import type { TemplateStore } from './template-types.js';
 
 export * from './account-types.js';
 export type * from './credential-types.js';
 export * from './outbox-types.js';
 export type * from './profile-types.js';
 export type * from './read-model-types.js';
+export type * from './template-types.js';
 
 /**
  * The persistence contract of Switchboard. One implementation per backend: `createMemoryStore()` (core),
@@ -54,6 +56,8 @@ export interface Store {
   accounts: AccountStore;
   /** Sealed account tokens and app secrets behind `switchboard.accounts` and `switchboard.apps` (never plaintext). */
   credentials: CredentialStore;
+  /** Message templates as last seen through the template API and template webhooks; `send` consults it. */
+  templates: TemplateStore;
   /** Cached user profiles (names, avatars) with their expiry, behind `switchboard.profiles`. */
   profiles: UserProfileStore;
   /** Flushes pending writes and releases the backend. Further calls reject with STORE_UNAVAILABLE. */

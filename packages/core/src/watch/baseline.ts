@@ -119,9 +119,16 @@ export function accountRate(state: BaselineState, prior: BaselinePrior): number 
   return (prior.perHour * prior.weightHours + sum(state.counts)) / (prior.weightHours + sum(state.hours));
 }
 
-/** Rate (events/hour) for one hour-of-week bucket, shrunk towards the account-wide rate. */
-export function bucketRate(state: BaselineState, prior: BaselinePrior, bucket: number): number {
-  const overall = accountRate(state, prior);
+/**
+ * Rate (events/hour) for one hour-of-week bucket, shrunk towards the account-wide rate (pass `overall`
+ * when computing many buckets of one account: it sums every bucket).
+ */
+export function bucketRate(
+  state: BaselineState,
+  prior: BaselinePrior,
+  bucket: number,
+  overall = accountRate(state, prior),
+): number {
   const n = state.counts[bucket] ?? 0;
   const e = state.hours[bucket] ?? 0;
   return (overall * prior.bucketWeightHours + n) / (prior.bucketWeightHours + e);

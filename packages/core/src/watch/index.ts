@@ -28,6 +28,14 @@ export type { LossAccount } from './loss.js';
 export { type AlarmNotifierOptions, createAlarmNotifier } from './notifier.js';
 export { alarmThreshold, expectedFalseAlarms, silenceProbability, windowForThreshold } from './poisson.js';
 export type { ConversationGap, ReconcileResult } from './reconcile.js';
+export {
+  DEFAULT_TRAFFIC_SERIES,
+  expectedBand,
+  poissonQuantile,
+  type TrafficQuery,
+  type TrafficSeries,
+  type TrafficSeriesOptions,
+} from './series.js';
 export type { SilenceOptions, SilenceVerdict } from './silence.js';
 export { importTrafficHistory } from './state.js';
 export type {

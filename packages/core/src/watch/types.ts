@@ -4,6 +4,7 @@ import type { BaselinePrior } from './baseline.js';
 import type { FleetOptions } from './fleet.js';
 import type { LossAccount } from './loss.js';
 import type { AlarmNotifierOptions } from './notifier.js';
+import type { TrafficSeriesOptions } from './series.js';
 import type { SilenceOptions, SilenceVerdict } from './silence.js';
 
 /** A scheduled test message whose echo / status must come back as a webhook. */
@@ -76,6 +77,8 @@ export interface WatchOptions {
   notifier?: AlarmNotifierOptions;
   /** Pooled detection per (channel, app): `platform_outage` when a pool goes silent together. */
   fleet?: Partial<FleetOptions>;
+  /** The traffic history behind `watch.traffic` (charts): bucket length and hours kept per account. */
+  series?: Partial<TrafficSeriesOptions>;
 }
 
 /** How recently the accounts of one channel were reconciled (`watch.coverage()`). */

@@ -33,6 +33,7 @@ import { createAlarmNotifier } from './notifier.js';
 import { isUnsubscribed, runAdapterProbes } from './probes.js';
 import { canVerify, type ReconcileResult, reconcileAccount, type VerifyingAdapter } from './reconcile.js';
 import { createSchedule } from './schedule.js';
+import { createTrafficSeries, type TrafficQuery, type TrafficSeries } from './series.js';
 import { DEFAULT_SILENCE } from './silence.js';
 import {
   type AccountState,
@@ -144,6 +145,15 @@ export interface Watch {
     packet(id: string): ReturnType<typeof escalationPacket> | undefined;
     /** Plain-language status of an incident for one tenant. */
     statusText(id: string, tenantId: string): string | undefined;
+  };
+  /** Inbound traffic per bucket against the band the baselines expect, with alarms and incidents to mark. */
+  traffic: {
+    /** A channel's served accounts, narrowed to one app (a pool) or one account. */
+    series(query: TrafficQuery): TrafficSeries;
+    /** One series per (channel, app) pool. */
+    pools(options?: { hours?: number }): TrafficSeries[];
+    /** One series per served account (of one channel when given). */
+    accounts(options?: { channel?: string; hours?: number }): TrafficSeries[];
   };
 }
 
@@ -267,6 +277,28 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     }
     return s;
   };
+
+  const series = createTrafficSeries({
+    clock,
+    ...(options.series ? { options: options.series } : {}),
+    *accounts(channel) {
+      for (const s of traffic)
+        if (
+          (channel === undefined || s.channel === channel) &&
+          (deps.serves?.(s.channel, s.accountId) ?? true)
+        )
+          yield {
+            channel: s.channel,
+            accountId: s.accountId,
+            appId: appOf(s.channel, s.accountId),
+            baseline: s.baseline,
+            prior: priorFor(options.silence ?? {}, s.channel, s.accountId),
+            watchingSince: s.watchingSince,
+          };
+    },
+    alarmHistory: () => alarms.history(),
+    incidents: () => incidents.list(),
+  });
 
   const rates = new Map<AccountState, { hour: number; rate: number }>();
   const fleetInfo = (channel: string, accountId: string) => {
@@ -654,6 +686,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       traffic.add(s);
       const at = Math.min(event.timestamp, now);
       fleet.inbound(event.channel, app, event.accountId, at);
+      series.record(event.channel, event.accountId, now);
       incidents.inbound(event.channel, event.accountId, at, now);
       recordEvent(s.baseline, at);
       s.block.count++;
@@ -720,6 +753,11 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     checkFleet,
     coverage,
     fleet: () => fleet.pools(),
+    traffic: {
+      series: (query) => series.series(query),
+      pools: (o) => series.pools(o),
+      accounts: (o) => series.accounts(o),
+    },
     incidents: {
       list: (o) => incidents.list(o),
       get: (id) => incidents.get(id),

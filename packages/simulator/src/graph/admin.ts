@@ -181,7 +181,11 @@ export function handleProfileNode(
       name: page.name,
       ...(page.instagramId ? { instagram_business_account: { id: page.instagramId } } : {}),
       // Conversation Routing with this app as the default app (take works, request only when idle).
-      messaging_feature_status: { hop_v2: true, msgr_multi_app: true, ig_multi_app: Boolean(page.instagramId) },
+      messaging_feature_status: {
+        hop_v2: true,
+        msgr_multi_app: true,
+        ig_multi_app: Boolean(page.instagramId),
+      },
     };
   } else if (ig) {
     all = {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { onboardingState } from '../accounts.js';
 import { requireScope, requireTarget } from '../auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { invalidParam, objectMissing, waError } from '../graph-error.js';
+import { onboardingState } from '../onboarding-state.js';
 import { mediaDownloadUrl } from '../state.js';
 import type { SimPhoneNumber, SimToken } from '../types.js';
 import { indexOf } from '../world-index.js';

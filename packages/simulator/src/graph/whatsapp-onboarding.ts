@@ -1,8 +1,8 @@
-import { onboardingState, type Registration } from '../accounts.js';
 import { requireScope, requireTarget } from '../auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { GraphError, invalidParam, waError } from '../graph-error.js';
 import { verifyWebhookTarget } from '../handshake.js';
+import { onboardingState, type Registration } from '../onboarding-state.js';
 import type { SimToken } from '../types.js';
 import { handleSubscribedApps } from './admin.js';
 

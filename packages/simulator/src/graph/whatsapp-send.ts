@@ -4,7 +4,9 @@ import { GraphError, waError } from '../graph-error.js';
 import { afterWhatsAppSend, type WhatsAppFailure } from '../outbound.js';
 import type { BusinessSend, SimToken } from '../types.js';
 import { indexOf } from '../world-index.js';
+import { sendToGroup } from './whatsapp-group-send.js';
 import { requireRegistered } from './whatsapp-onboarding.js';
+import { templateSendError } from './whatsapp-templates.js';
 
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'];
 const TYPES = [...MEDIA_TYPES, 'text', 'location', 'contacts', 'reaction', 'interactive', 'template'];
@@ -26,7 +28,12 @@ const missing = (what: string) =>
   waError(131008, 'Required parameter is missing', `Parameter '${what}' is required.`);
 const invalid = (details: string) => waError(131009, 'Parameter value is not valid', details);
 
-function validateContent(ctx: SimContext, type: string, params: Record<string, unknown>): void {
+function validateContent(
+  ctx: SimContext,
+  type: string,
+  params: Record<string, unknown>,
+  phoneId: string,
+): void {
   const content = type === 'contacts' ? params.contacts : obj(params[type]);
   if (!content) throw missing(type);
   switch (type) {
@@ -66,6 +73,11 @@ function validateContent(ctx: SimContext, type: string, params: Record<string, u
       const bodyText = obj(c.body)?.text;
       if (typeof bodyText === 'string' && bodyText.length > 1024)
         throw invalid('interactive.body.text is longer than 1024');
+      if (c.type === 'call_permission_request') {
+        if (obj(c.action)?.name !== 'call_permission_request')
+          throw invalid('interactive.action.name must be call_permission_request');
+        if (typeof bodyText !== 'string' || bodyText.length === 0) throw missing('interactive.body.text');
+      }
       if (c.type === 'button') {
         const buttons = obj(c.action)?.buttons;
         if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3)
@@ -78,14 +90,12 @@ function validateContent(ctx: SimContext, type: string, params: Record<string, u
       const language = obj(c.language)?.code;
       if (typeof c.name !== 'string') throw missing('template.name');
       if (typeof language !== 'string') throw missing('template.language.code');
-      const exists = ctx.state.world.templates.some((t) => t.name === c.name && t.language === language);
-      if (!exists) {
-        throw waError(
-          132001,
-          'Template name does not exist in the translation',
-          `template name (${c.name}) does not exist in ${language}`,
-        );
-      }
+      const components = Array.isArray(c.components) ? (c.components as Record<string, unknown>[]) : [];
+      const body = components.find((x) => x?.type === 'body');
+      const bodyParams = Array.isArray(body?.parameters) ? body.parameters.length : 0;
+      const wabaId = indexOf(ctx.state.world).phones.get(phoneId)?.wabaId ?? '';
+      const refused = templateSendError(ctx, wabaId, c.name, language, bodyParams);
+      if (refused) throw refused;
       return;
     }
     default: {
@@ -145,11 +155,12 @@ export function handleWhatsAppSend(
   const type = typeof p.type === 'string' ? p.type : 'text';
   if (!TYPES.includes(type))
     throw waError(100, `Param type must be one of {${TYPES.join(', ')}}`, `unknown type ${type}`);
-  validateContent(ctx, type, p);
+  validateContent(ctx, type, p, phoneId);
   const opaque = p.biz_opaque_callback_data;
   if (opaque !== undefined && (typeof opaque !== 'string' || Buffer.byteLength(opaque) > 512)) {
     throw invalid('biz_opaque_callback_data must be a string of at most 512 bytes');
   }
+  if (p.recipient_type === 'group') return sendToGroup(ctx, phoneId, type, p);
   const digits = to?.replace(/\D/g, '');
   const customer = bsuid
     ? indexOf(ctx.state.world)

@@ -32,6 +32,7 @@ const CONTENT_SAMPLES: Record<OutboundContentType, OutboundContent> = {
   sender_action: { type: 'sender_action', action: 'typing_on', messageId: 'mid.1' },
   flow: { type: 'flow', flowId: '1234567890', cta: 'Book', body: 'Pick a time' },
   raw: { type: 'raw', body: { note: 'contract check' } },
+  call_permission_request: { type: 'call_permission_request', text: 'May we call you about order 4711?' },
 };
 
 async function settle(

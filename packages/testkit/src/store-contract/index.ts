@@ -8,6 +8,7 @@ import { inboxCases } from './inbox.js';
 import { outboxCases } from './outbox.js';
 import { profileCases } from './profiles.js';
 import { readModelCases } from './read-model.js';
+import { templateCases } from './templates.js';
 
 export type { MakeStore } from './fixtures.js';
 
@@ -38,6 +39,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     describe('outbox', () => outboxCases(test));
     describe('accounts', () => accountCases(test));
     describe('credentials', () => credentialCases(test));
+    describe('templates', () => templateCases(test));
     describe('user profiles', () => profileCases(test));
   });
 }

@@ -91,6 +91,16 @@ function payload(content: OutboundContent): [string, unknown] {
       return ['interactive', buildList(content)];
     case 'template':
       return ['template', buildTemplate(content)];
+    case 'call_permission_request':
+      checkLength(content.text, L.interactiveBody, 'content.text');
+      return [
+        'interactive',
+        {
+          type: 'call_permission_request',
+          action: { name: 'call_permission_request' },
+          body: { text: content.text },
+        },
+      ];
     case 'flow':
     case 'raw':
       throw new Error('unreachable: built by buildSendBody');

@@ -53,6 +53,7 @@ export const WHATSAPP_LIMITS: ChannelLimits = {
     'location',
     'contacts',
     'flow',
+    'call_permission_request',
     'raw',
     'sender_action',
   ],

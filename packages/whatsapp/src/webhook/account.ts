@@ -2,8 +2,7 @@ import type { AccountEvent } from '@switchboard/core';
 import { CHANNEL, compact, hashOf } from './common.js';
 
 /**
- * Account-level fields (account_update, phone_number_quality_update, message_template_status_update,
- * message_template_quality_update, user_preferences, business_capability_update and any field we do
+ * Account-level fields (account_update, phone_number_quality_update, user_preferences, business_capability_update and any field we do
  * not model) become `account` events of the WABA (`entry.id`). They carry no id, so the key is the
  * field, `entry.time` and a hash of the value: a retried POST maps to the same key.
  */

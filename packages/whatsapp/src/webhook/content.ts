@@ -1,7 +1,8 @@
 import type { ContactCard, ContentPart } from '@switchboard/core';
 import type { z } from 'zod';
-import { compact, describeErrors } from './common.js';
+import { compact, describeErrors, secondsToMs } from './common.js';
 import {
+  CallPermissionReply,
   Interactive,
   Location,
   Media,
@@ -114,8 +115,21 @@ function interactive(msg: MessageBase, raw: unknown, data: z.infer<typeof Intera
     };
   }
   const inner = (data as Record<string, unknown>)[data.type];
-  if (data.type === 'call_permission_reply' && inner !== null && typeof inner === 'object') {
-    return { parts: [{ type: 'share', shareType: data.type, payload: inner }] };
+  if (data.type === 'call_permission_reply') {
+    const reply = CallPermissionReply.safeParse(inner);
+    if (reply.success) {
+      const r = reply.data;
+      const part = compact({
+        type: 'call_permission_reply' as const,
+        response: r.response,
+        permanent: r.is_permanent,
+        expiresAt: r.expiration_timestamp === undefined ? undefined : secondsToMs(r.expiration_timestamp),
+        source: r.response_source,
+      });
+      return { parts: [part] };
+    }
+    if (inner !== null && typeof inner === 'object')
+      return { parts: [{ type: 'share', shareType: data.type, payload: inner }] };
   }
   return unsupported(msg, raw, `interactive ${data.type}`);
 }

@@ -6,9 +6,11 @@ import type { z } from 'zod';
 import { mapAccountChange } from './account.js';
 import { type CallContext, mapCall, mapCallStatus } from './calls.js';
 import { CHANNEL, hashOf, type ItemContext, problemOf, secondsToMs } from './common.js';
+import { GROUP_FIELDS, groupItems } from './groups.js';
 import { mapMessage } from './messages.js';
 import { CallsValue, Change, Entry, Envelope, MessagingValue } from './schemas.js';
 import { mapStatus, mapValueErrors } from './statuses.js';
+import { mapTemplateChange, TEMPLATE_FIELDS } from './templates.js';
 
 /** Fields whose value is about messages of one phone number (routed by `metadata.phone_number_id`). */
 const MESSAGING_FIELDS = new Set(['messages', 'message_echoes', 'smb_message_echoes']);
@@ -181,6 +183,17 @@ function* mapItems(rawBody: Uint8Array, options: ParseOptions): Generator<Parsed
             ),
             problems: [],
           }));
+        continue;
+      }
+      if (GROUP_FIELDS.has(field)) {
+        const fallbackMs = entryTime === undefined ? now() : entryTime * 1000;
+        yield* groupItems(value, field, `${path}.value`, fallbackMs, nowMs);
+        continue;
+      }
+      if (TEMPLATE_FIELDS.has(field)) {
+        yield guardItem(`${path}.value`, value, nowMs, () =>
+          mapTemplateChange(wabaId, entryTime, field, value, `${path}.value`, now),
+        );
         continue;
       }
       if (!MESSAGING_FIELDS.has(field)) {

@@ -146,6 +146,17 @@ export const Interactive = z.looseObject({
     .optional(),
 });
 
+/** `interactive.call_permission_reply`: the customer's answer to a call permission request. */
+export const CallPermissionReply = z.object({
+  response: z
+    .string()
+    .transform((r) => r.toLowerCase())
+    .pipe(z.enum(['accept', 'reject'])),
+  is_permanent: z.boolean().optional(),
+  expiration_timestamp: Seconds.optional(),
+  response_source: z.string().optional(),
+});
+
 export const TemplateButton = z.object({ payload: z.string(), text: z.string().optional() });
 export const Reaction = z.object({ message_id: z.string().min(1), emoji: z.string().optional() });
 
