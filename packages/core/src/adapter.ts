@@ -1,6 +1,7 @@
 import type { AccountCredentials, AppSecret } from './credentials/types.js';
 import type { ChannelEvent } from './model/events.js';
 import type { OutboundContentType, OutboundMessage, SendReceipt } from './model/outbound.js';
+import type { UserProfileLookup } from './model/user-profile.js';
 import type { AccountRecord } from './store/account-types.js';
 import type { TemplateStore } from './store/template-types.js';
 
@@ -259,6 +260,12 @@ export interface ChannelAdapter {
     until: number;
     signal?: AbortSignal;
   }): Promise<ConversationMessages>;
+  /**
+   * Asks the platform for a person's name and avatar (`switchboard.profiles` caches the answer). Resolves
+   * `{ found: false, reason }` when the platform has none to give (Meta: the person never wrote, so there
+   * is no consent); throws a classified error when the platform cannot be asked.
+   */
+  userProfile?(accountId: string, userId: string): Promise<UserProfileLookup>;
   /** Subscribes the app to the account's webhooks again (after Meta unsubscribed it). */
   resubscribe?(accountId: string): Promise<void>;
   /**

@@ -70,6 +70,12 @@ export const ERROR_CODES = {
     description: 'The store could not durably record the data.',
   },
   NOT_FOUND: { retryable: false, httpStatus: 404, description: 'The referenced object does not exist.' },
+  THREAD_NOT_OWNED: {
+    retryable: false,
+    httpStatus: 409,
+    description:
+      'Another app (or a human inbox) controls this conversation: take or request control, or stay passive.',
+  },
   CREDENTIALS_UNAVAILABLE: {
     retryable: false,
     httpStatus: 500,

@@ -22,6 +22,7 @@ export * from './model/content.js';
 export * from './model/events.js';
 export * from './model/ids.js';
 export * from './model/outbound.js';
+export * from './model/user-profile.js';
 export * from './store/index.js';
 export type { Alarm, AlarmHandler, AlarmType } from './watch/alarms.js';
 export type { FleetOptions, FleetOutage, FleetPoolHealth, FleetWindowVerdict } from './watch/fleet.js';

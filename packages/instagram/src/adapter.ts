@@ -1,7 +1,9 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
 import {
+  createMessengerPlatformAccountTools,
   MESSENGER_PLATFORM_PRIVATE_REPLIES,
   MESSENGER_PLATFORM_SUPPORTED_CONTENT,
+  type MessengerPlatformAccountTools,
   metaCapabilities,
 } from '@switchboard/meta-graph';
 import { backfillInstagram, instagramConversationMessages, listInstagramConversations } from './backfill.js';
@@ -38,7 +40,14 @@ export const INSTAGRAM_LIMITS: ChannelLimits = {
   supportedContent: MESSENGER_PLATFORM_SUPPORTED_CONTENT.instagram,
 };
 
-export interface InstagramAdapter extends ChannelAdapter {
+/**
+ * The Instagram `ChannelAdapter`, plus the Attachment Upload API, Conversation Routing (`threadControl`),
+ * ice breakers and the persistent menu (`profileSettings`, `ensureProfile`), user profiles (with follower
+ * facts) and inbound attachment downloads.
+ */
+export interface InstagramAdapter extends ChannelAdapter, Omit<MessengerPlatformAccountTools, 'userProfile'> {
+  /** Name and avatar of a person (uncached: `switchboard.profiles` caches it in the store). */
+  userProfile: NonNullable<ChannelAdapter['userProfile']>;
   channel: 'instagram';
   accountIds: readonly string[];
   listConversations: NonNullable<ChannelAdapter['listConversations']>;
@@ -66,7 +75,25 @@ export interface InstagramAdapter extends ChannelAdapter {
  */
 export function createInstagramAdapter(config: InstagramAdapterConfig): InstagramAdapter {
   const ctx = createInstagramContext(resolveInstagramConfig(config));
+  // The Page-node edges (Facebook Login) or the IG account's own (Instagram Login).
+  const node = (igId: string) =>
+    ctx
+      .pathsFor(igId)
+      .messages.replace(/\/messages$/, '')
+      .slice(1);
+  const tools = createMessengerPlatformAccountTools({
+    channel: 'instagram',
+    clientFor: (igId) => ctx.clientFor(igId),
+    routingNode: node,
+    profileApi: (igId) =>
+      ctx.flavourOf(igId) === 'instagram-login'
+        ? { path: `/${igId}/messenger_profile` }
+        : { path: `/${node(igId)}/messenger_profile`, params: { platform: 'instagram' } },
+    limiter: ctx.limiter,
+    ...(ctx.config.appId ? { appId: ctx.config.appId } : {}),
+  });
   return {
+    ...tools,
     channel: 'instagram',
     // Every send comes back as an echo webhook.
     capabilities: metaCapabilities('echo'),

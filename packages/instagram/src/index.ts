@@ -1,3 +1,15 @@
+export {
+  type DesiredProfileSettings,
+  type EnsureProfileResult,
+  META_INBOX_APP_IDS,
+  type MenuAction,
+  type MessagingFeatureStatus,
+  PROFILE_SETTINGS_LIMITS,
+  type ProfileSettingName,
+  ProfileSettings,
+  type ThreadControl,
+  type ThreadOwner,
+} from '@switchboard/meta-graph';
 export { createInstagramAdapter, INSTAGRAM_LIMITS, type InstagramAdapter } from './adapter.js';
 export {
   INSTAGRAM_COMMENT_FIELDS,

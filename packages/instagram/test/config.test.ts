@@ -47,7 +47,7 @@ describe('Instagram configuration', () => {
     expect([...new Set(readme.match(/INSTAGRAM_[A-Z_]+/g))].sort()).toEqual(Object.keys(env).sort());
   });
 
-  it('limits follow the reference: 1000 bytes, the lower 100/s send rate, no button template', () => {
+  it('limits follow the reference: 1000 bytes, the lower 100/s send rate, button templates', () => {
     expect(INSTAGRAM_LIMITS).toMatchObject({
       textMaxLength: 1000,
       textLengthUnit: 'bytes',
@@ -56,7 +56,7 @@ describe('Instagram configuration', () => {
       backfillPerSecond: 2,
       windowHours: 24,
     });
-    expect(INSTAGRAM_LIMITS.supportedContent).not.toContain('buttons');
+    expect(INSTAGRAM_LIMITS.supportedContent).toContain('buttons');
   });
 
   it('rejects an unknown flavour and a missing secret', () => {

@@ -89,6 +89,17 @@ describe('Instagram send over HTTP against the simulator', () => {
       },
     ],
     ['HUMAN_AGENT tag', { type: 'text', text: 'An agent here' }, { tag: 'HUMAN_AGENT' }],
+    [
+      'button template',
+      {
+        type: 'buttons',
+        text: 'Your order shipped',
+        buttons: [
+          { type: 'url', title: 'Track', url: 'https://shop.example.com/t/1' },
+          { type: 'postback', title: 'Talk to us', payload: 'HUMAN' },
+        ],
+      },
+    ],
   ];
 
   it.each(contents)('facebook-login: %s', async (_name, content, extra) => {
@@ -202,7 +213,7 @@ describe('Instagram send over HTTP against the simulator', () => {
     ).toBe('AUTH_FAILED');
   });
 
-  it('over 1000 UTF-8 bytes, button templates, other tags → rejected before any call', async () => {
+  it('over 1000 UTF-8 bytes, phone buttons, other tags → rejected before any call', async () => {
     const before = sim.businessSends().length;
     const to = { channel: 'instagram', accountId: igId, userId: igsid };
     expect((await failure(fbLogin.send({ to, content: { type: 'text', text: 'é'.repeat(501) } }))).code).toBe(
@@ -216,7 +227,7 @@ describe('Instagram send over HTTP against the simulator', () => {
             content: {
               type: 'buttons',
               text: 'x',
-              buttons: [{ type: 'postback', title: 'A', payload: 'A' }],
+              buttons: [{ type: 'phone', title: 'Call', phone: '+15551234567' }],
             },
           }),
         )

@@ -1,8 +1,12 @@
 import type { ChannelAdapter, ChannelLimits } from '@switchboard/core';
 import {
+  createMessengerPlatformAccountTools,
+  createPersonas,
   MESSENGER_PLATFORM_PRIVATE_REPLIES,
   MESSENGER_PLATFORM_SUPPORTED_CONTENT,
+  type MessengerPlatformAccountTools,
   metaCapabilities,
+  type Personas,
 } from '@switchboard/meta-graph';
 import { backfillMessenger, listMessengerConversations, messengerConversationMessages } from './backfill.js';
 import { type MessengerAdapterConfig, resolveMessengerConfig } from './config.js';
@@ -30,8 +34,14 @@ export const MESSENGER_LIMITS: ChannelLimits = {
   supportedContent: MESSENGER_PLATFORM_SUPPORTED_CONTENT.messenger,
 };
 
-/** The Messenger `ChannelAdapter`, plus the Attachment Upload API. */
-export interface MessengerAdapter extends ChannelAdapter {
+/**
+ * The Messenger `ChannelAdapter`, plus the Attachment Upload API, Conversation Routing (`threadControl`),
+ * the Messenger Profile API (`profileSettings`, `ensureProfile`), user profiles, personas and inbound
+ * attachment downloads.
+ */
+export interface MessengerAdapter extends ChannelAdapter, Omit<MessengerPlatformAccountTools, 'userProfile'> {
+  /** Name and avatar of a person (uncached: `switchboard.profiles` caches it in the store). */
+  userProfile: NonNullable<ChannelAdapter['userProfile']>;
   channel: 'messenger';
   accountIds: readonly string[];
   listConversations: NonNullable<ChannelAdapter['listConversations']>;
@@ -39,6 +49,8 @@ export interface MessengerAdapter extends ChannelAdapter {
   resubscribe(pageId: string): Promise<void>;
   /** Uploads media once (Attachment Upload API); send the `mediaId` (an `attachment_id`) as `{ type, mediaId }`. Same name in every adapter. */
   uploadMedia(pageId: string, media: { type: UploadableMedia; url: string }): Promise<{ mediaId: string }>;
+  /** Personas of a Page: create, list, get, delete; send as one with `personaId`. */
+  personas(pageId: string): Personas;
   /** @deprecated Use `uploadMedia`, which returns `{ mediaId }`. */
   uploadAttachment(pageId: string, media: { type: UploadableMedia; url: string }): Promise<string>;
 }
@@ -61,7 +73,17 @@ export interface MessengerAdapter extends ChannelAdapter {
  */
 export function createMessengerAdapter(config: MessengerAdapterConfig): MessengerAdapter {
   const ctx = createMessengerContext(resolveMessengerConfig(config));
+  const tools = createMessengerPlatformAccountTools({
+    channel: 'messenger',
+    clientFor: (pageId) => ctx.clientFor(pageId),
+    routingNode: (pageId) => pageId,
+    profileApi: (pageId) => ({ path: `/${pageId}/messenger_profile` }),
+    limiter: ctx.limiter,
+    ...(ctx.config.appId ? { appId: ctx.config.appId } : {}),
+  });
   return {
+    ...tools,
+    personas: (pageId) => createPersonas(ctx.clientFor(pageId), pageId),
     channel: 'messenger',
     // Every send comes back as an echo webhook.
     capabilities: metaCapabilities('echo'),

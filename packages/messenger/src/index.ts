@@ -1,3 +1,17 @@
+export {
+  type DesiredProfileSettings,
+  type EnsureProfileResult,
+  META_INBOX_APP_IDS,
+  type MenuAction,
+  type MessagingFeatureStatus,
+  type Persona,
+  type Personas,
+  PROFILE_SETTINGS_LIMITS,
+  type ProfileSettingName,
+  ProfileSettings,
+  type ThreadControl,
+  type ThreadOwner,
+} from '@switchboard/meta-graph';
 export { createMessengerAdapter, MESSENGER_LIMITS, type MessengerAdapter } from './adapter.js';
 export {
   MESSENGER_COMMENT_FIELDS,

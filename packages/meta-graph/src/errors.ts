@@ -84,6 +84,19 @@ function fallback(
   return { class: 'TEMPORARY', retryable: error.is_transient !== false };
 }
 
+/** Conversation Routing's "(#10) … another app is controlling this thread" comes without a subcode. */
+const ANOTHER_APP_CONTROLS = /another app is controlling this thread/i;
+
+function threadOwnerRule(
+  channel: MetaChannel,
+  error: MetaErrorBody,
+  subcode: number | undefined,
+): MetaErrorRule | undefined {
+  if (channel === 'whatsapp' || subcode !== undefined) return undefined;
+  if (typeof error.message !== 'string' || !ANOTHER_APP_CONTROLS.test(error.message)) return undefined;
+  return findMetaErrorRule(channel, 2018300);
+}
+
 /**
  * Maps a Graph error (the `error` object of a response body) to a `SwitchboardError` with the class from
  * Meta's reference table (§7), `retryable`, `retryAfterMs` (table minimum, raised by BUC
@@ -99,7 +112,9 @@ export function classifyGraphError(error: MetaErrorBody, context: ClassifyContex
   const safe: MetaErrorBody = error && typeof error === 'object' ? error : {};
   const code = toNumber(safe.code);
   const subcode = toNumber(safe.error_subcode);
-  const rule = findMetaErrorRule(context.channel, code, subcode);
+  // The message names thread ownership more precisely than a bare `#10` (permission denied) does.
+  const rule =
+    threadOwnerRule(context.channel, safe, subcode) ?? findMetaErrorRule(context.channel, code, subcode);
   const chosen = rule ?? fallback(safe, context.httpStatus);
 
   let retryAfterMs = rule?.retryAfterMs;

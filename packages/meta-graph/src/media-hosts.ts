@@ -18,7 +18,12 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * Throws `INVALID_REQUEST` unless `url` may receive the bearer token: it is on the Graph origin itself,
  * or on an allowed host over https (http only for a loopback host, e.g. a local simulator).
  */
-export function assertTokenHost(url: string, graphOrigin: string, hosts: readonly string[]): void {
+export function assertTokenHost(
+  url: string,
+  graphOrigin: string,
+  hosts: readonly string[],
+  purpose: 'token' | 'download' = 'token',
+): void {
   let target: URL;
   try {
     target = new URL(url);
@@ -32,7 +37,7 @@ export function assertTokenHost(url: string, graphOrigin: string, hosts: readonl
   if (allowed && secure) return;
   throw new SwitchboardError(
     'INVALID_REQUEST',
-    `refusing to send the access token to ${target.protocol}//${host}: not one of Meta's media hosts ` +
+    `refusing to ${purpose === 'token' ? 'send the access token to' : 'download from'} ${target.protocol}//${host}: not one of Meta's media hosts ` +
       `(${hosts.join(', ')}) over https; list it in the mediaHosts option if it is yours`,
   );
 }

@@ -50,11 +50,17 @@ const MESSENGER_PLATFORM: Expect[] = [
   [100, 2534014, 'RECIPIENT_UNAVAILABLE', false],
   [100, 2534015, 'INVALID_REQUEST', false],
   [100, 2534029, 'POLICY_BLOCKED', false],
-  [100, 2534037, 'PERMISSION_DENIED', false],
   [100, 2534025, 'INVALID_REQUEST', false],
   [100, 2018292, 'INVALID_REQUEST', false],
   [10902, undefined, 'INVALID_REQUEST', false],
   [1705, undefined, 'PERMISSION_DENIED', false],
+  [100, 2534037, 'THREAD_NOT_OWNED', false],
+  [10, 2534037, 'THREAD_NOT_OWNED', false],
+  [10, 2018300, 'THREAD_NOT_OWNED', false],
+  [100, 2018218, 'NOT_FOUND', false],
+  [100, 2018247, 'PERMISSION_DENIED', false],
+  [230, undefined, 'PERMISSION_DENIED', false],
+  [27, undefined, 'NOT_SUPPORTED', false],
   [190, undefined, 'AUTH_FAILED', false],
   [190, 458, 'AUTH_FAILED', false],
   [190, 459, 'AUTH_FAILED', false],
@@ -78,7 +84,7 @@ const MESSENGER_PLATFORM: Expect[] = [
   [613, 2534040, 'RATE_LIMITED', true],
   [613, 2018338, 'POLICY_BLOCKED', false],
   [613, 1893016, 'INVALID_REQUEST', false],
-  [2018300, undefined, 'PERMISSION_DENIED', false],
+  [2018300, undefined, 'THREAD_NOT_OWNED', false],
   [2018321, undefined, 'TEMPORARY', true],
   [2022, undefined, 'NOT_SUPPORTED', false],
   [9000001, undefined, 'NOT_FOUND', false],
@@ -231,6 +237,21 @@ describe('classifyGraphError: the table itself', () => {
 });
 
 describe('classifyGraphError: channel and context', () => {
+  it('reads a bare "(#10) another app is controlling this thread" as THREAD_NOT_OWNED, never retried', () => {
+    const message =
+      '(#10) This message is sent outside of allowed window. Another app is controlling this thread.';
+    const error = classifyGraphError({ code: 10, message }, { channel: 'instagram', httpStatus: 400 });
+    expect(error.code).toBe('THREAD_NOT_OWNED');
+    expect(error.retryable).toBe(false);
+    const plain = classifyGraphError(
+      { code: 10, message: '(#10) Permission denied' },
+      { channel: 'instagram' },
+    );
+    expect(plain.code).toBe('PERMISSION_DENIED');
+    const wa = classifyGraphError({ code: 10, message }, { channel: 'whatsapp' });
+    expect(wa.code).toBe('PERMISSION_DENIED');
+  });
+
   it('distinguishes the same code on WhatsApp and Messenger', () => {
     expect(classifyGraphError({ code: 368 }, { channel: 'messenger' }).retryable).toBe(true);
     expect(classifyGraphError({ code: 368 }, { channel: 'whatsapp' }).retryable).toBe(false);

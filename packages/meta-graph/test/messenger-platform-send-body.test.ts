@@ -117,7 +117,7 @@ describe('Messenger Platform send bodies', () => {
     ).toBe('INVALID_REQUEST');
   });
 
-  it('button template (≤3 buttons) on Messenger, not on Instagram', () => {
+  it('button template (≤3 buttons) on Messenger and Instagram', () => {
     const buttons = [
       { type: 'postback' as const, title: 'Track', payload: 'TRACK' },
       { type: 'url' as const, title: 'Open', url: 'https://example.com/o/1' },
@@ -140,7 +140,54 @@ describe('Messenger Platform send bodies', () => {
     expect(
       code(() => body(msg('messenger', { type: 'buttons', text: 'x', buttons: [...buttons, buttons[0]!] }))),
     ).toBe('INVALID_REQUEST');
+    // Instagram documents the button template too, with web_url and postback buttons only.
     expect(code(() => body(msg('instagram', { type: 'buttons', text: 'x', buttons })))).toBe('NOT_SUPPORTED');
+    expect(
+      body(msg('instagram', { type: 'buttons', text: 'Order 1', buttons: buttons.slice(0, 2) })).message,
+    ).toEqual({
+      attachment: {
+        type: 'template',
+        payload: {
+          template_type: 'button',
+          text: 'Order 1',
+          buttons: [
+            { type: 'postback', title: 'Track', payload: 'TRACK' },
+            { type: 'web_url', title: 'Open', url: 'https://example.com/o/1' },
+          ],
+        },
+      },
+    });
+  });
+
+  it('user_ref recipients, notification_type and persona_id on Messenger; refused on Instagram', () => {
+    const sent = body(
+      msg(
+        'messenger',
+        { type: 'text', text: 'Thanks for opting in' },
+        { notification: 'silent', personaId: '1857', to: { ...to('messenger'), userIdType: 'user_ref' } },
+      ),
+    );
+    expect(sent).toEqual({
+      recipient: { user_ref: '6571349092893521' },
+      messaging_type: 'RESPONSE',
+      notification_type: 'SILENT_PUSH',
+      persona_id: '1857',
+      message: { text: 'Thanks for opting in' },
+    });
+    expect(
+      body(msg('messenger', { type: 'text', text: 'x' }, { notification: 'none' })).notification_type,
+    ).toBe('NO_PUSH');
+    expect(
+      body(msg('messenger', { type: 'text', text: 'x' }, { notification: 'regular' })),
+    ).not.toHaveProperty('notification_type');
+    expect(
+      body(msg('messenger', { type: 'sender_action', action: 'typing_on' }, { personaId: '1857' })),
+    ).toEqual({ recipient: { id: '6571349092893521' }, sender_action: 'typing_on', persona_id: '1857' });
+    const ig = (extra: Partial<OutboundMessage>) =>
+      code(() => body(msg('instagram', { type: 'text', text: 'x' }, extra)));
+    expect(ig({ personaId: '1857' })).toBe('NOT_SUPPORTED');
+    expect(ig({ notification: 'none' })).toBe('NOT_SUPPORTED');
+    expect(ig({ to: { ...to('instagram'), userIdType: 'user_ref' } })).toBe('NOT_SUPPORTED');
   });
 
   it('generic template cards on both channels', () => {

@@ -35,6 +35,7 @@ export interface SimContext {
     /** A `changes[]` item of this webhook field (comments) instead of a `messaging[]` item. */
     field?: string;
     item: Record<string, unknown>;
+    standby?: boolean;
   }): TruthRecord;
   /** Posts and comments (Facebook Page feed, Instagram media). */
   comments: CommentBook;

@@ -1,5 +1,6 @@
 import { kindsFor, NEEDS_TARGET } from './content.js';
 import type { SimContext } from './context.js';
+import { ownedByOtherApp } from './graph/routing.js';
 import { buildMessagingInbound, buildWhatsAppInbound } from './inbound.js';
 import type { Prng } from './prng.js';
 import type { CustomerSendInput, SimCustomer, TruthRecord } from './types.js';
@@ -84,12 +85,16 @@ export function customerSends(ctx: SimContext, rng: Prng, input: CustomerSendInp
   if (edited && kind === 'delete') edited.message.deleted = true;
   if (edited && (kind === 'edit' || kind === 'delete'))
     edited.conversation.updatedAt = Math.max(edited.conversation.updatedAt, now);
+  const standby =
+    customer.channel !== 'whatsapp' &&
+    ownedByOtherApp(ctx, customer.channel, customer.accountId, customer.userId);
   return ctx.publish({
     channel: customer.channel,
     accountId: customer.accountId,
     userId: customer.userId,
     type: 'inbound',
     kind,
+    ...(standby ? { standby } : {}),
     ...(built.messageId ? { messageId: built.messageId } : target ? { messageId: target } : {}),
     item: built.item,
   });

@@ -6,6 +6,9 @@ export function fieldFor(record: TruthRecord): string {
   if (record.channel === 'whatsapp') return record.type === 'account' ? record.kind : 'messages';
   if (record.field !== undefined) return record.field;
   const ig = record.channel === 'instagram';
+  // Events of threads another app owns come only to apps subscribed to `standby`.
+  if (record.standby) return 'standby';
+  if (record.kind === 'handover') return 'messaging_handovers';
   if (record.type === 'echo') return ig ? 'messages' : 'message_echoes';
   switch (record.kind) {
     case 'delivery':
@@ -40,21 +43,22 @@ export function buildEnvelope(
   now: number,
 ): Record<string, unknown> {
   if (channel !== 'whatsapp') {
-    const entries = new Map<string, { messaging: unknown[]; changes: unknown[] }>();
+    const entries = new Map<string, { messaging: unknown[]; standby: unknown[]; changes: unknown[] }>();
     for (const r of records) {
-      const lists = entries.get(r.accountId) ?? { messaging: [], changes: [] };
+      const lists = entries.get(r.accountId) ?? { messaging: [], standby: [], changes: [] };
       // Comments are change webhooks (`changes[]{field,value}`), not messaging items.
       if (r.field !== undefined) lists.changes.push({ field: r.field, value: r.item });
-      else lists.messaging.push(r.item);
+      else (r.standby ? lists.standby : lists.messaging).push(r.item);
       entries.set(r.accountId, lists);
     }
     // Change entries carry `time` in seconds, messaging entries in ms, as Meta sends them.
     return {
       object: channel === 'messenger' ? 'page' : 'instagram',
-      entry: [...entries].map(([id, { messaging, changes }]) => ({
+      entry: [...entries].map(([id, { messaging, standby, changes }]) => ({
         id,
-        time: messaging.length ? now : Math.floor(now / 1000),
+        time: messaging.length || standby.length ? now : Math.floor(now / 1000),
         ...(messaging.length ? { messaging } : {}),
+        ...(standby.length ? { standby } : {}),
         ...(changes.length ? { changes } : {}),
       })),
     };

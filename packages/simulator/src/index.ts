@@ -8,6 +8,7 @@ export type { FlowCompletion } from './flow-completions.js';
 export type { SimGroupSnapshot, SimGroups } from './groups.js';
 export type { HandshakeResult } from './handshake.js';
 export { appSecretProof, graphTime, metaStringify, signSha256 } from './meta-json.js';
+export type { SimPeople, SimThreadRef, SimThreads } from './people-control.js';
 export { createPrng, type Prng } from './prng.js';
 export type { MetaSimulator, SimAccount } from './simulator.js';
 export { startMetaSimulator } from './simulator.js';

@@ -10,12 +10,21 @@ import {
 import { handleCommentModeration, handleCommentNode, handleCommentReply } from './graph/comments.js';
 import { handleConversationList, handleConversationNode, handleMessageNode } from './graph/conversations.js';
 import { handleAttachmentUpload, handleMessagingSend } from './graph/messaging-send.js';
+import { handleMessengerProfile } from './graph/messenger-profile.js';
 import {
   handleInstagramExchange,
   handleInstagramRefresh,
   handleMeAccounts,
   handleOAuthAccessToken,
 } from './graph/oauth.js';
+import {
+  customerForToken,
+  handlePersonaList,
+  handlePersonaNode,
+  handleUserProfile,
+  personaOf,
+} from './graph/people.js';
+import { handleThreadControl } from './graph/routing.js';
 import {
   handleMediaNode,
   handleMediaUpload,
@@ -57,7 +66,9 @@ type ObjectKind =
   | 'group'
   | 'comment'
   | 'user'
-  | 'template';
+  | 'template'
+  | 'customer'
+  | 'persona';
 
 function resolve(
   ctx: SimContext,
@@ -115,6 +126,15 @@ function resolve(
   if (id === token.profileId) return { kind: 'user', usageId: id };
   const template = templateState(ctx.state).byId.get(id);
   if (template) return { kind: 'template', channel: 'whatsapp', usageId: template.wabaId };
+  if (personaOf(ctx, id)) return { kind: 'persona', usageId: id };
+  const customer = customerForToken(ctx, token, id);
+  if (customer)
+    return {
+      kind: 'customer',
+      channel: customer.channel,
+      accountId: customer.accountId,
+      usageId: customer.accountId,
+    };
   throw objectMissing(id);
 }
 
@@ -151,6 +171,15 @@ function checkStorm(
     });
   }
 }
+
+const THREAD_CONTROL_EDGES = new Set([
+  'pass_thread_control',
+  'take_thread_control',
+  'request_thread_control',
+  'release_thread_control',
+  'extend_thread_control',
+  'thread_owner',
+]);
 
 const USAGE_TYPE: Record<SimChannel, string> = {
   messenger: 'pages',
@@ -197,6 +226,17 @@ export function routeGraph(
       if (edge === 'conversations' && m === 'GET') return handleConversationList(ctx, req, token, id);
       if (edge === 'subscribed_apps') return handleSubscribedApps(ctx, req, token, id);
       if (edge === 'message_attachments' && m === 'POST') return handleAttachmentUpload(ctx, req, token, id);
+      if (edge === 'messenger_profile') return handleMessengerProfile(ctx, req, token, id);
+      if (edge && THREAD_CONTROL_EDGES.has(edge)) return handleThreadControl(ctx, req, token, id, edge);
+      if (edge === 'personas' && obj.kind === 'page') return handlePersonaList(ctx, req, token, id);
+      break;
+    case 'customer': {
+      const customer = customerForToken(ctx, token, id);
+      if (!edge && m === 'GET' && customer) return handleUserProfile(ctx, req, customer);
+      break;
+    }
+    case 'persona':
+      if (!edge) return handlePersonaNode(ctx, req, token, id);
       break;
     case 'phone': {
       const phone = indexOf(ctx.state.world).phones.get(id);

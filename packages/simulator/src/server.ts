@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { extractToken, tokenProblem } from './auth.js';
 import type { GraphRequest, SimContext } from './context.js';
+import { avatarImage } from './graph/people.js';
 import { GraphError } from './graph-error.js';
 import { parseParams, readBody } from './http-body.js';
 import { routeGraph, type UsageTarget } from './router.js';
@@ -142,6 +143,15 @@ async function handle(
   }
   if (segments[0] === '_media' && segments[1])
     return serveMedia(ctx, req, res, segments[1], url.searchParams);
+  if (segments[0] === '_avatar' && segments[1] && segments[2]) {
+    const image = avatarImage(ctx, segments[1], segments[2], url.searchParams);
+    res.writeHead(image.status, {
+      'content-type': image.contentType,
+      'content-length': Buffer.byteLength(image.body),
+    });
+    res.end(image.body);
+    return;
+  }
   const usage: UsageTarget = { type: 'pages', appToken: false, throttledForMs: 0 };
   const usageHeaders = () =>
     usage.objectId ? ctx.usage.headers(usage.objectId, usage.type, usage.appToken, usage.throttledForMs) : {};

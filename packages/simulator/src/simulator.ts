@@ -16,6 +16,7 @@ import { createGroupsApi, type SimGroups } from './groups.js';
 import { type HandshakeResult, verifyWebhookTarget } from './handshake.js';
 import { createOnboarding, publishPartnerEvent, type SimOnboarding } from './onboarding.js';
 import { businessReplies } from './outbound.js';
+import { createPeopleApi, createThreadsApi, type SimPeople, type SimThreads } from './people-control.js';
 import { createPrng, randomAlnum } from './prng.js';
 import { createSimServer } from './server.js';
 import { SimState } from './state.js';
@@ -81,6 +82,10 @@ export interface MetaSimulator {
   onboarding: SimOnboarding;
   /** Meta's side of template review: approve, reject, pause, rate (also `/_sim/templates`). */
   templates: SimTemplates;
+  /** Conversation Routing as other apps drive it: take, pass, request threads. */
+  threads: SimThreads;
+  /** Profile API state, plugin references (`user_ref`) and people who never wrote. */
+  people: SimPeople;
   traffic: { start(options: TrafficOptions): void; stop(): void };
   /** WhatsApp groups created through the Graph API, and their participants' side. */
   groups: SimGroups;
@@ -257,6 +262,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     accounts,
     onboarding,
     templates,
+    threads: createThreadsApi(ctx),
+    people: createPeopleApi(ctx),
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
     groups: createGroupsApi(ctx),
     answerCallPermission: (input) => answerCallPermission(ctx, input),

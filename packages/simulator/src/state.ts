@@ -70,6 +70,8 @@ export const DEFAULT_FIELDS: Record<'page' | 'instagram' | 'waba', string[]> = {
     'message_edits',
     'messaging_referrals',
     'messaging_optins',
+    'messaging_handovers',
+    'standby',
   ],
   instagram: [
     'messages',
@@ -78,6 +80,8 @@ export const DEFAULT_FIELDS: Record<'page' | 'instagram' | 'waba', string[]> = {
     'message_reactions',
     'messaging_referrals',
     'message_edit',
+    'messaging_handovers',
+    'standby',
   ],
   waba: ['messages'],
 };

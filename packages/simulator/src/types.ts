@@ -192,6 +192,8 @@ export interface TruthRecord {
   item: Record<string, unknown>;
   /** Set for a `changes[]` item (comments): its webhook field. */
   field?: string;
+  /** Delivered in `standby[]`: another app owns the conversation (Messenger / Instagram). */
+  standby?: boolean;
   dropped?: 'outage' | 'unsubscribed' | 'no-target' | 'abandoned';
   attempts: DeliveryAttempt[];
   deliveredAt?: number;

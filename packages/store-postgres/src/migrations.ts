@@ -193,6 +193,24 @@ CREATE TABLE {s}.templates (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'user_profiles',
+    // Cached names and avatars (switchboard.profiles); a null profile is a remembered absence.
+    sql: `
+CREATE TABLE {s}.user_profiles (
+  channel text COLLATE "C" NOT NULL,
+  account_id text COLLATE "C" NOT NULL,
+  user_id text COLLATE "C" NOT NULL,
+  profile json,
+  absent_reason text,
+  fetched_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  PRIMARY KEY (channel, account_id, user_id)
+);
+CREATE INDEX user_profiles_expiry ON {s}.user_profiles (expires_at);
+`,
+  },
 ];
 
 /** Arbitrary constant namespacing Switchboard's advisory locks (first key of the two-key form). */

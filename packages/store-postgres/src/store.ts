@@ -4,6 +4,7 @@ import { createPgAccounts, createPgCredentials } from './accounts.js';
 import { createDb } from './db.js';
 import { migrate } from './migrations.js';
 import { createPgOutbox } from './outbox.js';
+import { createPgProfiles } from './profiles.js';
 import { createPgEvents, createPgInbox } from './queues.js';
 import {
   createPgConversations,
@@ -120,6 +121,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     accounts: createPgAccounts(db),
     credentials: createPgCredentials(db),
     templates: createPgTemplates(db),
+    profiles: createPgProfiles(db),
     async close() {
       if (db.isClosed()) return;
       db.markClosed();

@@ -178,6 +178,20 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (channel, account_id, name, language)
   );
   `,
+  // Cached names and avatars (switchboard.profiles); a NULL profile is a remembered absence.
+  `
+  CREATE TABLE user_profiles (
+    channel TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    profile TEXT,
+    absent_reason TEXT,
+    fetched_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, account_id, user_id)
+  );
+  CREATE INDEX user_profiles_expiry ON user_profiles (expires_at);
+  `,
 ];
 
 /** Applies the migrations the file has not seen yet, each in its own transaction. */

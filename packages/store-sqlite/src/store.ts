@@ -8,6 +8,7 @@ import { createSqliteEvents } from './events.js';
 import { createSqliteInbox } from './inbox.js';
 import { migrate } from './migrations.js';
 import { createSqliteOutbox } from './outbox.js';
+import { createSqliteProfiles } from './profiles.js';
 import {
   createSqliteConversations,
   createSqliteCounters,
@@ -100,6 +101,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     accounts: createSqliteAccounts(handle),
     credentials: createSqliteCredentials(handle),
     templates: createSqliteTemplates(handle),
+    profiles: createSqliteProfiles(handle),
     close: () => handle.close(),
   };
 }

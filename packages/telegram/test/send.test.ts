@@ -182,6 +182,25 @@ describe('send', () => {
   });
 });
 
+describe('delivery options', () => {
+  it("notification 'silent' / 'none' sends without a sound; user_ref and personas are refused", async () => {
+    await send({ type: 'text', text: 'Quietly' }, { notification: 'silent' });
+    expect(fake.calls.at(-1)?.params).toMatchObject({ text: 'Quietly', disable_notification: true });
+    await send({ type: 'text', text: 'Loud' }, { notification: 'regular' });
+    expect(fake.calls.at(-1)?.params).not.toHaveProperty('disable_notification');
+    await send({ type: 'sender_action', action: 'typing_on' }, { notification: 'none' });
+    expect(fake.calls.at(-1)?.params).not.toHaveProperty('disable_notification');
+    expect((await failure(send({ type: 'text', text: 'x' }, { personaId: '1' }))).code).toBe('NOT_SUPPORTED');
+    expect(
+      (
+        await failure(
+          telegram.send({ to: { ...to, userIdType: 'user_ref' }, content: { type: 'text', text: 'x' } }),
+        )
+      ).code,
+    ).toBe('NOT_SUPPORTED');
+  });
+});
+
 describe('send errors are classified', () => {
   it('429 → RATE_LIMITED with retry_after in ms', async () => {
     fake.failNext('sendMessage', {

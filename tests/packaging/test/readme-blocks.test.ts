@@ -139,6 +139,27 @@ await switchboard.start();`;
 /** A block that runs in another suite instead (named, so a moved or renamed test is noticed). */
 const ELSEWHERE = 'elsewhere:';
 
+/** A simulator and an engine for the Messenger / Instagram routing, profile and people sections. */
+const metaSim = `import { createMemoryStore as __memory, createSwitchboard as __create, silentLogger as __silent } from '@switchboard/core';
+import { startMetaSimulator as __start } from '@switchboard/simulator';
+const __sim = await __start({ seed: 5 });
+const __app = { appId: __sim.world.app.id, appSecret: __sim.world.app.secret, verifyToken: 'verify-token', graphBaseUrl: __sim.url };`;
+const messengerSim = `${metaSim}
+import { createMessengerAdapter as __messenger } from '@switchboard/messenger';
+const __page = __sim.account('messenger');
+const pageId = __page.accountId;
+const psid = __page.customers[0]!.userId;
+const userRef = __sim.people.checkboxOptIn(pageId).userRef;
+const messenger = __messenger({ ...__app, pageIds: [pageId], accessToken: __page.token });
+const switchboard = __create({ adapters: [messenger], store: __memory(), logger: __silent, watch: false, tokens: false });`;
+const instagramSim = `${metaSim}
+import { createInstagramAdapter as __instagram } from '@switchboard/instagram';
+const __linked = __sim.world.instagram.find((a) => a.pageId)!;
+const igId = __linked.id;
+const igsid = __sim.account('instagram', __sim.world.instagram.indexOf(__linked)).customers[0]!.userId;
+const instagram = __instagram({ ...__app, apiFlavour: 'facebook-login', instagramAccountIds: [igId], pageIdByInstagramAccountId: { [igId]: __linked.pageId! }, accessToken: __linked.accessToken });
+const switchboard = __create({ adapters: [instagram], store: __memory(), logger: __silent, watch: false, tokens: false });`;
+
 const SETUPS: Record<string, Record<string, string>> = {
   core: {
     // Its adapterContract call registers vitest cases: it runs inside testkit's suite.
@@ -194,6 +215,11 @@ import { createMessengerAdapter as __messenger } from '@switchboard/messenger';
 const switchboard = __create({ adapters: [__messenger({ appSecrets: [], verifyToken: 'v', graphBaseUrl: __sim.url })], store: __memory(), credentials: { keys: __keys() } });
 const appId = __app.id, appSecret = __app.secret;
 const { userAccessToken } = __sim.onboarding.facebookLogin({ pages: 1, instagram: 1 });`,
+    'Conversation routing': messengerSim,
+    'Profile settings': messengerSim,
+    'User profiles': messengerSim,
+    Personas: messengerSim,
+    'Downloading inbound attachments': messengerSim,
   },
   instagram: {
     Comments: commentsEngine('instagram'),
@@ -209,6 +235,10 @@ import { createMemoryStore as __memory, createSwitchboard as __create, credentia
 import { createInstagramAdapter as __instagram } from '@switchboard/instagram';
 const switchboard = __create({ adapters: [__instagram({ appSecrets: [], verifyToken: 'v' })], store: __memory(), credentials: { keys: __keys() } });
 const { code } = __sim.onboarding.instagramLogin({ redirectUri: 'https://platform.example.com/auth/instagram/callback' });`,
+    'Conversation routing': instagramSim,
+    'Ice breakers and persistent menu': instagramSim,
+    'User profiles': instagramSim,
+    'Downloading inbound attachments': instagramSim,
   },
   simulator: {
     'Quick start (JS API)': '',

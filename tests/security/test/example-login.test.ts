@@ -46,6 +46,7 @@ describe('Switchboard Inbox: login, Host, Origin and headers', () => {
       '/api/incidents',
       '/api/incidents/inc_x/packet.json',
       '/api/traffic',
+      `/api/avatar/${encodeURIComponent(conversationId)}`,
       '/metrics',
     ]) {
       const response = await raw(`${inbox.url}${path}`);

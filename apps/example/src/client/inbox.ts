@@ -148,7 +148,7 @@ export function mountInbox(main: HTMLElement) {
                     open(c.id);
                   },
                 },
-                avatar(c.name, c.channel),
+                avatar(c.name, c.channel, '', c.avatarUrl),
                 h(
                   'div',
                   { class: 'conv-body' },

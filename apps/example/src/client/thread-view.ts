@@ -4,11 +4,17 @@ import { renderPart } from './content.js';
 import { clockTime, h, hue, initials, svg } from './dom.js';
 import { CHANNEL_ICON, ICON } from './icons.js';
 
-export function avatar(name: string, channel: string, size = '') {
+export function avatar(name: string, channel: string, size = '', pictureUrl?: string) {
+  const picture = pictureUrl
+    ? h('img', { class: 'avatar-picture', src: pictureUrl, alt: '', loading: 'lazy' })
+    : null;
+  // A picture that fails to load leaves the initials underneath visible.
+  picture?.addEventListener('error', () => picture.remove());
   const el = h(
     'div',
     { class: `avatar ${size}` },
     initials(name),
+    picture,
     svg(CHANNEL_ICON[channel] ?? '', `channel-badge ${channel}`),
   );
   // Through the CSSOM: the CSP blocks style attributes.
@@ -198,13 +204,29 @@ export function threadHeader(thread: Thread, onBack: () => void): HTMLElement {
     'header',
     { class: 'thread-head' },
     h('button', { class: 'back', type: 'button', onclick: onBack, title: 'Back' }, svg(ICON.back)),
-    avatar(c.name, c.channel),
+    avatar(c.name, c.channel, '', c.avatarUrl),
     h(
       'div',
       { class: 'who' },
       h('strong', null, c.name),
-      h('span', { class: 'muted' }, `${CHANNEL_LABEL[c.channel] ?? c.channel} · ${c.userId}`),
+      h(
+        'span',
+        { class: 'muted' },
+        `${CHANNEL_LABEL[c.channel] ?? c.channel} · ${c.username ? `@${c.username} · ` : ''}${c.userId}`,
+      ),
+      ownerNote(thread),
     ),
     windowPill(thread),
+  );
+}
+
+/** Says who holds the conversation when it is not this inbox (Conversation Routing). */
+function ownerNote(thread: Thread): HTMLElement | null {
+  const owner = thread.owner;
+  if (!owner || owner.idle || owner.ownedByUs) return null;
+  return h(
+    'span',
+    { class: 'owner-note', 'data-owner-app': owner.appId ?? '' },
+    `Handled by ${owner.label ?? 'another app'}: replies from here are refused until it passes the conversation back.`,
   );
 }

@@ -25,6 +25,7 @@ import { createChaos } from './chaos.js';
 import { seedDemo, seedDemoHistory, subscribeComments } from './demo.js';
 import { createInboxState } from './inbox-state.js';
 import { createLiveHub, watchOutbox } from './live.js';
+import { createPeople } from './people.js';
 import { alarmView, createRecovery } from './recovery.js';
 import { createRoutes } from './routes.js';
 import { loginUrl } from './security.js';
@@ -102,16 +103,20 @@ export async function startInbox(
     logger,
     watch: watchOptions(config.watch),
     credentials: { keys: credentialKeys(config, logger) },
+    // An inbox shows every conversation, including those another app (a human in the Page Inbox) holds.
+    standby: 'dispatch',
   });
   const accountLabel = labeller(simulator);
 
   const names = new Map(simulator?.world.customers.map((c) => [`${c.channel}:${c.userId}`, c.name]) ?? []);
   const state = createInboxState(store, clock, (channel, userId) => names.get(`${channel}:${userId}`));
+  const people = createPeople({ switchboard, adapters, clock, logger });
   const hub = createLiveHub();
   const outboxWatch = watchOutbox(store, clock, hub);
   const recovery = createRecovery(switchboard, clock, logger, accountLabel);
 
   switchboard.on('*', async (event) => {
+    if (event.kind === 'handover' && event.conversationId) people.forgetOwner(event.conversationId);
     await state.onEvent(event);
     if (event.kind === 'template') hub.publish({ type: 'templates' });
     else if (event.kind !== 'account' && event.conversationId) {
@@ -132,6 +137,7 @@ export async function startInbox(
   const app = createRoutes({
     config,
     switchboard,
+    people,
     adapters,
     state,
     hub,

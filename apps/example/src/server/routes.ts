@@ -16,6 +16,7 @@ import { incidentRoutes } from './incidents.js';
 import type { LiveHub, watchOutbox } from './live.js';
 import { createMediaProxy } from './media.js';
 import { pageShell } from './page.js';
+import type { People } from './people.js';
 import { inboxGuard, securityHeaders } from './security.js';
 import { createTemplateService, templateRoutes } from './templates.js';
 import { buildThread, partsOfOutbound } from './thread.js';
@@ -25,6 +26,7 @@ export interface RouteDeps {
   switchboard: Switchboard;
   adapters: readonly ChannelAdapter[];
   state: InboxState;
+  people: People;
   hub: LiveHub;
   outboxWatch: ReturnType<typeof watchOutbox>;
   recovery: HealthDeps['recovery'];
@@ -125,7 +127,7 @@ export function createRoutes(deps: RouteDeps): Hono {
 
   app.get('/api/conversations', async (c) => {
     const tenant = c.req.query('tenant');
-    const conversations = await state.list(500);
+    const conversations = await deps.people.enrich(await state.list(500));
     if (!tenant) return c.json(conversations);
     const tenants = await tenantsByAccount(switchboard);
     return c.json(conversations.filter((x) => tenants.get(`${x.channel}:${x.accountId}`) === tenant));
@@ -133,14 +135,19 @@ export function createRoutes(deps: RouteDeps): Hono {
 
   app.get('/api/conversations/:id', async (c) => {
     const id = c.req.param('id');
-    const conversation = await state.get(id);
-    if (!conversation) return c.json({ error: 'conversation not found' }, 404);
+    const found = await state.get(id);
+    if (!found) return c.json({ error: 'conversation not found' }, 404);
+    const [conversation, owner] = await Promise.all([
+      deps.people.withProfile(found),
+      deps.people.owner(found),
+    ]);
     const adapter = deps.adapters.find((a) => a.channel === conversation.channel);
     const hours = adapter?.limits.windowHours ?? 24;
     const lastInboundAt = await state.lastInboundAt(id);
     const closesAt = lastInboundAt === null || !Number.isFinite(hours) ? null : lastInboundAt + hours * HOUR;
     const thread: Thread = {
       conversation,
+      ...(owner ? { owner } : {}),
       window: {
         hours: Number.isFinite(hours) ? hours : null,
         open: !Number.isFinite(hours) || (closesAt !== null && closesAt > switchboard.clock.now()),
@@ -174,6 +181,28 @@ export function createRoutes(deps: RouteDeps): Hono {
       thread.window = { hours: null, open: true, lastInboundAt: null, closesAt: null };
     }
     return c.json(thread);
+  });
+
+  // The person's picture, fetched by the server (the platform's URLs expire and are off-origin).
+  app.get('/api/avatar/:id', async (c) => {
+    const conversation = await state.get(c.req.param('id'));
+    if (!conversation) return c.json({ error: 'conversation not found' }, 404);
+    try {
+      const picture = await deps.people.avatar(conversation);
+      if (!picture) return c.json({ error: 'no picture' }, 404);
+      return new Response(Buffer.from(picture.bytes), {
+        headers: {
+          'content-type': picture.type,
+          'cache-control': 'private, max-age=3600',
+          // An SVG opened directly must not run anything.
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    } catch (error) {
+      const status = SwitchboardError.is(error) ? 502 : 500;
+      return c.json({ error: 'picture unavailable' }, status);
+    }
   });
 
   app.post('/api/conversations/:id/read', async (c) => {

@@ -11,6 +11,10 @@ export interface ConversationSummary {
   accountId: string;
   userId: string;
   name: string;
+  /** `/api/avatar/<id>` when the platform gave the person a picture (Messenger, Instagram). */
+  avatarUrl?: string;
+  /** Instagram handle, when known. */
+  username?: string;
   /** One line: the last message as text (`📷 Photo`, `📍 Location`…). */
   preview: string;
   previewDirection: 'inbound' | 'outbound' | null;
@@ -75,8 +79,19 @@ export interface NoticeItem {
 
 export type ThreadItem = MessageItem | PostbackItem | NoticeItem;
 
+/** Who may answer a conversation (Conversation Routing): this inbox, another app, or nobody yet. */
+export interface ThreadOwnerView {
+  idle: boolean;
+  ownedByUs: boolean;
+  appId?: string;
+  /** Readable owner: 'this inbox', 'Page Inbox (Meta Business Suite)', 'app 123…'. */
+  label?: string;
+}
+
 export interface Thread {
   conversation: ConversationSummary;
+  /** Set for channels with Conversation Routing when the platform answered. */
+  owner?: ThreadOwnerView;
   window: MessageWindow;
   items: ThreadItem[];
   /** WhatsApp templates the composer can offer (with their body parameters when the template cache knows them). */

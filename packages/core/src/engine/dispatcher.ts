@@ -24,6 +24,9 @@ export interface Dispatchable {
   createdAt?: number;
 }
 
+/** Received as a bystander: another app owns the conversation (adapters set the flag). */
+const isStandby = (event: ChannelEvent) => 'standby' in event && event.standby === true;
+
 /** Events of one conversation persisted and dispatched between two yields to the event loop. */
 const DISPATCH_CHUNK = 500;
 
@@ -47,6 +50,8 @@ export function createDispatcher(deps: {
   hold: AccountHold;
   /** Write conversations and messages (`SwitchboardOptions.readModel`). */
   readModel: boolean;
+  /** Hand `standby` events (another app owns the conversation) to handlers too (`SwitchboardOptions.standby`). */
+  dispatchStandby: boolean;
   /** `switchboard.send`, behind each handler's `context.reply`. */
   send: (message: OutboundMessage) => Promise<OutboxEntry>;
 }): Dispatcher {
@@ -165,6 +170,13 @@ export function createDispatcher(deps: {
         continue;
       }
       const { event } = item;
+      if (isStandby(event) && !deps.dispatchStandby) {
+        // Stored and in the read model; not this app's to answer.
+        metrics.standbyRecorded.inc({ channel: event.channel });
+        noteEvent(event);
+        done.push(item);
+        continue;
+      }
       try {
         const context = {
           attempt: item.attempts + 1,

@@ -25,6 +25,8 @@ export interface EngineMetrics {
   problems: Counter<'channel'>;
   deadLettered: Counter<'source' | 'code'>;
   handlerFailures: Counter<'kind'>;
+  /** Standby events stored but not handed to handlers (`standby: 'record'`). */
+  standbyRecorded: Counter<'channel'>;
   sent: Counter<'channel'>;
   sendFailures: Counter<'channel' | 'code'>;
   held: Counter<'channel'>;
@@ -104,6 +106,11 @@ export function createEngineMetrics(clock: Clock, store: Store): EngineMetrics {
     handlerFailures: counter('switchboard_handler_failures_total', 'Failed handler dispatch attempts.', [
       'kind',
     ]),
+    standbyRecorded: counter(
+      'switchboard_standby_recorded_total',
+      'Events of conversations another app owns, stored without dispatch (standby: record).',
+      ['channel'],
+    ),
     sent: counter('switchboard_outbox_sent_total', 'Messages accepted by the platform.', ['channel']),
     sendFailures: counter('switchboard_outbox_send_failures_total', 'Failed send attempts, by error code.', [
       'channel',

@@ -21,6 +21,7 @@ import { createWorkerLoop } from './loop.js';
 import { createEngineMetrics } from './metrics.js';
 import { createOutbox } from './outbox.js';
 import { createProcessor } from './processor.js';
+import { createUserProfiles } from './profiles.js';
 import type { EventHandler, HandlerOptions, Switchboard, SwitchboardOptions } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -160,6 +161,7 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
       holdMs: options.accounts?.holdMs ?? 24 * 60 * 60_000,
     }),
     readModel: options.readModel ?? true,
+    dispatchStandby: options.standby === 'dispatch',
     send: (message) => outbox.send(message),
   });
   const processor = createProcessor({
@@ -241,6 +243,13 @@ export function createSwitchboard(options: SwitchboardOptions): Switchboard {
     handleWebhook: (request) => handleWebRequest(ingress, request),
     watch,
     accounts,
+    profiles: createUserProfiles({
+      adapters,
+      store,
+      clock,
+      logger,
+      ...(options.profiles ? { options: options.profiles } : {}),
+    }),
     apps: vault.apps,
     credentials: {
       get keyId() {

@@ -13,8 +13,10 @@ import type { IncidentHandler } from '../watch/incidents.js';
 import type { WatchAccountHealth, WatchOptions } from '../watch/types.js';
 import type { Watch } from '../watch/watch.js';
 import type { Ingress } from './ingress.js';
+import type { UserProfileOptions, UserProfiles } from './profiles.js';
 
 export type { Ingress, IngressRequest, IngressResponse } from './ingress.js';
+export type { UserProfileOptions, UserProfiles, UserRef } from './profiles.js';
 
 /** Tuning of a retrying worker. Delays are in ms of the engine's Clock. */
 export interface RetryPolicy {
@@ -85,6 +87,15 @@ export interface SwitchboardOptions {
    * `token_invalid` / `token_expiring` alarms (README: "Token lifecycle"). On by default; `false` turns it off.
    */
   tokens?: TokenOptions | false;
+  /**
+   * Events the account received as a bystander: another app (or a human inbox) owns the conversation and
+   * the platform sends this app copies (`standby: true` on the event; Meta's `standby[]`). They are always
+   * stored and kept in the read model. `'record'` (default) stops there, so a bot never answers a
+   * conversation it does not own; `'dispatch'` also hands them to handlers (check `event.standby`).
+   */
+  standby?: 'record' | 'dispatch';
+  /** Cache lifetimes of `switchboard.profiles`. */
+  profiles?: UserProfileOptions;
 }
 
 /**
@@ -235,6 +246,8 @@ export interface Switchboard {
   readonly credentials: CredentialsAdmin;
   /** Token checks and refreshes of registered accounts (null with `tokens: false`). */
   readonly tokens: Tokens | null;
+  /** Names and avatars of people, fetched through the adapters and cached in the store with an expiry. */
+  readonly profiles: UserProfiles;
   /** The silence watch (null with `watch: false`): alarms, loss accounting, manual passes. */
   readonly watch: Watch | null;
   /** Starts the processor and outbox workers; unfinished work of a previous run (expired leases) resumes. */

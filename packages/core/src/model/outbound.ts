@@ -202,6 +202,11 @@ export const Recipient = z.object({
    * channel's window (`limits.privateReplies`). `userId` stays the author, for rate limits and threads.
    */
   commentId: z.string().min(1).optional(),
+  /**
+   * What `userId` holds: the person's id (default), or a plugin reference (`user_ref`) from a checkbox or
+   * opt-in plugin for a person who has not written yet (Messenger). Replies then arrive from a real id.
+   */
+  userIdType: z.enum(['id', 'user_ref']).optional(),
 });
 export type Recipient = z.infer<typeof Recipient>;
 
@@ -233,6 +238,10 @@ export const OutboundMessage = z.object({
   tag: MessageTag.optional(),
   /** Messenger `messaging_type`; defaults to RESPONSE, or MESSAGE_TAG when `tag` is set. */
   messagingType: z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG']).optional(),
+  /** How the recipient's device announces it: `regular` (default), `silent` (no sound) or `none` (no push). */
+  notification: z.enum(['regular', 'silent', 'none']).optional(),
+  /** Sends as this persona (a named sender with its own avatar, e.g. a human agent), where the channel has them. */
+  personaId: z.string().min(1).optional(),
   /** Same key, same outbox entry: the message is sent at most once. */
   idempotencyKey: z.string().min(1).max(256).optional(),
   /** Correlation string carried as Messenger `metadata` / WhatsApp `biz_opaque_callback_data`. The engine sets it to the outbox id. */

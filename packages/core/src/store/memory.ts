@@ -1,6 +1,7 @@
 import { SwitchboardError } from '../errors.js';
 import { createMemoryAccounts, createMemoryCredentials } from './memory-accounts.js';
 import { createMemoryOutbox } from './memory-outbox.js';
+import { createMemoryProfiles } from './memory-profiles.js';
 import { createMemoryEvents, createMemoryInbox, type MemoryGuard } from './memory-queues.js';
 import { createMemoryTemplates } from './memory-templates.js';
 import { STATUS_RANK } from './ranks.js';
@@ -55,6 +56,7 @@ export function createMemoryStore(): MemoryStore {
     accounts: createMemoryAccounts(guard),
     credentials: createMemoryCredentials(guard),
     templates: createMemoryTemplates(guard),
+    profiles: createMemoryProfiles(guard),
     setUnavailable(value) {
       unavailable = value;
     },

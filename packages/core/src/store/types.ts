@@ -2,6 +2,7 @@ import type { ChannelEvent, EventKind, EventSource } from '../model/events.js';
 import type { AccountStore } from './account-types.js';
 import type { CredentialStore } from './credential-types.js';
 import type { OutboxStore } from './outbox-types.js';
+import type { UserProfileStore } from './profile-types.js';
 import type {
   ConversationStore,
   CounterStore,
@@ -14,6 +15,7 @@ import type { TemplateStore } from './template-types.js';
 export * from './account-types.js';
 export type * from './credential-types.js';
 export * from './outbox-types.js';
+export type * from './profile-types.js';
 export type * from './read-model-types.js';
 export type * from './template-types.js';
 
@@ -56,6 +58,8 @@ export interface Store {
   credentials: CredentialStore;
   /** Message templates as last seen through the template API and template webhooks; `send` consults it. */
   templates: TemplateStore;
+  /** Cached user profiles (names, avatars) with their expiry, behind `switchboard.profiles`. */
+  profiles: UserProfileStore;
   /** Flushes pending writes and releases the backend. Further calls reject with STORE_UNAVAILABLE. */
   close(): Promise<void>;
 }

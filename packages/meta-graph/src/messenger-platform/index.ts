@@ -1,3 +1,16 @@
+export {
+  type AccountToolsDeps,
+  createMessengerPlatformAccountTools,
+  type MessengerPlatformAccountTools,
+  type ProfileSettingsApi,
+} from './account-tools.js';
+export {
+  ATTACHMENT_DOWNLOAD_MAX_BYTES,
+  type AttachmentDownloadOptions,
+  type DownloadedAttachment,
+  downloadMessengerPlatformAttachment,
+  openMessengerPlatformAttachment,
+} from './attachment-download.js';
 export { attachmentsToParts, attachmentToPart } from './attachments.js';
 export {
   backfillMessengerPlatform,
@@ -44,11 +57,30 @@ export {
   parseMessengerPlatformWebhook,
   parseMessengerPlatformWebhookSlices,
 } from './parse.js';
+export { createPersonas, type Persona, type Personas } from './personas.js';
 export {
   createMessengerPlatformProbes,
   type MessengerPlatformProbeOptions,
   resubscribeMessengerPlatform,
 } from './probes.js';
+export {
+  type DesiredProfileSettings,
+  deleteProfileSettings,
+  type EnsureProfileResult,
+  ensureProfileSettings,
+  getProfileSettings,
+  PROFILE_API_RATE,
+  type ProfileApiTarget,
+  setProfileSettings,
+} from './profile-api.js';
+export {
+  type MenuAction,
+  PROFILE_SETTINGS_BY_CHANNEL,
+  PROFILE_SETTINGS_LIMITS,
+  type ProfileSettingName,
+  ProfileSettings,
+  validateProfileSettings,
+} from './profile-settings.js';
 export {
   sendMessengerPlatformMessage,
   type UploadableMedia,
@@ -62,3 +94,17 @@ export {
   MESSENGER_PLATFORM_SUPPORTED_CONTENT,
   type MessengerPlatformSendRequest,
 } from './send-body.js';
+export {
+  createThreadControl,
+  META_INBOX_APP_IDS,
+  type MessagingFeatureStatus,
+  THREAD_CONTROL_MAX_EXTEND_SECONDS,
+  type ThreadControl,
+  type ThreadControlOptions,
+  type ThreadOwner,
+} from './thread-control.js';
+export {
+  fetchMessengerPlatformUserProfile,
+  profileAbsence,
+  USER_PROFILE_FIELDS,
+} from './user-profile.js';

@@ -56,6 +56,7 @@ export const MESSENGER_PLATFORM_SUPPORTED_CONTENT: Record<
     'audio',
     'file',
     'quick_replies',
+    'buttons',
     'cards',
     'reaction',
     'sender_action',
@@ -167,8 +168,7 @@ function messageObject(channel: MessengerPlatformChannel, content: OutboundConte
       return { text: content.text, quick_replies: content.replies.map((q) => quickReply(channel, q)) };
     }
     case 'buttons':
-      if (channel === 'instagram')
-        throw notSupported(channel, 'button templates (use quick_replies or cards)');
+      // Both Instagram flavours document the button template (web_url and postback buttons).
       if (content.header !== undefined || content.footer !== undefined)
         throw notSupported(channel, 'a header or footer on a button template');
       if ([...content.text].length > 640) throw invalid('button template text is longer than 640 characters');
@@ -237,8 +237,8 @@ export function buildMessengerPlatformSendRequest(
   const { content } = message;
   // A private reply addresses the comment; Meta finds its author (meta-platform-more §1.4).
   const commentId = message.to.commentId;
-  const recipient: Record<string, string> =
-    commentId === undefined ? { id: message.to.userId } : { comment_id: commentId };
+  const recipient = commentId === undefined ? recipientOf(channel, message) : { comment_id: commentId };
+  const delivery = deliveryOptions(channel, message);
   if (content.type === 'public_reply' || content.type === 'comment_moderation') {
     throw invalid(`${content.type} is not a Send API message (send it through the adapter's send)`);
   }
@@ -253,7 +253,10 @@ export function buildMessengerPlatformSendRequest(
     if (message.replyTo !== undefined) throw notSupported(channel, 'a reply_to on a sender action');
     const action =
       content.type === 'reaction' ? reactionBody(channel, content) : { sender_action: content.action };
-    return { body: { recipient, ...action }, kind: 'sender_action', media: false };
+    if (delivery.persona_id !== undefined && content.type === 'reaction')
+      throw notSupported(channel, 'a persona on a reaction');
+    const persona = delivery.persona_id === undefined ? {} : { persona_id: delivery.persona_id };
+    return { body: { recipient, ...action, ...persona }, kind: 'sender_action', media: false };
   }
 
   if (message.tag !== undefined && channel === 'instagram' && message.tag !== 'HUMAN_AGENT') {
@@ -269,6 +272,7 @@ export function buildMessengerPlatformSendRequest(
 
   const envelope = {
     messaging_type: messagingType,
+    ...delivery,
     ...(message.tag === undefined ? {} : { tag: message.tag }),
     ...(message.replyTo === undefined ? {} : { reply_to: { mid: message.replyTo } }),
   };
@@ -302,6 +306,35 @@ function rawRequest(
     kind: isAction ? 'sender_action' : 'message',
     media: false,
   };
+}
+
+/** `{id}` or, for a checkbox / opt-in plugin reference, `{user_ref}` (Messenger only). */
+function recipientOf(
+  channel: MessengerPlatformChannel,
+  message: ParsedOutboundMessage,
+): Record<string, string> {
+  if (message.to.userIdType !== 'user_ref') return { id: message.to.userId };
+  if (channel !== 'messenger') throw notSupported(channel, 'user_ref recipients');
+  return { user_ref: message.to.userId };
+}
+
+const NOTIFICATION_TYPES = { regular: 'REGULAR', silent: 'SILENT_PUSH', none: 'NO_PUSH' } as const;
+
+/** `notification_type` and `persona_id`: Messenger only (Instagram documents neither). */
+function deliveryOptions(
+  channel: MessengerPlatformChannel,
+  message: ParsedOutboundMessage,
+): { notification_type?: string; persona_id?: string } {
+  const options: { notification_type?: string; persona_id?: string } = {};
+  if (message.notification !== undefined && message.notification !== 'regular') {
+    if (channel !== 'messenger') throw notSupported(channel, `notification "${message.notification}"`);
+    options.notification_type = NOTIFICATION_TYPES[message.notification];
+  }
+  if (message.personaId !== undefined) {
+    if (channel !== 'messenger') throw notSupported(channel, 'personas');
+    options.persona_id = message.personaId;
+  }
+  return options;
 }
 
 /** Body of `POST /{page-id}/message_attachments` (Attachment Upload API) for a media URL. */

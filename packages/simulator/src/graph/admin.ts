@@ -196,9 +196,21 @@ export function handleProfileNode(
       id: page.id,
       name: page.name,
       ...(page.instagramId ? { instagram_business_account: { id: page.instagramId } } : {}),
+      // Conversation Routing with this app as the default app (take works, request only when idle).
+      messaging_feature_status: {
+        hop_v2: true,
+        msgr_multi_app: true,
+        ig_multi_app: Boolean(page.instagramId),
+      },
     };
   } else if (ig) {
-    all = { id: ig.id, user_id: ig.id, username: ig.username, name: ig.username };
+    all = {
+      id: ig.id,
+      user_id: ig.id,
+      username: ig.username,
+      name: ig.username,
+      messaging_feature_status: { hop_v2: true, ig_multi_app: true },
+    };
   } else if (app) {
     all = { id: world.app.id, name: world.app.name };
   } else {

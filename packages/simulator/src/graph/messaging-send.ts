@@ -7,6 +7,8 @@ import type { StoredAttachment } from '../state.js';
 import type { BusinessSend, SimChannel, SimToken } from '../types.js';
 import { canAct, indexOf } from '../world-index.js';
 import { privateReplyRefusal } from './comments.js';
+import { personaOf, resolveUserRef } from './people.js';
+import { notOwnerError, ownedByOtherApp } from './routing.js';
 
 const MESSENGER_TAGS = [
   'ACCOUNT_UPDATE',
@@ -149,6 +151,7 @@ function validateMessage(
   if (type === 'template') {
     if (typeof payload.template_type !== 'string')
       throw invalidParam('param message[attachment][payload][template_type] is required');
+    if (payload.template_type === 'button') validateButtonTemplate(channel, payload);
     return [{ type: 'template', url: '' }];
   }
   if (typeof payload.attachment_id === 'string' || typeof payload.attachment_id === 'number') {
@@ -160,6 +163,34 @@ function validateMessage(
     throw invalidParam('Attachment URL could not be fetched', 2018008);
   }
   return [{ type, url: payload.url }];
+}
+
+/** `notification_type` and `persona_id` (Messenger only; a persona must belong to the Page). */
+function checkDeliveryOptions(ctx: SimContext, objectId: string, params: Record<string, unknown>): void {
+  const page = indexOf(ctx.state.world).pages.has(objectId);
+  const type = params.notification_type;
+  if (type !== undefined && !['REGULAR', 'SILENT_PUSH', 'NO_PUSH'].includes(String(type)))
+    throw invalidParam('param notification_type must be one of {REGULAR, SILENT_PUSH, NO_PUSH}');
+  const personaId = params.persona_id;
+  if (personaId === undefined) return;
+  const persona = personaOf(ctx, String(personaId));
+  if (!page || !persona || persona.pageId !== objectId) throw invalidParam('Invalid persona_id', 2018210);
+}
+
+/** Button template: text ≤ 640, 1–3 buttons; Instagram takes only web_url and postback buttons. */
+function validateButtonTemplate(channel: SimChannel, payload: Record<string, unknown>): void {
+  const text = payload.text;
+  if (typeof text !== 'string' || text.length === 0 || text.length > 640)
+    throw invalidParam('param message[attachment][payload][text] must be 1 to 640 characters');
+  const buttons = payload.buttons;
+  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3)
+    throw invalidParam('param message[attachment][payload][buttons] must have 1 to 3 items');
+  const allowed = channel === 'instagram' ? ['web_url', 'postback'] : ['web_url', 'postback', 'phone_number'];
+  for (const button of buttons) {
+    const type = asObject(button)?.type;
+    if (typeof type !== 'string' || !allowed.includes(type))
+      throw invalidParam(`button type must be one of {${allowed.join(', ')}}`);
+  }
 }
 
 /** `POST /{page-id|ig-id|me}/messages` — Messenger and Instagram Send API. */
@@ -175,12 +206,25 @@ export function handleMessagingSend(
     recipient?.comment_id !== undefined
       ? commentForPrivateReply(ctx, String(recipient.comment_id))
       : undefined;
+  const userRef = typeof recipient?.user_ref === 'string' ? recipient.user_ref : undefined;
+  if (userRef !== undefined && !indexOf(ctx.state.world).pages.has(objectId))
+    throw invalidParam('user_ref recipients are only supported on Messenger');
   const recipientId =
-    privateReply?.authorId ?? (recipient?.id !== undefined ? String(recipient.id) : undefined);
+    privateReply?.authorId ??
+    (recipient?.id !== undefined
+      ? String(recipient.id)
+      : userRef !== undefined
+        ? (resolveUserRef(ctx, objectId, userRef) ??
+          (() => {
+            throw invalidParam('No matching user found for this user_ref', 2018001);
+          })())
+        : undefined);
   if (!recipientId) throw invalidParam('The parameter recipient is required');
+  checkDeliveryOptions(ctx, objectId, req.params);
   const { channel, accountId } = privateReply
     ? privateReplyTarget(token, objectId, privateReply)
     : resolveTarget(ctx, token, objectId, recipientId);
+  if (ownedByOtherApp(ctx, channel, accountId, recipientId)) throw notOwnerError(channel);
   const failure = ctx.faults.sendFailure(channel, accountId);
   if (failure) {
     const status = failure.httpStatus ?? (failure.code === 1 || failure.code === 2 ? 500 : 400);
@@ -210,7 +254,7 @@ export function handleMessagingSend(
         body: req.params,
       });
     }
-    return { body: { recipient_id: recipientId } };
+    return { body: userRef === undefined ? { recipient_id: recipientId } : {} };
   }
   const message = asObject(req.params.message);
   if (!message) throw invalidParam('Must send either message or state');
@@ -243,7 +287,9 @@ export function handleMessagingSend(
     ...(attachments ? { attachments } : {}),
   });
   afterMessagingSend(ctx, send, message);
-  const body: Record<string, unknown> = { recipient_id: recipientId, message_id: messageId };
+  // Sends to a user_ref do not reveal the PSID.
+  const body: Record<string, unknown> =
+    userRef === undefined ? { recipient_id: recipientId, message_id: messageId } : { message_id: messageId };
   const payload = asObject(asObject(message.attachment)?.payload);
   if (payload?.is_reusable === true && attachments?.[0]) {
     const attachmentId = ctx.state.newMediaId();

@@ -87,6 +87,8 @@ export function buildRequest(input: OutboundMessage): BotApiRequest | null {
   }
   const message: ParsedOutboundMessage = checked.data;
   const content = message.content;
+  if (message.to.userIdType === 'user_ref') throw notSupported('Telegram has no user_ref recipients');
+  if (message.personaId !== undefined) throw notSupported('Telegram has no personas');
   if (!TELEGRAM_LIMITS.supportedContent.includes(content.type)) {
     throw notSupported(`Telegram cannot send ${content.type} content`);
   }
@@ -106,9 +108,18 @@ export function buildRequest(input: OutboundMessage): BotApiRequest | null {
         },
       }
     : {};
+  // `notification: 'silent' | 'none'`: Telegram delivers without a sound (message sends only).
+  const quiet = message.notification === 'silent' || message.notification === 'none';
   const send = (method: string, params: Record<string, unknown>): BotApiRequest => ({
     method,
-    params: { ...target, ...params, ...reply },
+    params: {
+      ...target,
+      ...params,
+      ...reply,
+      ...(quiet && method.startsWith('send') && method !== 'sendChatAction'
+        ? { disable_notification: true }
+        : {}),
+    },
   });
 
   switch (content.type) {

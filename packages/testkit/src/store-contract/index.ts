@@ -6,6 +6,7 @@ import { eventCases } from './events.js';
 import type { MakeStore } from './fixtures.js';
 import { inboxCases } from './inbox.js';
 import { outboxCases } from './outbox.js';
+import { profileCases } from './profiles.js';
 import { readModelCases } from './read-model.js';
 import { templateCases } from './templates.js';
 
@@ -39,5 +40,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     describe('accounts', () => accountCases(test));
     describe('credentials', () => credentialCases(test));
     describe('templates', () => templateCases(test));
+    describe('user profiles', () => profileCases(test));
   });
 }

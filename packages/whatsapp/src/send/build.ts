@@ -200,6 +200,11 @@ export function buildSendBody(message: OutboundMessage): WhatsAppSendBody {
     }
   })();
   const { content } = parsed;
+  // Messenger-only delivery options: refused rather than dropped (a user_ref is no phone number).
+  if (parsed.to.userIdType === 'user_ref') throw notSupported('WhatsApp has no user_ref recipients');
+  if (parsed.personaId !== undefined) throw notSupported('WhatsApp has no personas');
+  if (parsed.notification !== undefined && parsed.notification !== 'regular')
+    throw notSupported('WhatsApp messages cannot be sent silently');
   const groupId = parsed.to.groupId;
   if (groupId && !GROUP_CONTENT.has(content.type))
     throw notSupported(`WhatsApp groups take text, media and templates, not ${content.type} messages`);
