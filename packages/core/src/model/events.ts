@@ -328,8 +328,6 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   CallEvent,
   GroupEvent,
   TemplateEvent,
-});
-
   CommentEvent,
   AccountEvent,
   UnsupportedEvent,
@@ -342,8 +340,6 @@ export type EventOfKind<K extends EventKind> = Extract<ChannelEvent, { kind: K }
 export type MessageEvent = z.infer<typeof MessageEvent>;
 export type CallEvent = z.infer<typeof CallEvent>;
 export type GroupEvent = z.infer<typeof GroupEvent>;
-});
-
 export type CommentEvent = z.infer<typeof CommentEvent>;
 export type ReactionEvent = z.infer<typeof ReactionEvent>;
 export type PostbackEvent = z.infer<typeof PostbackEvent>;
