@@ -92,6 +92,15 @@ describe('switchboard.profiles', () => {
     });
   });
 
+  it('purge() drops only records expired longer than the grace', async () => {
+    const { switchboard, clock, store } = withProfiles(() => ({ found: true, profile: { name: 'Di' } }));
+    await switchboard.profiles.get(ref);
+    await clock.advance(3 * HOUR);
+    expect(await switchboard.profiles.purge(2 * HOUR)).toBe(0);
+    expect(await switchboard.profiles.purge()).toBe(1);
+    expect(await store.profiles.get('fake', ACCOUNT, 'u1')).toBeUndefined();
+  });
+
   it('cached() reads only the store', async () => {
     const { switchboard, calls } = withProfiles((userId) => ({ found: true, profile: { name: userId } }));
     await switchboard.profiles.get(ref);

@@ -41,6 +41,8 @@ export interface UserProfiles {
     accountId: string,
     userIds: readonly string[],
   ): Promise<Map<string, UserProfileRecord>>;
+  /** Deletes records expired for longer than `graceMs` (default 0): run it now and then to bound the table. */
+  purge(graceMs?: number): Promise<number>;
 }
 
 const HOUR = 60 * 60_000;
@@ -117,5 +119,6 @@ export function createUserProfiles(deps: {
       const records = await store.profiles.getMany(channel, accountId, userIds);
       return new Map(records.map((r) => [r.userId, r]));
     },
+    purge: (graceMs = 0) => store.profiles.purgeExpired(clock.now() - Math.max(0, graceMs)),
   };
 }
