@@ -54,18 +54,15 @@ export function createSqliteInbox(handle: Db): InboxStore {
     });
   return {
     append(row) {
-      return handle.write(
-        'inbox append',
-        () => {
-          const body = Buffer.isBuffer(row.body)
-            ? row.body
-            : Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
-          const statements = insert();
-          const id = statements.row.run(row.channel, row.receivedAt, row.receivedAt).lastInsertRowid;
-          statements.body.run(id, body, json(row.headers));
-          return { id: Number(id) };
-        },
-      );
+      return handle.write('inbox append', () => {
+        const body = Buffer.isBuffer(row.body)
+          ? row.body
+          : Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
+        const statements = insert();
+        const id = statements.row.run(row.channel, row.receivedAt, row.receivedAt).lastInsertRowid;
+        statements.body.run(id, body, json(row.headers));
+        return { id: Number(id) };
+      });
     },
     async claim({ owner, limit, leaseMs, now }) {
       const rows = await handle.write('inbox claim', () => {

@@ -25,7 +25,7 @@ const page =
         ? mountIncidents(main)
         : boot.page === 'templates'
           ? mountTemplates(main)
-        : mountInbox(main);
+          : mountInbox(main);
 
 // Live updates: one EventSource; the browser reconnects by itself after a drop.
 const liveState = document.getElementById('live-state');

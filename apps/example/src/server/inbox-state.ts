@@ -1,8 +1,8 @@
 import type { ChannelEvent, Clock, Store } from '@switchboard/core';
 import { describeParts } from '../shared/format.js';
 import type { ConversationSummary } from '../shared/types.js';
-import { groupNotice } from './thread-notices.js';
 import { commentPreview, rootCommentOf } from './comments.js';
+import { groupNotice } from './thread-notices.js';
 
 const PREFIX = 'inbox:conv:';
 const MAX_SENDS = 200;

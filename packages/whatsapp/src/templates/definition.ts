@@ -171,7 +171,7 @@ export const TemplateDefinition = z.preprocess(
         .optional(),
       allow_category_change: z.boolean().optional(),
       // The TTL field name is [unconfirmed] in Meta's pages read (meta-platform-more.md §5.1).
-    message_send_ttl_seconds: z.number().int().positive().optional(),
+      message_send_ttl_seconds: z.number().int().positive().optional(),
       components: Components,
     })
     .superRefine((t, ctx) => checkTemplateRules(t, ctx as z.RefinementCtx)),
