@@ -144,7 +144,15 @@ async function handle(
     return serveMedia(ctx, req, res, segments[1], url.searchParams);
   const usage: UsageTarget = { type: 'pages', appToken: false, throttledForMs: 0 };
   const usageHeaders = () =>
-    usage.objectId ? ctx.usage.headers(usage.objectId, usage.type, usage.appToken, usage.throttledForMs) : {};
+    usage.objectId
+      ? ctx.usage.headers(
+          ctx.state.world.app.id,
+          usage.objectId,
+          usage.type,
+          usage.appToken,
+          usage.throttledForMs,
+        )
+      : {};
   try {
     let parsed: ReturnType<typeof parseParams>;
     try {

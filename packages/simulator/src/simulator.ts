@@ -26,7 +26,7 @@ import type {
   TrafficOptions,
   TruthRecord,
 } from './types.js';
-import { UsageMeter } from './usage.js';
+import { type SimGraphUsage, UsageMeter } from './usage.js';
 import { WebhookSender } from './webhooks.js';
 import { createWorld } from './world.js';
 import { indexOf } from './world-index.js';
@@ -67,6 +67,8 @@ export interface MetaSimulator {
    */
   isDetailed(messageId: string): boolean;
   faults: SimFaults;
+  /** Graph calls counted, throttled (by error code) and the peak usage percentages reported. */
+  graphUsage(): SimGraphUsage;
   /** Pages, Instagram accounts and WABAs created and removed at runtime (also `/_sim/accounts`). */
   accounts: SimAccounts;
   /** The customer side of Embedded Signup, Facebook Login and Instagram Login (also `/_sim/onboarding/*`). */
@@ -119,7 +121,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     truth,
     faults,
     sender,
-    usage: new UsageMeter(clock),
+    usage: new UsageMeter(clock, options.rateLimits),
     rng: createPrng(seed + 4),
     baseUrl: '',
     targets,
@@ -232,6 +234,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     truth,
     isDetailed: (messageId) => state.isDetailed(messageId),
     faults: faultsApi,
+    graphUsage: () => ctx.usage.summary(world.app.id),
     accounts,
     onboarding,
     traffic: { start: (o) => traffic.start(o), stop: () => traffic.stop() },
