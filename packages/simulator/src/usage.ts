@@ -44,10 +44,10 @@ class RollingWindow {
     return this.times.length - this.head;
   }
 
-  /** When the count falls below `limit` again (0 when it is already below). */
+  /** When a call would be accepted again (0 while the count is within `limit`). */
   regainAt(now: number, limit: number): number {
     const over = this.count(now) - limit;
-    if (over < 0) return 0;
+    if (over <= 0) return 0;
     return (this.times[this.head + over] as number) + this.windowMs;
   }
 }
