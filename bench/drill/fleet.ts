@@ -91,6 +91,8 @@ export interface FleetDrillResult {
   /** The Graph side (Instagram variant): recovered, lost, named, duplicates, throttled calls, catch-up. */
   graph: FleetGraphResult | null;
   realMs: number;
+  /** CPU time of this process (user + system): what the run costs on a machine shared with others. */
+  cpuMs: number;
 }
 
 /** A channel's accounts as the watch sees an adapter: only the channel and the account ids matter here. */
@@ -104,6 +106,7 @@ const adapterOf = (channel: FleetChannel, ids: string[]) =>
  */
 export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDrillResult> {
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const fleetShape = options.fleet ?? CI_FLEET;
   const seed = options.seed ?? 19;
   const variant = options.variant;
@@ -260,8 +263,9 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
         rateLimits: GRAPH_LIMITS,
         reconcileIntervalMs: RECONCILE_INTERVAL_MS,
       });
-    // While the engine talks to the Graph API, quarter-second steps: the limiter's and budget's waits land on time.
-    const step = graph?.busy() ? SECOND / 4 : fine(t) ? SECOND : quiet ? 10 * SECOND : 5 * SECOND;
+    // The limiter's and budget's waits fire at their own times inside a step; 2 s steps while the engine
+    // talks to the Graph API let each step's calls land before the clock moves on.
+    const step = fine(t) ? SECOND : graph?.busy() ? 2 * SECOND : quiet ? 10 * SECOND : 5 * SECOND;
     const next = Math.min(until(), t + step);
     await clock.advanceTo(next);
     if (watch.busy()) await watch.settled();
@@ -328,6 +332,7 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
     dropped,
     graph: graphResult,
     realMs: performance.now() - started,
+    cpuMs: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpuAtStart)),
   };
 }
 
@@ -341,10 +346,11 @@ export function fleetLine(r: FleetDrillResult): string {
   return `fleet drill ${r.variant}: platform alarm after ${after} s, scope ${r.scopeAccounts}/${r.affected}, ${graph}, false platform alarms ${r.falsePlatformAlarms.length}, real ${(r.realMs / 1000).toFixed(1)} s`;
 }
 
-/** The Graph side's own figures: calls, throttling, budget, catch-up against the incident's estimate. */
-export function fleetGraphLine(r: FleetDrillResult): string | null {
+/** The run's CPU time and the Graph side's own figures: calls, throttling, budget, catch-up against the incident's estimate. */
+export function fleetGraphLine(r: FleetDrillResult): string {
   const g = r.graph;
-  if (!g) return null;
+  const cpu = `cpu ${(r.cpuMs / 1000).toFixed(1)} s`;
+  if (!g) return `fleet drill ${r.variant}: ${cpu}, no Graph side`;
   const min = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 60_000).toFixed(1)} min`);
-  return `fleet drill ${r.variant} graph: ${g.graphCalls} Graph calls, throttled ${g.usage.throttledCalls}, app usage peak ${g.usage.peakAppPercent} % (budget saw ${g.budgetPeakPercent} %), catch-up ${min(g.catchUpMs)} (ETA at resume ${min(g.etaAtResumeMs)})`;
+  return `fleet drill ${r.variant}: ${cpu}, ${g.graphCalls} Graph calls, throttled ${g.usage.throttledCalls}, app usage peak ${g.usage.peakAppPercent} % (budget saw ${g.budgetPeakPercent} %), catch-up ${min(g.catchUpMs)} (ETA at resume ${min(g.etaAtResumeMs)})`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CI_FLEET, FULL_FLEET, fleetLine, runFleetDrill } from '../../../bench/drill/fleet.js';
+import { CI_FLEET, FULL_FLEET, fleetGraphLine, fleetLine, runFleetDrill } from '../../../bench/drill/fleet.js';
 
 const SECOND = 1_000;
 /**
@@ -25,6 +25,7 @@ describe(`fleet drill (quiet variant: ${full ? 'full fleet, 30 days' : 'quarter 
   it('Instagram dropped for every account 15:56–00:00: platform-wide alarm, one incident over the whole fleet', async () => {
     const r = await runFleetDrill({ variant: 'instagram', fleet });
     console.log(fleetLine(r));
+    console.log(fleetGraphLine(r));
     expect(r.dropped).toBeGreaterThan(1000);
     expect(r.platformAlarmAfterMs, describeAlarms(r)).not.toBeNull();
     expect(r.platformAlarmAfterMs as number).toBeLessThanOrEqual(detectWithinMs);
@@ -36,6 +37,25 @@ describe(`fleet drill (quiet variant: ${full ? 'full fleet, 30 days' : 'quarter 
     expect(incident?.scope.appIds.sort()).toEqual(['app-legacy', 'app-main']);
     expect(r.packetMarkdown).toContain('Platform-wide webhook outage: instagram');
     expect(r.statusText).toMatch(/^Resolved: instagram messages stopped arriving from 2024-07-11 15:5\d UTC/);
+
+    // The Graph side: all 2,000 accounts reconciled and backfilled through the simulator within its limits.
+    const g = r.graph;
+    if (!g) throw new Error('the Instagram variant runs the Graph side');
+    expect(g.dropped).toBeGreaterThan(1000);
+    // Every message within the API's reach recovered; the rest (beyond the newest 20) lost and all named.
+    expect(g.reachableMissed).toBe(0);
+    expect(g.recovered).toBe(g.reachable);
+    expect(g.recovered + g.lost).toBe(g.dropped);
+    expect(g.named).toBe(g.lost);
+    expect(g.duplicates).toBe(0);
+    // Not one Graph call over the simulator's limits, though the app's budget was the bottleneck.
+    expect(g.usage.throttledCalls).toBe(0);
+    expect(g.usage.peakAppPercent).toBeGreaterThan(75);
+    expect(g.usage.peakAppPercent).toBeLessThan(100);
+    // The catch-up finished, and the incident had said how long it would take.
+    expect(g.catchUpMs).not.toBeNull();
+    expect(g.etaAtResumeMs).not.toBeNull();
+    expect(g.incident?.counts.recovered).toBe(g.recovered);
   });
 
   it('WhatsApp dropped fleet-wide for 1 h: platform-wide alarm within the bound, closed after', async () => {
