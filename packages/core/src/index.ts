@@ -24,6 +24,7 @@ export * from './model/ids.js';
 export * from './model/outbound.js';
 export * from './store/index.js';
 export type { Alarm, AlarmHandler, AlarmType } from './watch/alarms.js';
+export type { CallBudgetBucket, CallBudgetOptions } from './watch/budget.js';
 export type { FleetOptions, FleetOutage, FleetPoolHealth, FleetWindowVerdict } from './watch/fleet.js';
 export type {
   EscalationPacket,
