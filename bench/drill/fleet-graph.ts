@@ -78,6 +78,11 @@ export interface FleetGraph {
   caughtUp(through: number): boolean;
   /** Lets in-flight Graph calls land (real HTTP) before the clock moves on. */
   settle(): Promise<void>;
+  /**
+   * Moves the clock to `target` in quarter-second steps, letting every Graph call land before the next:
+   * a call reaches the simulator at the simulated time the limiter and the budget let it go.
+   */
+  advanceTo(target: number): Promise<void>;
   result(window: { outageEnd: number }): Promise<FleetGraphResult>;
   close(): Promise<void>;
 }
@@ -204,6 +209,12 @@ export async function createFleetGraph(options: FleetGraphOptions): Promise<Flee
     },
     busy: () => watch.busy(),
     caughtUp: (through) => closedAt !== null && closedAt >= through,
+    async advanceTo(target) {
+      while (clock.now() < target) {
+        await clock.advanceTo(Math.min(target, clock.now() + 250));
+        await this.settle();
+      }
+    },
     async settle() {
       for (const b of watch.budget())
         if (b.shared) budgetPeakPercent = Math.max(budgetPeakPercent, b.percent);

@@ -267,7 +267,8 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
     // talks to the Graph API let each step's calls land before the clock moves on.
     const step = fine(t) ? SECOND : graph?.busy() ? 2 * SECOND : quiet ? 10 * SECOND : 5 * SECOND;
     const next = Math.min(until(), t + step);
-    await clock.advanceTo(next);
+    if (graph?.busy()) await graph.advanceTo(next);
+    else await clock.advanceTo(next);
     if (watch.busy()) await watch.settled();
     feed(t, next, graph);
     await graph?.flush();

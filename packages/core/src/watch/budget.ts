@@ -16,6 +16,16 @@ export interface CallBudgetOptions {
   fullPauseMs: number;
 }
 
+/**
+ * Calls let through per channel before the platform has answered one of them: a pass starting thousands
+ * of accounts at once must not spend a third of the hour before the first usage header comes back.
+ */
+const MAX_UNREPORTED = 50;
+/** How long calls wait for an answer to the unreported ones before the next few go anyway. */
+const UNREPORTED_WAIT_MS = 1_000;
+/** A reading lower than the running estimate replaces it after this long. */
+const REBASE_AFTER_MS = 60_000;
+
 export const DEFAULT_CALL_BUDGET: CallBudgetOptions = {
   stretchAbovePercent: 75,
   windowMs: 3_600_000,
@@ -155,6 +165,14 @@ export function createCallBudget(
     ]),
   ];
 
+  /** Per channel: calls let through since the last usage report, and when the first of them went. */
+  const unreported = new Map<string, { calls: number; since: number }>();
+  const unreportedUntil = (channel: string, now: number) => {
+    const u = unreported.get(channel);
+    if (!u || u.calls < MAX_UNREPORTED) return now;
+    return Math.max(now, u.since + UNREPORTED_WAIT_MS);
+  };
+
   /** Calls waiting, in the order they asked; one timer wakes the queue when the first of them may go. */
   const waiting: Array<{
     channel: string;
@@ -183,6 +201,10 @@ export function createCallBudget(
 
   const grant = (channel: string, accountId: string, list: readonly BucketState[], now: number) => {
     for (const b of list) b.lastAdmitAt = now;
+    const u = unreported.get(channel);
+    if (!u || u.calls === 0 || now >= u.since + UNREPORTED_WAIT_MS)
+      unreported.set(channel, { calls: 1, since: now });
+    else u.calls++;
     logOf(channel).add(now);
     logOf(`${channel}:${accountId}`).add(now);
   };
@@ -198,7 +220,10 @@ export function createCallBudget(
       const w = waiting[i] as (typeof waiting)[number];
       let shared = sharedReady.get(w.channel);
       if (shared === undefined) {
-        shared = Math.max(now, ...[...(sharedByChannel.get(w.channel) ?? [])].map(readyAt));
+        shared = Math.max(
+          unreportedUntil(w.channel, now),
+          ...[...(sharedByChannel.get(w.channel) ?? [])].map(readyAt),
+        );
         sharedReady.set(w.channel, shared);
       }
       const list = relevant(w.channel, w.accountId);
@@ -226,6 +251,7 @@ export function createCallBudget(
     report(channel, accountId, usage) {
       if (usage.length === 0) return;
       const now = clock.now();
+      unreported.delete(channel);
       const key = `${channel}:${accountId}`;
       for (const u of usage) {
         let b = buckets.get(u.id);
@@ -243,6 +269,12 @@ export function createCallBudget(
           };
           buckets.set(u.id, b);
         }
+        // A response reports the calls served before it, not those let through since: a lower reading
+        // than the running estimate is taken only once the burst it came from has long been answered.
+        const accept = u.percent >= projected(b) || now - b.reportedAt >= REBASE_AFTER_MS || b.limit === null;
+        if (u.regainAfterMs && u.regainAfterMs > 0)
+          b.regainUntil = Math.max(b.regainUntil, now + u.regainAfterMs);
+        if (!accept) continue;
         b.percent = u.percent;
         b.reportedAt = now;
         // Calls the budget let through make up `percent` of the bucket (others count too: sends, other
@@ -250,9 +282,6 @@ export function createCallBudget(
         const seen = b.log.count(now);
         b.countAtReport = seen;
         b.limit = u.percent > 0 && seen > 0 ? Math.max(1, seen / (u.percent / 100)) : b.limit;
-        if (u.regainAfterMs && u.regainAfterMs > 0)
-          b.regainUntil = Math.max(b.regainUntil, now + u.regainAfterMs);
-        if (waiting.length > 0) schedule(now);
         if (u.shared) {
           const set = sharedByChannel.get(channel) ?? new Set();
           set.add(b);
@@ -263,12 +292,13 @@ export function createCallBudget(
           byAccount.set(key, set);
         }
       }
+      if (waiting.length > 0) schedule(now);
     },
     async admit(channel, accountId, signal) {
       if (signal?.aborted) throw signal.reason;
       const now = clock.now();
       const list = relevant(channel, accountId);
-      if (waiting.length === 0 && Math.max(now, ...list.map(readyAt)) <= now) {
+      if (waiting.length === 0 && Math.max(unreportedUntil(channel, now), ...list.map(readyAt)) <= now) {
         grant(channel, accountId, list, now);
         return;
       }

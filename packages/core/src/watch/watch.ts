@@ -224,7 +224,8 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         ).length;
         const perPass = options.reconcile?.maxAccountsPerPass ?? Number.POSITIVE_INFINITY;
         // Each pass verifies up to `perPass` accounts; a pass covers what is older than the grace period.
-        const passes = pending === 0 ? 0 : Math.ceil(pending / Math.max(1, perPass));
+        const passes =
+          pending === 0 ? 0 : Number.isFinite(perPass) ? Math.ceil(pending / Math.max(1, perPass)) : 1;
         if (passes === 0) return { pending, etaMs: 0 };
         // A slowed call budget: the calls still due at its pace (a listing and the moved conversations).
         const calls = accountIds.reduce((n, id) => {
