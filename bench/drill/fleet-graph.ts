@@ -175,6 +175,13 @@ export async function createFleetGraph(options: FleetGraphOptions): Promise<Flee
   const dropped: TruthRecord[] = [];
   let queue: TruthRecord[] = [];
   let budgetPeakPercent = 0;
+  const settle = async () => {
+    for (const b of watch.budget()) if (b.shared) budgetPeakPercent = Math.max(budgetPeakPercent, b.percent);
+    // The clock stands still while Graph calls are on the wire: a call takes no simulated time, the
+    // pace is the limiter's and the budget's alone (not this machine's HTTP latency).
+    for (let turns = 0; turns < 8 || inFlight.count > 0; turns++)
+      await new Promise((resolve) => setImmediate(resolve));
+  };
   return {
     switchboard,
     sim,
@@ -212,17 +219,10 @@ export async function createFleetGraph(options: FleetGraphOptions): Promise<Flee
     async advanceTo(target) {
       while (clock.now() < target) {
         await clock.advanceTo(Math.min(target, clock.now() + 250));
-        await this.settle();
+        await settle();
       }
     },
-    async settle() {
-      for (const b of watch.budget())
-        if (b.shared) budgetPeakPercent = Math.max(budgetPeakPercent, b.percent);
-      // The clock stands still while Graph calls are on the wire: a call takes no simulated time, the
-      // pace is the limiter's and the budget's alone (not this machine's HTTP latency).
-      for (let turns = 0; turns < 8 || inFlight.count > 0; turns++)
-        await new Promise((resolve) => setImmediate(resolve));
-    },
+    settle,
     async result({ outageEnd }) {
       const lostIds = new Set<string>();
       for (const l of await watch.loss())

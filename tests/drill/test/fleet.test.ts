@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CI_FLEET, FULL_FLEET, fleetGraphLine, fleetLine, runFleetDrill } from '../../../bench/drill/fleet.js';
+import {
+  CI_FLEET,
+  FULL_FLEET,
+  fleetGraphLine,
+  fleetLine,
+  runFleetDrill,
+} from '../../../bench/drill/fleet.js';
 
 const SECOND = 1_000;
 /**
