@@ -312,7 +312,15 @@ export function createCallBudget(
       const now = clock.now();
       const list = [...(sharedByChannel.get(channel) ?? [])];
       if (list.length === 0 || calls <= 0) return null;
-      const waits = list.map((b) => Math.max(0, readyAt(b) - now) + calls * gapOf(b));
+      // Calls go unpaced until the bucket reaches the stretch threshold, then at the pace it settles at:
+      // p* = 100² / (200 − stretch) (80 % for 75), where a call takes window / size × (100 − s) / (100 − p*).
+      const settled = 10_000 / (200 - opts.stretchAbovePercent);
+      const waits = list.map((b) => {
+        if (b.limit === null) return Math.max(0, readyAt(b) - now);
+        const free = Math.max(0, ((opts.stretchAbovePercent - projected(b)) / 100) * b.limit);
+        const perCall = (opts.windowMs / b.limit) * ((100 - opts.stretchAbovePercent) / (100 - settled));
+        return Math.max(0, readyAt(b) - now) + Math.max(0, calls - free) * perCall;
+      });
       const longest = Math.max(...waits);
       return longest > 0 ? longest : null;
     },

@@ -230,7 +230,9 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         // A slowed call budget: the calls still due at its pace (a listing and the moved conversations).
         const calls = accountIds.reduce((n, id) => {
           const r = states.get(`${channel}:${id}`)?.reconcile;
-          return (r?.verifiedThrough ?? 0) < through ? n + 1 + (r?.pending ?? 0) : n;
+          // A listing, the conversations left over and as many as a pass of this account usually verifies.
+          const usual = r && r.passes > 0 ? r.conversationsVerified / r.passes : 0;
+          return (r?.verifiedThrough ?? 0) < through ? n + 1 + (r?.pending ?? 0) + usual : n;
         }, 0);
         const paced = budget.etaMs(channel, calls) ?? 0;
         return { pending, etaMs: Math.max(passes * reconcileInterval + graceMs, paced) };

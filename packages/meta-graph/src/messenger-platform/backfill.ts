@@ -70,6 +70,9 @@ async function call<S extends z.ZodType>(
 ): Promise<z.output<S>> {
   const retries = access.retries ?? 3;
   for (let attempt = 0; ; attempt++) {
+    // The engine's budget first, the per-account spacing last: the call goes out right after its token
+    // (a budget wait after it would bunch two calls of one account into Meta's one-second window).
+    await access.pacer?.admit();
     for (;;) {
       const wait = await access.limiter.take([
         {
@@ -83,7 +86,6 @@ async function call<S extends z.ZodType>(
     }
     if (signal?.aborted)
       throw new SwitchboardError('TEMPORARY', 'backfill aborted', { cause: signal.reason });
-    await access.pacer?.admit();
     const report = (usage: GraphUsage | undefined) => {
       if (usage && access.pacer)
         access.pacer.report(
