@@ -65,6 +65,8 @@ export interface FleetMessage {
   account: FleetAccount;
   at: number;
   id: string;
+  /** The customer session the message belongs to (fleet-wide number): one customer writes a session. */
+  session: number;
 }
 
 /**
@@ -122,6 +124,7 @@ export function createFleetTraffic(accounts: readonly FleetAccount[], seed: numb
   /** Follow-up messages of running sessions, by time. */
   let pending: FleetMessage[] = [];
   let seq = 0;
+  let sessionSeq = 0;
   /** Only accounts for which `active` says yes send (connected, not churned out). */
   return {
     /** Messages of `[from, to)` (to − from small: a few seconds), in time order. */
@@ -135,9 +138,10 @@ export function createFleetTraffic(accounts: readonly FleetAccount[], seed: numb
         const account = accounts[pick()] as FleetAccount;
         if (!active(account)) continue;
         let at = from + rng.next() * (to - from);
+        const session = sessionSeq++;
         // Geometric session size with mean SESSION_MEAN.
         do {
-          const message = { account, at: Math.floor(at), id: `m${seq++}` };
+          const message = { account, at: Math.floor(at), id: `m${seq++}`, session };
           (message.at < to ? out : pending).push(message);
           at += -Math.log(Math.max(1e-12, rng.next())) * SESSION_GAP_MS;
         } while (rng.next() > 1 / SESSION_MEAN);

@@ -10,6 +10,7 @@ import {
 } from '@switchboard/core';
 import { createAlarmCenter, createWatch, importTrafficHistory } from '@switchboard/core/watch';
 import { createPrng } from '@switchboard/simulator';
+import { createFleetGraph, type FleetGraph, type FleetGraphResult } from './fleet-graph.js';
 import {
   createFleetTraffic,
   drawFleet,
@@ -35,6 +36,14 @@ export const FULL_FLEET: Omit<FleetShape, 'seed'> = {
   whatsapp: 1000,
   tenants: 300,
 };
+/**
+ * The Graph limits of the drill's Meta app: BUC 4,800 calls per hour per Instagram account, and a
+ * platform budget of 6,000 calls per hour for the app (200 × 30 daily users: a small app, so that
+ * listing 2,000 accounts every 10 minutes is more than it allows and the usage headers pace the watch).
+ */
+export const GRAPH_LIMITS = { appCallsPerHour: 6_000, objectCallsPerHour: 4_800 };
+/** Reconciliation period of the drill's engine (each pass lists every Instagram account once). */
+export const RECONCILE_INTERVAL_MS = 10 * MINUTE;
 /** The fleet `npm test` runs (FLEET_FULL=1 runs the full one). */
 export const CI_FLEET: Omit<FleetShape, 'seed'> = {
   instagram: 500,
@@ -51,6 +60,8 @@ export interface FleetDrillOptions {
   seed?: number;
   /** Days of the quiet variant (default 30). */
   quietDays?: number;
+  /** Instagram variant: run the Graph side (reconciliation and backfill through the simulator). Default true. */
+  graph?: boolean;
 }
 
 export interface FleetDrillResult {
@@ -77,7 +88,11 @@ export interface FleetDrillResult {
   /** Inbound messages the fleet sent / dropped. */
   messages: number;
   dropped: number;
+  /** The Graph side (Instagram variant): recovered, lost, named, duplicates, throttled calls, catch-up. */
+  graph: FleetGraphResult | null;
   realMs: number;
+  /** CPU time of this process (user + system): what the run costs on a machine shared with others. */
+  cpuMs: number;
 }
 
 /** A channel's accounts as the watch sees an adapter: only the channel and the account ids matter here. */
@@ -91,6 +106,7 @@ const adapterOf = (channel: FleetChannel, ids: string[]) =>
  */
 export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDrillResult> {
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const fleetShape = options.fleet ?? CI_FLEET;
   const seed = options.seed ?? 19;
   const variant = options.variant;
@@ -197,13 +213,19 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
     if (a.state === 'raised' && a.repeats === 0) raised.push(a);
   });
   await watch.start();
+  // The Graph side's engine joins two hours before the outage (its own baselines are imported): the
+  // hours before only cost Graph calls (and real time) without anything to recover.
+  const graphFrom = variant === 'instagram' && options.graph !== false ? OUTAGE_START - 2 * HOUR : null;
+  let graph: FleetGraph | null = null;
   const traffic = createFleetTraffic(accounts, seed + 2);
   let messages = 0;
   let dropped = 0;
-  const feed = (from: number, to: number) => {
+  const feed = (from: number, to: number, graph: FleetGraph | null) => {
     for (const m of traffic.between(from, to, (a) => connected(a, from))) {
       messages++;
-      if (outage(m.account, m.at)) {
+      const lost = outage(m.account, m.at);
+      if (graph && m.account.channel === 'instagram') graph.deliver(m, lost);
+      if (lost) {
         dropped++;
         continue;
       }
@@ -228,16 +250,36 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
   // Fine steps around the outage (detection time), coarse ones elsewhere.
   const fine = (t: number) => !quiet && t >= OUTAGE_START - MINUTE && t < OUTAGE_START + 5 * MINUTE;
   let t = start;
-  while (t < end) {
-    const step = fine(t) ? SECOND : quiet ? 10 * SECOND : 5 * SECOND;
-    const next = Math.min(end, t + step);
-    await clock.advanceTo(next);
+  // The Graph side goes on until the catch-up is done (or 6 h past the drill's end).
+  const outageEnd = OUTAGE_DAY + DAY;
+  const until = () =>
+    graph && !graph.caughtUp(outageEnd) ? Math.min(end + 6 * HOUR, Math.max(end, t + SECOND)) : end;
+  while (t < until()) {
+    if (graphFrom !== null && !graph && t >= graphFrom)
+      graph = await createFleetGraph({
+        clock,
+        accounts: accounts.filter((a) => a.channel === 'instagram'),
+        seed,
+        rateLimits: GRAPH_LIMITS,
+        reconcileIntervalMs: RECONCILE_INTERVAL_MS,
+      });
+    // The limiter's and budget's waits fire at their own times inside a step; 2 s steps while the engine
+    // talks to the Graph API let each step's calls land before the clock moves on.
+    const step = fine(t) ? SECOND : graph?.busy() ? 2 * SECOND : quiet ? 10 * SECOND : 5 * SECOND;
+    const next = Math.min(until(), t + step);
+    if (graph?.busy()) await graph.advanceTo(next);
+    else await clock.advanceTo(next);
     if (watch.busy()) await watch.settled();
-    feed(t, next);
+    feed(t, next, graph);
+    await graph?.flush();
+    await graph?.settle();
     t = next;
   }
   await watch.check();
   await watch.stop();
+  const graphSide = graph as FleetGraph | null;
+  const graphResult = graphSide ? await graphSide.result({ outageEnd }) : null;
+  await graphSide?.close();
 
   const pooled = raised.filter((a) => a.type === 'platform_outage');
   const expected = (a: Alarm) => {
@@ -289,12 +331,27 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
     statusText: main && tenant ? (watch.incidents.statusText(main.id, tenant) ?? null) : null,
     messages,
     dropped,
+    graph: graphResult,
     realMs: performance.now() - started,
+    cpuMs: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpuAtStart)),
   };
 }
 
-/** The issue's one line per variant (the Graph side — recovery, loss — is not part of this drill: n/a). */
+/** The issue's one line per variant (variants without a Graph side print n/a for recovery and loss). */
 export function fleetLine(r: FleetDrillResult): string {
   const after = r.platformAlarmAfterMs === null ? 'none' : (r.platformAlarmAfterMs / 1000).toFixed(0);
-  return `fleet drill ${r.variant}: platform alarm after ${after} s, scope ${r.scopeAccounts}/${r.affected}, recovered n/a, lost n/a (named n/a), duplicates n/a, false platform alarms ${r.falsePlatformAlarms.length}, real ${(r.realMs / 1000).toFixed(1)} s`;
+  const g = r.graph;
+  const graph = g
+    ? `recovered ${g.recovered}/${g.reachable}, lost ${g.lost} (named ${g.named}), duplicates ${g.duplicates}`
+    : 'recovered n/a, lost n/a (named n/a), duplicates n/a';
+  return `fleet drill ${r.variant}: platform alarm after ${after} s, scope ${r.scopeAccounts}/${r.affected}, ${graph}, false platform alarms ${r.falsePlatformAlarms.length}, real ${(r.realMs / 1000).toFixed(1)} s`;
+}
+
+/** The run's CPU time and the Graph side's own figures: calls, throttling, budget, catch-up against the incident's estimate. */
+export function fleetGraphLine(r: FleetDrillResult): string {
+  const g = r.graph;
+  const cpu = `cpu ${(r.cpuMs / 1000).toFixed(1)} s`;
+  if (!g) return `fleet drill ${r.variant}: ${cpu}, no Graph side`;
+  const min = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 60_000).toFixed(1)} min`);
+  return `fleet drill ${r.variant}: ${cpu}, ${g.graphCalls} Graph calls, throttled ${g.usage.throttledCalls}, app usage peak ${g.usage.peakAppPercent} % (budget saw ${g.budgetPeakPercent} %), catch-up ${min(g.catchUpMs)} (ETA at resume ${min(g.etaAtResumeMs)})`;
 }

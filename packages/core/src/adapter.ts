@@ -81,6 +81,26 @@ export interface BackfillRequest {
   signal?: AbortSignal;
 }
 
+/**
+ * One rate-limit bucket a platform call counted against, as the platform reported it (Meta: the
+ * `X-App-Usage` and `X-Business-Use-Case-Usage` headers). The engine's call budget slows down before
+ * a bucket is full and stops until `regainAfterMs` when it is.
+ *
+ * @example
+ * { id: 'app:1234', shared: true, percent: 82 }
+ * { id: '17841400000000001', shared: false, percent: 100, regainAfterMs: 300_000 }
+ */
+export interface UsageBucket {
+  /** Bucket id, unique across channels (the app, or one business object). */
+  id: string;
+  /** Every account of the channel draws from it (an app-wide limit), not only the one called. */
+  shared: boolean;
+  /** Highest share of the bucket used, 0..100 (the platform throttles at 100). */
+  percent: number;
+  /** How long until the platform accepts calls again (ms from the response). */
+  regainAfterMs?: number;
+}
+
 /** A conversation as the platform lists it, for reconciliation. */
 export interface ConversationSummary {
   /** Platform conversation id (Graph `t_...`). */
@@ -89,6 +109,18 @@ export interface ConversationSummary {
   userId?: string;
   /** Epoch ms of the platform's `updated_time`. */
   updatedAt: number;
+}
+
+/**
+ * The engine's platform call budget, handed to the adapter with each reconciliation request: the
+ * adapter waits on `admit` before every platform call it makes for the request (pages and retries
+ * included) and hands over what the platform said about its rate limits with every response.
+ */
+export interface CallPacer {
+  /** Resolves when the next platform call may go out (later while the platform's usage is high). */
+  admit(): Promise<void>;
+  /** The rate-limit usage reported with a response, successful or not. */
+  report(usage: readonly UsageBucket[]): void;
 }
 
 /** A message the platform lists by id but will not return in full. */
@@ -247,6 +279,8 @@ export interface ChannelAdapter {
     accountId: string;
     since: number;
     signal?: AbortSignal;
+    /** The engine's call budget: wait on it before each platform call, report usage after. */
+    pacer?: CallPacer;
   }): AsyncIterable<ConversationSummary>;
   /**
    * Every message of one listed conversation created in `[since, until]` (epoch ms, inclusive), so the
@@ -259,6 +293,7 @@ export interface ChannelAdapter {
     since: number;
     until: number;
     signal?: AbortSignal;
+    pacer?: CallPacer;
   }): Promise<ConversationMessages>;
   /**
    * Asks the platform for a person's name and avatar (`switchboard.profiles` caches the answer). Resolves

@@ -25,6 +25,7 @@ export * from './model/outbound.js';
 export * from './model/user-profile.js';
 export * from './store/index.js';
 export type { Alarm, AlarmHandler, AlarmType } from './watch/alarms.js';
+export type { CallBudgetBucket, CallBudgetOptions } from './watch/budget.js';
 export type { FleetOptions, FleetOutage, FleetPoolHealth, FleetWindowVerdict } from './watch/fleet.js';
 export type {
   EscalationPacket,

@@ -1,5 +1,6 @@
 import type {
   BackfillRequest,
+  CallPacer,
   ChannelAdapter,
   ChannelEvent,
   ConversationMessages,
@@ -13,7 +14,7 @@ import {
 } from '@switchboard/meta-graph';
 import type { InstagramContext } from './context.js';
 
-function access(ctx: InstagramContext, igId: string): ConversationsAccess {
+function access(ctx: InstagramContext, igId: string, pacer?: CallPacer): ConversationsAccess {
   return {
     channel: 'instagram',
     accountId: igId,
@@ -22,6 +23,8 @@ function access(ctx: InstagramContext, igId: string): ConversationsAccess {
     limiter: ctx.limiter,
     clock: ctx.clock,
     callsPerSecond: ctx.config.backfillPerSecond,
+    ...(ctx.config.appId ? { appId: ctx.config.appId } : {}),
+    ...(pacer ? { pacer } : {}),
   };
 }
 
@@ -38,10 +41,10 @@ export function backfillInstagram(
 
 export async function* listInstagramConversations(
   ctx: InstagramContext,
-  request: { accountId: string; since: number; signal?: AbortSignal },
+  request: { accountId: string; since: number; signal?: AbortSignal; pacer?: CallPacer },
 ): AsyncIterable<ConversationSummary> {
   for await (const { participants: _participants, ...summary } of listMessengerPlatformConversations(
-    access(ctx, request.accountId),
+    access(ctx, request.accountId, request.pacer),
     request,
   )) {
     yield summary;
@@ -53,5 +56,5 @@ export function instagramConversationMessages(
   ctx: InstagramContext,
   request: Parameters<NonNullable<ChannelAdapter['conversationMessages']>>[0],
 ): Promise<ConversationMessages> {
-  return conversationMessagesMessengerPlatform(access(ctx, request.accountId), request);
+  return conversationMessagesMessengerPlatform(access(ctx, request.accountId, request.pacer), request);
 }

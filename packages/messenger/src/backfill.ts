@@ -1,5 +1,6 @@
 import type {
   BackfillRequest,
+  CallPacer,
   ChannelAdapter,
   ChannelEvent,
   ConversationMessages,
@@ -13,7 +14,7 @@ import {
 } from '@switchboard/meta-graph';
 import type { MessengerContext } from './context.js';
 
-function access(ctx: MessengerContext, pageId: string): ConversationsAccess {
+function access(ctx: MessengerContext, pageId: string, pacer?: CallPacer): ConversationsAccess {
   return {
     channel: 'messenger',
     accountId: pageId,
@@ -22,6 +23,8 @@ function access(ctx: MessengerContext, pageId: string): ConversationsAccess {
     limiter: ctx.limiter,
     clock: ctx.clock,
     callsPerSecond: ctx.config.backfillPerSecond,
+    ...(ctx.config.appId ? { appId: ctx.config.appId } : {}),
+    ...(pacer ? { pacer } : {}),
   };
 }
 
@@ -36,10 +39,10 @@ export function backfillMessenger(
 /** Conversations updated at or after `since`, newest first. */
 export async function* listMessengerConversations(
   ctx: MessengerContext,
-  request: { accountId: string; since: number; signal?: AbortSignal },
+  request: { accountId: string; since: number; signal?: AbortSignal; pacer?: CallPacer },
 ): AsyncIterable<ConversationSummary> {
   for await (const { participants: _participants, ...summary } of listMessengerPlatformConversations(
-    access(ctx, request.accountId),
+    access(ctx, request.accountId, request.pacer),
     request,
   )) {
     yield summary;
@@ -51,5 +54,5 @@ export function messengerConversationMessages(
   ctx: MessengerContext,
   request: Parameters<NonNullable<ChannelAdapter['conversationMessages']>>[0],
 ): Promise<ConversationMessages> {
-  return conversationMessagesMessengerPlatform(access(ctx, request.accountId), request);
+  return conversationMessagesMessengerPlatform(access(ctx, request.accountId, request.pacer), request);
 }

@@ -6,7 +6,12 @@ import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axio
 import { z } from 'zod';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL } from './constants.js';
 import { createDownloads, type DownloadStream } from './download.js';
-import { classifyGraphError, classifyTransportError, type MetaChannel } from './errors.js';
+import {
+  classifyGraphError,
+  classifyTransportError,
+  type MetaChannel,
+  rememberGraphErrorUsage,
+} from './errors.js';
 import { META_MEDIA_HOSTS } from './media-hosts.js';
 import { errorObject, flatHeaders, NOT_JSON, parseJson } from './response.js';
 import { type GraphUsage, parseUsageHeaders } from './usage.js';
@@ -224,6 +229,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
             { channel: options.channel, httpStatus: status, usage },
           );
       logger.warn('graph error', { request: what, status, code: error.code, platform: error.platform });
+      rememberGraphErrorUsage(error, usage);
       throw error;
     }
     if (json === NOT_JSON) {

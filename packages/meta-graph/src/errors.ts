@@ -192,3 +192,19 @@ export function classifyTransportError(cause: unknown): SwitchboardError {
 function stripQuery(text: string): string {
   return text.replace(/(https?:\/\/[^\s?"']+)\?[^\s"']*/g, '$1');
 }
+
+/** Usage headers of the response each Graph error came with (kept off the error's own shape). */
+const errorUsage = new WeakMap<object, GraphUsage>();
+
+/** Remembers the usage headers of the response a Graph error was classified from. */
+export function rememberGraphErrorUsage(error: object, usage: GraphUsage): void {
+  errorUsage.set(error, usage);
+}
+
+/**
+ * The usage headers (`X-App-Usage`, `X-Business-Use-Case-Usage`...) of the response a Graph error came
+ * with, for a call budget: a throttled response is the one that matters most.
+ */
+export function usageOfGraphError(error: unknown): GraphUsage | undefined {
+  return error && typeof error === 'object' ? errorUsage.get(error) : undefined;
+}

@@ -20,6 +20,7 @@ export {
   findMetaErrorRule,
   type MetaChannel,
   type MetaErrorBody,
+  usageOfGraphError,
 } from './errors.js';
 export { verifyMetaChallenge } from './handshake.js';
 export { JsonArray, JsonObject } from './json-shapes.js';
@@ -102,7 +103,13 @@ export {
 } from './oauth.js';
 export { verifyMetaSignature } from './signature.js';
 export { inspectMetaToken } from './token-inspection.js';
-export { type BusinessUseCaseUsage, type GraphUsage, parseUsageHeaders, type UsageNumbers } from './usage.js';
+export {
+  type BusinessUseCaseUsage,
+  type GraphUsage,
+  parseUsageHeaders,
+  type UsageNumbers,
+  usageBuckets,
+} from './usage.js';
 export {
   appSecretProof,
   metaJsonStringify,

@@ -1,3 +1,4 @@
+import type { UsageBucket } from '@switchboard/core';
 /** The three percentages Meta reports per rate-limit bucket (0..100; throttling starts at 100). */
 export interface UsageNumbers {
   callCount?: number;
@@ -158,4 +159,36 @@ export function parseUsageHeaders(headers: HeaderSource, now: number = Date.now(
   const version = get('facebook-api-version');
   if (version) usage.apiVersion = version.trim();
   return usage;
+}
+
+/**
+ * The usage headers as the engine's call budget reads them (`UsageBucket` from core): the app's platform
+ * counter (`X-App-Usage`, shared by every account of the app) and one bucket per business object
+ * (`X-Business-Use-Case-Usage`, with Meta's `estimated_time_to_regain_access`). `X-Page-Usage` counts for
+ * the Page called (`objectId`). Percentages are the highest of call count, CPU time and total time.
+ *
+ * @example
+ * usageBuckets(parseUsageHeaders({ 'x-app-usage': '{"call_count":82}' }), { appId: '1234' })
+ * // [{ id: 'app:1234', shared: true, percent: 82 }]
+ */
+export function usageBuckets(
+  usage: GraphUsage,
+  scope: { appId?: string; objectId?: string } = {},
+): UsageBucket[] {
+  const out: UsageBucket[] = [];
+  const highest = (n: UsageNumbers) => Math.max(0, ...percents(n));
+  if (usage.app)
+    out.push({ id: `app:${scope.appId ?? 'default'}`, shared: true, percent: highest(usage.app) });
+  if (usage.page && scope.objectId)
+    out.push({ id: `page-usage:${scope.objectId}`, shared: false, percent: highest(usage.page) });
+  for (const [id, entries] of Object.entries(usage.business ?? {})) {
+    const regain = Math.max(0, ...entries.map((e) => e.estimatedTimeToRegainAccessMs ?? 0));
+    out.push({
+      id: `buc:${id}`,
+      shared: false,
+      percent: Math.max(0, ...entries.map(highest)),
+      ...(regain > 0 ? { regainAfterMs: regain } : {}),
+    });
+  }
+  return out;
 }

@@ -17,5 +17,6 @@ export type { SimTemplates } from './templates-api.js';
 export { TruthLedger } from './truth.js';
 export type * from './types.js';
 export { SIM_CHANNELS } from './types.js';
+export type { GraphRateLimits, SimGraphUsage } from './usage.js';
 export { ALERT_AFTER_MS, UNSUBSCRIBE_AFTER_MS, WHATSAPP_RETRY_FOR_MS } from './webhooks.js';
 export { createWorld, publicWorld } from './world.js';

@@ -155,6 +155,7 @@ function checkStorm(
       storm.endsAt !== undefined ? Math.max(1000, storm.endsAt - ctx.clock.now()) : 60 * 60_000;
     const wa = ch === 'whatsapp';
     const code = storm.code ?? (wa ? 130429 : 613);
+    ctx.usage.countThrottled(code);
     const message = wa
       ? `(#${code}) Rate limit hit`
       : `(#${code}) Calls to this api have exceeded the rate limit.`;
@@ -208,7 +209,9 @@ export function routeGraph(
   const obj = resolve(ctx, id, token);
   usage.objectId = obj.usageId;
   if (obj.channel) usage.type = USAGE_TYPE[obj.channel];
-  ctx.usage.record(obj.usageId);
+  // App tokens count against the app's platform limit only; Page and system-user tokens also against
+  // the object's BUC limit (reference §1.4).
+  ctx.usage.admit(ctx.state.world.app.id, usage.appToken ? undefined : obj.usageId, usage.type);
   checkStorm(ctx, obj.channel, obj.accountId ?? id, usage);
   const m = req.method;
   const unsupported = () =>

@@ -154,7 +154,15 @@ async function handle(
   }
   const usage: UsageTarget = { type: 'pages', appToken: false, throttledForMs: 0 };
   const usageHeaders = () =>
-    usage.objectId ? ctx.usage.headers(usage.objectId, usage.type, usage.appToken, usage.throttledForMs) : {};
+    usage.objectId
+      ? ctx.usage.headers(
+          ctx.state.world.app.id,
+          usage.objectId,
+          usage.type,
+          usage.appToken,
+          usage.throttledForMs,
+        )
+      : {};
   try {
     let parsed: ReturnType<typeof parseParams>;
     try {

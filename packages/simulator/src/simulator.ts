@@ -33,7 +33,7 @@ import type {
   TrafficOptions,
   TruthRecord,
 } from './types.js';
-import { UsageMeter } from './usage.js';
+import { type SimGraphUsage, UsageMeter } from './usage.js';
 import { WebhookSender } from './webhooks.js';
 import { createWorld } from './world.js';
 import { indexOf } from './world-index.js';
@@ -76,6 +76,8 @@ export interface MetaSimulator {
   faults: SimFaults;
   /** Posts and comments: customers comment, the business replies publicly / privately and moderates. */
   comments: SimComments;
+  /** Graph calls counted, throttled (by error code) and the peak usage percentages reported. */
+  graphUsage(): SimGraphUsage;
   /** Pages, Instagram accounts and WABAs created and removed at runtime (also `/_sim/accounts`). */
   accounts: SimAccounts;
   /** The customer side of Embedded Signup, Facebook Login and Instagram Login (also `/_sim/onboarding/*`). */
@@ -140,7 +142,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     truth,
     faults,
     sender,
-    usage: new UsageMeter(clock),
+    usage: new UsageMeter(clock, options.rateLimits),
     rng: createPrng(seed + 4),
     baseUrl: '',
     targets,
@@ -259,6 +261,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     isDetailed: (messageId) => state.isDetailed(messageId),
     faults: faultsApi,
     comments,
+    graphUsage: () => ctx.usage.summary(world.app.id),
     accounts,
     onboarding,
     templates,

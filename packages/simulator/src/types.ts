@@ -1,4 +1,5 @@
 import type { Clock, Logger } from '@switchboard/core';
+import type { GraphRateLimits } from './usage.js';
 
 /** The three Meta channels the simulator plays. */
 export type SimChannel = 'messenger' | 'instagram' | 'whatsapp';
@@ -313,6 +314,11 @@ export interface MetaSimulatorOptions {
   statusDelaysMs?: Partial<StatusDelays>;
   /** Conversations API budget in calls per second per account (default 2); false disables it. */
   conversationsRateLimit?: number | false;
+  /**
+   * Hourly Graph limits per app and per business object; calls over them are answered with Meta's
+   * throttling errors (4; 32 / 80002 / 80007) and the usage headers show the climb.
+   */
+  rateLimits?: GraphRateLimits;
   /** Webhook response timeout in real ms (default 5000, as Meta). */
   webhookTimeoutMs?: number;
   /** How long Meta's review of a created or edited template takes before it is APPROVED (default 2000 ms); false: only `sim.templates.review` decides. */

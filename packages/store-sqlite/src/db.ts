@@ -262,6 +262,30 @@ export function completeAll(
     .run(JSON.stringify(ids), owner);
 }
 
+/**
+ * Leases up to `limit` claimable rows in id order, then reads them through `select` (a SELECT joining
+ * the work rows to their bodies, to which `WHERE <table>.<id> IN (…) ORDER BY …` is appended): the lease
+ * rewrites only the small work rows.
+ */
+export function claimRows<T>(
+  handle: Db,
+  table: 'inbox' | 'events',
+  id: 'id' | 'seq',
+  select: string,
+  { owner, limit, leaseMs, now }: { owner: string; limit: number; leaseMs: number; now: number },
+): T[] {
+  const claimed = handle
+    .stmt(
+      `UPDATE ${table} SET lease_owner = ?, lease_expires_at = ?
+       WHERE ${id} IN (SELECT ${id} FROM ${table} WHERE ${CLAIMABLE} ORDER BY ${id} LIMIT ?) RETURNING ${id}`,
+    )
+    .all(owner, now + leaseMs, now, now, limit) as Record<string, number>[];
+  if (claimed.length === 0) return [];
+  return handle
+    .stmt(`${select} WHERE ${table}.${id} IN (SELECT value FROM json_each(?)) ORDER BY ${table}.${id}`)
+    .all(JSON.stringify(claimed.map((r) => r[id]))) as T[];
+}
+
 /** WHERE fragment of a claimable row; parameters: now, now. */
 export const CLAIMABLE = `state = 'pending' AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_expires_at <= ?)`;
 

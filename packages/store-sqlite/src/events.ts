@@ -1,7 +1,7 @@
 import type { ChannelEvent, EventInsertResult, EventRecord, EventStore } from '@switchboard/core';
 import { conversationOfEvent } from '@switchboard/core/internal';
 import {
-  CLAIMABLE,
+  claimRows,
   completeAll,
   countStates,
   type Db,
@@ -87,19 +87,10 @@ export function createSqliteEvents(handle: Db): EventStore {
         });
       });
     },
-    async claim({ owner, limit, leaseMs, now }) {
-      const rows = await handle.write('events claim', () => {
-        const claimed = handle
-          .stmt(
-            `UPDATE events SET lease_owner = ?, lease_expires_at = ?
-             WHERE seq IN (SELECT seq FROM events WHERE ${CLAIMABLE} ORDER BY seq LIMIT ?) RETURNING seq`,
-          )
-          .all(owner, now + leaseMs, now, now, limit) as { seq: number }[];
-        if (claimed.length === 0) return [];
-        return handle
-          .stmt(`${WITH_EVENT} WHERE events.seq IN (SELECT value FROM json_each(?)) ORDER BY events.seq`)
-          .all(JSON.stringify(claimed.map((r) => r.seq))) as EventColumns[];
-      });
+    async claim(lease) {
+      const rows = await handle.write('events claim', () =>
+        claimRows<EventColumns>(handle, 'events', 'seq', WITH_EVENT, lease),
+      );
       return rows.map(toRecord);
     },
     async complete(seq, owner) {

@@ -1,6 +1,6 @@
 import type { InboxRow, InboxStore } from '@switchboard/core';
 import {
-  CLAIMABLE,
+  claimRows,
   completeAll,
   countStates,
   type Db,
@@ -64,19 +64,10 @@ export function createSqliteInbox(handle: Db): InboxStore {
         return { id: Number(id) };
       });
     },
-    async claim({ owner, limit, leaseMs, now }) {
-      const rows = await handle.write('inbox claim', () => {
-        const claimed = handle
-          .stmt(
-            `UPDATE inbox SET lease_owner = ?, lease_expires_at = ?
-             WHERE id IN (SELECT id FROM inbox WHERE ${CLAIMABLE} ORDER BY id LIMIT ?) RETURNING id`,
-          )
-          .all(owner, now + leaseMs, now, now, limit) as { id: number }[];
-        if (claimed.length === 0) return [];
-        return handle
-          .stmt(`${WITH_BODY} WHERE inbox.id IN (SELECT value FROM json_each(?)) ORDER BY inbox.id`)
-          .all(JSON.stringify(claimed.map((r) => r.id))) as InboxColumns[];
-      });
+    async claim(lease) {
+      const rows = await handle.write('inbox claim', () =>
+        claimRows<InboxColumns>(handle, 'inbox', 'id', WITH_BODY, lease),
+      );
       return rows.map(toRow);
     },
     complete: (id, owner) => finish('inbox complete', id, owner, `state = 'done'`),

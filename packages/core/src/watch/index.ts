@@ -9,6 +9,13 @@ export {
 } from './alarms.js';
 export type { BaselinePrior } from './baseline.js';
 export {
+  type CallBudget,
+  type CallBudgetBucket,
+  type CallBudgetOptions,
+  createCallBudget,
+  DEFAULT_CALL_BUDGET,
+} from './budget.js';
+export {
   DEFAULT_FLEET,
   type FleetOptions,
   type FleetOutage,

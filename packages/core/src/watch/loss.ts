@@ -18,7 +18,7 @@ export interface LossAccount {
   unrecoverable: number;
   /** Conversations with unrecoverable messages → how many each. */
   unrecoverableConversations: Record<string, number>;
-  /** Conversations → the ids of their unrecoverable messages, where the platform named them (newest 200 each). */
+  /** Conversations → the ids of their unrecoverable messages, where the platform named them (newest 5,000 each). */
   unrecoverableMessageIds: Record<string, string[]>;
 }
 
@@ -27,7 +27,12 @@ const FIELDS: readonly Field[] = ['received', 'duplicates', 'refetched', 'backfi
 const COUNTER_PREFIX = 'loss:';
 const CONVERSATIONS_KEY = 'watch:unrecoverable:';
 const IDS_KEY = 'watch:unrecoverable-ids:';
-const IDS_PER_CONVERSATION = 200;
+/**
+ * Named ids kept per conversation (newest). They also keep a loss reported again from being counted twice,
+ * so the bound is well above what one conversation loses in a day-long outage (at 200, the fleet drill's
+ * busiest conversations over 8 h left some lost messages unnamed and counted twice).
+ */
+const IDS_PER_CONVERSATION = 5_000;
 
 export interface LossLedger {
   add(channel: string, accountId: string, field: Field, delta: number): void;

@@ -1,4 +1,4 @@
-import type { ChannelAdapter, ConversationSummary, UnrecoverableGap } from '../adapter.js';
+import type { CallPacer, ChannelAdapter, ConversationSummary, UnrecoverableGap } from '../adapter.js';
 import type { ChannelEvent } from '../model/events.js';
 import type { Store } from '../store/types.js';
 
@@ -94,6 +94,8 @@ export async function reconcileAccount(deps: {
   maxConversations: number;
   ingest(events: readonly ChannelEvent[]): Promise<{ inserted: number; duplicates: number }>;
   onUnrecoverable(gap: UnrecoverableGap): Promise<void>;
+  /** The call budget, handed to the adapter: it waits on it before each platform call and reports usage. */
+  pacer?: CallPacer;
   signal?: AbortSignal;
 }): Promise<ReconcileResult> {
   const { adapter, accountId, now } = deps;
@@ -124,6 +126,7 @@ export async function reconcileAccount(deps: {
     accountId,
     since,
     ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.pacer ? { pacer: deps.pacer } : {}),
   })) {
     result.listed++;
     if (!c.conversationId || !c.userId) {
@@ -189,6 +192,7 @@ async function verifyConversation(
     since: from,
     until: until - 1,
     ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.pacer ? { pacer: deps.pacer } : {}),
   });
   const held = async (key: string) => (await deps.store.events.getByKey(key)) !== undefined;
   const missing: ChannelEvent[] = [];

@@ -1,6 +1,7 @@
 import type { HealthProbeResult } from '../adapter.js';
 import type { Alarm } from './alarms.js';
 import type { BaselinePrior } from './baseline.js';
+import type { CallBudgetOptions } from './budget.js';
 import type { FleetOptions } from './fleet.js';
 import type { LossAccount } from './loss.js';
 import type { AlarmNotifierOptions } from './notifier.js';
@@ -79,6 +80,11 @@ export interface WatchOptions {
   fleet?: Partial<FleetOptions>;
   /** The traffic history behind `watch.traffic` (charts): bucket length and hours kept per account. */
   series?: Partial<TrafficSeriesOptions>;
+  /**
+   * The platform call budget of reconciliation and probes, read from the usage the adapters report
+   * (Meta's `X-App-Usage`, `X-Business-Use-Case-Usage`): stretched above 75 %, stopped when full.
+   */
+  budget?: Partial<CallBudgetOptions>;
 }
 
 /** How recently the accounts of one channel were reconciled (`watch.coverage()`). */

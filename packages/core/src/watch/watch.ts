@@ -12,6 +12,7 @@ import {
   createAlarmCenter,
 } from './alarms.js';
 import { observedHours, rateAt, recordEvent, silenceWeight } from './baseline.js';
+import { type CallBudgetBucket, createCallBudget } from './budget.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
 import { confirmedIds, createDeliveryWatch } from './delivery.js';
 import {
@@ -132,6 +133,8 @@ export interface Watch {
   busy(): boolean;
   /** Reconciliation coverage per verifiable channel (`reconcile.maxAccountsPerPass` spreads it over passes). */
   coverage(): ReconcileCoverage[];
+  /** The platform call budget's buckets: usage reported, pace, pauses. */
+  budget(): CallBudgetBucket[];
   /** Runs the pooled (fleet) check now. */
   checkFleet(): Promise<void>;
   /** Pooled detection per (channel, app): rates, windows, outages. */
@@ -171,6 +174,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const delivery = createDeliveryWatch({ deadlineMs });
   const ledger = createLossLedger({ store, logger, clock });
   const schedule = createSchedule({ clock, logger });
+  const budget = createCallBudget({ clock }, options.budget);
   let stopping = new AbortController();
   const states = new Map<string, AccountState>();
   /** Accounts whose inbound traffic is watched for silence. */
@@ -228,10 +232,20 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         const pending = accountIds.filter(
           (id) => (states.get(`${channel}:${id}`)?.reconcile?.verifiedThrough ?? 0) < through,
         ).length;
-        const budget = options.reconcile?.maxAccountsPerPass ?? Number.POSITIVE_INFINITY;
-        // Each pass verifies up to `budget` accounts; a pass covers what is older than the grace period.
-        const passes = pending === 0 ? 0 : Math.ceil(pending / Math.max(1, budget));
-        return { pending, etaMs: passes === 0 ? 0 : passes * reconcileInterval + graceMs };
+        const perPass = options.reconcile?.maxAccountsPerPass ?? Number.POSITIVE_INFINITY;
+        // Each pass verifies up to `perPass` accounts; a pass covers what is older than the grace period.
+        const passes =
+          pending === 0 ? 0 : Number.isFinite(perPass) ? Math.ceil(pending / Math.max(1, perPass)) : 1;
+        if (passes === 0) return { pending, etaMs: 0 };
+        // A slowed call budget: the calls still due at its pace (a listing and the moved conversations).
+        const calls = accountIds.reduce((n, id) => {
+          const r = states.get(`${channel}:${id}`)?.reconcile;
+          // A listing, the conversations left over and as many as a pass of this account usually verifies.
+          const usual = r && r.passes > 0 ? r.conversationsVerified / r.passes : 0;
+          return (r?.verifiedThrough ?? 0) < through ? n + 1 + (r?.pending ?? 0) + usual : n;
+        }, 0);
+        const paced = budget.etaMs(channel, calls) ?? 0;
+        return { pending, etaMs: Math.max(passes * reconcileInterval + graceMs, paced) };
       },
       caughtUp: (channel, accountIds, through) => {
         const adapter = deps.adapters.find((a) => a.channel === channel);
@@ -466,14 +480,11 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
 
   const reconcile = async (): Promise<ReconcileResult[]> => {
     const jobs: Promise<ReconcileResult | undefined>[] = [];
-    const budget = options.reconcile?.maxAccountsPerPass;
+    const perPass = options.reconcile?.maxAccountsPerPass;
     for (const adapter of deps.adapters) {
       if (!canVerify(adapter)) continue;
-      const ids = watchedIds(adapter);
-      const picked =
-        budget === undefined || budget >= ids.length
-          ? ids
-          : reconcileOrder(adapter.channel, ids).slice(0, budget);
+      // Started in priority order: the call budget admits calls first come, first served.
+      const picked = reconcileOrder(adapter.channel, watchedIds(adapter)).slice(0, perPass);
       for (const accountId of picked) jobs.push(reconcileOne(adapter, accountId));
     }
     return (await Promise.all(jobs)).filter((r): r is ReconcileResult => !!r);
@@ -482,7 +493,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   /** How recently every account of each verifiable channel was reconciled, and how long a full round takes. */
   const coverage = (): ReconcileCoverage[] => {
     const now = clock.now();
-    const budget = options.reconcile?.maxAccountsPerPass;
+    const perPass = options.reconcile?.maxAccountsPerPass;
     return deps.adapters.filter(canVerify).map((adapter) => {
       const ids = watchedIds(adapter);
       let never = 0;
@@ -492,7 +503,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         if (at === null) never++;
         else oldest = Math.max(oldest, now - at);
       }
-      const passes = budget === undefined ? 1 : Math.max(1, Math.ceil(ids.length / Math.max(1, budget)));
+      const passes = perPass === undefined ? 1 : Math.max(1, Math.ceil(ids.length / Math.max(1, perPass)));
       return {
         channel: adapter.channel,
         accounts: ids.length,
@@ -533,6 +544,10 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         maxConversations: options.reconcile?.maxConversationsPerPass ?? Math.floor(callsPerPass * 0.75),
         ingest: (events) => deps.ingest(events, { source: 'backfill' }),
         onUnrecoverable: (gap) => recordUnrecoverable(adapter.channel, gap),
+        pacer: {
+          admit: () => budget.admit(adapter.channel, accountId, stopping.signal),
+          report: (usage) => budget.report(adapter.channel, accountId, usage),
+        },
         signal: stopping.signal,
       });
       applyReconcile(s, result, alarms);
@@ -552,6 +567,15 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const probe = async () => {
     await Promise.all(
       deps.adapters.map(async (adapter) => {
+        // The app's Graph budget is exhausted: probing now would only extend the platform's throttle.
+        const stopped = budget.stoppedUntil(adapter.channel);
+        if (stopped !== null) {
+          logger.warn('probes skipped: the platform call budget is stopped', {
+            channel: adapter.channel,
+            until: new Date(stopped).toISOString(),
+          });
+          return;
+        }
         const results = await runAdapterProbes(adapter, clock);
         const byAccount = new Map<string, typeof results>();
         for (const r of results) {
@@ -754,6 +778,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     busy: () => schedule.busy(),
     checkFleet,
     coverage,
+    budget: () => budget.buckets(),
     fleet: () => fleet.pools(),
     traffic: {
       series: (query) => series.series(query),

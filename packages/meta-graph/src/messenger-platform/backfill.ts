@@ -1,5 +1,6 @@
 import type {
   BackfillRequest,
+  CallPacer,
   ChannelEvent,
   Clock,
   ConversationMessages,
@@ -10,6 +11,8 @@ import type {
 import { SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { GraphClient, GraphParams } from '../client.js';
+import { usageOfGraphError } from '../errors.js';
+import { type GraphUsage, usageBuckets } from '../usage.js';
 import {
   GRAPH_MESSAGE_FIELDS,
   GraphConversation,
@@ -37,6 +40,10 @@ export interface ConversationsAccess {
   callsPerSecond: number;
   /** Retries of one call answered RATE_LIMITED / TEMPORARY before giving up. Default 3. */
   retries?: number;
+  /** The Meta app the token belongs to: names the app-wide usage bucket reported to the engine. */
+  appId?: string;
+  /** The engine's call budget: waited on before every call, told the usage headers of every response. */
+  pacer?: CallPacer;
 }
 
 const pageOf = <S extends z.ZodType>(item: S) =>
@@ -63,6 +70,9 @@ async function call<S extends z.ZodType>(
 ): Promise<z.output<S>> {
   const retries = access.retries ?? 3;
   for (let attempt = 0; ; attempt++) {
+    // The engine's budget first, the per-account spacing last: the call goes out right after its token
+    // (a budget wait after it would bunch two calls of one account into Meta's one-second window).
+    await access.pacer?.admit();
     for (;;) {
       const wait = await access.limiter.take([
         {
@@ -76,9 +86,21 @@ async function call<S extends z.ZodType>(
     }
     if (signal?.aborted)
       throw new SwitchboardError('TEMPORARY', 'backfill aborted', { cause: signal.reason });
+    const report = (usage: GraphUsage | undefined) => {
+      if (usage && access.pacer)
+        access.pacer.report(
+          usageBuckets(usage, {
+            objectId: access.accountId,
+            ...(access.appId ? { appId: access.appId } : {}),
+          }),
+        );
+    };
     try {
-      return (await access.client.get(path, schema, params)).data;
+      const { data, usage } = await access.client.get(path, schema, params);
+      report(usage);
+      return data;
     } catch (error) {
+      report(usageOfGraphError(error));
       const retryable =
         SwitchboardError.is(error) && (error.code === 'RATE_LIMITED' || error.code === 'TEMPORARY');
       if (!retryable || attempt >= retries) throw error;

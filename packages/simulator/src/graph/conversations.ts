@@ -26,8 +26,9 @@ function rateLimit(ctx: SimContext, accountId: string): void {
   if (ctx.conversationsRateLimit === false) return;
   const key = `conversations:${accountId}`;
   if (ctx.usage.recent(key, 1000) >= ctx.conversationsRateLimit) {
+    ctx.usage.countThrottled(613);
     throw new GraphError(400, 613, 'Calls to this api have exceeded the rate limit.', {
-      headers: ctx.usage.headers(accountId, 'pages', false, 1000),
+      headers: ctx.usage.headers(ctx.state.world.app.id, accountId, 'pages', false, 1000),
     });
   }
   ctx.usage.record(key);
