@@ -88,7 +88,7 @@ describe('people in the inbox: real names, avatars, thread owners', () => {
 
   it('says who holds a conversation another app took, and clears it when control comes back', async () => {
     const sim = inbox.simulator!;
-    const messenger = (await conversations()).find((c) => c.channel === 'messenger')!;
+    const messenger = (await conversations()).find((c) => c.channel === 'messenger' && !c.comment)!;
     const thread = {
       channel: 'messenger' as const,
       accountId: messenger.accountId,
