@@ -179,14 +179,31 @@ describe('Messenger comments through the engine against the simulator', () => {
     expect(again.code).toBe('INVALID_REQUEST');
   });
 
-  it('after the 7-day window the private reply fails OUTSIDE_WINDOW, once; the next attempt is refused locally', async () => {
-    const old = Date.now() - 8 * 24 * 3_600_000;
+  it('a private reply to a stored comment older than the 7-day window is refused before any Graph call', async () => {
     const { comment } = sim.comments.customerComments({
       channel: 'messenger',
       text: 'Old question',
-      at: old,
+      at: Date.now() - 8 * 24 * 3_600_000,
     });
     await settle();
+    const to = { channel: 'messenger', accountId: pageId, userId: comment.authorId, commentId: comment.id };
+    const before = sim.businessSends().length;
+    const refused = await refusal(
+      switchboard.send({ to, content: { type: 'text', text: 'Sorry for the delay' } }),
+    );
+    expect(refused).toMatchObject({ code: 'OUTSIDE_WINDOW', retryable: false });
+    expect(sim.businessSends().length).toBe(before);
+  });
+
+  it("a comment the store never received: Meta's window refusal is OUTSIDE_WINDOW, once; the next attempt is refused locally", async () => {
+    const drop = sim.faults.webhookOutage({ channel: 'messenger', mode: 'drop' });
+    const { comment } = sim.comments.customerComments({
+      channel: 'messenger',
+      text: 'Old question',
+      at: Date.now() - 8 * 24 * 3_600_000,
+    });
+    await settle();
+    sim.faults.clear(drop);
     const to = { channel: 'messenger', accountId: pageId, userId: comment.authorId, commentId: comment.id };
     const entry = await switchboard.send({ to, content: { type: 'text', text: 'Sorry for the delay' } });
     await settle();

@@ -2,7 +2,7 @@ import type { ChannelAdapter } from '../adapter.js';
 import { SwitchboardError } from '../errors.js';
 import type { BucketSpec } from '../limiter.js';
 import type { ParsedOutboundMessage } from '../model/outbound.js';
-import type { OutboxEntry, OutboxStore } from '../store/types.js';
+import type { MessageStore, OutboxEntry, OutboxStore } from '../store/types.js';
 
 /** What a message addressed to a comment does: act on it (public reply, moderation) or answer privately. */
 export type CommentTarget = 'action' | 'private_reply';
@@ -67,6 +67,29 @@ export async function privateReplySlot(
       );
     }
   }
+}
+
+/**
+ * Refuses a private reply whose comment is older than the channel's window (`limits.privateReplies`),
+ * before any platform call, when the read model holds the comment (its time is the comment's own). An
+ * unknown comment (read model off, or never received) is left to the platform, which answers the same.
+ */
+export async function checkPrivateReplyWindow(
+  messages: Pick<MessageStore, 'get'>,
+  adapter: ChannelAdapter,
+  message: ParsedOutboundMessage,
+  now: number,
+): Promise<void> {
+  const windowHours = adapter.limits.privateReplies?.windowHours;
+  const { channel, commentId } = message.to;
+  if (windowHours === undefined || commentId === undefined) return;
+  const comment = await messages.get(channel, commentId);
+  if (!comment || now - comment.timestamp <= windowHours * 3_600_000) return;
+  throw new SwitchboardError(
+    'OUTSIDE_WINDOW',
+    `comment ${commentId} is ${Math.floor((now - comment.timestamp) / 3_600_000)} h old: a private reply is allowed within ${windowHours} h`,
+    { retryable: false },
+  );
 }
 
 /** Rate-limit buckets of a message addressed to a comment (undefined: an ordinary send). */

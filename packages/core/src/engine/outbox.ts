@@ -9,7 +9,7 @@ import { OutboundMessage, type SendReceipt } from '../model/outbound.js';
 import type { OutboxEntry, Store } from '../store/types.js';
 import { parseWith } from '../validate.js';
 import { fullJitterDelay, type ResolvedWorker } from './backoff.js';
-import { commentBuckets, commentTargetOf, privateReplySlot } from './comments.js';
+import { checkPrivateReplyWindow, commentBuckets, commentTargetOf, privateReplySlot } from './comments.js';
 import type { EngineMetrics } from './metrics.js';
 import { groupByConversation } from './ordering.js';
 import { OUTBOX_ID_PREFIX } from './persist.js';
@@ -165,6 +165,8 @@ export function createOutbox(deps: {
     let idempotencyKey = message.idempotencyKey ?? null;
     const privateReply = commentTargetOf(message) === 'private_reply';
     if (privateReply) {
+      const adapter = adapters.get(message.to.channel);
+      if (adapter) await checkPrivateReplyWindow(store.messages, adapter, message, clock.now());
       // Once per comment: the key says which attempt this is, so the store's unique index settles races.
       const slot = await privateReplySlot(store.outbox, message);
       if ('existing' in slot) return slot.existing;
