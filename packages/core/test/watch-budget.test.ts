@@ -69,6 +69,16 @@ describe('call budget: usage headers slow the watch before the platform throttle
     expect(await timedAdmit(clock, budget, 'ig2')).toBe(0);
   });
 
+  it('a one-minute estimate means one minute, not the 5-minute pause kept for readings without one', async () => {
+    const clock = new ManualClock(T0);
+    const budget = createCallBudget({ clock });
+    budget.report('instagram', 'ig1', [{ id: 'app:1', shared: true, percent: 100, regainAfterMs: 60_000 }]);
+    expect(budget.stoppedUntil('instagram')).toBe(T0 + 60_000);
+    const waited = await timedAdmit(clock, budget);
+    expect(waited).toBeGreaterThanOrEqual(60_000);
+    expect(waited).toBeLessThan(5 * 60_000);
+  });
+
   it('a full app-wide bucket stops every account of the channel, for 5 min without an estimate', async () => {
     const clock = new ManualClock(T0);
     const budget = createCallBudget({ clock });

@@ -144,11 +144,11 @@ export function createCallBudget(
     return (opts.windowMs / b.limit) * ((100 - opts.stretchAbovePercent) / (100 - p));
   };
 
-  // Full (or about to be, counting the calls not reported yet): nothing until the platform's estimate,
-  // or `fullPauseMs` after the last reading.
+  // Full (or about to be, counting the calls not reported yet): nothing until the platform's estimate
+  // given with the last reading, or `fullPauseMs` after a reading that came without one.
   const pausedUntil = (b: BucketState) => {
     const p = projected(b);
-    if (p >= 100) return Math.max(b.regainUntil, b.reportedAt + opts.fullPauseMs);
+    if (p >= 100) return b.regainUntil >= b.reportedAt ? b.regainUntil : b.reportedAt + opts.fullPauseMs;
     if (p >= opts.holdAbovePercent) {
       const oldest = b.log.oldest(clock.now());
       // Our own calls leaving the window free the bucket; a reading that climbs anyway comes with the next call.
