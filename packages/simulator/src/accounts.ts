@@ -1,6 +1,7 @@
 import type { Clock } from '@switchboard/core';
 import { onboardingState } from './onboarding-state.js';
 import { createPrng, type Prng, randomAlnum } from './prng.js';
+import { IG_LOGIN_SCOPES, PAGE_SCOPES, WA_SCOPES } from './scopes.js';
 import { DEFAULT_FIELDS, type SimState } from './state.js';
 import type {
   SimChannel,
@@ -14,27 +15,6 @@ import type {
 import { indexOf, removeWhere, type WorldIndex } from './world-index.js';
 
 const DAY = 86_400_000;
-export const PAGE_SCOPES = [
-  'pages_messaging',
-  'pages_manage_metadata',
-  'pages_read_engagement',
-  'pages_show_list',
-  'instagram_basic',
-  'instagram_manage_messages',
-  'pages_manage_engagement',
-  'instagram_manage_comments',
-];
-export const IG_LOGIN_SCOPES = [
-  'instagram_business_basic',
-  'instagram_business_manage_messages',
-  'instagram_business_manage_comments',
-];
-export const WA_SCOPES = [
-  'whatsapp_business_messaging',
-  'whatsapp_business_management',
-  'business_management',
-];
-
 /** Input of `sim.accounts.addPage`. */
 export interface AddPageInput {
   name?: string;

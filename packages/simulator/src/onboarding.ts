@@ -1,6 +1,7 @@
-import { type AccountFactory, IG_LOGIN_SCOPES } from './accounts.js';
+import type { AccountFactory } from './accounts.js';
 import type { SimContext } from './context.js';
 import { onboardingState } from './onboarding-state.js';
+import { IG_LOGIN_SCOPES } from './scopes.js';
 import type { SimUser } from './types.js';
 import { indexOf } from './world-index.js';
 

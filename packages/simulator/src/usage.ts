@@ -1,4 +1,5 @@
 import type { Clock } from '@switchboard/core';
+import { RollingWindow } from '@switchboard/core/internal';
 import { GraphError } from './graph-error.js';
 
 const HOUR = 3_600_000;
@@ -21,35 +22,6 @@ export interface SimGraphUsage {
   /** Highest `call_count` percentage reported, app-wide and for any one business object. */
   peakAppPercent: number;
   peakObjectPercent: number;
-}
-
-/** Call times of one counter in a rolling window, oldest first (amortised O(1) per call). */
-class RollingWindow {
-  private times: number[] = [];
-  private head = 0;
-
-  constructor(private readonly windowMs: number) {}
-
-  add(at: number): void {
-    this.times.push(at);
-  }
-
-  count(now: number): number {
-    while (this.head < this.times.length && now - (this.times[this.head] as number) >= this.windowMs)
-      this.head++;
-    if (this.head > 1024 && this.head * 2 > this.times.length) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
-    }
-    return this.times.length - this.head;
-  }
-
-  /** When a call would be accepted again (0 while the count is within `limit`). */
-  regainAt(now: number, limit: number): number {
-    const over = this.count(now) - limit;
-    if (over <= 0) return 0;
-    return (this.times[this.head + over] as number) + this.windowMs;
-  }
 }
 
 /** The throttling error of each kind of business object (reference §7). */

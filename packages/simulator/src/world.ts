@@ -1,24 +1,9 @@
 import { createPrng, randomAlnum } from './prng.js';
+import { IG_LOGIN_SCOPES, PAGE_SCOPES, WA_SCOPES } from './scopes.js';
 import type { SimCustomer, SimPhoneNumber, SimToken, SimWorld, WorldSpec } from './types.js';
 
 const FIRST_NAMES = ['Amélie', 'محمد', 'Jonas', 'Øyvind', 'Zoë', 'יעל', 'Siddharth', 'Léa', 'Kenji', 'Chloé'];
 const LAST_NAMES = ['Dubois', 'العلي', 'Müller', 'Ñúñez', 'Kowalski', 'כהן', 'Okafor', 'Nakamura'];
-const PAGE_SCOPES = [
-  'pages_messaging',
-  'pages_manage_metadata',
-  'pages_read_engagement',
-  'pages_show_list',
-  'instagram_basic',
-  'instagram_manage_messages',
-  'pages_manage_engagement',
-  'instagram_manage_comments',
-];
-const IG_LOGIN_SCOPES = [
-  'instagram_business_basic',
-  'instagram_business_manage_messages',
-  'instagram_business_manage_comments',
-];
-const WA_SCOPES = ['whatsapp_business_messaging', 'whatsapp_business_management', 'business_management'];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 

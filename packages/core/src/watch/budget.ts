@@ -1,5 +1,6 @@
 import type { UsageBucket } from '../adapter.js';
 import type { Clock } from '../clock.js';
+import { RollingWindow } from '../rolling-window.js';
 
 /** How the watch's platform calls (reconciliation, probes) slow down as the platform's usage climbs. */
 export interface CallBudgetOptions {
@@ -72,34 +73,7 @@ interface BucketState {
   /** Calls of `log` in the window at the last report: the difference since is not in `percent` yet. */
   countAtReport: number;
   /** The calls that draw from it: the channel's (shared) or the account's. */
-  log: CallLog;
-}
-
-/** Times of admitted calls in the window, oldest first (amortised O(1) per call). */
-class CallLog {
-  private times: number[] = [];
-  private head = 0;
-
-  constructor(private readonly windowMs: number) {}
-
-  add(at: number): void {
-    this.times.push(at);
-  }
-
-  count(now: number): number {
-    while (this.head < this.times.length && now - (this.times[this.head] as number) >= this.windowMs)
-      this.head++;
-    if (this.head > 1024 && this.head * 2 > this.times.length) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
-    }
-    return this.times.length - this.head;
-  }
-
-  /** Time of the oldest call still in the window (null when none). */
-  oldest(now: number): number | null {
-    return this.count(now) > 0 ? (this.times[this.head] as number) : null;
-  }
+  log: RollingWindow;
 }
 
 /**
@@ -124,11 +98,11 @@ export function createCallBudget(
   const sharedByChannel = new Map<string, Set<BucketState>>();
 
   /** Calls admitted per channel and per account, before any usage was reported too. */
-  const logs = new Map<string, CallLog>();
+  const logs = new Map<string, RollingWindow>();
   const logOf = (key: string) => {
     let log = logs.get(key);
     if (!log) {
-      log = new CallLog(opts.windowMs);
+      log = new RollingWindow(opts.windowMs);
       logs.set(key, log);
     }
     return log;

@@ -1,11 +1,11 @@
 import type { AccountFactory } from '../accounts.js';
-import { PAGE_SCOPES } from '../accounts.js';
 import { authenticate, requireScope, tokenProblem } from '../auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
 import { GraphError, invalidParam } from '../graph-error.js';
 import { INSTAGRAM_LOGIN_SCOPES, SHORT_USER_TOKEN_MS, USER_SCOPES } from '../onboarding.js';
 import type { OneTimeCode } from '../onboarding-state.js';
 import { onboardingState } from '../onboarding-state.js';
+import { PAGE_SCOPES } from '../scopes.js';
 import type { SimToken } from '../types.js';
 import { indexOf } from '../world-index.js';
 
