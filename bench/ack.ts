@@ -114,6 +114,7 @@ interface LockWaits {
   begins: number;
   waitMs: number;
   slow: number;
+  heldMs: number;
 }
 interface ThreadCounts {
   lock: LockWaits;
@@ -127,6 +128,8 @@ interface Counts {
 /** One thread during the measurement: share of wall time busy, and time blocked on the writer lock. */
 interface ThreadUse {
   elu: number;
+  /** Share of the wall time this thread's connection held the writer lock. */
+  held: number;
   lockWaitMsPerS: number;
   slowBeginsPerS: number;
   beginsPerS: number;
@@ -138,6 +141,7 @@ function threadUse(before: ThreadCounts | undefined, after: ThreadCounts | undef
   const idle = after.elu.idle - before.elu.idle;
   return {
     elu: active / Math.max(1, active + idle),
+    held: (after.lock.heldMs - before.lock.heldMs) / (DURATION_S * 1000),
     lockWaitMsPerS: (after.lock.waitMs - before.lock.waitMs) / DURATION_S,
     slowBeginsPerS: (after.lock.slow - before.lock.slow) / DURATION_S,
     beginsPerS: (after.lock.begins - before.lock.begins) / DURATION_S,
@@ -261,6 +265,7 @@ const threadRows = MODES.filter((m) => m !== 'floor').flatMap((mode) =>
         thread === 'main' ? 'main (HTTP acks)' : 'worker (processor)',
         fmt(median(uses.map((u) => u.elu)), 2),
         fmt(median(uses.map((u) => u.beginsPerS))),
+        fmt(median(uses.map((u) => u.held)), 2),
         fmt(median(uses.map((u) => u.lockWaitMsPerS))),
         fmt(median(uses.map((u) => u.slowBeginsPerS)), 1),
         thread === 'main' ? fmt(median(of.map((r) => r.backlogPerS))) : '',
@@ -274,6 +279,7 @@ const threadTable = markdownTable(
     'thread',
     'event-loop utilisation',
     'transactions/s',
+    'writer lock held (share of time)',
     'ms/s blocked on the writer lock',
     'waits > 1 ms per s',
     'backlog growth, bodies/s',
@@ -302,7 +308,7 @@ ${
     : ''
 }- "processed meanwhile": inbox bodies fully processed (parsed, events stored and dispatched) per second during the measurement, and how many were still waiting when the load stopped. Under a flood the processor gives way to acknowledgements (it takes at least a quarter of the thread), so the backlog grows during the flood and is worked off afterwards; processing a body (parse, dedup insert, read model, dispatch, done mark: several writes that also make each group commit and its fsync larger) costs a few times the CPU of acknowledging it, so one thread cannot both ack at the floor's rate and keep up. In a worker thread the processor does not give way (it polls every 50 ms when idle), but each of its transactions needs SQLite's single writer lock, which the ack thread's group commit holds most of the time under a flood.
 - "server CPU µs/request": CPU time of the server process (all its threads) divided by the requests it answered; for the engine with the processor it includes the processing done meanwhile. It is the least noisy column on a busy machine.
-- Per thread (medians over the rounds): event-loop utilisation (share of the wall time the thread was busy); transactions/s (\`BEGIN IMMEDIATE\`, one per group-commit batch); the time the thread spent blocked in SQLite's busy handler waiting for the other connection's writer lock (better-sqlite3 blocks the whole thread there, HTTP included), and how often a begin waited over 1 ms; the backlog's growth during the measurement.
+- Per thread (medians over the rounds): event-loop utilisation (share of the wall time the thread was busy); transactions/s (\`BEGIN IMMEDIATE\`, one per group-commit batch); the share of the wall time its connection held SQLite's writer lock (begin to commit; the store's batch stays open while the previous commit's WAL sync runs); the time the thread spent blocked in SQLite's busy handler waiting for the other connection's writer lock (better-sqlite3 blocks the whole thread there, HTTP included), and how often a begin waited over 1 ms; the backlog's growth during the measurement.
 
 ${threadTable}
 

@@ -34,6 +34,8 @@ export interface LockWaits {
   waitMs: number;
   /** Begins that waited over 1 ms (a busy-handler sleep; SQLite sleeps 1, 2, 5, 10, … ms between tries). */
   slow: number;
+  /** Time this connection held the writer lock: from its begin returning to its commit or rollback. */
+  heldMs: number;
 }
 
 /**
@@ -43,16 +45,24 @@ export interface LockWaits {
  * calls through the same object.
  */
 function probeWriterLock(store: SqliteStore): () => LockWaits {
-  const waits: LockWaits = { begins: 0, waitMs: 0, slow: 0 };
+  const waits: LockWaits = { begins: 0, waitMs: 0, slow: 0, heldMs: 0 };
   const db = store.db;
   const exec = db.exec.bind(db);
+  let heldSince: number | null = null;
   db.exec = (sql: string) => {
+    if (sql === 'COMMIT' || sql === 'ROLLBACK') {
+      const result = exec(sql);
+      if (heldSince !== null) waits.heldMs += performance.now() - heldSince;
+      heldSince = null;
+      return result;
+    }
     if (sql !== 'BEGIN IMMEDIATE') return exec(sql);
     const start = performance.now();
     try {
       return exec(sql);
     } finally {
-      const ms = performance.now() - start;
+      heldSince = performance.now();
+      const ms = heldSince - start;
       waits.begins += 1;
       waits.waitMs += ms;
       if (ms > 1) waits.slow += 1;
