@@ -33,7 +33,10 @@ export interface FleetOptions {
   maxSpeakingShare: number;
   /** Allowed false platform alarms per pool per `falseAlarmPeriodMs`. Default 1. */
   falseAlarmBudget: number;
-  /** Default 30 days. */
+  /**
+   * Default 365 days: a platform alarm escalates to Meta and pages whoever runs the fleet, and a
+   * platform runs several pools (channels × apps), so its budget is much tighter than an account's.
+   */
   falseAlarmPeriodMs: number;
   /** Expected rates are recomputed this often, aligned to the clock (a divisor of an hour). Default 5 min. */
   refreshMs: number;
@@ -53,7 +56,7 @@ export const DEFAULT_FLEET: FleetOptions = {
   minAccounts: 5,
   maxSpeakingShare: 0.25,
   falseAlarmBudget: 1,
-  falseAlarmPeriodMs: 30 * DAY_MS,
+  falseAlarmPeriodMs: 365 * DAY_MS,
   refreshMs: 5 * MINUTE_MS,
   minObservedHours: 1,
   confirmationDeadlineMs: 120_000,
