@@ -12,9 +12,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSwitchboard, silentLogger } from '@switchboard/core';
 import { createSqliteStore } from '@switchboard/store-sqlite';
-import { createWhatsAppAdapter } from '@switchboard/whatsapp';
 import { fmt, markdownTable, writeResult } from './lib/report.js';
-import { APP_SECRET, PHONE_NUMBER_ID, signedWebhook, VERIFY_TOKEN } from './lib/webhooks.js';
+import { benchWhatsAppAdapter, signedWebhook } from './lib/webhooks.js';
 
 const EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 100_000);
 const WARMUP = 1_000;
@@ -32,13 +31,7 @@ const path = join(dir, 'memory.db');
 try {
   const store = createSqliteStore({ path, durability: 'normal' });
   const switchboard = createSwitchboard({
-    adapters: [
-      createWhatsAppAdapter({
-        appSecret: APP_SECRET,
-        verifyToken: VERIFY_TOKEN,
-        phoneNumberIds: [PHONE_NUMBER_ID],
-      }),
-    ],
+    adapters: [benchWhatsAppAdapter()],
     store,
     logger: silentLogger,
   });

@@ -12,9 +12,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSwitchboard, silentLogger } from '@switchboard/core';
 import { createSqliteStore, type SqliteDurability } from '@switchboard/store-sqlite';
-import { createWhatsAppAdapter } from '@switchboard/whatsapp';
 import { fmt, markdownTable, writeResult } from './lib/report.js';
-import { APP_SECRET, PHONE_NUMBER_ID, signedWebhook, VERIFY_TOKEN, whatsappBody } from './lib/webhooks.js';
+import { APP_SECRET, benchWhatsAppAdapter, signedWebhook, whatsappBody } from './lib/webhooks.js';
 
 const EVENTS = Number(process.env.BENCH_PROCESSOR_EVENTS ?? 20_000);
 const BATCH = Number(process.env.BENCH_PROCESSOR_BATCH ?? 200);
@@ -41,13 +40,7 @@ function floorMicros(): number {
 async function run(durability: SqliteDurability, readModel: boolean, dir: string) {
   const store = createSqliteStore({ path: join(dir, `${durability}-${readModel}.db`), durability });
   const switchboard = createSwitchboard({
-    adapters: [
-      createWhatsAppAdapter({
-        appSecret: APP_SECRET,
-        verifyToken: VERIFY_TOKEN,
-        phoneNumberIds: [PHONE_NUMBER_ID],
-      }),
-    ],
+    adapters: [benchWhatsAppAdapter()],
     store,
     logger: silentLogger,
     processor: { batchSize: BATCH },

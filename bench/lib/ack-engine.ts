@@ -5,20 +5,13 @@
  */
 import { createSwitchboard, type SwitchboardOptions, silentLogger } from '@switchboard/core';
 import { createSqliteStore, type SqliteStore } from '@switchboard/store-sqlite';
-import { createWhatsAppAdapter } from '@switchboard/whatsapp';
-import { APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN } from './webhooks.js';
+import { benchWhatsAppAdapter } from './webhooks.js';
 
 export function createBenchEngine(dbPath: string, processor?: SwitchboardOptions['processor']) {
   const store = createSqliteStore({ path: dbPath, durability: 'full' });
   const lock = probeWriterLock(store);
   const switchboard = createSwitchboard({
-    adapters: [
-      createWhatsAppAdapter({
-        appSecret: APP_SECRET,
-        verifyToken: VERIFY_TOKEN,
-        phoneNumberIds: [PHONE_NUMBER_ID],
-      }),
-    ],
+    adapters: [benchWhatsAppAdapter()],
     store,
     logger: silentLogger,
     ...(processor ? { processor } : {}),

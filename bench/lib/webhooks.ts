@@ -3,10 +3,19 @@
  * message per body, a unique `wamid` per call, senders spread over 50 conversations.
  */
 import { createHmac } from 'node:crypto';
+import { createWhatsAppAdapter } from '@switchboard/whatsapp';
 
 export const APP_SECRET = 'bench-app-secret-0123456789';
 export const PHONE_NUMBER_ID = '106540352242922';
 export const VERIFY_TOKEN = 'bench-verify-token';
+
+/** The WhatsApp adapter the engine benches receive these webhooks with. */
+export const benchWhatsAppAdapter = () =>
+  createWhatsAppAdapter({
+    appSecret: APP_SECRET,
+    verifyToken: VERIFY_TOKEN,
+    phoneNumberIds: [PHONE_NUMBER_ID],
+  });
 
 let counter = 0;
 
