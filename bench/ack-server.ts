@@ -5,17 +5,21 @@
  * - `engine`: createSwitchboard + WhatsApp adapter + SQLite (durability `full`) behind toNodeListener,
  *   processor running (parse, dedup, persist, dispatch to a no-op handler) as in production.
  * - `engine-ack-only`: the same without `start()`: only the durable ack path runs.
+ * - `engine-worker`: the ack path as in `engine-ack-only` in the main thread, and the engine started in a
+ *   worker thread (bench/ack-processor.ts) on the same file with its own connection: processing off the
+ *   ack thread.
  * argv[3]: SQLite file. Sends `{ type: 'ready', port }`; on `{ type: 'stats' }` answers with row
- * counts and the process's CPU time so far; on `{ type: 'stop' }` exits.
+ * counts, the process's CPU time so far (all threads), each thread's writer-lock waits and event-loop
+ * utilisation; on `{ type: 'stop' }` exits.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSwitchboard, silentLogger } from '@switchboard/core';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { toNodeListener } from '@switchboard/core/node';
-import { createSqliteStore } from '@switchboard/store-sqlite';
-import { createWhatsAppAdapter } from '@switchboard/whatsapp';
-import { APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN } from './lib/webhooks.js';
+import { createBenchEngine } from './lib/ack-engine.js';
+import { APP_SECRET } from './lib/webhooks.js';
 
 const mode = process.argv[2] ?? 'floor';
 const dbPath = process.argv[3] ?? '';
@@ -42,26 +46,54 @@ let listener: RequestListener;
 if (mode === 'floor') {
   listener = floorListener();
 } else {
-  const store = createSqliteStore({ path: dbPath, durability: 'full' });
-  const switchboard = createSwitchboard({
-    adapters: [
-      createWhatsAppAdapter({
-        appSecret: APP_SECRET,
-        verifyToken: VERIFY_TOKEN,
-        phoneNumberIds: [PHONE_NUMBER_ID],
-      }),
-    ],
-    store,
-    logger: silentLogger,
-  });
-  switchboard.on('*', () => {});
+  const { store, switchboard, lock } = createBenchEngine(dbPath);
   if (mode === 'engine') await switchboard.start();
+  const worker = mode === 'engine-worker' ? await startProcessorWorker(dbPath) : null;
   listener = toNodeListener(switchboard) as RequestListener;
-  stats = async () => ({ inbox: await store.inbox.count(), events: await store.events.count() });
+  stats = async () => ({
+    inbox: await store.inbox.count(),
+    events: await store.events.count(),
+    threads: {
+      main: { lock: lock(), elu: performance.eventLoopUtilization() },
+      ...(worker ? { worker: await request(worker, 'stats') } : {}),
+    },
+  });
   shutdown = async () => {
+    if (worker) {
+      await request(worker, 'stop', 'stopped');
+      await worker.terminate();
+    }
     await switchboard.stop();
     await store.close();
   };
+}
+
+async function startProcessorWorker(path: string): Promise<Worker> {
+  // Node 20 does not apply this process's `--import tsx` loader to worker threads: the worker
+  // loads its TypeScript entry through tsx's API instead.
+  const entry = new URL('./ack-processor.ts', import.meta.url).href;
+  const worker = new Worker(
+    `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`,
+    { eval: true, workerData: path },
+  );
+  worker.once('error', (error) => {
+    console.error('processor worker failed', error);
+    process.exit(1);
+  });
+  await new Promise((resolve) => worker.once('message', resolve));
+  return worker;
+}
+
+function request(worker: Worker, type: string, answer = type): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const onMessage = (m: Record<string, unknown>) => {
+      if (m.type !== answer) return;
+      worker.off('message', onMessage);
+      resolve(m);
+    };
+    worker.on('message', onMessage);
+    worker.postMessage({ type });
+  });
 }
 
 const server = createServer(listener);

@@ -175,8 +175,13 @@ export async function createFleetGraph(options: FleetGraphOptions): Promise<Flee
   const dropped: TruthRecord[] = [];
   let queue: TruthRecord[] = [];
   let budgetPeakPercent = 0;
+  let budgetReadAt = Number.NEGATIVE_INFINITY;
   const settle = async () => {
-    for (const b of watch.budget()) if (b.shared) budgetPeakPercent = Math.max(budgetPeakPercent, b.percent);
+    // The budget's reading moves with each usage header: sampled every simulated 10 s, not every step.
+    if (clock.now() - budgetReadAt >= 10_000) {
+      budgetReadAt = clock.now();
+      for (const b of watch.budget()) if (b.shared) budgetPeakPercent = Math.max(budgetPeakPercent, b.percent);
+    }
     // The clock stands still while Graph calls are on the wire: a call takes no simulated time, the
     // pace is the limiter's and the budget's alone (not this machine's HTTP latency).
     for (let turns = 0; turns < 8 || inFlight.count > 0; turns++)

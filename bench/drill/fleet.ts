@@ -142,6 +142,8 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
       problems.push({ account: rng.pick(busy), from, to: start + (d + 1) * DAY, kind: 'token' });
     }
   }
+  const problemsOf = new Map<FleetAccount, typeof problems>();
+  for (const p of problems) problemsOf.set(p.account, [...(problemsOf.get(p.account) ?? []), p]);
   const outage = (a: FleetAccount, at: number) => {
     if (variant === 'instagram')
       return a.channel === 'instagram' && at >= OUTAGE_START && at < OUTAGE_DAY + DAY;
@@ -154,7 +156,7 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
         at >= OUTAGE_START &&
         at < OUTAGE_START + 2 * HOUR
       );
-    return problems.some((p) => p.account === a && at >= p.from && at < p.to);
+    return problemsOf.get(a)?.some((p) => at >= p.from && at < p.to) ?? false;
   };
   const connected = (a: FleetAccount, at: number) =>
     (joinAt.get(a) ?? Number.NEGATIVE_INFINITY) <= at && (leaveAt.get(a) ?? Number.POSITIVE_INFINITY) > at;

@@ -198,6 +198,21 @@ describe('traffic baseline', () => {
     );
   });
 
+  it('expected events over a silence of weeks: whole weeks at once give the hour-by-hour sum', () => {
+    const s = emptyBaseline();
+    recordExposure(s, MONDAY - 14 * DAY_MS, MONDAY);
+    for (let h = 0; h < 14 * 24; h++) recordEvent(s, MONDAY - 14 * DAY_MS + h * HOUR_MS, (h * 7) % 23);
+    const from = MONDAY + 5.25 * HOUR_MS;
+    const to = from + 17 * DAY_MS + 3.5 * HOUR_MS;
+    let hourByHour = 0;
+    for (let t = from; t < to; ) {
+      const end = Math.min(to, (Math.floor(t / HOUR_MS) + 1) * HOUR_MS);
+      hourByHour += (bucketRate(s, DEFAULT_PRIOR, hourOfWeek(t)) * (end - t)) / HOUR_MS;
+      t = end;
+    }
+    expect(expectedEvents(s, DEFAULT_PRIOR, from, to)).toBeCloseTo(hourByHour, 8);
+  });
+
   it('restores only well-formed stored state', () => {
     const s = emptyBaseline();
     recordEvent(s, MONDAY, 3);

@@ -8,7 +8,7 @@ import { SwitchboardError } from '@switchboard/core';
 import {
   createGraphClient,
   createMessengerPlatformProbes,
-  resubscribeMessengerPlatform,
+  subscribeAppFields,
 } from '@switchboard/meta-graph';
 import { z } from 'zod';
 import { instagramScopes } from './config.js';
@@ -39,13 +39,17 @@ export function instagramProbes(ctx: InstagramContext): HealthProbe[] {
   });
 }
 
-/** Subscribes the app to the account (via its Page for facebook-login) with `subscribedFields`. */
-export function resubscribeInstagram(ctx: InstagramContext, igId: string): Promise<void> {
-  return resubscribeMessengerPlatform(
-    ctx.clientFor(igId),
-    ctx.pathsFor(igId).subscribedApps,
-    ctx.config.subscribedFields,
-  );
+/**
+ * Subscribes the app to the account (via its Page for facebook-login) with `subscribedFields`, keeping
+ * every field already subscribed there: the Page's list is shared with the Messenger adapter.
+ */
+export async function resubscribeInstagram(ctx: InstagramContext, igId: string): Promise<void> {
+  const appId = ctx.access.account(igId)?.appId ?? ctx.config.appId;
+  await subscribeAppFields(ctx.clientFor(igId), {
+    path: ctx.pathsFor(igId).subscribedApps,
+    ...(appId ? { appId } : {}),
+    fields: ctx.config.subscribedFields,
+  });
 }
 
 /**

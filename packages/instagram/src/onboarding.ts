@@ -11,6 +11,7 @@ import {
   type MetaAppCredentials,
   type OAuthHosts,
   onboardingClient,
+  subscribeAppFields,
 } from '@switchboard/meta-graph';
 import { z } from 'zod';
 import { INSTAGRAM_SUBSCRIBED_FIELDS } from './config.js';
@@ -35,7 +36,7 @@ export interface InstagramLoginOptions extends MetaAppCredentials, OAuthHosts {
   /** Exactly the `redirect_uri` of the authorize URL. */
   redirectUri: string;
   tenantId?: string;
-  /** Webhook fields to subscribe (default the `instagram-login` set of `INSTAGRAM_SUBSCRIBED_FIELDS`). */
+  /** Webhook fields to add to the app's subscription (default the `instagram-login` set of `INSTAGRAM_SUBSCRIBED_FIELDS`); fields already subscribed stay. */
   subscribedFields?: readonly string[];
   now?: () => number;
 }
@@ -45,7 +46,6 @@ const Me = z.looseObject({
   user_id: z.union([z.string(), z.number()]).transform(String).optional(),
   username: z.string().optional(),
 });
-const Success = z.looseObject({ success: z.literal(true) });
 
 /**
  * Server side of Instagram Login (Instagram API with Instagram Login, no Facebook Page): exchange the
@@ -72,8 +72,10 @@ export async function connectInstagramLogin(options: InstagramLoginOptions): Pro
   const graph = onboardingClient(long.accessToken, 'instagram', options, base);
   const { data: me } = await graph.get('/me', Me, { fields: 'id,user_id,username' });
   const accountId = me.user_id ?? short.userId;
-  await graph.post('/me/subscribed_apps', undefined, Success, {
-    subscribed_fields: (options.subscribedFields ?? INSTAGRAM_SUBSCRIBED_FIELDS['instagram-login']).join(','),
+  await subscribeAppFields(graph, {
+    path: '/me/subscribed_apps',
+    appId: options.appId,
+    fields: options.subscribedFields ?? INSTAGRAM_SUBSCRIBED_FIELDS['instagram-login'],
   });
   const input: ConnectAccountInput = {
     channel: 'instagram',

@@ -1,5 +1,5 @@
 import type { HealthProbe } from '@switchboard/core';
-import { createMessengerPlatformProbes, resubscribeMessengerPlatform } from '@switchboard/meta-graph';
+import { createMessengerPlatformProbes, subscribeAppFields } from '@switchboard/meta-graph';
 import type { MessengerContext } from './context.js';
 
 /** Token, subscription and Graph reachability probes for every configured Page. */
@@ -22,11 +22,15 @@ export function messengerProbes(ctx: MessengerContext): HealthProbe[] {
   );
 }
 
-/** Subscribes the app to the Page again with `subscribedFields` (the fix after Meta's 1-hour unsubscribe). */
-export function resubscribeMessenger(ctx: MessengerContext, pageId: string): Promise<void> {
-  return resubscribeMessengerPlatform(
-    ctx.clientFor(pageId),
-    `/${pageId}/subscribed_apps`,
-    ctx.config.subscribedFields,
-  );
+/**
+ * Subscribes the app to the Page again with `subscribedFields` (the fix after Meta's 1-hour unsubscribe),
+ * keeping every field already subscribed there (the Instagram adapter's, the business's own).
+ */
+export async function resubscribeMessenger(ctx: MessengerContext, pageId: string): Promise<void> {
+  const appId = ctx.access.account(pageId)?.appId ?? ctx.config.appId;
+  await subscribeAppFields(ctx.clientFor(pageId), {
+    path: `/${pageId}/subscribed_apps`,
+    ...(appId ? { appId } : {}),
+    fields: ctx.config.subscribedFields,
+  });
 }

@@ -11,6 +11,7 @@ import {
   type MetaAppCredentials,
   type OAuthHosts,
   onboardingClient,
+  subscribeAppFields,
 } from '@switchboard/meta-graph';
 import { z } from 'zod';
 import { MESSENGER_SUBSCRIBED_FIELDS } from './config.js';
@@ -36,7 +37,7 @@ export type FacebookLoginOptions = MetaAppCredentials &
     pageIds?: string[];
     /** Connect the Instagram accounts linked to the Pages (default true). */
     instagram?: boolean;
-    /** Page webhook fields to subscribe (default `MESSENGER_SUBSCRIBED_FIELDS`). */
+    /** Page webhook fields to add to the app's subscription (default `MESSENGER_SUBSCRIBED_FIELDS`); fields already subscribed stay. */
     subscribedFields?: readonly string[];
     now?: () => number;
   } & ({ userAccessToken: string } | { code: string; redirectUri: string });
@@ -59,13 +60,12 @@ const PageNode = z.looseObject({
   id: z.string(),
   instagram_business_account: z.looseObject({ id: z.string().min(1) }).optional(),
 });
-const Success = z.looseObject({ success: z.literal(true) });
 
 /**
  * Server side of Facebook Login for Messenger (and Instagram through a Page): turn the person's
  * token into a long-lived one (so the Page tokens never expire), list their Pages with `/me/accounts`,
  * and for each Page they can message from: read the token with `debug_token`, find the linked
- * Instagram account, subscribe the app to the Page, then `accounts.connect` the Page (and the
+ * Instagram account, subscribe the app to the Page (adding its fields to those already there), then `accounts.connect` the Page (and the
  * Instagram account, `loginFlavour: 'facebook-login'`, `linkedIds.pageId`) with the Page token.
  */
 export async function connectFacebookLogin(options: FacebookLoginOptions): Promise<FacebookLoginResult> {
@@ -103,8 +103,10 @@ export async function connectFacebookLogin(options: FacebookLoginOptions): Promi
     const { data: node } = await page.get(`/${entry.id}`, PageNode, {
       fields: 'id,instagram_business_account',
     });
-    await page.post(`/${entry.id}/subscribed_apps`, undefined, Success, {
-      subscribed_fields: (options.subscribedFields ?? MESSENGER_SUBSCRIBED_FIELDS).join(','),
+    await subscribeAppFields(page, {
+      path: `/${entry.id}/subscribed_apps`,
+      appId: options.appId,
+      fields: options.subscribedFields ?? MESSENGER_SUBSCRIBED_FIELDS,
     });
     const shared = {
       ...(options.tenantId !== undefined ? { tenantId: options.tenantId } : {}),

@@ -2,7 +2,7 @@ import type { Clock } from '@switchboard/core';
 import { onboardingState } from './onboarding-state.js';
 import { createPrng, type Prng, randomAlnum } from './prng.js';
 import { IG_LOGIN_SCOPES, PAGE_SCOPES, WA_SCOPES } from './scopes.js';
-import { DEFAULT_FIELDS, type SimState } from './state.js';
+import { DEFAULT_FIELDS, pageFields, type SimState } from './state.js';
 import type {
   SimChannel,
   SimCustomer,
@@ -135,7 +135,7 @@ export class AccountFactory {
     };
     this.state.world.pages.push(page);
     this.index.pages.set(id, page);
-    this.subscribe(id, 'page', input.subscribed);
+    if (input.subscribed !== false) this.state.subscriptions.set(id, pageFields(Boolean(igId)));
     this.addCustomers('messenger', id, input.customers);
     let instagram: SimInstagramAccount | undefined;
     if (igId) {
@@ -154,7 +154,6 @@ export class AccountFactory {
       instagram = { id: igId, username, pageId: id, accessToken: token.token, loginToken: login.token };
       this.state.world.instagram.push(instagram);
       this.index.instagram.set(igId, instagram);
-      this.subscribe(igId, 'instagram', input.subscribed);
       this.addCustomers('instagram', igId, input.customers);
     }
     return { page, ...(instagram ? { instagram } : {}), token: token.token };

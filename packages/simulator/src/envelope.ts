@@ -29,10 +29,16 @@ export function fieldFor(record: TruthRecord): string {
   }
 }
 
-/** The id whose `subscribed_apps` decides delivery: Page, IG account or WABA. */
+/**
+ * The id whose `subscribed_apps` decides delivery: the Page, the Instagram account (Instagram Login) or
+ * the WABA. An Instagram account linked to a Page (Facebook Login) is served through its Page, so it
+ * shares the Page's one field list for our app.
+ */
 export function subscriptionId(world: SimWorld, channel: SimChannel, accountId: string): string {
-  if (channel !== 'whatsapp') return accountId;
-  return indexOf(world).phones.get(accountId)?.wabaId ?? accountId;
+  const index = indexOf(world);
+  if (channel === 'whatsapp') return index.phones.get(accountId)?.wabaId ?? accountId;
+  if (channel === 'instagram') return index.instagram.get(accountId)?.pageId ?? accountId;
+  return accountId;
 }
 
 /** Builds one webhook body (Meta's envelope) holding every record, grouped by entry like Meta does. */

@@ -1,4 +1,5 @@
 import type { SimContext } from './context.js';
+import { subscriptionId } from './envelope.js';
 import type { FaultRegistry, FaultSpec } from './faults.js';
 import type { PhoneHealth } from './state.js';
 import type { SimChannel } from './types.js';
@@ -33,7 +34,7 @@ export interface SimFaults {
   expireToken(token: string): void;
   /** The token is revoked (190 with `subcode`, default 467). */
   revokeToken(token: string, subcode?: number): void;
-  /** Unsubscribes the app from a Page / IG account / WABA (a phone number id maps to its WABA). */
+  /** Unsubscribes the app from a Page / IG account / WABA (a phone number maps to its WABA, a Page-linked IG account to its Page). */
   unsubscribeApp(accountId: string): void;
   /** Changes a phone number's quality and sending ability, and sends `phone_number_quality_update`. */
   whatsappQuality(options: {
@@ -68,10 +69,8 @@ export function createFaultsApi(ctx: SimContext): SimFaults {
       token(value).revokedSubcode = subcode;
     },
     unsubscribeApp(accountId) {
-      const index = indexOf(state.world);
-      const id = index.phones.get(accountId)?.wabaId ?? accountId;
-      const channel: SimChannel = index.channelOf(id) ?? 'instagram';
-      ctx.sender.unsubscribe(channel, id, 'unsubscribed');
+      const channel: SimChannel = indexOf(state.world).channelOf(accountId) ?? 'instagram';
+      ctx.sender.unsubscribe(channel, subscriptionId(state.world, channel, accountId), 'unsubscribed');
     },
     whatsappQuality(o) {
       const health = state.phoneHealth.get(o.phoneNumberId);

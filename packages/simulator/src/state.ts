@@ -86,6 +86,13 @@ export const DEFAULT_FIELDS: Record<'page' | 'instagram' | 'waba', string[]> = {
   waba: ['messages'],
 };
 
+/** A Page's starting field list: with a linked Instagram account, the Instagram fields too (one list per app). */
+export function pageFields(linkedInstagram: boolean): string[] {
+  return linkedInstagram
+    ? [...new Set([...DEFAULT_FIELDS.page, ...DEFAULT_FIELDS.instagram])]
+    : [...DEFAULT_FIELDS.page];
+}
+
 const HOUR = 3_600_000;
 
 /** The simulated platform's mutable state: conversations, windows, subscriptions, sends, media. */
@@ -95,7 +102,7 @@ export class SimState {
   readonly messages = new Map<string, { conversation: Conversation; message: StoredMessage }>();
   /** Latest customer interaction per `${channel}:${accountId}:${userId}`. */
   readonly lastInbound = new Map<string, number>();
-  /** Subscribed fields per Page / IG account / WABA id; absent = unsubscribed. */
+  /** Our app's subscribed fields per Page / IG Login account / WABA id (see `subscriptionId`); absent = unsubscribed. */
   readonly subscriptions = new Map<string, string[]>();
   readonly sends: BusinessSend[] = [];
   readonly media = new Map<string, StoredMedia>();
@@ -112,8 +119,9 @@ export class SimState {
     windowsOpen: boolean,
   ) {
     this.ids = createPrng(seed * 7919 + 3);
-    for (const page of world.pages) this.subscriptions.set(page.id, [...DEFAULT_FIELDS.page]);
-    for (const ig of world.instagram) this.subscriptions.set(ig.id, [...DEFAULT_FIELDS.instagram]);
+    for (const page of world.pages) this.subscriptions.set(page.id, pageFields(Boolean(page.instagramId)));
+    for (const ig of world.instagram)
+      if (!ig.pageId) this.subscriptions.set(ig.id, [...DEFAULT_FIELDS.instagram]);
     for (const waba of world.wabas) this.subscriptions.set(waba.id, [...DEFAULT_FIELDS.waba]);
     for (const phone of world.phoneNumbers) {
       this.phoneHealth.set(phone.id, {

@@ -8,7 +8,11 @@ const HOUR = 3_600_000;
 export interface GraphRateLimits {
   /** Calls per app (platform limit, reported in `X-App-Usage`). Default: unlimited. */
   appCallsPerHour?: number;
-  /** Calls per business object (BUC: Page, IG account, WABA; `X-Business-Use-Case-Usage`). Default 4800. */
+  /**
+   * Calls per business object (BUC: Page, IG account, WABA; `X-Business-Use-Case-Usage`). Default:
+   * unlimited — Meta's BUC limits grow with engaged users (`4800 × engaged users / 24 h`), so no flat
+   * default fits; a scenario that studies throttling sets one (the fleet drill uses 4,800).
+   */
   objectCallsPerHour?: number;
 }
 
@@ -52,7 +56,7 @@ export class UsageMeter {
     limits: GraphRateLimits = {},
   ) {
     this.appLimit = limits.appCallsPerHour ?? Number.POSITIVE_INFINITY;
-    this.objectLimit = limits.objectCallsPerHour ?? 4800;
+    this.objectLimit = limits.objectCallsPerHour ?? Number.POSITIVE_INFINITY;
   }
 
   private window(key: string, windowMs = HOUR): RollingWindow {

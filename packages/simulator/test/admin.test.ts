@@ -57,6 +57,39 @@ describe('subscriptions, debug_token and profile nodes', () => {
     expect(sim.truth.alerts.map((a) => a.kind)).toContain('resubscribed');
   });
 
+  it('a POST replaces the app’s list on the Page, which its linked Instagram account shares', async () => {
+    sim.setWebhook('instagram', receiver.url);
+    const ig = sim.world.instagram.find((a) => a.pageId)!;
+    const token = ig.accessToken;
+    const post = (fields: string) =>
+      graph(sim.url, 'POST', `/v24.0/${ig.pageId}/subscribed_apps`, {
+        token,
+        query: { subscribed_fields: fields },
+      });
+    const fields = async (id: string) =>
+      (await graph(sim.url, 'GET', `/v24.0/${id}/subscribed_apps`, { token })).body.data[0]
+        ?.subscribed_fields;
+    expect(await fields(ig.pageId!)).toEqual(expect.arrayContaining(['message_echoes', 'messaging_seen']));
+    await post('messages,messaging_seen,comments');
+    expect(await fields(ig.pageId!)).toEqual(['messages', 'messaging_seen', 'comments']);
+    expect(sim.customerSends({ channel: 'messenger', accountId: ig.pageId! }).dropped).toBeUndefined();
+    expect(sim.customerSends({ channel: 'instagram', accountId: ig.id }).dropped).toBeUndefined();
+    await post('feed'); // replaces: Messenger and Instagram messages stop, no field is kept or added
+    expect(await fields(ig.pageId!)).toEqual(['feed']);
+    expect(await fields(ig.id)).toEqual(['feed']); // the account has no list of its own
+    expect(sim.customerSends({ channel: 'messenger', accountId: ig.pageId! }).dropped).toBe('unsubscribed');
+    expect(sim.customerSends({ channel: 'instagram', accountId: ig.id }).dropped).toBe('unsubscribed');
+    const comment = sim.comments.customerComments({ channel: 'instagram', accountId: ig.id, text: 'Hi' });
+    expect(comment.record.dropped).toBe('unsubscribed');
+    // Meta's unsubscribe (named by either id) removes the one list.
+    await post('messages');
+    sim.faults.unsubscribeApp(ig.id);
+    expect((await graph(sim.url, 'GET', `/v24.0/${ig.pageId}/subscribed_apps`, { token })).body.data).toEqual(
+      [],
+    );
+    await sim.idle();
+  });
+
   it('WABA subscribed_apps and app subscriptions', async () => {
     const waba = sim.world.wabas[0]!.id;
     const token = sim.world.systemUserToken;

@@ -125,13 +125,10 @@ function seedComments(sim: MetaSimulator): number {
 
 /**
  * Subscribes the simulated Pages and Instagram accounts to the comment webhooks the adapters ask for
- * (`comments: true` adds `feed` / `comments`, `live_comments`, `mentions`).
+ * (`comments: true` adds `feed` / `comments`, `live_comments`, `mentions`). The Messenger and Instagram
+ * adapters share a Page; each adds its fields to what is there, so the order does not matter.
  */
 export async function subscribeComments(adapters: readonly ChannelAdapter[]): Promise<void> {
-  // Both adapters subscribe through the same Page (Instagram via Facebook Login) and each call sets the
-  // Page's field list: Instagram first, so the Page keeps Messenger's fields (feed included).
-  for (const channel of ['instagram', 'messenger']) {
-    const adapter = adapters.find((a) => a.channel === channel);
-    for (const id of adapter?.accountIds ?? []) await adapter?.resubscribe?.(id);
-  }
+  for (const adapter of adapters.filter((a) => a.channel === 'messenger' || a.channel === 'instagram'))
+    for (const id of adapter.accountIds ?? []) await adapter.resubscribe?.(id);
 }

@@ -63,6 +63,24 @@ function finish(row: WorkRow | undefined, owner: string, state: WorkState, error
   return true;
 }
 
+/**
+ * The rows still pending, in insertion order: a claim walks these instead of every row ever stored
+ * (a drained store holds millions of done rows). Rows only ever leave the pending state.
+ */
+function pendingIndex<K, T extends WorkRow>() {
+  const rows = new Map<K, T>();
+  return {
+    add(key: K, row: T) {
+      rows.set(key, row);
+    },
+    /** Drops the row once it is no longer pending (done or dead). */
+    sync(key: K, row: T | undefined) {
+      if (row && row.state !== 'pending') rows.delete(key);
+    },
+    values: () => rows.values(),
+  };
+}
+
 function reschedule(row: WorkRow | undefined, owner: string, options: RetryOptions): boolean {
   if (!holds(row, owner)) return false;
   row.attempts += 1;
@@ -82,12 +100,13 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 export function createMemoryInbox(guard: MemoryGuard): InboxStore {
   const rows = new Map<number, InboxRow>();
+  const pending = pendingIndex<number, InboxRow>();
   let nextId = 1;
   return {
     async append(input) {
       guard.check();
       const id = nextId++;
-      rows.set(id, {
+      const row: InboxRow = {
         id,
         channel: input.channel,
         body: new Uint8Array(input.body),
@@ -99,16 +118,21 @@ export function createMemoryInbox(guard: MemoryGuard): InboxStore {
         leaseOwner: null,
         leaseExpiresAt: null,
         error: null,
-      });
+      };
+      rows.set(id, row);
+      pending.add(id, row);
       return { id };
     },
     async claim(options) {
       guard.check();
-      return lease(rows.values(), options).map(copy);
+      return lease(pending.values(), options).map(copy);
     },
     async complete(id, owner) {
       guard.check();
-      return finish(rows.get(id), owner, 'done');
+      const row = rows.get(id);
+      const done = finish(row, owner, 'done');
+      pending.sync(id, row);
+      return done;
     },
     async retry(id, owner, options) {
       guard.check();
@@ -116,7 +140,10 @@ export function createMemoryInbox(guard: MemoryGuard): InboxStore {
     },
     async kill(id, owner, reason) {
       guard.check();
-      return finish(rows.get(id), owner, 'dead', reason);
+      const row = rows.get(id);
+      const killed = finish(row, owner, 'dead', reason);
+      pending.sync(id, row);
+      return killed;
     },
     async setState(id, state, error) {
       guard.check();
@@ -125,6 +152,7 @@ export function createMemoryInbox(guard: MemoryGuard): InboxStore {
       row.state = state;
       if (error !== undefined) row.error = error;
       release(row);
+      pending.sync(id, row);
     },
     async get(id) {
       guard.check();
@@ -153,6 +181,8 @@ export function createMemoryInbox(guard: MemoryGuard): InboxStore {
 export function createMemoryEvents(guard: MemoryGuard): EventStore {
   const bySeq = new Map<number, EventRecord>();
   const byKey = new Map<string, EventRecord>();
+  const byConversation = new Map<string, EventRecord[]>();
+  const pending = pendingIndex<number, EventRecord>();
   let nextSeq = 1;
   const insertOne = (
     event: ChannelEvent,
@@ -182,6 +212,12 @@ export function createMemoryEvents(guard: MemoryGuard): EventStore {
     };
     bySeq.set(seq, record);
     byKey.set(event.key, record);
+    pending.add(seq, record);
+    if (record.conversationId !== null) {
+      const conversation = byConversation.get(record.conversationId);
+      if (conversation) conversation.push(record);
+      else byConversation.set(record.conversationId, [record]);
+    }
     return { key: event.key, result: 'inserted', seq };
   };
   return {
@@ -191,11 +227,14 @@ export function createMemoryEvents(guard: MemoryGuard): EventStore {
     },
     async claim(options) {
       guard.check();
-      return lease(bySeq.values(), options).map(copy);
+      return lease(pending.values(), options).map(copy);
     },
     async complete(seq, owner) {
       guard.check();
-      return finish(bySeq.get(seq), owner, 'done');
+      const row = bySeq.get(seq);
+      const done = finish(row, owner, 'done');
+      pending.sync(seq, row);
+      return done;
     },
     async retry(seq, owner, options) {
       guard.check();
@@ -203,7 +242,10 @@ export function createMemoryEvents(guard: MemoryGuard): EventStore {
     },
     async kill(seq, owner, reason) {
       guard.check();
-      return finish(bySeq.get(seq), owner, 'dead', reason);
+      const row = bySeq.get(seq);
+      const killed = finish(row, owner, 'dead', reason);
+      pending.sync(seq, row);
+      return killed;
     },
     async getByKey(key) {
       guard.check();
@@ -212,9 +254,10 @@ export function createMemoryEvents(guard: MemoryGuard): EventStore {
     },
     async list(query) {
       guard.check();
-      const out = [...bySeq.values()].filter(
+      const rows =
+        query.conversationId === undefined ? bySeq.values() : (byConversation.get(query.conversationId) ?? []);
+      const out = [...rows].filter(
         (r) =>
-          (query.conversationId === undefined || r.conversationId === query.conversationId) &&
           (query.since === undefined || r.timestamp >= query.since) &&
           (query.until === undefined || r.timestamp <= query.until),
       );

@@ -19,6 +19,19 @@ import type {
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/**
+ * Copies JSON data (health values: the SQL stores keep them as JSON) with a plain recursive walk, several
+ * times cheaper than `structuredClone` for the watch's baselines, saved hourly for every account.
+ */
+function copyJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = copyJson(v);
+  return out as T;
+}
+
 export interface MemoryStore extends Store {
   /**
    * Makes every following call reject with `STORE_UNAVAILABLE` (or work again with `false`), to test
@@ -109,17 +122,30 @@ function createMemoryConversations(guard: MemoryGuard): ConversationStore {
 
 function createMemoryMessages(guard: MemoryGuard): MessageStore {
   const rows = new Map<string, MessageRecord>();
+  const byConversation = new Map<string, Set<MessageRecord>>();
   const k = (channel: string, messageId: string) => `${channel}\u0000${messageId}`;
+  const index = (row: MessageRecord) => {
+    const rows = byConversation.get(row.conversationId);
+    if (rows) rows.add(row);
+    else byConversation.set(row.conversationId, new Set([row]));
+  };
   return {
     async upsert(message) {
       guard.check();
       const key = k(message.channel, message.messageId);
       const row = rows.get(key);
       if (!row) {
-        rows.set(key, { ...copy(message), status: null, statusAt: null });
+        const created: MessageRecord = { ...copy(message), status: null, statusAt: null };
+        rows.set(key, created);
+        index(created);
         return;
       }
+      const before = row.conversationId;
       Object.assign(row, copy({ ...message, correlationId: message.correlationId ?? row.correlationId }));
+      if (row.conversationId !== before) {
+        byConversation.get(before)?.delete(row);
+        index(row);
+      }
     },
     async setStatus({ channel, messageId, conversationId, accountId, status, at, correlationId }) {
       guard.check();
@@ -140,6 +166,7 @@ function createMemoryMessages(guard: MemoryGuard): MessageStore {
           correlationId: correlationId ?? null,
         };
         rows.set(key, row);
+        index(row);
       }
       if (row.status !== null && STATUS_RANK[status] <= STATUS_RANK[row.status])
         return { applied: false, status: row.status };
@@ -155,8 +182,8 @@ function createMemoryMessages(guard: MemoryGuard): MessageStore {
     },
     async list({ conversationId, limit, before }) {
       guard.check();
-      return [...rows.values()]
-        .filter((r) => r.conversationId === conversationId && (before === undefined || r.timestamp < before))
+      return [...(byConversation.get(conversationId) ?? [])]
+        .filter((r) => before === undefined || r.timestamp < before)
         .sort((a, b) => a.timestamp - b.timestamp)
         .slice(0, limit)
         .map(copy);
@@ -196,18 +223,18 @@ function createMemoryHealth(guard: MemoryGuard): HealthStateStore {
     async get<T>(key: string) {
       guard.check();
       const row = rows.get(key);
-      return row ? (copy(row.value) as T) : undefined;
+      return row ? (copyJson(row.value) as T) : undefined;
     },
     async set(key, value, at) {
       guard.check();
-      rows.set(key, { value: copy(value), updatedAt: at });
+      rows.set(key, { value: copyJson(value), updatedAt: at });
     },
     async list(prefix) {
       guard.check();
       return [...rows.entries()]
         .filter(([key]) => key.startsWith(prefix))
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, row]) => ({ key, value: copy(row.value), updatedAt: row.updatedAt }));
+        .map(([key, row]) => ({ key, value: copyJson(row.value), updatedAt: row.updatedAt }));
     },
     async delete(key) {
       guard.check();

@@ -2,6 +2,7 @@ import { HOUR_MS } from './poisson.js';
 
 /** Hours in a week: the baseline keeps one bucket per hour of week (UTC, Monday 00:00 = 0). */
 export const HOURS_PER_WEEK = 168;
+const WEEK_MS = HOURS_PER_WEEK * HOUR_MS;
 
 /** What a new account is assumed to receive before its own traffic is known. */
 export interface BaselinePrior {
@@ -141,18 +142,21 @@ export function rateAt(state: BaselineState, prior: BaselinePrior, at: number): 
 
 /** Events expected in `[from, to)`: the integral of the hour-of-week rate over the window. */
 export function expectedEvents(state: BaselineState, prior: BaselinePrior, from: number, to: number): number {
+  // Called for every account at every check, over silences of days for quiet accounts: the account-wide
+  // rate once, and whole weeks at once (a week covers each hour-of-week bucket for exactly one hour).
+  const overall = accountRate(state, prior);
   let total = 0;
   let t = from;
-  const rates = new Map<number, number>();
+  const weeks = Math.floor((to - from) / WEEK_MS);
+  if (weeks > 0) {
+    let perWeek = 0;
+    for (let h = 0; h < HOURS_PER_WEEK; h++) perWeek += bucketRate(state, prior, h, overall);
+    total += weeks * perWeek;
+    t += weeks * WEEK_MS;
+  }
   while (t < to) {
     const end = Math.min(to, (Math.floor(t / HOUR_MS) + 1) * HOUR_MS);
-    const h = hourOfWeek(t);
-    let r = rates.get(h);
-    if (r === undefined) {
-      r = bucketRate(state, prior, h);
-      rates.set(h, r);
-    }
-    total += (r * (end - t)) / HOUR_MS;
+    total += (bucketRate(state, prior, hourOfWeek(t), overall) * (end - t)) / HOUR_MS;
     t = end;
   }
   return total;

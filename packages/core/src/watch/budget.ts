@@ -173,8 +173,9 @@ export function createCallBudget(
   };
   let wake: { at: number; cancel: () => void } | null = null;
 
-  const grant = (channel: string, accountId: string, list: readonly BucketState[], now: number) => {
-    for (const b of list) b.lastAdmitAt = now;
+  const grant = (channel: string, accountId: string, now: number) => {
+    for (const b of sharedByChannel.get(channel) ?? []) b.lastAdmitAt = now;
+    for (const b of byAccount.get(`${channel}:${accountId}`) ?? []) b.lastAdmitAt = now;
     const u = unreported.get(channel);
     if (!u || u.calls === 0 || now >= u.since + UNREPORTED_WAIT_MS)
       unreported.set(channel, { calls: 1, since: now });
@@ -200,15 +201,17 @@ export function createCallBudget(
         );
         sharedReady.set(w.channel, shared);
       }
-      const list = relevant(w.channel, w.accountId);
-      const at = shared > now ? shared : Math.max(now, ...list.map(readyAt));
+      // Thousands of calls wait during a fleet-wide pass: the account's own buckets, without allocating.
+      let at = shared;
+      if (at <= now)
+        for (const b of byAccount.get(`${w.channel}:${w.accountId}`) ?? []) at = Math.max(at, readyAt(b));
       if (at > now) {
         next = Math.min(next, at);
         i++;
         continue;
       }
       waiting.splice(i, 1);
-      grant(w.channel, w.accountId, list, now);
+      grant(w.channel, w.accountId, now);
       sharedReady.delete(w.channel);
       w.resolve();
     }
@@ -273,7 +276,7 @@ export function createCallBudget(
       const now = clock.now();
       const list = relevant(channel, accountId);
       if (waiting.length === 0 && Math.max(unreportedUntil(channel, now), ...list.map(readyAt)) <= now) {
-        grant(channel, accountId, list, now);
+        grant(channel, accountId, now);
         return;
       }
       if (signal) watchSignal(signal);

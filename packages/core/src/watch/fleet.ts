@@ -33,7 +33,10 @@ export interface FleetOptions {
   maxSpeakingShare: number;
   /** Allowed false platform alarms per pool per `falseAlarmPeriodMs`. Default 1. */
   falseAlarmBudget: number;
-  /** Default 30 days. */
+  /**
+   * Default 365 days: a platform alarm escalates to Meta and pages whoever runs the fleet, and a
+   * platform runs several pools (channels × apps), so its budget is much tighter than an account's.
+   */
   falseAlarmPeriodMs: number;
   /** Expected rates are recomputed this often, aligned to the clock (a divisor of an hour). Default 5 min. */
   refreshMs: number;
@@ -53,7 +56,7 @@ export const DEFAULT_FLEET: FleetOptions = {
   minAccounts: 5,
   maxSpeakingShare: 0.25,
   falseAlarmBudget: 1,
-  falseAlarmPeriodMs: 30 * DAY_MS,
+  falseAlarmPeriodMs: 365 * DAY_MS,
   refreshMs: 5 * MINUTE_MS,
   minObservedHours: 1,
   confirmationDeadlineMs: 120_000,
@@ -135,6 +138,9 @@ interface Member {
   /** Ring slot counted for this member's last inbound, or null when not counted. */
   slot: number | null;
   unconfirmedSince: number | null;
+  /** P(the member speaks in each window) at `chanceRate`: recomputed only when its rate moves (hourly). */
+  chances: number[];
+  chanceRate: number | null;
 }
 
 interface Pool {
@@ -318,6 +324,8 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         watchingSince: 0,
         slot: null,
         unconfirmedSince: null,
+        chances: [],
+        chanceRate: null,
       };
       p.members.set(accountId, m);
       p.dirty = true;
@@ -389,10 +397,15 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
       p.ratePerMs += m.rate;
       if (m.lastInboundAt !== null)
         p.lastPooledInboundAt = Math.max(p.lastPooledInboundAt ?? 0, m.lastInboundAt);
+      if (m.chanceRate !== m.rate) {
+        const rate = m.rate;
+        m.chances = windows.map((ms) => 1 - Math.exp(-rate * ms));
+        m.chanceRate = rate;
+      }
       for (let w = 0; w < windows.length; w++) {
-        const ms = windows[w] as number;
         // Only accounts watched over the whole window are expected to have spoken in it.
-        if (i.watchingSince <= now - ms) p.expected[w] = (p.expected[w] ?? 0) + (1 - Math.exp(-m.rate * ms));
+        if (i.watchingSince <= now - (windows[w] as number))
+          p.expected[w] = (p.expected[w] ?? 0) + (m.chances[w] as number);
         else p.complete[w] = false;
       }
       count(p, m);

@@ -48,6 +48,11 @@ export interface LossLedger {
   flush(): Promise<void>;
   /** Persisted + pending numbers per account. */
   snapshot(): Promise<LossAccount[]>;
+  /** Recovered, lost and named of some accounts of one channel (an incident's scope), without a full snapshot. */
+  accounts(
+    channel: string,
+    accountIds: readonly string[],
+  ): Promise<Map<string, { backfilled: number; unrecoverable: number; named: string[] }>>;
 }
 
 /**
@@ -159,6 +164,22 @@ export function createLossLedger(deps: { store: Store; logger: Logger; clock: Cl
       return [...accounts.values()].sort(
         (x, y) => x.channel.localeCompare(y.channel) || x.accountId.localeCompare(y.accountId),
       );
+    },
+    async accounts(channel, accountIds) {
+      const count = async (accountId: string, field: Field) => {
+        const k = key(channel, accountId, field);
+        return (await deps.store.counters.get(k)) + (pending.get(k) ?? 0);
+      };
+      const out = new Map<string, { backfilled: number; unrecoverable: number; named: string[] }>();
+      for (const accountId of accountIds) {
+        const ids = await deps.store.health.get<Record<string, string[]>>(`${IDS_KEY}${channel}:${accountId}`);
+        out.set(accountId, {
+          backfilled: await count(accountId, 'backfilled'),
+          unrecoverable: await count(accountId, 'unrecoverable'),
+          named: Object.values(ids ?? {}).flat(),
+        });
+      }
+      return out;
     },
   };
 }

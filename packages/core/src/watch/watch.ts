@@ -214,18 +214,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
           sendsConfirmed: confirmedAt >= since ? true : awaiting ? false : null,
         };
       },
-      loss: async (channel, accountIds) => {
-        const wanted = new Set(accountIds);
-        const out = new Map<string, { backfilled: number; unrecoverable: number; named: string[] }>();
-        for (const l of await ledger.snapshot())
-          if (l.channel === channel && wanted.has(l.accountId))
-            out.set(l.accountId, {
-              backfilled: l.backfilled,
-              unrecoverable: l.unrecoverable,
-              named: Object.values(l.unrecoverableMessageIds).flat(),
-            });
-        return out;
-      },
+      loss: (channel, accountIds) => ledger.accounts(channel, accountIds),
       catchUp: (channel, accountIds, through) => {
         const adapter = deps.adapters.find((a) => a.channel === channel);
         if (!adapter || !canVerify(adapter) || options.reconcile?.enabled === false) return null;
@@ -314,24 +303,38 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     incidents: () => incidents.list(),
   });
 
-  const rates = new Map<AccountState, { hour: number; rate: number }>();
-  const fleetInfo = (channel: string, accountId: string) => {
-    const s = states.get(`${channel}:${accountId}`);
+  /** Accounts (`channel:accountId`) with an account alarm raised: one pass over the few active alarms. */
+  const accountsInAlarm = () =>
+    new Set(
+      alarms
+        .active()
+        .filter((a) => ACCOUNT_ALARMS.includes(a.type))
+        .map((a) => `${a.channel}:${a.accountId}`),
+    );
+
+  // The rate moves with the hour of week, observed hours by the hour: once per account and hour is enough.
+  const hourly = new Map<AccountState, { hour: number; rate: number; observedHours: number }>();
+  const fleetInfo = (inAlarm: Set<string>) => (channel: string, accountId: string) => {
+    const key = `${channel}:${accountId}`;
+    const s = states.get(key);
     if (!s || !traffic.has(s)) return undefined;
-    // The rate moves with the hour of week: once per account and hour is enough.
     const hour = Math.floor(clock.now() / 3_600_000);
-    let cached = rates.get(s);
+    let cached = hourly.get(s);
     if (cached?.hour !== hour) {
       const prior = priorFor(options.silence ?? {}, channel, accountId);
-      cached = { hour, rate: rateAt(s.baseline, prior, clock.now()) * silenceWeight(s.baseline) };
-      rates.set(s, cached);
+      cached = {
+        hour,
+        rate: rateAt(s.baseline, prior, clock.now()) * silenceWeight(s.baseline),
+        observedHours: observedHours(s.baseline),
+      };
+      hourly.set(s, cached);
     }
     return {
       weightedRatePerHour: cached.rate,
-      observedHours: observedHours(s.baseline),
+      observedHours: cached.observedHours,
       watchingSince: s.watchingSince,
       served: deps.serves ? deps.serves(channel, accountId) : true,
-      inAccountAlarm: ACCOUNT_ALARMS.some((t) => alarms.isRaised(t, channel, accountId)),
+      inAccountAlarm: inAlarm.has(key),
     };
   };
 
@@ -383,7 +386,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   };
 
   const checkFleet = async () => {
-    const transitions = fleet.check(clock.now(), fleetInfo);
+    const transitions = fleet.check(clock.now(), fleetInfo(accountsInAlarm()));
     if (transitions.length === 0) return;
     const pools = fleet.pools();
     for (const t of transitions) {
@@ -458,9 +461,10 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         .filter((i) => i.scope.channel === channel)
         .flatMap((i) => i.scope.accounts),
     );
+    const inAlarm = accountsInAlarm();
     const keyed = ids.map((id) => {
       const s = states.get(`${channel}:${id}`);
-      const urgent = incidentAccounts.has(id) || ACCOUNT_ALARMS.some((t) => alarms.isRaised(t, channel, id));
+      const urgent = incidentAccounts.has(id) || inAlarm.has(`${channel}:${id}`);
       const lastRunAt = s?.reconcile?.lastRunAt ?? null;
       return {
         id,

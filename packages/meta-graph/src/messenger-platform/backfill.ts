@@ -46,7 +46,7 @@ export interface ConversationsAccess {
   pacer?: CallPacer;
 }
 
-const pageOf = <S extends z.ZodType>(item: S) =>
+const pageSchema = <S extends z.ZodType>(item: S) =>
   z.looseObject({
     data: z.array(item),
     paging: z
@@ -56,6 +56,16 @@ const pageOf = <S extends z.ZodType>(item: S) =>
       })
       .optional(),
   });
+/** One page schema per item schema: zod compiles a schema on its first parse, so none is built per call. */
+const pageSchemas = new WeakMap<z.ZodType, ReturnType<typeof pageSchema>>();
+const pageOf = <S extends z.ZodType>(item: S) => {
+  let schema = pageSchemas.get(item);
+  if (!schema) {
+    schema = pageSchema(item);
+    pageSchemas.set(item, schema);
+  }
+  return schema as ReturnType<typeof pageSchema<S>>;
+};
 
 /** Calls spaced a little more than 1/rate apart, so no sliding one-second window ever sees rate + 1 calls. */
 const spacedRate = (perSecond: number) => 1000 / (1000 / perSecond + 100);

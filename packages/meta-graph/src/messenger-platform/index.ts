@@ -61,7 +61,6 @@ export { createPersonas, type Persona, type Personas } from './personas.js';
 export {
   createMessengerPlatformProbes,
   type MessengerPlatformProbeOptions,
-  resubscribeMessengerPlatform,
 } from './probes.js';
 export {
   type DesiredProfileSettings,
@@ -94,6 +93,7 @@ export {
   MESSENGER_PLATFORM_SUPPORTED_CONTENT,
   type MessengerPlatformSendRequest,
 } from './send-body.js';
+export { type SubscribeAppFieldsOptions, subscribeAppFields } from './subscribe.js';
 export {
   createThreadControl,
   META_INBOX_APP_IDS,

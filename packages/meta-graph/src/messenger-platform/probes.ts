@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { GraphClient } from '../client.js';
 import { DebugTokenResponse } from '../debug-token.js';
 import type { MessengerPlatformChannel } from './keys.js';
+import { SubscribedApps } from './subscribe.js';
 
 /** What the probes of one Page / Instagram account need. */
 export interface MessengerPlatformProbeOptions {
@@ -29,16 +30,6 @@ export interface MessengerPlatformProbeOptions {
   tokenExpiryWarningDays: number;
   clock: Clock;
 }
-
-const SubscribedApps = z.looseObject({
-  data: z.array(
-    z.looseObject({
-      id: z.union([z.string(), z.number()]).transform(String).optional(),
-      name: z.string().optional(),
-      subscribed_fields: z.array(z.string()).optional(),
-    }),
-  ),
-});
 
 const Me = z.record(z.string(), z.unknown());
 const DAY = 86_400_000;
@@ -230,20 +221,4 @@ function reachableProbe(o: MessengerPlatformProbeOptions): HealthProbe {
  */
 export function createMessengerPlatformProbes(options: MessengerPlatformProbeOptions): HealthProbe[] {
   return [tokenProbe(options), subscriptionProbe(options), reachableProbe(options)];
-}
-
-/** `POST {subscribedAppsPath}?subscribed_fields=...` — subscribes the app again after Meta's 1-hour unsubscribe. */
-export async function resubscribeMessengerPlatform(
-  client: GraphClient,
-  subscribedAppsPath: string,
-  fields: readonly string[],
-): Promise<void> {
-  const { data } = await client.post(subscribedAppsPath, undefined, z.looseObject({ success: z.boolean() }), {
-    subscribed_fields: fields.join(','),
-  });
-  if (!data.success)
-    throw new SwitchboardError(
-      'TEMPORARY',
-      `subscribed_apps answered success=false for ${subscribedAppsPath}`,
-    );
 }

@@ -1,15 +1,29 @@
 import { GRAPH_API_VERSION } from '@switchboard/meta-graph/wire';
 import { requireScope, requireTarget, tokenProblem } from '../auth.js';
 import type { GraphRequest, GraphResponse, SimContext } from '../context.js';
+import { subscriptionId } from '../envelope.js';
 import { GraphError, invalidParam } from '../graph-error.js';
 import { DEFAULT_FIELDS } from '../state.js';
 import type { SimChannel, SimToken } from '../types.js';
 import { indexOf } from '../world-index.js';
 import { requestedFields } from './whatsapp-account.js';
 
-const INSTAGRAM_COMMENT_FIELDS = ['comments', 'live_comments', 'mentions'];
+/** Fields a Page or Instagram account may be subscribed to. */
+const ALLOWED_FIELDS = new Set([
+  ...DEFAULT_FIELDS.page,
+  ...DEFAULT_FIELDS.instagram,
+  'messaging_reactions',
+  'feed',
+  'comments',
+  'live_comments',
+  'mentions',
+]);
 
-/** `GET|POST|DELETE /{page-id|ig-id|waba-id|me}/subscribed_apps`. */
+/**
+ * `GET|POST|DELETE /{page-id|ig-id|waba-id|me}/subscribed_apps`. Like Meta, a POST sets our app's whole
+ * field list on the node (it replaces, it does not add); a Page-linked Instagram account has no list of
+ * its own: its Page's is the one (`subscriptionId`).
+ */
 export function handleSubscribedApps(
   ctx: SimContext,
   req: GraphRequest,
@@ -20,19 +34,14 @@ export function handleSubscribedApps(
   const { world } = state;
   requireTarget(token, objectId);
   const index = indexOf(world);
-  const page = index.pages.get(objectId);
   const isWaba = index.wabas.has(objectId);
-  const kind = isWaba ? 'waba' : page ? 'page' : 'instagram';
-  const channel: SimChannel = isWaba ? 'whatsapp' : page ? 'messenger' : 'instagram';
+  const channel: SimChannel = isWaba ? 'whatsapp' : index.pages.has(objectId) ? 'messenger' : 'instagram';
+  const nodeId = subscriptionId(world, channel, objectId);
+  const kind = isWaba ? 'waba' : index.pages.has(nodeId) ? 'page' : 'instagram';
   const app = world.app;
   if (req.method === 'GET') {
-    const own = state.subscriptions.get(objectId);
-    if (!own) return { body: { data: [] } };
-    // The linked Instagram account's comment fields (subscribed through this Page) show with it.
-    const linked = page?.instagramId ? state.subscriptions.get(page.instagramId) : undefined;
-    const fields = [
-      ...new Set([...own, ...(linked ?? []).filter((f) => INSTAGRAM_COMMENT_FIELDS.includes(f))]),
-    ];
+    const fields = state.subscriptions.get(nodeId);
+    if (!fields) return { body: { data: [] } };
     if (isWaba) {
       return {
         body: {
@@ -56,7 +65,7 @@ export function handleSubscribedApps(
             link: `https://www.facebook.com/games/?app_id=${app.id}`,
             name: app.name,
             id: app.id,
-            subscribed_fields: fields,
+            subscribed_fields: [...fields],
           },
         ],
       },
@@ -65,7 +74,7 @@ export function handleSubscribedApps(
   if (kind === 'page') requireScope(token, 'pages_manage_metadata', 200);
   if (kind === 'waba') requireScope(token, 'whatsapp_business_management', 200);
   if (req.method === 'DELETE') {
-    state.subscriptions.delete(objectId);
+    state.subscriptions.delete(nodeId);
     return { body: { success: true } };
   }
   if (req.method !== 'POST') throw invalidParam('Unsupported method');
@@ -78,38 +87,17 @@ export function handleSubscribedApps(
       : String(requested)
           .split(',')
           .map((s) => s.trim());
-    const allowed = new Set([
-      ...DEFAULT_FIELDS.page,
-      ...DEFAULT_FIELDS.instagram,
-      'standby',
-      'messaging_handovers',
-      'messaging_reactions',
-      'feed',
-      'comments',
-      'live_comments',
-      'mentions',
-    ]);
-    const bad = list.find((f) => !allowed.has(f));
+    const bad = list.find((f) => !ALLOWED_FIELDS.has(f));
     if (bad)
       throw invalidParam(
-        `Param subscribed_fields[${list.indexOf(bad)}] must be one of {${[...allowed].join(', ')}} - got "${bad}".`,
+        `Param subscribed_fields[${list.indexOf(bad)}] must be one of {${[...ALLOWED_FIELDS].join(', ')}} - got "${bad}".`,
       );
-    fields = list;
+    fields = [...new Set(list)];
   }
-  const wasSubscribed = state.subscriptions.has(objectId);
-  state.subscriptions.set(objectId, [...fields]);
-  // Subscribing the app on a Page also covers the Instagram account linked to it.
-  if (page?.instagramId && !state.subscriptions.has(page.instagramId)) {
-    state.subscriptions.set(page.instagramId, [...DEFAULT_FIELDS.instagram]);
-  }
-  // Instagram comment fields asked for through the Page (Facebook Login) are the linked account's.
-  const igComments = fields.filter((f) => INSTAGRAM_COMMENT_FIELDS.includes(f));
-  if (page?.instagramId && igComments.length) {
-    const current = state.subscriptions.get(page.instagramId) ?? [];
-    state.subscriptions.set(page.instagramId, [...new Set([...current, ...igComments])]);
-  }
+  const wasSubscribed = state.subscriptions.has(nodeId);
+  state.subscriptions.set(nodeId, [...fields]);
   if (!wasSubscribed)
-    ctx.truth.alerts.push({ at: clock.now(), channel, accountId: objectId, kind: 'resubscribed' });
+    ctx.truth.alerts.push({ at: clock.now(), channel, accountId: nodeId, kind: 'resubscribed' });
   return { body: { success: true } };
 }
 
