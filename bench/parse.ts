@@ -26,6 +26,7 @@ import { fmt, markdownTable, writeResult } from './lib/report.js';
 const SECRET = 'bench-app-secret-0123456789abcdef';
 const SAMPLES = Number(process.env.BENCH_PARSE_SAMPLES ?? 9);
 const SAMPLE_MS = Number(process.env.BENCH_PARSE_SAMPLE_MS ?? 150);
+const WARMUP = Number(process.env.BENCH_PARSE_WARMUP ?? 8);
 const encoder = new TextEncoder();
 
 const sign = (text: string): SignedBody => {
@@ -52,18 +53,35 @@ function ours(adapter: ChannelAdapter): Peer {
   };
 }
 
-/** Nanoseconds per body of one sample: `run` over the bodies, round after round, for SAMPLE_MS. */
+/**
+ * CPU nanoseconds of the process (GC threads included), not wall time: on a shared machine a sample
+ * descheduled for a while would count the wait, and the ratios swung by 2× from one sample to the next.
+ */
+function cpuNs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
+/** CPU nanoseconds per body of one sample: `run` over the bodies, round after round, for SAMPLE_MS of CPU. */
 async function sample(run: Peer, bodies: readonly SignedBody[]): Promise<number> {
   const async = run(bodies[0]!) instanceof Promise;
   let calls = 0;
-  const start = process.hrtime.bigint();
-  const until = start + BigInt(SAMPLE_MS * 1e6);
+  let rounds = 1;
+  const start = cpuNs();
+  const until = start + SAMPLE_MS * 1e6;
+  let now = start;
   do {
-    if (async) for (const b of bodies) await run(b);
-    else for (const b of bodies) run(b);
-    calls += bodies.length;
-  } while (process.hrtime.bigint() < until);
-  return Number(process.hrtime.bigint() - start) / calls;
+    for (let r = 0; r < rounds; r++) {
+      if (async) for (const b of bodies) await run(b);
+      else for (const b of bodies) run(b);
+    }
+    calls += bodies.length * rounds;
+    const t = cpuNs();
+    // The clock is read about once a millisecond: a read costs ~1 µs, a tenth of a 1 KB body's floor.
+    rounds = Math.max(1, Math.floor((rounds * 1e6) / Math.max(1, t - now)));
+    now = t;
+  } while (now < until);
+  return (now - start) / calls;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -88,7 +106,8 @@ async function compare(
       return n / bodies.length;
     }),
   );
-  for (const i of all) await sample(i.run, bodies); // warm-up
+  // One warm-up sample left whichever body set ran first 20-75 % slower (V8 still tiering up).
+  for (let w = 0; w < WARMUP; w++) for (const i of all) await sample(i.run, bodies);
   const times = all.map(() => [] as number[]);
   for (let s = 0; s < SAMPLES; s++) {
     const order = s % 2 === 0 ? all.map((_, k) => k) : all.map((_, k) => all.length - 1 - k);
@@ -210,7 +229,7 @@ async function main(): Promise<void> {
   writeResult(
     'parse',
     'Webhook verify + parse + normalize vs the floor (one core, in-process)',
-    `Bodies, serialized compact as Meta sends them and signed with HMAC-SHA256: every fixture of the adapter package; one text message padded to 1 KB; one body whose ${BATCH_EVENTS} items cycle through every fixture item that maps to one event (WhatsApp: messages and statuses of one \`value\`; Messenger and Instagram: \`messaging[]\` of one entry). The floor is HMAC-SHA256 + compare + \`JSON.parse\` of the same bytes. ${SAMPLES} alternating samples of ${SAMPLE_MS} ms per implementation after a warm-up; "× floor" is the median over samples of (its time ÷ the floor's time in the same sample), lower is better, 1.3× is the issue's goal. "delivered" is how many of the body's events the implementation hands to its handlers. Load average (1 min) at the start: ${load}.\n\n` +
+    `Bodies, serialized compact as Meta sends them and signed with HMAC-SHA256: every fixture of the adapter package; one text message padded to 1 KB; one body whose ${BATCH_EVENTS} items cycle through every fixture item that maps to one event (WhatsApp: messages and statuses of one \`value\`; Messenger and Instagram: \`messaging[]\` of one entry). The floor is HMAC-SHA256 + compare + \`JSON.parse\` of the same bytes. ${SAMPLES} alternating samples of ${SAMPLE_MS} ms of CPU time (the process's, not wall time: the machine may be shared) per implementation after ${WARMUP} warm-up samples each; "× floor" is the median over samples of (its time ÷ the floor's time in the same sample), lower is better, 1.3× is the issue's goal. "delivered" is how many of the body's events the implementation hands to its handlers. Load average (1 min) at the start: ${load}.\n\n` +
       markdownTable(
         [
           'channel',

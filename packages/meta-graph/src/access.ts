@@ -1,4 +1,10 @@
-import type { AccountRecord, AdapterHost, SignatureCheck, TokenInspection } from '@switchboard/core';
+import type {
+  AccountRecord,
+  AdapterHost,
+  AppSecret,
+  SignatureCheck,
+  TokenInspection,
+} from '@switchboard/core';
 import { SwitchboardError } from '@switchboard/core';
 import {
   createGraphClient,
@@ -49,6 +55,9 @@ export interface MetaAccess {
     check: { requiredScopes: readonly string[]; targetIds?: readonly string[] },
   ): Promise<TokenInspection>;
 }
+
+// One array, not `?? []`: a fresh empty list per call never equals `seen` and rebuilt both lists per webhook.
+const NO_APPS: readonly AppSecret[] = [];
 
 export function createMetaAccess(config: MetaAccessConfig): MetaAccess {
   let host: AdapterHost | undefined;
@@ -121,7 +130,7 @@ export function createMetaAccess(config: MetaAccessConfig): MetaAccess {
     proofSecret,
     credentials,
     verifySignature(rawBody, header) {
-      const registered = host?.appSecrets() ?? [];
+      const registered = host?.appSecrets() ?? NO_APPS;
       if (registered !== seen) {
         seen = registered;
         secrets = [...config.appSecrets, ...registered.map((s) => s.secret)];

@@ -29,6 +29,15 @@ describe('parseMessengerPlatformWebhook: ids stay exact', () => {
     expect(parsed.problems[0]?.message).toContain('above 2^53');
   });
 
+  it('reports an empty, fractional or non-id sender as a problem, not an event of another user', () => {
+    const parsed = parseMessengerPlatformWebhook(
+      raw([item('""', 'm.empty'), item('1.5', 'm.fraction'), item('true', 'm.bool'), item('"u1"', 'm.ok')]),
+      { channel: 'messenger', now: () => NOW },
+    );
+    expect(parsed.events.map((e) => e.key)).toEqual(['messenger:msg:m.ok']);
+    expect(parsed.problems.map((p) => p.path)).toEqual([0, 1, 2].map((i) => `entry[0].messaging[${i}]`));
+  });
+
   it('reports a far-future item timestamp as a problem', () => {
     const future = item('"u1"', 'm.future').replace(String(NOW), '99999999999999999999');
     const parsed = parseMessengerPlatformWebhook(raw([future, item('"u2"', 'm.ok')]), {

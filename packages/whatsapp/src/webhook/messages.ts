@@ -13,7 +13,16 @@ import {
   userIdOf,
 } from './common.js';
 import { contentOf } from './content.js';
-import { type Contact, Edit, MessageBase, Reaction, Revoke, System, type WaReferral } from './schemas.js';
+import {
+  type Contact,
+  Edit,
+  type MessageBase,
+  parseMessageBase,
+  Reaction,
+  Revoke,
+  System,
+  type WaReferral,
+} from './schemas.js';
 
 function referralOf(r: z.infer<typeof WaReferral>): Referral {
   return compact({
@@ -133,7 +142,7 @@ export function mapMessage(
   path: string,
   echo: boolean,
 ): ItemResult<ChannelEvent> {
-  const base = MessageBase.safeParse(item);
+  const base = parseMessageBase(item);
   if (!base.success) return bad(path, base.error, item);
   const msg = base.data;
   const phone = echo ? msg.to : msg.from;

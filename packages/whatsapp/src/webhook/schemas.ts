@@ -8,11 +8,16 @@ import { z } from 'zod';
  * whose output is kept whole (errors, referral, interactive replies) stay loose.
  */
 
-/** Seconds since epoch; Meta sends strings, some SDK fixtures numbers. */
-export const Seconds = z.union([
-  z.string().regex(/^\d+$/, 'expected a string of seconds'),
-  z.number().int().nonnegative(),
-]);
+const DIGITS = /^\d+$/;
+
+/**
+ * Seconds since epoch; Meta sends strings, some SDK fixtures numbers. One check instead of a union:
+ * every message and status carries one, and zod runs a union branch by branch.
+ */
+export const Seconds = z.custom<string | number>(
+  (v) => (typeof v === 'string' ? DIGITS.test(v) : Number.isSafeInteger(v) && (v as number) >= 0),
+  { error: 'expected Unix seconds (a string of digits or a non-negative integer)' },
+);
 
 export const WaError = z.looseObject({
   code: z.number().optional(),
@@ -79,7 +84,7 @@ export const WaReferral = z.looseObject({
 });
 
 /** Fields every item of `messages[]` / `message_echoes[]` has (the type's own object is read from the item). */
-export const MessageBase = z.object({
+export const PlainMessage = z.object({
   id: z.string().min(1),
   timestamp: Seconds,
   type: z.string().min(1),
@@ -87,6 +92,13 @@ export const MessageBase = z.object({
   from_user_id: z.string().optional(),
   to: z.string().optional(),
   to_user_id: z.string().optional(),
+});
+
+/**
+ * The same with the fields only some messages carry. Most messages carry none of them and are checked
+ * with {@link PlainMessage} (`messageBaseOf`): zod's object parser runs every declared key, present or not.
+ */
+export const MessageBase = PlainMessage.extend({
   context: Context.optional(),
   referral: WaReferral.optional(),
   errors: z.array(WaError).optional(),
@@ -94,6 +106,18 @@ export const MessageBase = z.object({
   group_id: z.string().min(1).optional(),
 });
 export type MessageBase = z.infer<typeof MessageBase>;
+
+const has = (item: unknown, keys: readonly string[]): boolean => {
+  if (item === null || typeof item !== 'object') return false;
+  for (const key of keys) if ((item as Record<string, unknown>)[key] !== undefined) return true;
+  return false;
+};
+const RARE_MESSAGE_KEYS = ['context', 'referral', 'errors', 'group_id'];
+
+/** A message item checked with the one schema its keys call for (a key present is always validated). */
+export function parseMessageBase(item: unknown): z.ZodSafeParseResult<MessageBase> {
+  return has(item, RARE_MESSAGE_KEYS) ? MessageBase.safeParse(item) : PlainMessage.safeParse(item);
+}
 
 export const Media = z.object({
   id: z.string().min(1),
@@ -190,23 +214,40 @@ export const Edit = z.object({
 });
 export const Revoke = z.object({ original_message_id: z.string().min(1) });
 
-export const Status = z.object({
+/** A status of a one-to-one message without errors: what almost every status is. */
+export const PlainStatus = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
   timestamp: Seconds,
   recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  conversation: JsonObject.optional(),
+  pricing: JsonObject.optional(),
+});
+
+/** Any status: group statuses and failures add these (checked only when one of them is present). */
+export const Status = PlainStatus.extend({
   recipient_type: z.string().optional(),
   // Group statuses name the participant; Meta's pages and captures spell the key three ways.
   recipient_participant_id: z.string().optional(),
   participant_recipient_id: z.string().optional(),
   recipient_participant_user_id: z.string().optional(),
-  biz_opaque_callback_data: z.string().optional(),
-  conversation: JsonObject.optional(),
-  pricing: JsonObject.optional(),
   errors: z.array(WaError).optional(),
 });
 export type Status = z.infer<typeof Status>;
+const RARE_STATUS_KEYS = [
+  'recipient_type',
+  'recipient_participant_id',
+  'participant_recipient_id',
+  'recipient_participant_user_id',
+  'errors',
+];
+
+/** A status item checked with the one schema its keys call for. */
+export function parseStatus(item: unknown): z.ZodSafeParseResult<Status> {
+  return has(item, RARE_STATUS_KEYS) ? Status.safeParse(item) : PlainStatus.safeParse(item);
+}
 
 /** `value` of the `calls` field: call events and business-initiated call statuses of one number. */
 export const CallsValue = z.object({

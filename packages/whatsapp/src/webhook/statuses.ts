@@ -14,7 +14,7 @@ import {
   secondsToMs,
   userIdOf,
 } from './common.js';
-import { Status, type WaError } from './schemas.js';
+import { parseStatus, type WaError } from './schemas.js';
 
 /**
  * WhatsApp status → model status. `played` (first play of a voice note) has no model status of its
@@ -31,7 +31,7 @@ const STATUS_MAP: Record<string, MessageStatus> = {
 
 /** Maps one item of `value.statuses[]`; key `whatsapp:status:<wamid>:<status>`, one event per transition. */
 export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemResult<ChannelEvent> {
-  const parsed = Status.safeParse(item);
+  const parsed = parseStatus(item);
   if (!parsed.success) return { events: [], problems: [problemOf(path, parsed.error, item)] };
   const s = parsed.data;
   const accountId = ctx.phoneNumberId;
@@ -43,8 +43,11 @@ export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemRe
     : undefined;
   const userId = groupId ? (participant ?? groupId) : userIdOf(s.recipient_id, s.recipient_user_id);
   const key = `whatsapp:status:${s.id}:${s.status}${participant ? `:${participant}` : ''}`;
-  const conversationOf = (user: string) =>
-    groupId ? groupConversationIdOf(accountId, groupId) : conversationIdOf(accountId, user);
+  const conversationId = groupId
+    ? groupConversationIdOf(accountId, groupId)
+    : userId
+      ? conversationIdOf(accountId, userId)
+      : undefined;
   const status = STATUS_MAP[s.status];
   if (!status || !userId) {
     const event = compact({
@@ -56,7 +59,7 @@ export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemRe
       source: 'webhook' as const,
       raw: item,
       userId,
-      conversationId: userId ? conversationOf(userId) : undefined,
+      conversationId,
       itemKind: 'whatsapp.statuses',
       reason: status ? 'status without recipient_id or recipient_user_id' : `unknown status ${s.status}`,
       errors: s.errors?.map(mapError),
@@ -71,7 +74,7 @@ export function mapStatus(item: unknown, ctx: ItemContext, path: string): ItemRe
     key,
     accountId,
     userId,
-    conversationId: conversationOf(userId),
+    conversationId: conversationId ?? conversationIdOf(accountId, userId),
     timestamp,
     source: 'webhook',
     raw: item,
