@@ -375,5 +375,5 @@ export function fleetGraphLine(r: FleetDrillResult): string {
   const cpu = `cpu ${(r.cpuMs / 1000).toFixed(1)} s`;
   if (!g) return `fleet drill ${r.variant}: ${cpu}, no Graph side`;
   const min = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 60_000).toFixed(1)} min`);
-  return `fleet drill ${r.variant}: ${cpu}, ${g.graphCalls} Graph calls, throttled ${g.usage.throttledCalls}, app usage peak ${g.usage.peakAppPercent} % (budget saw ${g.budgetPeakPercent} %), catch-up ${min(g.catchUpMs)} (ETA at resume ${min(g.etaAtResumeMs)})`;
+  return `fleet drill ${r.variant}: ${cpu}, ${g.graphCalls} Graph calls, throttled ${g.usage.throttledCalls}, app usage peak ${g.usage.peakAppPercent} % (budget saw ${g.budgetPeakPercent} %), catch-up ${min(g.catchUpMs)} (${min(g.resumeToCloseMs)} from the resumption; ETA at resume ${min(g.etaAtResumeMs)})`;
 }
