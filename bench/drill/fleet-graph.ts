@@ -48,6 +48,8 @@ export interface FleetGraphResult {
   catchUpMs: number | null;
   /** The incident's catch-up estimate when traffic resumed. */
   etaAtResumeMs: number | null;
+  /** From the moment the engine saw traffic resume (when it made that estimate) until the incident closed. */
+  resumeToCloseMs: number | null;
   /** Highest app usage the call budget saw, and how long it spent stopped or stretched. */
   budgetPeakPercent: number;
   graphCalls: number;
@@ -268,6 +270,7 @@ export async function createFleetGraph(options: FleetGraphOptions): Promise<Flee
         duplicates: [...handled.values()].reduce((n, c) => n + Math.max(0, c - 1), 0),
         usage,
         catchUpMs: closedAt === null ? null : closedAt - outageEnd,
+        resumeToCloseMs: closedAt === null || resumedAt === null ? null : closedAt - resumedAt,
         etaAtResumeMs,
         budgetPeakPercent,
         graphCalls: usage.calls,

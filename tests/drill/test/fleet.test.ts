@@ -59,13 +59,15 @@ describe(`fleet drill (quiet variant: ${full ? 'full fleet, 30 days' : 'quarter 
     expect(g.usage.throttledCalls).toBe(0);
     expect(g.usage.peakAppPercent).toBeGreaterThan(75);
     expect(g.usage.peakAppPercent).toBeLessThan(100);
-    // The catch-up finished, and the incident had said how long it would take.
+    // The catch-up finished, and the incident had said how long it would take from the moment it saw
+    // traffic resume. Within a factor of 2, not tighter: the drill's steps follow the Graph side's real
+    // HTTP timing, and under load the catch-up moved by a whole reconciliation period between runs.
     expect(g.catchUpMs).not.toBeNull();
-    expect(g.etaAtResumeMs).toBeGreaterThan(0);
-    // The incident's running counts start when it opened (30 s in): backfills and losses from before are
-    // the accounts' own, so its counts come within a fraction of a percent of the drill's.
-    expect(g.incident?.counts.recovered).toBeGreaterThan(0.99 * g.recovered);
-    expect(g.incident?.counts.named).toBeGreaterThan(0.99 * g.lost);
+    const actual = g.resumeToCloseMs as number;
+    expect(g.etaAtResumeMs).toBeGreaterThanOrEqual(0.5 * actual);
+    expect(g.etaAtResumeMs).toBeLessThanOrEqual(2 * actual);
+    // The incident counts what the engine recovered and lost while it was open, accounts joining late too.
+    expect(g.incident?.counts).toMatchObject({ recovered: g.recovered, lost: g.lost, named: g.named });
   });
 
   it('WhatsApp dropped fleet-wide for 1 h: platform-wide alarm within the bound, closed after', async () => {
@@ -78,6 +80,13 @@ describe(`fleet drill (quiet variant: ${full ? 'full fleet, 30 days' : 'quarter 
     expect(r.incidents.find((i) => i.kind === 'platform' && i.scope.channel === 'whatsapp')?.state).toBe(
       'closed',
     );
+    // No history API: nothing recovered or named, every dropped message lost; the incident's estimate
+    // from the baselines is the only measure of the loss the engine has.
+    expect(r.engine).toEqual({ recovered: 0, named: 0 });
+    expect(fleetLine(r)).toContain(`recovered 0/0 (no history API), lost ${r.dropped} (named 0;`);
+    expect(r.estimatedMissed).toBeGreaterThanOrEqual(0.75 * r.dropped);
+    expect(r.estimatedMissed).toBeLessThanOrEqual(1.25 * r.dropped);
+    expect(r.statusText).toContain('could not be fetched (the platform offers no history): about');
   });
 
   it('one app unsubscribed for 2 h: that app alarmed on Messenger and Instagram, scope app, never platform', async () => {
@@ -89,6 +98,10 @@ describe(`fleet drill (quiet variant: ${full ? 'full fleet, 30 days' : 'quarter 
       true,
     );
     expect(r.incidents.filter((i) => i.kind === 'platform')).toEqual([]);
+    // No Graph side here: the dropped count stands alone, beside the incidents' estimate.
+    expect(fleetLine(r)).toContain(`dropped ${r.dropped}, not reconciled (no Graph side;`);
+    expect(r.estimatedMissed).toBeGreaterThanOrEqual(0.75 * r.dropped);
+    expect(r.estimatedMissed).toBeLessThanOrEqual(1.25 * r.dropped);
   });
 
   it(`${quietDays} quiet days with churn, single-account outages and expiring tokens: no platform alarm, account alarms only`, async () => {

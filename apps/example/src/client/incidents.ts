@@ -35,6 +35,7 @@ function facts(i: IncidentView) {
     row('Lost', i.counts.lost, 'count-lost'),
     row('Lost, named by id', i.counts.named, 'count-named'),
     row('Delivered late by retries', i.counts.deliveredLate, 'count-late'),
+    row('Estimated missed (usual traffic)', `about ${i.counts.estimatedMissed}`, 'count-estimated'),
   );
 }
 

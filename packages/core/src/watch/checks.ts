@@ -26,15 +26,17 @@ export function silenceTick(input: {
   options: SilenceOptions;
   alarms: AlarmCenter;
   enabled: boolean;
+  /** The account is in an open platform or app incident: its silence is not its traffic to learn. */
+  inOutage?: boolean;
   now: number;
 }): void {
   const { state, alarms, now } = input;
   const silent = alarms.isRaised('silence', state.channel, state.accountId);
-  accrueExposure(state, now, silent);
+  accrueExposure(state, now, silent || input.inOutage === true);
   closeBlocks(
     state,
     input.prior,
-    silent || alarms.isRaised('webhook_gap', state.channel, state.accountId),
+    silent || input.inOutage === true || alarms.isRaised('webhook_gap', state.channel, state.accountId),
     now,
   );
   const verdict = checkSilence({

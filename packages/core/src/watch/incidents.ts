@@ -30,14 +30,20 @@ export interface Incident {
   };
   evidence: IncidentEvidence;
   counts: {
-    /** Messages brought back by backfill since the incident began. */
+    /** Messages of the affected accounts brought back by backfill while the incident was open or recovering. */
     recovered: number;
-    /** Messages known lost (beyond the platform's history API). */
+    /** Messages known lost (beyond the platform's history API), found while the incident was open or recovering. */
     lost: number;
     /** Of those, named by message id. */
     named: number;
     /** Webhooks for the incident's window that came late (the platform's retries delivering what it held). */
     deliveredLate: number;
+    /**
+     * Inbound messages the affected accounts' baselines expected from the start until traffic resumed (or
+     * now): an estimate of what went missing. On a channel without a history API (WhatsApp) nothing can be
+     * recovered or named, and this is the only measure of the loss.
+     */
+    estimatedMissed: number;
   };
   /** Alarm ids currently raised in this incident. */
   alarms: string[];
@@ -84,11 +90,8 @@ export interface IncidentSources {
     accountIds: readonly string[],
     since: number,
   ): Omit<IncidentEvidence, 'detector' | 'sampleLostIds' | 'catchUp'>;
-  /** Loss numbers per account (cumulative). */
-  loss(
-    channel: string,
-    accountIds: readonly string[],
-  ): Promise<Map<string, { backfilled: number; unrecoverable: number; named: string[] }>>;
+  /** Inbound messages the accounts' baselines expect in `[from, to)`. */
+  expected(channel: string, accountIds: readonly string[], from: number, to: number): number;
   /** Accounts not yet verified up to `through`, and how long reconciliation needs for them (null: no history API). */
   catchUp(
     channel: string,
@@ -104,6 +107,7 @@ const KEY = 'watch:incident:';
 const RETAIN_CLOSED_MS = 90 * 24 * 3_600_000;
 const TIMELINE_MAX = 200;
 const LAST_WEBHOOK_MAX = 500;
+const SAMPLE_LOST_MAX = 20;
 /** Alarms that open (or join) an incident. */
 const OPENS = new Set<AlarmType>([
   'platform_outage',
@@ -122,6 +126,10 @@ export interface IncidentManager {
   tick(): Promise<void>;
   /** A webhook event arrived for `accountId` with this event time (late deliveries are counted). */
   inbound(channel: string, accountId: string, at: number, now: number): void;
+  /** Backfill stored `count` new events of the account (counted by the active incidents covering it). */
+  recovered(channel: string, accountId: string, count: number): void;
+  /** Messages of the account found beyond the platform's reach (`named`: the ids newly named among them). */
+  lost(channel: string, accountId: string, count: number, named: readonly string[]): void;
   list(options?: { state?: Incident['state'] | 'active' }): Incident[];
   get(id: string): Incident | undefined;
   on(handler: IncidentHandler): () => void;
@@ -136,8 +144,10 @@ export function createIncidentManager(deps: {
 }): IncidentManager {
   const { store, clock, logger, sources } = deps;
   const incidents = new Map<string, Incident>();
-  /** Loss numbers per account when it joined an incident: counts are what changed since. */
-  const bases = new Map<string, Map<string, { backfilled: number; unrecoverable: number; named: number }>>();
+  /** Each incident's `scope.accounts` as a set: recoveries are attributed per event, across thousands of accounts. */
+  const scopes = new Map<string, Set<string>>();
+  /** Counts as last emitted or persisted: a tick reports a change. */
+  const reported = new Map<string, string>();
   const handlers = new Set<IncidentHandler>();
   let seq = 0;
 
@@ -167,10 +177,19 @@ export function createIncidentManager(deps: {
         );
   };
 
-  const addAccounts = async (i: Incident, ids: readonly string[]) => {
-    const known = new Set(i.scope.accounts);
+  const scopeOf = (i: Incident) => {
+    let set = scopes.get(i.id);
+    if (!set) {
+      set = new Set(i.scope.accounts);
+      scopes.set(i.id, set);
+    }
+    return set;
+  };
+  const addAccounts = (i: Incident, ids: readonly string[]) => {
+    const known = scopeOf(i);
     const fresh = ids.filter((id) => !known.has(id));
     if (fresh.length === 0) return false;
+    for (const id of fresh) known.add(id);
     i.scope.accounts.push(...fresh);
     const tenants = new Set(i.scope.tenants);
     for (const id of fresh) {
@@ -178,12 +197,23 @@ export function createIncidentManager(deps: {
       if (t) tenants.add(t);
     }
     i.scope.tenants = [...tenants].sort();
-    const base = bases.get(i.id) ?? new Map();
-    bases.set(i.id, base);
-    for (const [id, l] of await sources.loss(i.scope.channel, fresh))
-      base.set(id, { backfilled: l.backfilled, unrecoverable: l.unrecoverable, named: l.named.length });
     return true;
   };
+  /**
+   * The active incidents a recovery or loss of this account belongs to: those whose scope holds it, and
+   * the platform (or app) incidents of its channel (app), which take it into their scope. Counting as it
+   * happens, rather than as a difference of the ledger since the account joined, keeps the recoveries of
+   * an account that joins late (its own gap alarm follows the backfill that found the gap).
+   */
+  const covering = (channel: string, accountId: string) =>
+    active().filter((i) => {
+      if (i.scope.channel !== channel) return false;
+      if (scopeOf(i).has(accountId)) return true;
+      if (i.kind === 'account') return false;
+      if (i.kind === 'app' && !i.scope.appIds.includes(sources.appOf(channel, accountId))) return false;
+      addAccounts(i, [accountId]);
+      return true;
+    });
 
   const refreshEvidence = (i: Incident) => {
     const e = sources.evidence(i.scope.channel, i.scope.accounts.slice(0, LAST_WEBHOOK_MAX), i.startedAt);
@@ -210,7 +240,7 @@ export function createIncidentManager(deps: {
         sampleLostIds: [],
         catchUp: null,
       },
-      counts: { recovered: 0, lost: 0, named: 0, deliveredLate: 0 },
+      counts: { recovered: 0, lost: 0, named: 0, deliveredLate: 0, estimatedMissed: 0 },
       alarms: [alarm.id],
       alarmTypes: [alarm.type],
       timeline: [],
@@ -218,7 +248,8 @@ export function createIncidentManager(deps: {
     const appId = alarm.data.appId;
     if (typeof appId === 'string') i.scope.appIds.push(appId);
     incidents.set(i.id, i);
-    await addAccounts(i, accounts);
+    reported.set(i.id, JSON.stringify(i.counts));
+    addAccounts(i, accounts);
     refreshEvidence(i);
     note(i, `${alarm.type} raised: ${alarm.message}`);
     await emit(i, 'opened');
@@ -233,7 +264,7 @@ export function createIncidentManager(deps: {
       i.kind = 'platform';
       note(i, `now platform-wide: ${alarm.message}`);
     }
-    const grew = await addAccounts(i, accounts);
+    const grew = addAccounts(i, accounts);
     if (i.state === 'recovering') {
       i.state = 'open';
       i.resumedAt = null;
@@ -289,27 +320,16 @@ export function createIncidentManager(deps: {
       for (const i of [...incidents.values()])
         if (i.state === 'closed' && (i.closedAt ?? 0) < clock.now() - RETAIN_CLOSED_MS) {
           incidents.delete(i.id);
-          bases.delete(i.id);
+          scopes.delete(i.id);
+          reported.delete(i.id);
           await store.health.delete(`${KEY}${i.id}`);
         }
       for (const i of active()) {
-        const before = JSON.stringify(i.counts);
-        const loss = await sources.loss(i.scope.channel, i.scope.accounts);
-        const base = bases.get(i.id) ?? new Map();
-        let recovered = 0;
-        let lost = 0;
-        let named = 0;
-        const sample: string[] = [];
-        for (const [id, l] of loss) {
-          const b = base.get(id) ?? { backfilled: 0, unrecoverable: 0, named: 0 };
-          recovered += Math.max(0, l.backfilled - b.backfilled);
-          lost += Math.max(0, l.unrecoverable - b.unrecoverable);
-          const fresh = l.named.slice(b.named);
-          named += fresh.length;
-          for (const m of fresh) if (sample.length < 20) sample.push(m);
-        }
-        i.counts = { ...i.counts, recovered, lost, named };
-        i.evidence.sampleLostIds = sample;
+        const c = i.counts;
+        c.estimatedMissed = Math.round(
+          sources.expected(i.scope.channel, i.scope.accounts, i.startedAt, i.resumedAt ?? clock.now()),
+        );
+        const { recovered, lost, named } = c;
         i.evidence.catchUp = sources.catchUp(i.scope.channel, i.scope.accounts, i.resumedAt ?? clock.now());
         refreshEvidence(i);
         if (
@@ -324,17 +344,29 @@ export function createIncidentManager(deps: {
             `closed: catch-up done (${recovered} recovered, ${lost} lost, ${named} named, ${i.counts.deliveredLate} delivered late)`,
           );
           await emit(i, 'closed');
-        } else if (JSON.stringify(i.counts) !== before) {
+        } else if (JSON.stringify(c) !== reported.get(i.id)) {
           note(i, `counts: ${recovered} recovered, ${lost} lost (${named} named)`);
           await emit(i, 'updated');
         } else await persist(i);
+        reported.set(i.id, JSON.stringify(c));
+      }
+    },
+    recovered(channel, accountId, count) {
+      for (const i of covering(channel, accountId)) i.counts.recovered += count;
+    },
+    lost(channel, accountId, count, named) {
+      for (const i of covering(channel, accountId)) {
+        i.counts.lost += count;
+        i.counts.named += named.length;
+        const sample = i.evidence.sampleLostIds;
+        for (const id of named) if (sample.length < SAMPLE_LOST_MAX) sample.push(id);
       }
     },
     inbound(channel, accountId, at, now) {
       // A webhook for a moment well before its arrival, inside an incident's window: a platform retry.
       if (now - at < 60_000) return;
       for (const i of active())
-        if (i.scope.channel === channel && at >= i.startedAt && i.scope.accounts.includes(accountId))
+        if (i.scope.channel === channel && at >= i.startedAt && scopeOf(i).has(accountId))
           i.counts.deliveredLate++;
     },
     list(options = {}) {
@@ -357,7 +389,11 @@ export function createIncidentManager(deps: {
     async load() {
       for (const { value } of await store.health.list(KEY)) {
         const i = value as Incident;
-        if (typeof i?.id === 'string' && i.scope && Array.isArray(i.timeline)) incidents.set(i.id, i);
+        if (typeof i?.id !== 'string' || !i.scope || !Array.isArray(i.timeline)) continue;
+        // Incidents persisted before the estimate existed.
+        i.counts.estimatedMissed ??= 0;
+        incidents.set(i.id, i);
+        reported.set(i.id, JSON.stringify(i.counts));
       }
     },
   };
@@ -446,6 +482,7 @@ export function escalationPacket(i: Incident): { json: EscalationPacket; markdow
     `- **Sample account ids:** ${sample.join(', ') || '—'}`,
     `- **Sample lost message ids:** ${e.sampleLostIds.join(', ') || '—'}`,
     `- **Counts:** ${i.counts.recovered} recovered by the history API, ${i.counts.lost} lost (${i.counts.named} named), ${i.counts.deliveredLate} delivered late by retries`,
+    `- **Estimated missed:** about ${i.counts.estimatedMissed} inbound messages (estimate: the accounts' usual traffic from the start ${i.resumedAt === null ? 'until now' : 'until traffic resumed'})`,
     `- **Catch-up:** ${e.catchUp === null ? 'no history API on this channel' : e.catchUp.pending === 0 ? 'done' : `${e.catchUp.pending} accounts to backfill, about ${duration(e.catchUp.etaMs)}`}`,
     '',
     '## Already ruled out',
@@ -472,11 +509,17 @@ export function incidentStatusText(i: Incident, tenantId: string, now: number): 
         : `${i.scope.channel} stopped delivering messages to one of your accounts`;
   if (!mine) return `No impact on your accounts from incident ${i.id}.`;
   const since = new Date(i.startedAt).toISOString().slice(0, 16).replace('T', ' ');
+  // The incident's numbers cover every affected account, not only this tenant's.
+  const estimate = `about ${i.counts.estimatedMissed} messages across the ${i.scope.accounts.length} affected accounts (an estimate from their usual traffic)`;
+  // No catch-up: nothing could be fetched back, the estimate is all there is to say about the loss.
+  const noHistory = i.evidence.catchUp === null && i.counts.recovered === 0 && i.counts.lost === 0;
   if (i.state === 'closed')
-    return `Resolved: ${i.scope.channel} messages stopped arriving from ${since} UTC for ${duration((i.resumedAt ?? now) - i.startedAt)}. ${i.counts.recovered} messages were recovered; ${i.counts.lost} could not be (the platform no longer offers them) and were listed for you.`;
+    return noHistory
+      ? `Resolved: ${i.scope.channel} messages stopped arriving from ${since} UTC for ${duration((i.resumedAt ?? now) - i.startedAt)}. Messages sent in that time could not be fetched (the platform offers no history): ${estimate}.`
+      : `Resolved: ${i.scope.channel} messages stopped arriving from ${since} UTC for ${duration((i.resumedAt ?? now) - i.startedAt)}. ${i.counts.recovered} messages were recovered; ${i.counts.lost} could not be (the platform no longer offers them) and were listed for you.`;
   if (i.state === 'recovering') {
     const eta = i.evidence.catchUp?.pending ? ` About ${duration(i.evidence.catchUp.etaMs)} to go.` : '';
     return `Recovering: messages arrive again. We are fetching the ones missed since ${since} UTC (${i.counts.recovered} recovered so far).${eta}`;
   }
-  return `Investigating: ${where} since ${since} UTC (${duration(now - i.startedAt)}). Messages your customers send are kept by the platform or fetched once it recovers; you do not need to do anything. Replies you send may be delayed.`;
+  return `Investigating: ${where} since ${since} UTC (${duration(now - i.startedAt)}), ${estimate} so far. Messages your customers send are kept by the platform or fetched once it recovers; you do not need to do anything. Replies you send may be delayed.`;
 }

@@ -36,23 +36,21 @@ const IDS_PER_CONVERSATION = 5_000;
 
 export interface LossLedger {
   add(channel: string, accountId: string, field: Field, delta: number): void;
-  /** Counts a conversation's unrecoverable messages; ids already named are not counted twice. */
+  /**
+   * Counts a conversation's unrecoverable messages; ids already named are not counted twice. Resolves to
+   * what it counted: the messages and the ids named for the first time.
+   */
   unrecoverable(
     channel: string,
     accountId: string,
     conversationId: string,
     missing: number,
     messageIds?: readonly string[],
-  ): Promise<void>;
+  ): Promise<{ counted: number; named: string[] }>;
   /** Writes pending counts to `store.counters` (atomic adds: safe with many instances). */
   flush(): Promise<void>;
   /** Persisted + pending numbers per account. */
   snapshot(): Promise<LossAccount[]>;
-  /** Recovered, lost and named of some accounts of one channel (an incident's scope), without a full snapshot. */
-  accounts(
-    channel: string,
-    accountIds: readonly string[],
-  ): Promise<Map<string, { backfilled: number; unrecoverable: number; named: string[] }>>;
 }
 
 /**
@@ -70,7 +68,7 @@ export function createLossLedger(deps: { store: Store; logger: Logger; clock: Cl
     const channel = account.slice(0, account.indexOf(':'));
     return { channel, accountId: account.slice(channel.length + 1), field };
   };
-  let conversationWrites: Promise<void> = Promise.resolve();
+  let conversationWrites: Promise<unknown> = Promise.resolve();
   const add: LossLedger['add'] = (channel, accountId, field, delta) => {
     if (delta === 0) return;
     const k = key(channel, accountId, field);
@@ -83,25 +81,28 @@ export function createLossLedger(deps: { store: Store; logger: Logger; clock: Cl
       const write = async () => {
         const account = `${channel}:${accountId}`;
         let count = missing;
+        let fresh: string[] = [];
         if (messageIds?.length) {
           const ids = (await deps.store.health.get<Record<string, string[]>>(`${IDS_KEY}${account}`)) ?? {};
           const named = new Set(ids[conversationId] ?? []);
-          const fresh = messageIds.filter((id) => !named.has(id));
+          fresh = messageIds.filter((id) => !named.has(id));
           count = Math.max(0, missing - (messageIds.length - fresh.length));
           if (fresh.length > 0) {
             ids[conversationId] = [...named, ...fresh].slice(-IDS_PER_CONVERSATION);
             await deps.store.health.set(`${IDS_KEY}${account}`, ids, deps.clock.now());
           }
         }
-        if (count === 0) return;
+        if (count === 0) return { counted: 0, named: fresh };
         add(channel, accountId, 'unrecoverable', count);
         const k = `${CONVERSATIONS_KEY}${account}`;
         const current = (await deps.store.health.get<Record<string, number>>(k)) ?? {};
         current[conversationId] = (current[conversationId] ?? 0) + count;
         await deps.store.health.set(k, current, deps.clock.now());
+        return { counted: count, named: fresh };
       };
-      conversationWrites = conversationWrites.then(write, write);
-      await conversationWrites;
+      const written = conversationWrites.then(write, write);
+      conversationWrites = written;
+      return written;
     },
     async flush() {
       const entries = [...pending.entries()];
@@ -164,22 +165,6 @@ export function createLossLedger(deps: { store: Store; logger: Logger; clock: Cl
       return [...accounts.values()].sort(
         (x, y) => x.channel.localeCompare(y.channel) || x.accountId.localeCompare(y.accountId),
       );
-    },
-    async accounts(channel, accountIds) {
-      const count = async (accountId: string, field: Field) => {
-        const k = key(channel, accountId, field);
-        return (await deps.store.counters.get(k)) + (pending.get(k) ?? 0);
-      };
-      const out = new Map<string, { backfilled: number; unrecoverable: number; named: string[] }>();
-      for (const accountId of accountIds) {
-        const ids = await deps.store.health.get<Record<string, string[]>>(`${IDS_KEY}${channel}:${accountId}`);
-        out.set(accountId, {
-          backfilled: await count(accountId, 'backfilled'),
-          unrecoverable: await count(accountId, 'unrecoverable'),
-          named: Object.values(ids ?? {}).flat(),
-        });
-      }
-      return out;
     },
   };
 }

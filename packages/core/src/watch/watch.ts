@@ -11,7 +11,15 @@ import {
   type AlarmType,
   createAlarmCenter,
 } from './alarms.js';
-import { observedHours, rateAt, recordEvent, silenceWeight } from './baseline.js';
+import {
+  accountRate,
+  dispersionIndex,
+  expectedEvents,
+  observedHours,
+  rateAt,
+  recordEvent,
+  silenceWeight,
+} from './baseline.js';
 import { type CallBudgetBucket, createCallBudget } from './budget.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
 import { confirmedIds, createDeliveryWatch } from './delivery.js';
@@ -214,7 +222,15 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
           sendsConfirmed: confirmedAt >= since ? true : awaiting ? false : null,
         };
       },
-      loss: (channel, accountIds) => ledger.accounts(channel, accountIds),
+      expected: (channel, accountIds, from, to) => {
+        let total = 0;
+        for (const id of accountIds) {
+          const s = states.get(`${channel}:${id}`);
+          if (s && traffic.has(s))
+            total += expectedEvents(s.baseline, priorFor(options.silence ?? {}, channel, id), from, to);
+        }
+        return total;
+      },
       catchUp: (channel, accountIds, through) => {
         const adapter = deps.adapters.find((a) => a.channel === channel);
         if (!adapter || !canVerify(adapter) || options.reconcile?.enabled === false) return null;
@@ -226,13 +242,13 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         const passes =
           pending === 0 ? 0 : Number.isFinite(perPass) ? Math.ceil(pending / Math.max(1, perPass)) : 1;
         if (passes === 0) return { pending, etaMs: 0 };
-        // A slowed call budget: the calls still due at its pace (a listing and the moved conversations).
-        const calls = accountIds.reduce((n, id) => {
-          const r = states.get(`${channel}:${id}`)?.reconcile;
-          // A listing, the conversations left over and as many as a pass of this account usually verifies.
-          const usual = r && r.passes > 0 ? r.conversationsVerified / r.passes : 0;
-          return (r?.verifiedThrough ?? 0) < through ? n + 1 + (r?.pending ?? 0) + usual : n;
-        }, 0);
+        // A slowed call budget: the calls still due at its pace, account by account.
+        const now = clock.now();
+        let calls = 0;
+        for (const id of accountIds) {
+          const s = states.get(`${channel}:${id}`);
+          if ((s?.reconcile?.verifiedThrough ?? 0) < through) calls += callsDue(s, now);
+        }
         const paced = budget.etaMs(channel, calls) ?? 0;
         return { pending, etaMs: Math.max(passes * reconcileInterval + graceMs, paced) };
       },
@@ -263,7 +279,14 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   });
 
   const recordUnrecoverable = async (channel: string, gap: UnrecoverableGap) => {
-    await ledger.unrecoverable(channel, gap.accountId, gap.conversationId, gap.missing, gap.messageIds);
+    const { counted, named } = await ledger.unrecoverable(
+      channel,
+      gap.accountId,
+      gap.conversationId,
+      gap.missing,
+      gap.messageIds,
+    );
+    incidents.lost(channel, gap.accountId, counted, named);
     await deps.countUnrecoverable(channel, gap);
   };
 
@@ -302,6 +325,30 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     alarmHistory: () => alarms.history(),
     incidents: () => incidents.list(),
   });
+
+  /**
+   * Graph calls a pending account's next pass makes: listing pages (25 conversations each), one per
+   * conversation moved since it was verified, and those a pass left over. After a long outage most of
+   * them are the conversations that moved meanwhile: the baseline's expected messages since the account
+   * was verified, as conversations at the rate the account's own passes found them per expected message
+   * (customers write several messages per conversation), or as sessions (messages / the mean burst the
+   * dispersion index implies) for an account never reconciled.
+   */
+  const callsDue = (s: AccountState | undefined, now: number) => {
+    const r = s?.reconcile;
+    if (!s || !r) return 1;
+    const prior = priorFor(options.silence ?? {}, s.channel, s.accountId);
+    const messages = expectedEvents(s.baseline, prior, r.verifiedThrough, now);
+    const span = (r.lastRunAt ?? r.startedAt) - r.startedAt;
+    const seen = (accountRate(s.baseline, prior) * span) / 3_600_000;
+    // Geometric bursts of mean m have D = 2m − 1.
+    const perMessage =
+      r.passes > 0 && seen >= 1
+        ? Math.min(1, r.conversationsVerified / seen)
+        : 2 / (dispersionIndex(s.baseline) + 1);
+    const moved = messages * perMessage + r.pending;
+    return Math.max(1, Math.ceil(moved / 25)) + moved;
+  };
 
   /** Accounts (`channel:accountId`) with an account alarm raised: one pass over the few active alarms. */
   const accountsInAlarm = () =>
@@ -415,6 +462,12 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
 
   const check = async () => {
     const now = clock.now();
+    const inOutage = new Set(
+      incidents
+        .list({ state: 'open' })
+        .filter((i) => i.kind !== 'account')
+        .flatMap((i) => i.scope.accounts.map((id) => `${i.scope.channel}:${id}`)),
+    );
     for (const s of traffic) {
       if (deps.serves && !deps.serves(s.channel, s.accountId)) {
         alarms.clear(
@@ -431,6 +484,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         options: silence,
         alarms,
         enabled: options.silence?.enabled !== false,
+        inOutage: inOutage.has(`${s.channel}:${s.accountId}`),
         now,
       });
     }
@@ -696,6 +750,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         return;
       }
       ledger.add(event.channel, event.accountId, event.source === 'backfill' ? 'backfilled' : 'received', 1);
+      if (event.source === 'backfill') incidents.recovered(event.channel, event.accountId, 1);
       if (event.source !== 'webhook') return;
       const now = clock.now();
       const app = appOf(event.channel, event.accountId);
