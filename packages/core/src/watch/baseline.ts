@@ -136,15 +136,26 @@ export function bucketRate(
 }
 
 /** Rate (events/hour) expected at time `at`. */
-export function rateAt(state: BaselineState, prior: BaselinePrior, at: number): number {
-  return bucketRate(state, prior, hourOfWeek(at));
+export function rateAt(
+  state: BaselineState,
+  prior: BaselinePrior,
+  at: number,
+  overall = accountRate(state, prior),
+): number {
+  return bucketRate(state, prior, hourOfWeek(at), overall);
 }
 
 /** Events expected in `[from, to)`: the integral of the hour-of-week rate over the window. */
-export function expectedEvents(state: BaselineState, prior: BaselinePrior, from: number, to: number): number {
+export function expectedEvents(
+  state: BaselineState,
+  prior: BaselinePrior,
+  from: number,
+  to: number,
+  overall = accountRate(state, prior),
+): number {
   // Called for every account at every check, over silences of days for quiet accounts: the account-wide
-  // rate once, and whole weeks at once (a week covers each hour-of-week bucket for exactly one hour).
-  const overall = accountRate(state, prior);
+  // rate once (pass it when already known), and whole weeks at once (a week covers each hour-of-week
+  // bucket for exactly one hour).
   let total = 0;
   let t = from;
   const weeks = Math.floor((to - from) / WEEK_MS);

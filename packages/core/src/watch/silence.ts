@@ -1,4 +1,5 @@
 import {
+  accountRate,
   type BaselinePrior,
   type BaselineState,
   dispersionIndex,
@@ -64,8 +65,9 @@ export function checkSilence(input: {
   const { state, prior, options, now } = input;
   const windowStart = Math.min(input.windowStart, now);
   const windowMs = now - windowStart;
-  const ratePerHour = rateAt(state, prior, now);
-  const expected = expectedEvents(state, prior, windowStart, now);
+  const overall = accountRate(state, prior);
+  const ratePerHour = rateAt(state, prior, now, overall);
+  const expected = expectedEvents(state, prior, windowStart, now, overall);
   const weight = silenceWeight(state);
   const probability = silenceProbability(expected * weight);
   const threshold = alarmThreshold({

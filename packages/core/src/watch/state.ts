@@ -2,6 +2,7 @@ import type { HealthProbeResult } from '../adapter.js';
 import type { ChannelEvent } from '../model/events.js';
 import type { Store } from '../store/types.js';
 import {
+  accountRate,
   type BaselinePrior,
   type BaselineState,
   DISPERSION_BLOCK_MS,
@@ -134,10 +135,14 @@ export async function saveReconcile(store: Store, state: AccountState, at: numbe
  */
 export function closeBlocks(state: AccountState, prior: BaselinePrior, inAlarm: boolean, now: number): void {
   if (now - state.block.start > DAY_MS) state.block = { start: now, count: 0 };
+  // Closing blocks changes the dispersion only: the account-wide rate is the same for every block.
+  let overall: number | undefined;
   while (now >= state.block.start + DISPERSION_BLOCK_MS) {
     const { start, count } = state.block;
     const end = start + DISPERSION_BLOCK_MS;
-    if (!inAlarm) recordBlock(state.baseline, count, expectedEvents(state.baseline, prior, start, end));
+    overall ??= accountRate(state.baseline, prior);
+    if (!inAlarm)
+      recordBlock(state.baseline, count, expectedEvents(state.baseline, prior, start, end, overall));
     state.block = { start: end, count: 0 };
   }
 }

@@ -11,25 +11,11 @@ import {
   type AlarmType,
   createAlarmCenter,
 } from './alarms.js';
-import {
-  accountRate,
-  dispersionIndex,
-  expectedEvents,
-  observedHours,
-  rateAt,
-  recordEvent,
-  silenceWeight,
-} from './baseline.js';
+import { accountRate, dispersionIndex, expectedEvents, recordEvent } from './baseline.js';
 import { type CallBudgetBucket, createCallBudget } from './budget.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
 import { confirmedIds, createDeliveryWatch } from './delivery.js';
-import {
-  createFleetDetector,
-  DEFAULT_FLEET,
-  type FleetCalibration,
-  type FleetPoolHealth,
-  type FleetTransition,
-} from './fleet.js';
+import { createFleetDetector, DEFAULT_FLEET, type FleetCalibration, type FleetPoolHealth } from './fleet.js';
 import {
   createIncidentManager,
   escalationPacket,
@@ -39,6 +25,7 @@ import {
 } from './incidents.js';
 import { createLossLedger, type LossAccount } from './loss.js';
 import { createAlarmNotifier } from './notifier.js';
+import { accountsInAlarm, createPooledCheck } from './pooled.js';
 import { isUnsubscribed, runAdapterProbes } from './probes.js';
 import { canVerify, type ReconcileResult, reconcileAccount, type VerifyingAdapter } from './reconcile.js';
 import { createSchedule } from './schedule.js';
@@ -96,15 +83,6 @@ const BASELINE_SAVE_MS = 60 * 60_000;
 
 /** App of accounts the registry names no app for. */
 export const DEFAULT_APP = 'default';
-
-/** Account alarms that explain an account's own silence (it then leaves the fleet pool). */
-const ACCOUNT_ALARMS: readonly AlarmType[] = [
-  'silence',
-  'subscription',
-  'token',
-  'token_invalid',
-  'webhook_gap',
-];
 
 /** The silence watch of an engine. Created by `createSwitchboard`; usable alone in tests. */
 export interface Watch {
@@ -350,115 +328,18 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     return Math.max(1, Math.ceil(moved / 25)) + moved;
   };
 
-  /** Accounts (`channel:accountId`) with an account alarm raised: one pass over the few active alarms. */
-  const accountsInAlarm = () =>
-    new Set(
-      alarms
-        .active()
-        .filter((a) => ACCOUNT_ALARMS.includes(a.type))
-        .map((a) => `${a.channel}:${a.accountId}`),
-    );
-
-  // The rate moves with the hour of week, observed hours by the hour: once per account and hour is enough.
-  const hourly = new Map<AccountState, { hour: number; rate: number; observedHours: number }>();
-  const fleetInfo = (inAlarm: Set<string>) => (channel: string, accountId: string) => {
-    const key = `${channel}:${accountId}`;
-    const s = states.get(key);
-    if (!s || !traffic.has(s)) return undefined;
-    const hour = Math.floor(clock.now() / 3_600_000);
-    let cached = hourly.get(s);
-    if (cached?.hour !== hour) {
-      const prior = priorFor(options.silence ?? {}, channel, accountId);
-      cached = {
-        hour,
-        rate: rateAt(s.baseline, prior, clock.now()) * silenceWeight(s.baseline),
-        observedHours: observedHours(s.baseline),
-      };
-      hourly.set(s, cached);
-    }
-    return {
-      weightedRatePerHour: cached.rate,
-      observedHours: cached.observedHours,
-      watchingSince: s.watchingSince,
-      served: deps.serves ? deps.serves(channel, accountId) : true,
-      inAccountAlarm: inAlarm.has(key),
-    };
-  };
-
-  /**
-   * One app when another app of the channel demonstrably still speaks (at least two of its accounts
-   * received webhooks since the silence began); platform-wide otherwise, and as soon as two apps are down.
-   */
-  const scopeOf = (outage: FleetTransition['outage'], pools: readonly FleetPoolHealth[]) => {
-    const others = pools.filter((p) => p.channel === outage.channel && p.appId !== outage.appId);
-    if (others.some((p) => p.outage)) return 'platform';
-    const speaking = others.some((p) => fleet.speakersSince(p.channel, p.appId, outage.since) >= 2);
-    return speaking ? 'app' : 'platform';
-  };
-
-  const raisePooled = (outage: FleetTransition['outage'], scope: 'app' | 'platform', repeat: boolean) => {
-    const v = outage.verdict;
-    // Platform-wide: every app's silent accounts are in scope, those of pools too small to alarm too.
-    const silent =
-      scope === 'platform' && outage.signal === 'inbound'
-        ? fleet.silentSince(outage.channel, outage.since)
-        : outage.silentAccounts;
-    const tenants = new Set<string>();
-    for (const a of silent) {
-      const tenant = deps.accountInfo?.(outage.channel, a)?.tenantId;
-      if (tenant) tenants.add(tenant);
-    }
-    const where = scope === 'platform' ? 'platform-wide' : `app ${outage.appId}`;
-    alarms.raise({
-      type: 'platform_outage',
-      channel: outage.channel,
-      accountId: `app:${outage.appId}`,
-      severity: 'critical',
-      repeat,
-      message: v
-        ? `${where}: ${v.speakers} of ${v.expectedSpeakers.toFixed(1)} expected ${outage.channel} accounts spoke in the last ${v.windowMs / 1000} s ` +
-          `(P = ${v.probability.toExponential(2)} < ${v.threshold.toExponential(2)}); ${outage.silentAccounts.length} of ${outage.pooled} accounts silent`
-        : `${where}: sends on ${outage.silentAccounts.length} ${outage.channel} accounts got no echo / status webhook since ${new Date(outage.since).toISOString()}`,
-      data: {
-        scope,
-        appId: outage.appId,
-        signal: outage.signal,
-        since: outage.since,
-        ...(v ? { ...v } : {}),
-        pooled: outage.pooled,
-        silentAccounts: silent,
-        tenants: tenants.size,
-      },
-    });
-  };
-
-  const checkFleet = async () => {
-    const transitions = fleet.check(clock.now(), fleetInfo(accountsInAlarm()));
-    if (transitions.length === 0) return;
-    const pools = fleet.pools();
-    for (const t of transitions) {
-      const { outage } = t;
-      const id = `app:${outage.appId}`;
-      if (t.type === 'cleared') {
-        alarms.clear('platform_outage', outage.channel, id, t.reason);
-        continue;
-      }
-      const scope = scopeOf(outage, pools);
-      raisePooled(outage, scope, false);
-      // A second app of the channel down too: the ones raised as one app's problem are platform-wide.
-      if (scope === 'platform')
-        for (const p of pools)
-          if (
-            p.outage &&
-            p.channel === outage.channel &&
-            p.appId !== outage.appId &&
-            alarms
-              .active()
-              .some((x) => x.id === `platform_outage:${p.channel}:app:${p.appId}` && x.data.scope === 'app')
-          )
-            raisePooled(p.outage, 'platform', true);
-    }
-  };
+  const checkFleet = createPooledCheck({
+    fleet,
+    alarms,
+    clock,
+    watched: (channel, accountId) => {
+      const s = states.get(`${channel}:${accountId}`);
+      return s && traffic.has(s) ? s : undefined;
+    },
+    prior: (channel, accountId) => priorFor(options.silence ?? {}, channel, accountId),
+    serves: deps.serves,
+    tenantOf: (channel, accountId) => deps.accountInfo?.(channel, accountId)?.tenantId ?? undefined,
+  });
 
   const check = async () => {
     const now = clock.now();
@@ -515,7 +396,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         .filter((i) => i.scope.channel === channel)
         .flatMap((i) => i.scope.accounts),
     );
-    const inAlarm = accountsInAlarm();
+    const inAlarm = accountsInAlarm(alarms);
     const keyed = ids.map((id) => {
       const s = states.get(`${channel}:${id}`);
       const urgent = incidentAccounts.has(id) || inAlarm.has(`${channel}:${id}`);
