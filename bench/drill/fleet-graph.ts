@@ -182,7 +182,8 @@ export async function createFleetGraph(options: FleetGraphOptions): Promise<Flee
     // The budget's reading moves with each usage header: sampled every simulated 10 s, not every step.
     if (clock.now() - budgetReadAt >= 10_000) {
       budgetReadAt = clock.now();
-      for (const b of watch.budget()) if (b.shared) budgetPeakPercent = Math.max(budgetPeakPercent, b.percent);
+      for (const b of watch.budget())
+        if (b.shared) budgetPeakPercent = Math.max(budgetPeakPercent, b.percent);
     }
     // The clock stands still while Graph calls are on the wire: a call takes no simulated time, the
     // pace is the limiter's and the budget's alone (not this machine's HTTP latency).

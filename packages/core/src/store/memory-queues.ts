@@ -255,7 +255,9 @@ export function createMemoryEvents(guard: MemoryGuard): EventStore {
     async list(query) {
       guard.check();
       const rows =
-        query.conversationId === undefined ? bySeq.values() : (byConversation.get(query.conversationId) ?? []);
+        query.conversationId === undefined
+          ? bySeq.values()
+          : (byConversation.get(query.conversationId) ?? []);
       const out = [...rows].filter(
         (r) =>
           (query.since === undefined || r.timestamp >= query.since) &&
