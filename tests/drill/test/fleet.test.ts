@@ -10,7 +10,7 @@ import {
 const SECOND = 1_000;
 /**
  * The outage variants run the issue's fleet (2,000 Instagram, 1,000 Messenger, 1,000 WhatsApp accounts
- * across 300 tenants). The quiet month takes ~10 min of real time on it, so `npm test` runs 7 quiet days
+ * across 300 tenants). The quiet month takes ~6 min of real time on it, so `npm test` runs 7 quiet days
  * on a quarter of the fleet (500 / 250 / 250 accounts, 75 tenants); `FLEET_FULL=1` runs 30 days on the
  * full fleet.
  */
