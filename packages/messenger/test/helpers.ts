@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ChannelEvent, ChannelEvent as ChannelEventSchema } from '@switchboard/core';
+import type { MetaSimulator, SimAccount } from '@switchboard/simulator';
 import { expect } from 'vitest';
-import { createMessengerAdapter } from '../src/index.js';
+import { createMessengerAdapter, type MessengerAdapterConfig } from '../src/index.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 export const APP_SECRET = 'f3a1b2c4d5e6f70812345678abcdef90';
@@ -18,6 +19,22 @@ export const offlineAdapter = () =>
     pageIds: [PAGE],
     accessToken: 'EAAtesttoken000000000000',
     graphBaseUrl: 'http://127.0.0.1:9',
+  });
+
+/** The adapter for one simulated Messenger Page, pointed at the simulator's Graph API. */
+export const simAdapter = (
+  sim: MetaSimulator,
+  account: SimAccount,
+  options: Partial<MessengerAdapterConfig> = {},
+) =>
+  createMessengerAdapter({
+    appId: sim.world.app.id,
+    appSecret: sim.world.app.secret,
+    verifyToken: sim.world.app.verifyToken,
+    pageIds: [account.accountId],
+    accessToken: account.token,
+    graphBaseUrl: sim.url,
+    ...options,
   });
 
 /** Parses a fixture, asserts no problems and valid events, returns the events. */

@@ -11,7 +11,8 @@ import {
 import { toNodeListener } from '@switchboard/core/node';
 import { type MetaSimulator, type SimAccount, startMetaSimulator } from '@switchboard/simulator';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMessengerAdapter, type MessengerAdapter, type ProfileSettings } from '../src/index.js';
+import type { MessengerAdapter, ProfileSettings } from '../src/index.js';
+import { simAdapter } from './helpers.js';
 
 let sim: MetaSimulator;
 let account: SimAccount;
@@ -23,14 +24,7 @@ let server: Server | undefined;
 beforeEach(async () => {
   sim = await startMetaSimulator({ seed: 17 });
   account = sim.account('messenger');
-  adapter = createMessengerAdapter({
-    appId: sim.world.app.id,
-    appSecret: sim.world.app.secret,
-    verifyToken: sim.world.app.verifyToken,
-    pageIds: [account.accountId],
-    accessToken: account.token,
-    graphBaseUrl: sim.url,
-  });
+  adapter = simAdapter(sim, account);
   store = createMemoryStore();
   switchboard = createSwitchboard({
     adapters: [adapter],

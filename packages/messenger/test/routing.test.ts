@@ -14,7 +14,8 @@ import { toNodeListener } from '@switchboard/core/node';
 import { type MetaSimulator, type SimAccount, startMetaSimulator } from '@switchboard/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createMessengerAdapter, META_INBOX_APP_IDS, type MessengerAdapter } from '../src/index.js';
+import { META_INBOX_APP_IDS, type MessengerAdapter } from '../src/index.js';
+import { simAdapter } from './helpers.js';
 
 type Handover = z.infer<typeof HandoverEvent>;
 
@@ -27,14 +28,7 @@ let server: Server;
 let seen: ChannelEvent[];
 
 async function startEngine(options: { standby?: 'record' | 'dispatch' } = {}) {
-  adapter = createMessengerAdapter({
-    appId: sim.world.app.id,
-    appSecret: sim.world.app.secret,
-    verifyToken: sim.world.app.verifyToken,
-    pageIds: [account.accountId],
-    accessToken: account.token,
-    graphBaseUrl: sim.url,
-  });
+  adapter = simAdapter(sim, account);
   store = createMemoryStore();
   switchboard = createSwitchboard({
     adapters: [adapter],
