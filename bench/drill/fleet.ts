@@ -44,8 +44,8 @@ export const FULL_FLEET: Omit<FleetShape, 'seed'> = {
 export const GRAPH_LIMITS = { appCallsPerHour: 6_000, objectCallsPerHour: 4_800 };
 /** Reconciliation period of the drill's engine (each pass lists every Instagram account once). */
 export const RECONCILE_INTERVAL_MS = 10 * MINUTE;
-/** The fleet `npm test` runs (FLEET_FULL=1 runs the full one). */
-export const CI_FLEET: Omit<FleetShape, 'seed'> = {
+/** A quarter of the fleet (`FLEET_FULL=0 npm run drill -- --fleet`): quicker runs while tuning. */
+export const QUARTER_FLEET: Omit<FleetShape, 'seed'> = {
   instagram: 500,
   messenger: 250,
   whatsapp: 250,
@@ -111,7 +111,7 @@ const adapterOf = (channel: FleetChannel, ids: string[]) =>
 export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDrillResult> {
   const started = performance.now();
   const cpuAtStart = process.cpuUsage();
-  const fleetShape = options.fleet ?? CI_FLEET;
+  const fleetShape = options.fleet ?? FULL_FLEET;
   const seed = options.seed ?? 19;
   const variant = options.variant;
   const quiet = variant === 'quiet';
@@ -164,15 +164,25 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
   };
   const connected = (a: FleetAccount, at: number) =>
     (joinAt.get(a) ?? Number.NEGATIVE_INFINITY) <= at && (leaveAt.get(a) ?? Number.POSITIVE_INFINITY) > at;
+  // The watch asks these for every account at every check: by channel, then id (no key to build).
+  const byChannel = new Map<
+    string,
+    Map<string, { account: FleetAccount; appId: string; tenantId: string }>
+  >();
+  for (const a of accounts) {
+    const ids = byChannel.get(a.channel) ?? new Map();
+    ids.set(a.accountId, { account: a, appId: a.appId, tenantId: a.tenantId });
+    byChannel.set(a.channel, ids);
+  }
+  const lookUp = (channel: string, accountId: string) => byChannel.get(channel)?.get(accountId);
 
   const clock = new ManualClock(start);
   const store = createMemoryStore();
   const logger = createLogger({ level: 'silent' });
-  const byKey = new Map(accounts.map((a) => [`${a.channel}:${a.accountId}`, a]));
   const alarms = createAlarmCenter({
     clock,
     logger,
-    tenantOf: (channel, accountId) => byKey.get(`${channel}:${accountId}`)?.tenantId,
+    tenantOf: (channel, accountId) => lookUp(channel, accountId)?.tenantId,
   });
   for (const a of accounts)
     if (!joinAt.has(a))
@@ -197,13 +207,10 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
       countUnrecoverable: async () => {},
       alarms,
       serves: (channel, accountId) => {
-        const a = byKey.get(`${channel}:${accountId}`);
-        return !!a && connected(a, clock.now());
+        const a = lookUp(channel, accountId);
+        return !!a && connected(a.account, clock.now());
       },
-      accountInfo: (channel, accountId) => {
-        const a = byKey.get(`${channel}:${accountId}`);
-        return a ? { appId: a.appId, tenantId: a.tenantId } : undefined;
-      },
+      accountInfo: lookUp,
     },
     {
       reconcile: { enabled: false },

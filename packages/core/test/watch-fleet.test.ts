@@ -9,7 +9,7 @@ import {
   ManualClock,
   type Store,
 } from '../src/index.js';
-import { createFleetDetector, poissonCdf } from '../src/watch/fleet.js';
+import { createFleetDetector, type FleetPoolHealth, poissonCdf } from '../src/watch/fleet.js';
 import {
   createAlarmCenter,
   createWatch,
@@ -21,6 +21,7 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const START = Date.parse('2024-07-11T08:00:00Z');
+const DAY = 24 * HOUR;
 
 /** mulberry32: reproducible traffic. */
 function prng(seed: number) {
@@ -272,6 +273,49 @@ describe('pooled (fleet) detection', { timeout: 120_000 }, () => {
     await w.run(w.clock.now() + 20 * SECOND);
     expect(pooled(w.cleared).some((c) => c.id === alarm?.id)).toBe(true);
     await w.watch.stop();
+  });
+
+  it('quiet hours calibrated apart from busy ones: no alarm at night where the baselines overstate it, a stop at night still alarms', () => {
+    // 300 accounts that really get 6 messages an hour by day (08–20 UTC) and 0.4 at night, with baselines
+    // half that shape and half the daily mean (a quiet account's hour-of-week buckets are shrunk towards
+    // its mean): summed, they overstate the night 4.5 times and understate the day.
+    const d = createFleetDetector();
+    const random = prng(11);
+    const ids = Array.from({ length: 300 }, (_, i) => `a${i}`);
+    for (const id of ids) d.track('x', 'app', id, null);
+    const day = (t: number) => {
+      const h = new Date(t).getUTCHours();
+      return h >= 8 && h < 20;
+    };
+    let now = START;
+    const info = () => ({
+      weightedRatePerHour: 0.5 * (day(now) ? 6 : 0.4) + 0.5 * 3.2,
+      observedHours: 500,
+      watchingSince: 0,
+      served: true,
+      inAccountAlarm: false,
+    });
+    const run = (until: number, speaking: boolean) => {
+      for (; now < until; now += 10 * SECOND) {
+        const chance = 1 - Math.exp(-(day(now) ? 6 : 0.4) / 360);
+        if (speaking) for (const id of ids) if (random() < chance) d.inbound('x', 'app', id, now);
+        d.check(now, info);
+      }
+    };
+    const pool = () => d.pools()[0] as FleetPoolHealth;
+    run(START + 3 * DAY + 4 * HOUR, true);
+    expect(pool().outage).toBeNull();
+    const dayFactor = pool().calibration[4] as number;
+    // Three nights: the night's level has learned its own, lower ratio.
+    run(START + 3 * DAY + 18 * HOUR, true);
+    expect(pool().outage).toBeNull();
+    expect(pool().calibration[4] as number).toBeLessThan(0.5 * dayFactor);
+    // Every account stops at 02:00: the night's own calibration still sees it, in minutes.
+    const stop = now;
+    run(stop + 30 * MINUTE, false);
+    const outage = pool().outage;
+    expect(outage).not.toBeNull();
+    expect((outage?.raisedAt as number) - stop).toBeLessThanOrEqual(20 * MINUTE);
   });
 
   it('the detector alone: O(1) bookkeeping, a single account can never make a pool broad', () => {

@@ -94,6 +94,11 @@ export function createAlarmCenter(deps: {
   tenantOf?: (channel: string, accountId: string) => string | undefined;
 }): AlarmCenter {
   const raised = new Map<string, Alarm>();
+  /**
+   * Raised alarms per account id: `isRaised` and `clear` run for every inbound event and every account at
+   * every check, and most accounts have none (no id to build and hash then).
+   */
+  const perAccount = new Map<string, number>();
   const log: Alarm[] = [];
   const handlers = new Set<AlarmHandler>();
 
@@ -142,19 +147,25 @@ export function createAlarmCenter(deps: {
         repeats: previous ? previous.repeats + 1 : 0,
       };
       raised.set(id, alarm);
+      if (!previous) perAccount.set(input.accountId, (perAccount.get(input.accountId) ?? 0) + 1);
       if (!previous || input.repeat) emit(alarm);
       return alarm;
     },
     clear(type, channel, accountId, message) {
+      if (!perAccount.has(accountId)) return undefined;
       const id = alarmId(type, channel, accountId);
       const previous = raised.get(id);
       if (!previous) return undefined;
       raised.delete(id);
+      const left = (perAccount.get(accountId) ?? 1) - 1;
+      if (left > 0) perAccount.set(accountId, left);
+      else perAccount.delete(accountId);
       const alarm: Alarm = { ...previous, state: 'cleared', message, at: deps.clock.now() };
       emit(alarm);
       return alarm;
     },
-    isRaised: (type, channel, accountId) => raised.has(alarmId(type, channel, accountId)),
+    isRaised: (type, channel, accountId) =>
+      perAccount.has(accountId) && raised.has(alarmId(type, channel, accountId)),
     active: () => [...raised.values()],
     history: () => [...log],
     on(handler) {

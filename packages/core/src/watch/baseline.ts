@@ -165,10 +165,17 @@ export function expectedEvents(
     total += weeks * perWeek;
     t += weeks * WEEK_MS;
   }
+  if (t >= to) return total;
+  // Hour by hour, the bucket index stepping along (a quiet account's silence spans days of hours).
+  const { counts, hours } = state;
+  const k = prior.bucketWeightHours;
+  const base = overall * k;
+  let h = hourOfWeek(t);
   while (t < to) {
     const end = Math.min(to, (Math.floor(t / HOUR_MS) + 1) * HOUR_MS);
-    total += (bucketRate(state, prior, hourOfWeek(t), overall) * (end - t)) / HOUR_MS;
+    total += (((base + (counts[h] ?? 0)) / (k + (hours[h] ?? 0))) * (end - t)) / HOUR_MS;
     t = end;
+    h = h + 1 === HOURS_PER_WEEK ? 0 : h + 1;
   }
   return total;
 }

@@ -1,4 +1,4 @@
-import { alarmThreshold, DAY_MS, MINUTE_MS } from './poisson.js';
+import { alarmThreshold, DAY_MS, HOUR_MS, MINUTE_MS } from './poisson.js';
 
 /**
  * Pooled (fleet) detection. One account's silence says little when it gets a few messages a day; the
@@ -17,8 +17,8 @@ import { alarmThreshold, DAY_MS, MINUTE_MS } from './poisson.js';
  *   account going silent lowers the count by at most one, so it can never raise the alarm alone.
  *
  * Cost: O(1) per event (a histogram of each pool's "last spoke" times in 10 s slots), O(pool) per
- * refresh (every `refreshMs`, when the hour changes, and when membership changes), O(windows × slots)
- * per check. No per-account timer.
+ * refresh (every `refreshMs` a look at who takes part; every member's rate again when the hour or the
+ * membership changed), O(windows × slots) per check. No per-account timer.
  */
 export interface FleetOptions {
   /** Default true. */
@@ -38,7 +38,10 @@ export interface FleetOptions {
    * platform runs several pools (channels × apps), so its budget is much tighter than an account's.
    */
   falseAlarmPeriodMs: number;
-  /** Expected rates are recomputed this often, aligned to the clock (a divisor of an hour). Default 5 min. */
+  /**
+   * Membership (served, account alarms) is looked at this often, aligned to the clock (a divisor of an
+   * hour), and a calibration sample taken; rates are recomputed hourly and when membership moved. Default 5 min.
+   */
   refreshMs: number;
   /** An account takes part once its baseline has this many observed hours. Default 1. */
   minObservedHours: number;
@@ -61,6 +64,15 @@ export const DEFAULT_FLEET: FleetOptions = {
   minObservedHours: 1,
   confirmationDeadlineMs: 120_000,
 };
+
+/** What the detector asks about each account at refresh time (`key` is `channel:accountId`). */
+export type FleetInfo = (channel: string, accountId: string, key: string) => FleetAccountInfo | undefined;
+/** The part of `FleetInfo` that can change within the hour: asked at every refresh between the hourly ones. */
+export type FleetStatus = (
+  channel: string,
+  accountId: string,
+  key: string,
+) => Pick<FleetAccountInfo, 'served' | 'inAccountAlarm'> | undefined;
 
 /** What the detector needs to know about an account at refresh time. */
 export interface FleetAccountInfo {
@@ -106,7 +118,7 @@ export interface FleetPoolHealth {
   unconfirmedAccounts: number;
   /** Set while the pool is in a pooled alarm. */
   outage: FleetOutage | null;
-  /** Per window: observed ÷ expected speakers learned so far, the factor applied to the summed baselines. */
+  /** Per window: the factor applied to the summed baselines at the current level (observed ÷ expected speakers learned there). */
   calibration: number[];
 }
 
@@ -131,9 +143,13 @@ export type FleetTransition =
 
 interface Member {
   accountId: string;
+  /** `channel:accountId`, built once: the refresh asks about every member every few minutes. */
+  key: string;
   lastInboundAt: number | null;
   /** Events per ms, burstiness-weighted, at the last refresh; null = not pooled. */
   rate: number | null;
+  /** Its baseline can be pooled (observed long enough, a rate above zero), at the last rebuild. */
+  rated: boolean;
   watchingSince: number;
   /** Ring slot counted for this member's last inbound, or null when not counted. */
   slot: number | null;
@@ -167,37 +183,64 @@ interface Pool {
   calibration: FleetCalibration;
   /** Expected speakers per window before calibration, at the last refresh (compared at the next). */
   rawExpected: number[];
+  /** Per window: the calibration factor at the last refresh's level, and whether that level has learned. */
+  factors: number[];
+  learned: boolean[];
   /** Per window: every pooled account was watched over the whole window at the last refresh. */
   complete: boolean[];
   refreshedAt: number | null;
 }
 
 /**
- * The pool's own check of its baselines, per window: speakers observed against speakers expected at
- * past refreshes. Quiet accounts cannot learn their burstiness (a few messages a day) and busy ones
- * overstate it (bursts of bursts), so the pool learns, window by window, how the sum of its baselines
- * relates to what it really sees, and scales its expectation by that (between 0.25 and 2).
+ * The pool's own check of its baselines, per window and level: speakers observed against speakers
+ * expected at past refreshes. Quiet accounts cannot learn their burstiness (a few messages a day) and
+ * busy ones overstate it (bursts of bursts); a quiet account's hour-of-week buckets hold too little to
+ * show its day, so its baseline is flatter than its traffic. How the sum of the baselines relates to
+ * what the pool really sees therefore depends on how busy the hour is (in the fleet drill: 0.7 at night
+ * against 2 at the peak, after one factor for all hours). The pool learns the ratio per window and per
+ * level of expected speakers (half-octave bins: the hours of a day at the same level share what they learn)
+ * and scales its expectation by it (between 0.25 and 2).
  */
 export interface FleetCalibration {
-  observed: number[];
-  expected: number[];
+  /** Per window, per level bin: Σ speakers observed. */
+  observed: number[][];
+  /** Per window, per level bin: Σ speakers expected before calibration. */
+  expected: number[][];
 }
 
-/** Pseudo-observations per window at factor 1. */
+/** Pseudo-observations per window and level at factor 1. */
 const CALIBRATION_PRIOR = 10;
 /**
- * Expected speakers a window's calibration must have accumulated before that window may alarm: a pool
- * first learns how its baselines compare with what it sees (hours after a first start; the calibration
- * is kept in the store across restarts).
+ * Expected speakers a window's calibration must have accumulated at the current level (its kernel)
+ * before that window may alarm: a pool first learns how its baselines compare with what it sees (hours
+ * after a first start for busy hours, a night or more for quiet ones; the calibration is kept in the
+ * store across restarts).
  */
 export const CALIBRATION_MIN = 200;
-/** Old samples fade: each new one multiplies the sums by this (about a week of 5 min refreshes). */
+/** Old samples fade: each new one multiplies the window's sums (every level) by this (about a week of 5 min refreshes). */
 const CALIBRATION_DECAY = 1 - 1 / 2016;
-const calibrationFactor = (c: FleetCalibration, w: number) =>
-  Math.min(
-    2,
-    Math.max(0.25, ((c.observed[w] ?? 0) + CALIBRATION_PRIOR) / ((c.expected[w] ?? 0) + CALIBRATION_PRIOR)),
-  );
+/** Level bins: half octaves of a window's expected speakers before calibration, from 2^-8 to 2^16. */
+const LEVEL_BINS = 49;
+const levelOf = (mu: number) => Math.min(LEVEL_BINS - 1, Math.max(0, 2 * Math.log2(mu) + 16));
+const emptyCalibration = (windows: number): FleetCalibration => ({
+  observed: Array.from({ length: windows }, () => new Array<number>(LEVEL_BINS).fill(0)),
+  expected: Array.from({ length: windows }, () => new Array<number>(LEVEL_BINS).fill(0)),
+});
+
+/**
+ * The factor for window `w` at `mu` expected speakers: its nearest level bin's ratio, and whether that
+ * bin has learned enough. Only the bin itself counts: a busy neighbour (the day's peak, sampled many
+ * more times) would otherwise outweigh the quiet hours' own ratio.
+ */
+const calibrationAt = (c: FleetCalibration, w: number, mu: number) => {
+  const bin = Math.round(levelOf(mu));
+  const o = c.observed[w]?.[bin] ?? 0;
+  const e = c.expected[w]?.[bin] ?? 0;
+  return {
+    factor: Math.min(2, Math.max(0.25, (o + CALIBRATION_PRIOR) / (e + CALIBRATION_PRIOR))),
+    learned: e >= CALIBRATION_MIN,
+  };
+};
 
 const SLOT_MS = 10_000;
 
@@ -222,11 +265,12 @@ export interface FleetDetector {
   confirmed(channel: string, appId: string, accountId: string, at: number): void;
   /** Adds an account to its pool (idempotent); moving apps moves it. */
   track(channel: string, appId: string, accountId: string, lastInboundAt: number | null): void;
-  /** Recomputes expected rates where due and evaluates every pool. */
-  check(
-    now: number,
-    info: (channel: string, accountId: string) => FleetAccountInfo | undefined,
-  ): FleetTransition[];
+  /**
+   * Recomputes expected rates where due and evaluates every pool. `info` is asked about every member
+   * when the hour changes (rates are per hour of week) or the pool changed; at the refreshes between,
+   * `status` only (when given), and `info` again if some member's part in the pool moved.
+   */
+  check(now: number, info: FleetInfo, status?: FleetStatus): FleetTransition[];
   pools(): FleetPoolHealth[];
   /** Calibration per pool (`channel\u0000appId`), to persist across restarts. */
   calibrations(): Record<string, FleetCalibration>;
@@ -247,6 +291,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
   const pools = new Map<string, Pool>();
   const poolByAccount = new Map<string, Pool>();
   let lastRefreshSlot = Number.NaN;
+  let lastRefreshHour = Number.NaN;
 
   const poolFor = (channel: string, appId: string): Pool => {
     const k = `${channel}\u0000${appId}`;
@@ -268,8 +313,10 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         outage: null,
         clearedAt: null,
         dirty: true,
-        calibration: { observed: windows.map(() => 0), expected: windows.map(() => 0) },
+        calibration: emptyCalibration(windows.length),
         rawExpected: windows.map(() => 0),
+        factors: windows.map(() => 1),
+        learned: windows.map(() => false),
         complete: windows.map(() => false),
         refreshedAt: null,
       };
@@ -319,8 +366,10 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     if (!m) {
       m = {
         accountId,
+        key: `${channel}:${accountId}`,
         lastInboundAt: null,
         rate: null,
+        rated: false,
         watchingSince: 0,
         slot: null,
         unconfirmedSince: null,
@@ -355,25 +404,8 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     return out;
   };
 
-  const refresh = (p: Pool, now: number, info: (c: string, a: string) => FleetAccountInfo | undefined) => {
-    advance(p, Math.floor(now / SLOT_MS));
-    // One calibration sample per window, unless an outage (recent enough to be in a window) or a
-    // membership change spoiled it.
-    const quietSince = p.clearedAt === null ? true : now - p.clearedAt > longest;
-    if (
-      p.refreshedAt !== null &&
-      !p.outage &&
-      !p.dirty &&
-      quietSince &&
-      now - p.refreshedAt <= o.refreshMs + o.checkIntervalMs
-    )
-      for (let w = 0; w < windows.length; w++) {
-        // Observed speakers count every pooled account: compare only when all were expected too.
-        if (!p.complete[w] || !((p.rawExpected[w] as number) > 0)) continue;
-        const c = p.calibration;
-        c.observed[w] = (c.observed[w] ?? 0) * CALIBRATION_DECAY + speakers(p, now, windows[w] as number);
-        c.expected[w] = (c.expected[w] ?? 0) * CALIBRATION_DECAY + (p.rawExpected[w] ?? 0);
-      }
+  /** Every member's rate, chances and ring slot from `info`: the pool's expected speakers before calibration. */
+  const rebuildMembers = (p: Pool, now: number, info: FleetInfo) => {
     p.ring.fill(0);
     p.lastPooledInboundAt = null;
     p.pooled = 0;
@@ -382,13 +414,11 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
     p.complete = windows.map(() => true);
     for (const m of p.members.values()) {
       m.slot = null;
-      const i = info(p.channel, m.accountId);
+      const i = info(p.channel, m.accountId, m.key);
+      m.rated = !!i && i.observedHours >= o.minObservedHours && i.weightedRatePerHour > 0;
       // During an outage the pool is frozen: the account alarms it causes must not shrink it.
       m.rate =
-        i?.served &&
-        (!i.inAccountAlarm || p.outage !== null) &&
-        i.observedHours >= o.minObservedHours &&
-        i.weightedRatePerHour > 0
+        i && m.rated && i.served && (!i.inAccountAlarm || p.outage !== null)
           ? i.weightedRatePerHour / 3_600_000
           : null;
       if (m.rate === null || !i) continue;
@@ -411,7 +441,64 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
       count(p, m);
     }
     p.rawExpected = [...p.expected];
-    p.expected = p.expected.map((mu, w) => mu * calibrationFactor(p.calibration, w));
+  };
+
+  /** Whether a member joined or left the pooled set (served, account alarm) since the last rebuild. */
+  const membershipMoved = (p: Pool, status: FleetStatus) => {
+    for (const m of p.members.values()) {
+      const s = status(p.channel, m.accountId, m.key);
+      const pooled = !!s?.served && (!s.inAccountAlarm || p.outage !== null) && m.rated;
+      if (pooled !== (m.rate !== null)) return true;
+    }
+    return false;
+  };
+
+  /**
+   * A calibration sample, then (`rebuild`) every member's rate, chances and ring slot again, then the
+   * expected speakers at the calibration of their level.
+   */
+  const refresh = (p: Pool, now: number, info: FleetInfo, rebuild: boolean) => {
+    advance(p, Math.floor(now / SLOT_MS));
+    // One calibration sample per window, unless an outage (recent enough to be in a window) or a
+    // membership change spoiled it.
+    const quietSince = p.clearedAt === null ? true : now - p.clearedAt > longest;
+    if (
+      p.refreshedAt !== null &&
+      !p.outage &&
+      !p.dirty &&
+      quietSince &&
+      now - p.refreshedAt <= o.refreshMs + o.checkIntervalMs
+    )
+      for (let w = 0; w < windows.length; w++) {
+        // Observed speakers count every pooled account: compare only when all were expected too.
+        const raw = p.rawExpected[w] as number;
+        if (!p.complete[w] || !(raw > 0)) continue;
+        const observed = p.calibration.observed[w] as number[];
+        const expected = p.calibration.expected[w] as number[];
+        for (let b = 0; b < LEVEL_BINS; b++) {
+          observed[b] = (observed[b] as number) * CALIBRATION_DECAY;
+          expected[b] = (expected[b] as number) * CALIBRATION_DECAY;
+        }
+        // Split between the two nearest bins, so a level on a bins' border feeds both.
+        const level = levelOf(raw);
+        const lo = Math.floor(level);
+        const share = level - lo;
+        const spoke = speakers(p, now, windows[w] as number);
+        for (const [b, part] of [
+          [lo, 1 - share],
+          [Math.min(LEVEL_BINS - 1, lo + 1), share],
+        ] as const) {
+          observed[b] = (observed[b] as number) + part * spoke;
+          expected[b] = (expected[b] as number) + part * raw;
+        }
+      }
+    if (rebuild) rebuildMembers(p, now, info);
+    for (let w = 0; w < windows.length; w++) {
+      const { factor, learned } = calibrationAt(p.calibration, w, p.rawExpected[w] as number);
+      p.factors[w] = factor;
+      p.learned[w] = learned;
+      p.expected[w] = (p.rawExpected[w] as number) * factor;
+    }
     p.refreshedAt = now;
     p.dirty = false;
   };
@@ -420,7 +507,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
   const calibrated = (p: Pool, ms: number) => {
     const hi = windows.findIndex((x) => x >= ms);
     const lo = windows[hi] === ms ? hi : hi - 1;
-    return [lo, hi].every((w) => w < 0 || (p.calibration.expected[w] ?? 0) >= CALIBRATION_MIN);
+    return [lo, hi].every((w) => w < 0 || p.learned[w] === true);
   };
 
   /** Expected speakers over any window, interpolated between the windows (μ is concave: an underestimate). */
@@ -513,14 +600,23 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
         p.lastInboundAt = Math.max(p.lastInboundAt ?? 0, lastInboundAt);
       }
     },
-    check(now, info) {
+    check(now, info, status) {
       // Aligned to the clock, so every hour starts a refresh (the rates are per hour of week).
       const slot = Math.floor(now / o.refreshMs);
       const due = slot !== lastRefreshSlot;
       lastRefreshSlot = slot;
+      const hour = Math.floor(now / HOUR_MS);
+      const newHour = hour !== lastRefreshHour;
+      lastRefreshHour = hour;
       const out: FleetTransition[] = [];
       for (const p of pools.values()) {
-        if (due || p.dirty) refresh(p, now, info);
+        if (due || p.dirty) {
+          // Rates move with the hour; within it only membership does (and, after a start or a join,
+          // the windows that are not yet complete).
+          const rebuild =
+            newHour || p.dirty || !status || !p.complete.every(Boolean) || membershipMoved(p, status);
+          refresh(p, now, info, rebuild);
+        }
         advance(p, Math.floor(now / SLOT_MS));
         p.windows = evaluate(p, now);
         if (!o.enabled) continue;
@@ -597,25 +693,37 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
           windows: p.windows,
           unconfirmedAccounts: unconfirmed,
           outage: p.outage,
-          calibration: windows.map((_, w) => calibrationFactor(p.calibration, w)),
+          calibration: [...p.factors],
         };
       }),
     calibrations: () =>
       Object.fromEntries(
         [...pools].map(([k, p]) => [
           k,
-          { observed: [...p.calibration.observed], expected: [...p.calibration.expected] },
+          {
+            observed: p.calibration.observed.map((xs) => [...xs]),
+            expected: p.calibration.expected.map((xs) => [...xs]),
+          },
         ]),
       ),
     restoreCalibrations(saved) {
       for (const [k, c] of Object.entries(saved)) {
         const [channel, appId] = k.split('\u0000');
-        const ok = (xs: unknown): xs is number[] =>
-          Array.isArray(xs) &&
-          xs.length === windows.length &&
-          xs.every((x) => typeof x === 'number' && x >= 0);
+        // Calibrations saved before the levels (one number per window) are dropped: the pool learns again.
+        const ok = (xss: unknown): xss is number[][] =>
+          Array.isArray(xss) &&
+          xss.length === windows.length &&
+          xss.every(
+            (xs) =>
+              Array.isArray(xs) &&
+              xs.length === LEVEL_BINS &&
+              xs.every((x) => typeof x === 'number' && x >= 0),
+          );
         if (!channel || appId === undefined || !ok(c?.observed) || !ok(c?.expected)) continue;
-        poolFor(channel, appId).calibration = { observed: [...c.observed], expected: [...c.expected] };
+        poolFor(channel, appId).calibration = {
+          observed: c.observed.map((xs) => [...xs]),
+          expected: c.expected.map((xs) => [...xs]),
+        };
       }
     },
     speakersSince(channel, appId, since) {

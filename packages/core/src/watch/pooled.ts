@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { AlarmCenter, AlarmType } from './alarms.js';
 import { type BaselinePrior, observedHours, rateAt, silenceWeight } from './baseline.js';
-import type { FleetDetector, FleetPoolHealth, FleetTransition } from './fleet.js';
+import type { FleetDetector, FleetInfo, FleetPoolHealth, FleetStatus, FleetTransition } from './fleet.js';
 import type { AccountState } from './state.js';
 
 /** Account alarms that explain an account's own silence (it then leaves the fleet pool). */
@@ -32,8 +32,8 @@ export function createPooledCheck(deps: {
   fleet: FleetDetector;
   alarms: AlarmCenter;
   clock: Clock;
-  /** The account's state when its inbound traffic is watched. */
-  watched(channel: string, accountId: string): AccountState | undefined;
+  /** The account's state (by `channel:accountId`) when its inbound traffic is watched. */
+  watched(key: string): AccountState | undefined;
   prior(channel: string, accountId: string): BaselinePrior;
   serves?: (channel: string, accountId: string) => boolean;
   tenantOf(channel: string, accountId: string): string | undefined;
@@ -42,27 +42,29 @@ export function createPooledCheck(deps: {
 
   // The rate moves with the hour of week, observed hours by the hour: once per account and hour is enough.
   const hourly = new Map<AccountState, { hour: number; rate: number; observedHours: number }>();
-  const info = (inAlarm: Set<string>) => (channel: string, accountId: string) => {
-    const s = deps.watched(channel, accountId);
-    if (!s) return undefined;
-    const hour = Math.floor(clock.now() / 3_600_000);
-    let cached = hourly.get(s);
-    if (cached?.hour !== hour) {
-      cached = {
-        hour,
-        rate: rateAt(s.baseline, deps.prior(channel, accountId), clock.now()) * silenceWeight(s.baseline),
-        observedHours: observedHours(s.baseline),
+  const info =
+    (inAlarm: Set<string>): FleetInfo =>
+    (channel, accountId, key) => {
+      const s = deps.watched(key);
+      if (!s) return undefined;
+      const hour = Math.floor(clock.now() / 3_600_000);
+      let cached = hourly.get(s);
+      if (cached?.hour !== hour) {
+        cached = {
+          hour,
+          rate: rateAt(s.baseline, deps.prior(channel, accountId), clock.now()) * silenceWeight(s.baseline),
+          observedHours: observedHours(s.baseline),
+        };
+        hourly.set(s, cached);
+      }
+      return {
+        weightedRatePerHour: cached.rate,
+        observedHours: cached.observedHours,
+        watchingSince: s.watchingSince,
+        served: deps.serves ? deps.serves(channel, accountId) : true,
+        inAccountAlarm: inAlarm.has(key),
       };
-      hourly.set(s, cached);
-    }
-    return {
-      weightedRatePerHour: cached.rate,
-      observedHours: cached.observedHours,
-      watchingSince: s.watchingSince,
-      served: deps.serves ? deps.serves(channel, accountId) : true,
-      inAccountAlarm: inAlarm.has(`${channel}:${accountId}`),
     };
-  };
 
   /**
    * One app when another app of the channel demonstrably still speaks (at least two of its accounts
@@ -111,8 +113,16 @@ export function createPooledCheck(deps: {
     });
   };
 
+  const status =
+    (inAlarm: Set<string>): FleetStatus =>
+    (channel, accountId, key) => ({
+      served: deps.serves ? deps.serves(channel, accountId) : true,
+      inAccountAlarm: inAlarm.has(key),
+    });
+
   return async () => {
-    const transitions = fleet.check(clock.now(), info(accountsInAlarm(alarms)));
+    const inAlarm = accountsInAlarm(alarms);
+    const transitions = fleet.check(clock.now(), info(inAlarm), status(inAlarm));
     if (transitions.length === 0) return;
     const pools = fleet.pools();
     for (const t of transitions) {

@@ -11,7 +11,14 @@ import {
   type AlarmType,
   createAlarmCenter,
 } from './alarms.js';
-import { accountRate, dispersionIndex, expectedEvents, recordEvent } from './baseline.js';
+import {
+  accountRate,
+  type BaselinePrior,
+  DEFAULT_PRIOR,
+  dispersionIndex,
+  expectedEvents,
+  recordEvent,
+} from './baseline.js';
 import { type CallBudgetBucket, createCallBudget } from './budget.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
 import { confirmedIds, createDeliveryWatch } from './delivery.js';
@@ -80,6 +87,11 @@ export interface WatchDeps {
 const FLEET_KEY = 'watch:fleet:calibration';
 /** A baseline is written at most this often (and on stop): a crash loses at most this much learning. */
 const BASELINE_SAVE_MS = 60 * 60_000;
+/**
+ * An account that received nothing since its last save has learned only time observed, which a crash
+ * can lose for longer: most accounts of a fleet are quiet most hours.
+ */
+const QUIET_BASELINE_SAVE_MS = 6 * BASELINE_SAVE_MS;
 
 /** App of accounts the registry names no app for. */
 export const DEFAULT_APP = 'default';
@@ -169,6 +181,12 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const savedAt = new Map<AccountState, number>();
   const fleetOptions = { ...DEFAULT_FLEET, ...options.fleet };
   const fleet = createFleetDetector(fleetOptions);
+  /** An account's baseline prior: one shared object unless the account has a prior of its own. */
+  const sharedPrior: BaselinePrior = { ...DEFAULT_PRIOR, ...options.silence?.prior };
+  const priorOf = (channel: string, accountId: string) =>
+    options.silence?.priors?.[`${channel}:${accountId}`]
+      ? priorFor(options.silence, channel, accountId)
+      : sharedPrior;
   const appOf = (channel: string, accountId: string) =>
     deps.accountInfo?.(channel, accountId)?.appId ?? DEFAULT_APP;
   const incidents = createIncidentManager({
@@ -204,8 +222,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
         let total = 0;
         for (const id of accountIds) {
           const s = states.get(`${channel}:${id}`);
-          if (s && traffic.has(s))
-            total += expectedEvents(s.baseline, priorFor(options.silence ?? {}, channel, id), from, to);
+          if (s && traffic.has(s)) total += expectedEvents(s.baseline, priorOf(channel, id), from, to);
         }
         return total;
       },
@@ -296,7 +313,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
             accountId: s.accountId,
             appId: appOf(s.channel, s.accountId),
             baseline: s.baseline,
-            prior: priorFor(options.silence ?? {}, s.channel, s.accountId),
+            prior: priorOf(s.channel, s.accountId),
             watchingSince: s.watchingSince,
           };
     },
@@ -315,7 +332,7 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
   const callsDue = (s: AccountState | undefined, now: number) => {
     const r = s?.reconcile;
     if (!s || !r) return 1;
-    const prior = priorFor(options.silence ?? {}, s.channel, s.accountId);
+    const prior = priorOf(s.channel, s.accountId);
     const messages = expectedEvents(s.baseline, prior, r.verifiedThrough, now);
     const span = (r.lastRunAt ?? r.startedAt) - r.startedAt;
     const seen = (accountRate(s.baseline, prior) * span) / 3_600_000;
@@ -332,11 +349,11 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
     fleet,
     alarms,
     clock,
-    watched: (channel, accountId) => {
-      const s = states.get(`${channel}:${accountId}`);
+    watched: (key) => {
+      const s = states.get(key);
       return s && traffic.has(s) ? s : undefined;
     },
-    prior: (channel, accountId) => priorFor(options.silence ?? {}, channel, accountId),
+    prior: priorOf,
     serves: deps.serves,
     tenantOf: (channel, accountId) => deps.accountInfo?.(channel, accountId)?.tenantId ?? undefined,
   });
@@ -361,21 +378,25 @@ export function createWatch(deps: WatchDeps, options: WatchOptions = {}): Watch 
       }
       silenceTick({
         state: s,
-        prior: priorFor(options.silence ?? {}, s.channel, s.accountId),
+        prior: priorOf(s.channel, s.accountId),
         options: silence,
         alarms,
         enabled: options.silence?.enabled !== false,
-        inOutage: inOutage.has(`${s.channel}:${s.accountId}`),
+        inOutage: inOutage.size > 0 && inOutage.has(`${s.channel}:${s.accountId}`),
         now,
       });
     }
     if (options.delivery?.enabled !== false)
       deliveryTick(delivery.overdue(now), state, alarms, deadlineMs, now);
     await ledger.flush();
-    // Every baseline at most every BASELINE_SAVE_MS, spread over the checks (thousands of accounts).
+    // Every baseline at most every BASELINE_SAVE_MS, spread over the checks (thousands of accounts); one
+    // that received nothing since its last save only every QUIET_BASELINE_SAVE_MS (it learned only time).
     for (const s of traffic) {
       const saved = savedAt.get(s);
-      if (saved !== undefined && now - saved < BASELINE_SAVE_MS) continue;
+      if (saved !== undefined) {
+        const spoke = (s.lastInboundAt ?? Number.NEGATIVE_INFINITY) >= saved;
+        if (now - saved < (spoke ? BASELINE_SAVE_MS : QUIET_BASELINE_SAVE_MS)) continue;
+      }
       // The first save at once; later ones staggered so that not every account is written at one check.
       savedAt.set(s, saved === undefined ? now - ((savedAt.size * 7_919) % BASELINE_SAVE_MS) : now);
       await saveBaseline(store, s, now);
