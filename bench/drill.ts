@@ -6,7 +6,7 @@
  * `npm run drill -- --fleet` runs the fleet drill instead (bench/drill/fleet.ts → results/fleet-drill.md;
  * `FLEET_FULL=0` for the quarter fleet); its Instagram variant runs in a second process.
  */
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { alarmThreshold, DEFAULT_FLEET, windowForThreshold } from '@switchboard/core/watch';
 import {
   type FleetDrillResult,
-  type FleetVariant,
   FULL_FLEET,
   fleetGraphLine,
   fleetLine,
+  forkFleetDrill,
   QUARTER_FLEET,
   runFleetDrill,
 } from './drill/fleet.js';
@@ -50,19 +50,6 @@ function writeResults(name: string, text: string) {
   }
 }
 
-/** One fleet variant in a child process of this script (`--fleet-variant <name>`): its result by IPC. */
-function forkVariant(variant: FleetVariant): Promise<FleetDrillResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(process.argv[1] as string, ['--fleet-variant', variant], {
-      execArgv: process.execArgv,
-      serialization: 'advanced',
-    });
-    child.once('message', (r) => resolve(r as FleetDrillResult));
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`fleet drill ${variant} exited with ${code}`)));
-  });
-}
-
 async function fleetDrill() {
   const started = performance.now();
   const fleet = process.env.FLEET_FULL === '0' ? QUARTER_FLEET : FULL_FLEET;
@@ -73,7 +60,7 @@ async function fleetDrill() {
   };
   // Two processes (the machine has two cores): the Instagram variant with its Graph side is the longest,
   // the other three run one after the other beside it.
-  const instagram = forkVariant('instagram').then(print);
+  const instagram = forkFleetDrill({ variant: 'instagram', fleet }).then(print);
   const others: FleetDrillResult[] = [];
   for (const variant of ['whatsapp', 'app', 'quiet'] as const)
     others.push(print(await runFleetDrill({ variant, fleet })));
@@ -120,13 +107,6 @@ async function fleetDrill() {
 }
 
 async function main() {
-  const variant = process.argv[process.argv.indexOf('--fleet-variant') + 1];
-  if (process.argv.includes('--fleet-variant') && process.send) {
-    const fleet = process.env.FLEET_FULL === '0' ? QUARTER_FLEET : FULL_FLEET;
-    const r = await runFleetDrill({ variant: variant as FleetVariant, fleet });
-    process.send(r, () => process.exit(0));
-    return;
-  }
   if (process.argv.includes('--fleet')) return fleetDrill();
   const started = performance.now();
   const results: DrillResult[] = [];

@@ -20,9 +20,10 @@ import {
   recordEvent,
 } from './baseline.js';
 import { type CallBudgetBucket, createCallBudget } from './budget.js';
+import type { FleetCalibration } from './calibration.js';
 import { applyProbes, applyReconcile, deliveryTick, priorFor, silenceTick } from './checks.js';
 import { confirmedIds, createDeliveryWatch } from './delivery.js';
-import { createFleetDetector, DEFAULT_FLEET, type FleetCalibration, type FleetPoolHealth } from './fleet.js';
+import { createFleetDetector, DEFAULT_FLEET, type FleetPoolHealth } from './fleet.js';
 import {
   createIncidentManager,
   escalationPacket,
