@@ -167,15 +167,9 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
   const connected = (a: FleetAccount, at: number) =>
     (joinAt.get(a) ?? Number.NEGATIVE_INFINITY) <= at && (leaveAt.get(a) ?? Number.POSITIVE_INFINITY) > at;
   // The watch asks these for every account at every check: by channel, then id (no key to build).
-  const byChannel = new Map<
-    string,
-    Map<string, { account: FleetAccount; appId: string; tenantId: string }>
-  >();
-  for (const a of accounts) {
-    const ids = byChannel.get(a.channel) ?? new Map();
-    ids.set(a.accountId, { account: a, appId: a.appId, tenantId: a.tenantId });
-    byChannel.set(a.channel, ids);
-  }
+  const byChannel = new Map<string, Map<string, FleetAccount>>();
+  for (const a of accounts)
+    byChannel.set(a.channel, (byChannel.get(a.channel) ?? new Map()).set(a.accountId, a));
   const lookUp = (channel: string, accountId: string) => byChannel.get(channel)?.get(accountId);
 
   const clock = new ManualClock(start);
@@ -210,7 +204,7 @@ export async function runFleetDrill(options: FleetDrillOptions): Promise<FleetDr
       alarms,
       serves: (channel, accountId) => {
         const a = lookUp(channel, accountId);
-        return !!a && connected(a.account, clock.now());
+        return !!a && connected(a, clock.now());
       },
       accountInfo: lookUp,
     },

@@ -13,6 +13,7 @@ import { toNodeListener } from '@switchboard/core/node';
 import { type MetaSimulator, startMetaSimulator } from '@switchboard/simulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMessengerAdapter } from '../src/index.js';
+import { simAdapter } from './helpers.js';
 
 let sim: MetaSimulator;
 let switchboard: Switchboard;
@@ -282,15 +283,7 @@ describe('Messenger comments through the engine against the simulator', () => {
 describe('comments: true in the subscription and token probes', () => {
   it('the subscription probe requires feed until resubscribe adds it; the token probe asks for the engagement permissions', async () => {
     const account = sim.account('messenger', 1);
-    const adapter = createMessengerAdapter({
-      appId: sim.world.app.id,
-      appSecret: sim.world.app.secret,
-      verifyToken: sim.world.app.verifyToken,
-      pageIds: [account.accountId],
-      accessToken: account.token,
-      graphBaseUrl: sim.url,
-      comments: true,
-    });
+    const adapter = simAdapter(sim, account, { comments: true });
     const probe = async (name: string) => {
       const found = adapter.probes().find((p) => p.name === name && p.accountId === account.accountId);
       return found?.run();

@@ -79,7 +79,7 @@ export type FleetStatus = (
   channel: string,
   accountId: string,
   key: string,
-) => Pick<FleetAccountInfo, 'served' | 'inAccountAlarm'> | undefined;
+) => Pick<FleetAccountInfo, 'served' | 'inAccountAlarm'>;
 
 /** What the detector needs to know about an account at refresh time. */
 export interface FleetAccountInfo {
@@ -403,7 +403,7 @@ export function createFleetDetector(options: Partial<FleetOptions> = {}): FleetD
   const membershipMoved = (p: Pool, status: FleetStatus) => {
     for (const m of p.members.values()) {
       const s = status(p.channel, m.accountId, m.key);
-      const pooled = !!s?.served && (!s.inAccountAlarm || p.outage !== null) && m.rated;
+      const pooled = s.served && (!s.inAccountAlarm || p.outage !== null) && m.rated;
       if (pooled !== (m.rate !== null)) return true;
     }
     return false;

@@ -40,10 +40,17 @@ export function createPooledCheck(deps: {
 }): () => Promise<void> {
   const { fleet, alarms, clock } = deps;
 
+  const status =
+    (inAlarm: Set<string>): FleetStatus =>
+    (channel, accountId, key) => ({
+      served: deps.serves ? deps.serves(channel, accountId) : true,
+      inAccountAlarm: inAlarm.has(key),
+    });
+
   // The rate moves with the hour of week, observed hours by the hour: once per account and hour is enough.
   const hourly = new Map<AccountState, { hour: number; rate: number; observedHours: number }>();
   const info =
-    (inAlarm: Set<string>): FleetInfo =>
+    (statusOf: FleetStatus): FleetInfo =>
     (channel, accountId, key) => {
       const s = deps.watched(key);
       if (!s) return undefined;
@@ -61,8 +68,7 @@ export function createPooledCheck(deps: {
         weightedRatePerHour: cached.rate,
         observedHours: cached.observedHours,
         watchingSince: s.watchingSince,
-        served: deps.serves ? deps.serves(channel, accountId) : true,
-        inAccountAlarm: inAlarm.has(key),
+        ...statusOf(channel, accountId, key),
       };
     };
 
@@ -113,16 +119,9 @@ export function createPooledCheck(deps: {
     });
   };
 
-  const status =
-    (inAlarm: Set<string>): FleetStatus =>
-    (channel, accountId, key) => ({
-      served: deps.serves ? deps.serves(channel, accountId) : true,
-      inAccountAlarm: inAlarm.has(key),
-    });
-
   return async () => {
-    const inAlarm = accountsInAlarm(alarms);
-    const transitions = fleet.check(clock.now(), info(inAlarm), status(inAlarm));
+    const statusOf = status(accountsInAlarm(alarms));
+    const transitions = fleet.check(clock.now(), info(statusOf), statusOf);
     if (transitions.length === 0) return;
     const pools = fleet.pools();
     for (const t of transitions) {
